@@ -1,0 +1,20 @@
+#pragma once
+// Small text helpers shared by rooms: clock formatting and word normalisation. No I/O.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace minutes {
+
+/// Formats seconds as "HH:MM:SS" followed by `sep` and milliseconds when `sep` is not '\0'
+/// ("01:02:03,045" for SRT, "01:02:03.045" for VTT). Negative input is clamped to zero.
+std::string FormatClock(double seconds, char sep = '\0');
+
+/// Lower-cases ASCII letters and splits on anything that is not a letter, digit or apostrophe.
+/// Non-ASCII bytes (UTF-8 text) are kept inside words.
+std::vector<std::string> NormalizeWords(std::string_view text);
+
+/// Joins strings with a separator.
+std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+
+}  // namespace minutes

@@ -1,0 +1,27 @@
+#include "core/text.hpp"
+
+#include <gtest/gtest.h>
+
+namespace minutes {
+
+TEST(FormatClock, FormatsHoursMinutesSecondsAndMillis) {
+  EXPECT_EQ(FormatClock(0), "00:00:00");
+  EXPECT_EQ(FormatClock(62.5), "00:01:02");
+  EXPECT_EQ(FormatClock(3723.045, ','), "01:02:03,045");
+  EXPECT_EQ(FormatClock(36000.0, '.'), "10:00:00.000");
+  EXPECT_EQ(FormatClock(-3, '.'), "00:00:00.000");
+}
+
+TEST(NormalizeWords, LowercasesAndSplitsOnPunctuation) {
+  auto w = NormalizeWords("Thanks Bob. Carol, how's it going?");
+  std::vector<std::string> want{"thanks", "bob", "carol", "how's", "it", "going"};
+  EXPECT_EQ(w, want);
+  EXPECT_TRUE(NormalizeWords("  ...  ").empty());
+}
+
+TEST(Join, JoinsWithSeparator) {
+  EXPECT_EQ(Join({"a", "b", "c"}, ", "), "a, b, c");
+  EXPECT_EQ(Join({}, ","), "");
+}
+
+}  // namespace minutes
