@@ -1,0 +1,44 @@
+#pragma once
+// The offline path from a recording to a transcript with speakers: decode → VAD → ASR ∥ → diarize.
+#include <functional>
+#include <string>
+
+#include "audio/decoder.hpp"
+#include "core/status.hpp"
+#include "core/transcript.hpp"
+
+namespace minutes {
+
+/// How to transcribe; defaults need no server, key or network.
+struct PipelineOptions {
+  std::string engine = "auto";     ///< ASR engine name (see MakeTranscriber)
+  std::string diarizer = "local";  ///< diarizer name (see MakeDiarizer)
+  std::string language = "en";
+  int threads = 0;       ///< 0 = all cores
+  int speakers = 0;      ///< 0 = find automatically
+  std::string temp_dir;  ///< where the PCM spool lives; empty = $TMPDIR or /tmp
+};
+
+/// Called from the calling thread with the stage ("decode", "transcribe", "diarize") and its
+/// completed fraction 0..1.
+using ProgressFn = std::function<void(const std::string& stage, double fraction)>;
+
+/// Wall-clock seconds per stage.
+struct StageTimes {
+  double decode = 0, transcribe = 0, diarize = 0;
+};
+
+struct PipelineResult {
+  Transcript transcript;
+  DecodeInfo audio;
+  StageTimes times;
+  std::string engine;  ///< the engine that actually ran
+  size_t utterances = 0;
+};
+
+/// Transcribes and diarizes `path`. Memory does not grow with the recording's length: audio is
+/// spooled to a temporary file and read back one utterance at a time.
+Result<PipelineResult> TranscribeRecording(const std::string& path, const PipelineOptions& options,
+                                           const ProgressFn& progress = nullptr);
+
+}  // namespace minutes
