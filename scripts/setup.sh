@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs every dependency of minutes on Debian 12 (idempotent; run as root).
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  build-essential cmake pkg-config clang-format
+  # libraries
+  libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
+  libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
+  libwebrtc-audio-processing-dev nlohmann-json3-dev libcli11-dev libkainjow-mustache-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # making and scoring test audio, the stock recognizer as the baseline, measuring
+  pocketsphinx flite espeak-ng sox ffmpeg sctk python3 time bc
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: all ${#PACKAGES[@]} packages present"
+fi
