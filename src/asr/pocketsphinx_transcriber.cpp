@@ -76,8 +76,13 @@ class PocketSphinxTranscriber : public Transcriber {
     std::string hmm = dir_ + "/en-us", lm = dir_ + "/en-us.lm.bin",
                 dict = dir_ + "/cmudict-en-us.dict";
     // -remove_silence no keeps word times exact (100 frames/s from the utterance start).
-    cmd_ln_t* cfg = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-lm", lm.c_str(),
-                                "-dict", dict.c_str(), "-remove_silence", "no", nullptr);
+    // argv[0] is the program name for cmd_ln_parse_r.
+    std::vector<std::string> args{"minutes",         "-hmm", hmm, "-lm", lm, "-dict", dict,
+                                  "-remove_silence", "no"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    cmd_ln_t* cfg =
+        cmd_ln_parse_r(nullptr, ps_args(), static_cast<int>(argv.size()), argv.data(), TRUE);
     if (!cfg) return Status::Internal("PocketSphinx rejected its configuration");
     DecoderPtr ps(ps_init(cfg));
     cmd_ln_free_r(cfg);
