@@ -1,0 +1,48 @@
+#pragma once
+// Large language models behind one interface; cloud and self-hosted providers plug in here.
+#include <string>
+#include <vector>
+
+#include "core/status.hpp"
+
+namespace minutes {
+
+/// One chat message.
+struct ChatMessage {
+  std::string role;  ///< "user" or "assistant"
+  std::string content;
+};
+
+/// A completion request in the shape every chat API shares.
+struct CompletionRequest {
+  std::string system;
+  std::vector<ChatMessage> messages;
+  int max_tokens = 1024;
+  double temperature = 0.2;
+  bool json_mode = false;  ///< ask for a JSON object as the whole reply
+};
+
+/// The reply, with what it cost (for the audit and cost log).
+struct Completion {
+  std::string text;
+  std::string model;
+  int tokens_in = 0;
+  int tokens_out = 0;
+};
+
+/// A chat-completion model. Implementations are thread-safe: the service calls one instance
+/// from many workers.
+class LanguageModel {
+ public:
+  virtual ~LanguageModel() = default;
+  LanguageModel() = default;
+  LanguageModel(const LanguageModel&) = delete;
+  LanguageModel& operator=(const LanguageModel&) = delete;
+
+  /// Provider and model, e.g. "openai:gpt-4o-mini".
+  virtual std::string Name() const = 0;
+  /// Sends the request; routine failures (rate limits, network) come back as Status.
+  virtual Result<Completion> Complete(const CompletionRequest& request) = 0;
+};
+
+}  // namespace minutes
