@@ -37,20 +37,45 @@ std::string StripAlternative(std::string w) {  // "to(3)" -> "to"
   return w;
 }
 
+Result<std::vector<Word>> Decode(ps_decoder_t* ps, std::span<const int16_t> samples,
+                                 double offset_s) {
+  std::vector<Word> words;
+  if (samples.empty()) return words;
+  if (ps_start_utt(ps) < 0) return Status::Internal("PocketSphinx could not start an utterance");
+  if (ps_process_raw(ps, samples.data(), samples.size(), FALSE, TRUE) < 0) {
+    ps_end_utt(ps);
+    return Status::Internal("PocketSphinx failed to process audio");
+  }
+  if (ps_end_utt(ps) < 0) return Status::Internal("PocketSphinx could not end the utterance");
+  int32 score = 0;
+  if (!ps_get_hyp(ps, &score)) return words;
+  logmath_t* lmath = ps_get_logmath(ps);
+  double end_limit = offset_s + static_cast<double>(samples.size()) / 16000.0;
+  for (ps_seg_t* seg = ps_seg_iter(ps); seg; seg = ps_seg_next(seg)) {
+    std::string w = StripAlternative(ps_seg_word(seg));
+    if (IsFiller(w)) continue;
+    int sf = 0, ef = 0;
+    ps_seg_frames(seg, &sf, &ef);
+    int32 ascr = 0, lscr = 0, lback = 0;
+    int32 post = ps_seg_prob(seg, &ascr, &lscr, &lback);
+    double conf = std::clamp(logmath_exp(lmath, post), 0.0, 1.0);
+    Word word;
+    word.word = std::move(w);
+    word.start = std::min(offset_s + sf / kFrameRate, end_limit);
+    word.end = std::min(offset_s + (ef + 1) / kFrameRate, end_limit);
+    word.confidence = conf;
+    words.push_back(std::move(word));
+  }
+  return words;
+}
+
 class PocketSphinxTranscriber : public Transcriber {
  public:
   PocketSphinxTranscriber(std::string dir, int slots) : dir_(std::move(dir)), slots_(slots) {}
 
   std::string Name() const override { return "pocketsphinx"; }
 
-  Result<std::vector<Word>> Transcribe(std::span<const int16_t> samples, double offset_s) override {
-    auto lease = Acquire();
-    if (!lease.ok()) return lease.status();
-    ps_decoder_t* ps = lease.value();
-    auto words = Decode(ps, samples, offset_s);
-    Release(ps);
-    return words;
-  }
+  Result<std::unique_ptr<TranscriberSession>> NewSession() override;
 
   Status Warm() {
     auto d = NewDecoder();
@@ -90,6 +115,10 @@ class PocketSphinxTranscriber : public Transcriber {
     return ps;
   }
 
+  friend class PocketSphinxSession;
+
+  // A decoder for a new session: an idle one, or a new one while fewer than `slots_` exist,
+  // else wait for a session to end.
   Result<ps_decoder_t*> Acquire() {
     std::unique_lock lock(mu_);
     for (;;) {
@@ -121,38 +150,6 @@ class PocketSphinxTranscriber : public Transcriber {
     cv_.notify_one();
   }
 
-  static Result<std::vector<Word>> Decode(ps_decoder_t* ps, std::span<const int16_t> samples,
-                                          double offset_s) {
-    std::vector<Word> words;
-    if (samples.empty()) return words;
-    if (ps_start_utt(ps) < 0) return Status::Internal("PocketSphinx could not start an utterance");
-    if (ps_process_raw(ps, samples.data(), samples.size(), FALSE, TRUE) < 0) {
-      ps_end_utt(ps);
-      return Status::Internal("PocketSphinx failed to process audio");
-    }
-    if (ps_end_utt(ps) < 0) return Status::Internal("PocketSphinx could not end the utterance");
-    int32 score = 0;
-    if (!ps_get_hyp(ps, &score)) return words;
-    logmath_t* lmath = ps_get_logmath(ps);
-    double end_limit = offset_s + static_cast<double>(samples.size()) / 16000.0;
-    for (ps_seg_t* seg = ps_seg_iter(ps); seg; seg = ps_seg_next(seg)) {
-      std::string w = StripAlternative(ps_seg_word(seg));
-      if (IsFiller(w)) continue;
-      int sf = 0, ef = 0;
-      ps_seg_frames(seg, &sf, &ef);
-      int32 ascr = 0, lscr = 0, lback = 0;
-      int32 post = ps_seg_prob(seg, &ascr, &lscr, &lback);
-      double conf = std::clamp(logmath_exp(lmath, post), 0.0, 1.0);
-      Word word;
-      word.word = std::move(w);
-      word.start = std::min(offset_s + sf / kFrameRate, end_limit);
-      word.end = std::min(offset_s + (ef + 1) / kFrameRate, end_limit);
-      word.confidence = conf;
-      words.push_back(std::move(word));
-    }
-    return words;
-  }
-
   std::string dir_;
   int slots_;
   std::mutex mu_;
@@ -160,6 +157,26 @@ class PocketSphinxTranscriber : public Transcriber {
   std::vector<ps_decoder_t*> idle_;
   int created_ = 0;
 };
+
+// Owns one decoder for its lifetime and gives it back to the pool at the end.
+class PocketSphinxSession : public TranscriberSession {
+ public:
+  PocketSphinxSession(PocketSphinxTranscriber* owner, ps_decoder_t* ps) : owner_(owner), ps_(ps) {}
+  ~PocketSphinxSession() override { owner_->Release(ps_); }
+  Result<std::vector<Word>> Transcribe(std::span<const int16_t> samples, double offset_s) override {
+    return Decode(ps_, samples, offset_s);
+  }
+
+ private:
+  PocketSphinxTranscriber* owner_;
+  ps_decoder_t* ps_;
+};
+
+Result<std::unique_ptr<TranscriberSession>> PocketSphinxTranscriber::NewSession() {
+  auto ps = Acquire();
+  if (!ps.ok()) return ps.status();
+  return std::unique_ptr<TranscriberSession>(std::make_unique<PocketSphinxSession>(this, *ps));
+}
 
 }  // namespace
 

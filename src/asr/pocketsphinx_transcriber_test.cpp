@@ -37,7 +37,9 @@ TEST(PocketSphinx, RecognisesAnUtteranceWithTimesAndConfidences) {
   // standup.txt's first two turns: "Good morning everyone. Let us start the weekly standup." and
   // "Yesterday I finished the login page and fixed two bugs in the upload form."
   auto pcm = LoadPcm(minutes::testing::TestData("standup/meeting.wav"), 0, 12);
-  auto words = (*t)->Transcribe(pcm, 100.0);
+  auto session = (*t)->NewSession();
+  ASSERT_TRUE(session.ok());
+  auto words = (*session)->Transcribe(pcm, 100.0);
   ASSERT_TRUE(words.ok()) << words.status().message();
   std::string text = Text(*words);
   EXPECT_NE(text.find("weekly stand up"), std::string::npos) << text;
@@ -61,11 +63,12 @@ TEST(PocketSphinx, ParallelCallsGiveTheSameTextAsSerialOnes) {
   auto t = MakePocketSphinxTranscriber(o);
   ASSERT_TRUE(t.ok());
   auto pcm = LoadPcm(minutes::testing::TestData("standup/meeting.wav"), 0, 12);
-  auto serial = (*t)->Transcribe(pcm, 0);
+  auto serial = (*(*t)->NewSession())->Transcribe(pcm, 0);
   ASSERT_TRUE(serial.ok());
   std::string a, b;
-  std::thread t1([&] { a = Text((*t)->Transcribe(pcm, 0).value()); });
-  std::thread t2([&] { b = Text((*t)->Transcribe(pcm, 0).value()); });
+  // Two sessions at once: two decoders, decoding in parallel.
+  std::thread t1([&] { a = Text((*(*t)->NewSession())->Transcribe(pcm, 0).value()); });
+  std::thread t2([&] { b = Text((*(*t)->NewSession())->Transcribe(pcm, 0).value()); });
   t1.join();
   t2.join();
   EXPECT_EQ(a, Text(*serial));
@@ -75,7 +78,7 @@ TEST(PocketSphinx, ParallelCallsGiveTheSameTextAsSerialOnes) {
 TEST(PocketSphinx, EmptyAudioGivesNoWords) {
   auto t = MakePocketSphinxTranscriber({});
   ASSERT_TRUE(t.ok());
-  auto words = (*t)->Transcribe({}, 0);
+  auto words = (*(*t)->NewSession())->Transcribe({}, 0);
   ASSERT_TRUE(words.ok());
   EXPECT_TRUE(words->empty()) << Text(*words);
 }

@@ -18,7 +18,21 @@ struct TranscriberOptions {
   std::string language = "en";
 };
 
-/// Turns one utterance of 16 kHz mono audio into timed words.
+/// One thread's use of an engine (for PocketSphinx: one decoder). Not thread-safe.
+class TranscriberSession {
+ public:
+  virtual ~TranscriberSession() = default;
+  TranscriberSession() = default;
+  TranscriberSession(const TranscriberSession&) = delete;
+  TranscriberSession& operator=(const TranscriberSession&) = delete;
+
+  /// Recognises `samples` (one utterance, ≤ 30 s); word times are offset by `offset_s`.
+  /// The caller owns the samples.
+  virtual Result<std::vector<Word>> Transcribe(std::span<const int16_t> samples,
+                                               double offset_s) = 0;
+};
+
+/// A speech recognition engine: loads its model once and hands out sessions.
 class Transcriber {
  public:
   virtual ~Transcriber() = default;
@@ -28,10 +42,8 @@ class Transcriber {
 
   /// Engine name recorded in transcripts and task records ("pocketsphinx").
   virtual std::string Name() const = 0;
-  /// Recognises `samples` (≤ 30 s); word times are offset by `offset_s`. Thread-safe for up to
-  /// `TranscriberOptions::threads` concurrent callers; the caller owns the samples.
-  virtual Result<std::vector<Word>> Transcribe(std::span<const int16_t> samples,
-                                               double offset_s) = 0;
+  /// A session for the calling thread. Thread-safe; sessions must not outlive the transcriber.
+  virtual Result<std::unique_ptr<TranscriberSession>> NewSession() = 0;
 };
 
 /// Builds a transcriber from an engine name: "pocketsphinx" (embedded, offline).

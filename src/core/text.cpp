@@ -1,7 +1,7 @@
 #include "core/text.hpp"
 
-#include <cmath>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 
 namespace minutes {

@@ -150,6 +150,13 @@ class Transaction {
 Status WriteOutputFiles(const fs::path& dir, const Files& files) {
   if (Status s = CheckNames(files); !s.ok()) return s;
   fs::path target = Normalise(dir);
+  // Like `mkdir -p`: a missing parent of the output directory is created (and stays).
+  if (target.has_parent_path()) {
+    std::error_code ec;
+    fs::create_directories(target.parent_path(), ec);
+    if (ec)
+      return Status::Io("cannot create " + target.parent_path().string() + ": " + ec.message());
+  }
   std::string staging = StagingTemplate(target);
   if (::mkdtemp(staging.data()) == nullptr)
     return IoError("cannot create temporary directory", staging, errno);

@@ -85,11 +85,19 @@ TEST_F(WriteOutputFilesTest, FailedRenameRollsBackEarlierFiles) {
   EXPECT_EQ(Names(root_), std::set<std::string>{"out"});
 }
 
-TEST_F(WriteOutputFilesTest, MissingParentFailsAndLeavesNothing) {
-  Status s = WriteOutputFiles(root_ / "missing" / "out", {{"a.txt", "x"}});
+TEST_F(WriteOutputFilesTest, MissingParentsAreCreatedLikeMkdirP) {
+  Status s = WriteOutputFiles(root_ / "missing" / "deeper" / "out", {{"a.txt", "x"}});
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(Slurp(root_ / "missing" / "deeper" / "out" / "a.txt"), "x");
+  EXPECT_EQ(Names(root_ / "missing" / "deeper"), std::set<std::string>{"out"});
+}
+
+TEST_F(WriteOutputFilesTest, ParentThatIsAFileFailsAndLeavesNothing) {
+  std::ofstream(root_ / "file") << "x";
+  Status s = WriteOutputFiles(root_ / "file" / "out", {{"a.txt", "x"}});
   EXPECT_EQ(s.kind(), ErrorKind::kIo);
-  EXPECT_THAT(s.message(), HasSubstr((root_ / "missing").string()));
-  EXPECT_TRUE(Names(root_).empty());
+  EXPECT_THAT(s.message(), HasSubstr((root_ / "file").string()));
+  EXPECT_EQ(Names(root_), std::set<std::string>{"file"});
 }
 
 TEST_F(WriteOutputFilesTest, RejectsNamesThatAreNotPlainFileNames) {

@@ -63,6 +63,7 @@ bool IsDecision(const Words& w) {
 }
 
 bool IsFirstPerson(const Words& w) {
+  if (!w.empty() && w[0] == "i" && !DuePhrase(w).empty()) return true;
   return Has(w, {"action", "item", "for", "me"}) || Has(w, {"i", "will"}) || Has(w, {"i'll"}) ||
          Has(w, {"i", "can"}) || Has(w, {"let", "me"}) || Has(w, {"i'm", "going", "to"}) ||
          Has(w, {"i", "am", "going", "to"}) || Has(w, {"i", "need", "to"}) ||
@@ -99,6 +100,9 @@ bool IsActionItem(const Words& w, const std::vector<std::string>& names) {
   if (Has(w, {"we", "need", "to"}) || Has(w, {"needs", "to"}) || Has(w, {"we", "will"}) ||
       Has(w, {"we'll"}))
     return true;
+  // "I … by friday": a speaker promising something by a date, even when the recognizer lost
+  // the verb ("i will send" heard as "i listen").
+  if (!w.empty() && w[0] == "i" && !DuePhrase(w).empty()) return true;
   return !NamedOwner(w, names).empty();
 }
 

@@ -45,6 +45,9 @@ TEST(Cues, ActionItems) {
   EXPECT_TRUE(IsActionItem(W("could you review the budget"), names));
   EXPECT_TRUE(IsActionItem(W("david will call the customer"), names));
   EXPECT_FALSE(IsActionItem(W("the reports are very slow"), names));
+  EXPECT_TRUE(IsActionItem(W("i listen to a bunch of numbers by friday"), names))
+      << "a dated first-person promise survives a misrecognised verb";
+  EXPECT_FALSE(IsActionItem(W("we spent all of it by june"), names));
 }
 
 }  // namespace

@@ -48,38 +48,54 @@ Result<Decoded> DecodeAndSegment(const std::string& path, const PipelineOptions&
   return d;
 }
 
-// Runs the transcriber over all utterances on `threads` threads, longest first so the last
-// thread is not left with a long one; progress is reported from the calling thread.
-Result<std::vector<std::vector<Word>>> TranscribeAll(Transcriber& asr, const Decoded& d,
-                                                     int threads, const ProgressFn& progress) {
-  std::vector<size_t> order(d.utts.size());
+// Splits utterances into one list per thread, longest first onto the least-loaded list (LPT
+// scheduling). The split is fixed, not first-come-first-served, because a PocketSphinx decoder
+// keeps a little state from one utterance to the next: a fixed schedule makes the transcript
+// repeatable run after run.
+std::vector<std::vector<size_t>> Schedule(const std::vector<Utterance>& utts, int threads) {
+  std::vector<size_t> order(utts.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return d.utts[a].end - d.utts[a].start > d.utts[b].end - d.utts[b].start;
+    return utts[a].end - utts[a].start > utts[b].end - utts[b].start;
   });
+  std::vector<std::vector<size_t>> lists(static_cast<size_t>(threads));
+  std::vector<int64_t> load(static_cast<size_t>(threads), 0);
+  for (size_t i : order) {
+    size_t t = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    lists[t].push_back(i);
+    load[t] += utts[i].end - utts[i].start;
+  }
+  return lists;
+}
+
+// Runs the transcriber over all utterances on `threads` threads, each with its own decoder and
+// its own fixed list; progress is reported from the calling thread.
+Result<std::vector<std::vector<Word>>> TranscribeAll(Transcriber& asr, const Decoded& d,
+                                                     int threads, const ProgressFn& progress) {
+  auto lists = Schedule(d.utts, threads);
   int64_t total = 0;
   for (auto& u : d.utts) total += u.end - u.start;
   std::vector<std::vector<Word>> words(d.utts.size());
-  std::atomic<size_t> next{0};
   std::atomic<int64_t> done{0};
   std::mutex mu;
   std::condition_variable cv;
   Status error;
   bool failed = false;
   int running = threads;
-  auto work = [&] {
+  auto work = [&](const std::vector<size_t>& list) {
+    auto session = asr.NewSession();
     std::vector<int16_t> pcm;
-    for (size_t k = next++; k < order.size(); k = next++) {
+    for (size_t i : list) {
       {
         std::lock_guard lock(mu);
         if (failed) break;
       }
-      const Utterance& u = d.utts[order[k]];
-      Status s = d.spool.Read(u.start, u.end, &pcm);
+      const Utterance& u = d.utts[i];
+      Status s = session.ok() ? d.spool.Read(u.start, u.end, &pcm) : session.status();
       if (s.ok()) {
-        auto w = asr.Transcribe(pcm, u.start_s());
+        auto w = (*session)->Transcribe(pcm, u.start_s());
         if (w.ok())
-          words[order[k]] = std::move(w.value());
+          words[i] = std::move(w.value());
         else
           s = w.status();
       }
@@ -93,7 +109,7 @@ Result<std::vector<std::vector<Word>>> TranscribeAll(Transcriber& asr, const Dec
     cv.notify_all();
   };
   std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) pool.emplace_back(work);
+  for (auto& list : lists) pool.emplace_back(work, std::cref(list));
   {
     std::unique_lock lock(mu);
     while (running > 0) {

@@ -14,12 +14,12 @@ using minutes::testing::RunCommand;
 using minutes::testing::ShellQuote;
 using minutes::testing::TestData;
 
-std::string Binary() { return (fs::path(std::getenv("MINUTES_BINARY_DIR")) / "minutes").string(); }
-
 struct BadCase {
   const char* file;
   const char* reason;
 };
+
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.file; }
 
 class BadInput : public ::testing::TestWithParam<BadCase> {};
 
@@ -28,8 +28,8 @@ TEST_P(BadInput, ExitsTwoNamingFileAndReasonAndWritesNothing) {
   fs::path out = fs::temp_directory_path() /
                  ("minutes-bad-" + std::to_string(getpid()) + "-" + GetParam().file);
   fs::remove_all(out);
-  auto r = RunCommand(Binary() + " run " + ShellQuote(in.string()) + " --out " +
-                      ShellQuote(out.string()));
+  auto r = RunCommand(minutes::testing::MinutesBinary() + " run " + ShellQuote(in.string()) +
+                      " --out " + ShellQuote(out.string()));
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find(in.string()), std::string::npos) << r.output;
   EXPECT_NE(r.output.find(GetParam().reason), std::string::npos) << r.output;
@@ -56,7 +56,8 @@ INSTANTIATE_TEST_SUITE_P(Files, BadInput,
                          });
 
 TEST(BadInput, UnknownTemplateFailsBeforeTranscribing) {
-  auto r = RunCommand(Binary() + " run " + ShellQuote(TestData("standup/meeting.wav").string()) +
+  auto r = RunCommand(minutes::testing::MinutesBinary() + " run " +
+                      ShellQuote(TestData("standup/meeting.wav").string()) +
                       " --template nope --out /tmp/minutes-never");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("unknown template 'nope'"), std::string::npos) << r.output;
@@ -65,9 +66,10 @@ TEST(BadInput, UnknownTemplateFailsBeforeTranscribing) {
 }
 
 TEST(BadInput, UsageErrorsExitTwo) {
-  EXPECT_EQ(RunCommand(Binary() + " run").exit_code, 2);
-  EXPECT_EQ(RunCommand(Binary() + " run x.wav --speakers -3").exit_code, 2);
-  EXPECT_EQ(RunCommand(Binary() + " frobnicate").exit_code, 2);
+  EXPECT_EQ(RunCommand(minutes::testing::MinutesBinary() + " run").exit_code, 2);
+  EXPECT_EQ(RunCommand(minutes::testing::MinutesBinary() + " run x.wav --speakers -3").exit_code,
+            2);
+  EXPECT_EQ(RunCommand(minutes::testing::MinutesBinary() + " frobnicate").exit_code, 2);
 }
 
 }  // namespace

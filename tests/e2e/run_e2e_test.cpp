@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -22,11 +23,6 @@ using minutes::testing::ShellQuote;
 using minutes::testing::TestData;
 
 nlohmann::json ReadJson(const fs::path& p) { return nlohmann::json::parse(std::ifstream(p)); }
-
-std::string MinutesBinary() {
-  const char* b = std::getenv("MINUTES_BINARY_DIR");
-  return (fs::path(b ? b : ".") / "minutes").string();
-}
 
 std::string Lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -51,10 +47,11 @@ MeetingScore CheckMeeting(const std::string& name) {
   SCOPED_TRACE("meeting " + name);
   MeetingScore score;
   fs::path dir = TestData(name);
-  fs::path out = fs::path(std::getenv("MINUTES_BINARY_DIR")) / "e2e-out" / name;
+  fs::path out = minutes::testing::BinaryDir() / "e2e-out" / name;
   fs::remove_all(out);
-  auto run = RunCommand(MinutesBinary() + " run " + ShellQuote((dir / "meeting.wav").string()) +
-                        " --out " + ShellQuote(out.string()) + " --threads 2");
+  auto run = RunCommand(minutes::testing::MinutesBinary() + " run " +
+                        ShellQuote((dir / "meeting.wav").string()) + " --out " +
+                        ShellQuote(out.string()) + " --threads 2");
   EXPECT_EQ(run.exit_code, 0) << run.output;
   if (run.exit_code != 0) return score;
   EXPECT_NE(run.output.find("RTF"), std::string::npos) << "one-line summary: " << run.output;
@@ -103,12 +100,31 @@ MeetingScore CheckMeeting(const std::string& name) {
   std::string error;
   auto expected = scoring::ReadExpectations((dir / "script.txt").string(), &error);
   EXPECT_TRUE(error.empty()) << error;
+  // An item is found when the generator reports one from the right place: a segment that
+  // overlaps the reference utterance the script planted it in (the key words identify that
+  // utterance in the ground truth, so recognition errors in them do not hide a found item),
+  // with the right owner for action items.
+  std::map<std::string, std::pair<double, double>> seg_time;
+  for (auto& s : tr["segments"]) seg_time[s["id"]] = {s["start"], s["end"]};
   auto find = [&](const char* kind, const scoring::ExpectedItem& e) {
+    bool planted_owners = false;
+    // The first utterance with the key words, preferring one by or naming the owner.
+    const nlohmann::json* planted = nullptr;
+    for (auto& u : ref["utterances"]) {
+      std::string text = u["text"];
+      if (!scoring::ContainsKeyWords(text, e.words)) continue;
+      bool owners = e.owner.empty() || Lower(u["speaker"]) == e.owner ||
+                    scoring::ContainsKeyWords(text, {e.owner});
+      if (!planted || (owners && !planted_owners)) planted = &u, planted_owners = owners;
+    }
+    ASSERT_NE(planted, nullptr) << "script error: no utterance has '" << Join(e.words, " ") << "'";
+    double us = (*planted)["start"], ue = (*planted)["end"];
     std::string seen;
     for (auto& item : mins[kind]) {
       std::string text = item["text"];
       seen += "\n  " + text;
-      if (!scoring::ContainsKeyWords(text, e.words)) continue;
+      auto [ss, se] = seg_time[item["segment"]];
+      if (std::min(se, ue) - std::max(ss, us) < 0.5 * (se - ss)) continue;
       if (e.owner.empty()) return;
       // The owner is the named person, or the speaker id the script's speaker maps to.
       std::string owner = Lower(item["owner"]);
@@ -116,7 +132,8 @@ MeetingScore CheckMeeting(const std::string& name) {
       if (owner == e.owner || owner == mapped) return;
       seen += "  (owner " + owner + ", expected " + e.owner + " or " + mapped + ")";
     }
-    ADD_FAILURE() << kind << " with '" << Join(e.words, " ") << "' not found among:" << seen;
+    ADD_FAILURE() << kind << " planted in '" << std::string((*planted)["text"])
+                  << "' not found among:" << seen;
   };
   for (auto& e : expected.decisions) find("decisions", e);
   for (auto& e : expected.actions) find("action_items", e);

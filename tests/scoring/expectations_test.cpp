@@ -7,15 +7,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "testdata.hpp"
+
 namespace minutes::scoring {
 namespace {
 
 namespace fs = std::filesystem;
 
-fs::path MeetingsDir() {
-  const char* src = std::getenv("MINUTES_SOURCE_DIR");
-  return fs::path(src ? src : ".") / "tests" / "meetings";
-}
+fs::path MeetingsDir() { return minutes::testing::SourcePath("tests/meetings"); }
 
 TEST(ReadExpectations, ParsesDecisionsAndActions) {
   auto path =

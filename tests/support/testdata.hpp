@@ -1,21 +1,24 @@
 #pragma once
-// Where tests find the synthesized meetings the `meetings` CTest fixture makes.
-#include <cstdlib>
+// Where tests find the synthesized meetings the `meetings` CTest fixture makes, and the binary.
 #include <filesystem>
 #include <string>
 
 namespace minutes::testing {
 
-/// ${MINUTES_BINARY_DIR}/testdata/<rel>; the fixture must have run (CTest orders it).
+/// The build tree (set by CMake for every test binary).
+inline std::filesystem::path BinaryDir() { return MINUTES_BINARY_DIR; }
+
+/// <build>/testdata/<rel>; the fixture must have run (CTest orders it).
 inline std::filesystem::path TestData(const std::string& rel) {
-  const char* b = std::getenv("MINUTES_BINARY_DIR");
-  return std::filesystem::path(b ? b : ".") / "testdata" / rel;
+  return BinaryDir() / "testdata" / rel;
 }
 
-/// ${MINUTES_SOURCE_DIR}/<rel>.
+/// <source>/<rel>.
 inline std::filesystem::path SourcePath(const std::string& rel) {
-  const char* s = std::getenv("MINUTES_SOURCE_DIR");
-  return std::filesystem::path(s ? s : ".") / rel;
+  return std::filesystem::path(MINUTES_SOURCE_DIR) / rel;
 }
+
+/// The `minutes` binary under test.
+inline std::string MinutesBinary() { return (BinaryDir() / "minutes").string(); }
 
 }  // namespace minutes::testing
