@@ -1,0 +1,59 @@
+#include "cli/db_command.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+
+#include "cli/outputs.hpp"
+#include "db/migrator.hpp"
+
+namespace minutes {
+namespace {
+
+struct DbOptions {
+  std::string data_dir = "./data";
+  std::string database;  ///< empty: sqlite://<data_dir>/minutes.db
+  std::string Url() const {
+    return database.empty() ? "sqlite://" + data_dir + "/minutes.db" : database;
+  }
+};
+
+int RunMigrate(const DbOptions& o) {
+  auto db = OpenDatabase(o.Url());
+  if (!db.ok()) return ReportFailure(db.status());
+  auto applied = Migrate(**db);
+  if (!applied.ok()) return ReportFailure(applied.status());
+  if (applied->empty()) std::printf("database is up to date\n");
+  for (int v : *applied) std::printf("applied migration %04d\n", v);
+  return 0;
+}
+
+int RunStatus(const DbOptions& o) {
+  auto db = OpenDatabase(o.Url());
+  if (!db.ok()) return ReportFailure(db.status());
+  auto st = GetMigrationStatus(**db);
+  if (!st.ok()) return ReportFailure(st.status());
+  for (auto& m : st->applied) std::printf("%04d %-24s applied\n", m.version, m.name.c_str());
+  for (auto& m : st->pending) std::printf("%04d %-24s pending\n", m.version, m.name.c_str());
+  return st->pending.empty() ? 0 : 3;  // scripts can tell "needs migrating" apart
+}
+
+}  // namespace
+
+void AddDbCommand(CLI::App& app, int* exit_code) {
+  auto o = std::make_shared<DbOptions>();
+  CLI::App* db = app.add_subcommand("db", "Database schema: migrate or show status");
+  db->add_option("--data-dir", o->data_dir, "Data directory (holds minutes.db)")
+      ->capture_default_str();
+  db->add_option("--database", o->database, "Database URL (default sqlite://DATA_DIR/minutes.db)");
+  db->require_subcommand(1);
+  // fallthrough: `minutes db migrate --data-dir X` works as well as `db --data-dir X migrate`.
+  db->add_subcommand("migrate", "Apply pending migrations in order")
+      ->fallthrough()
+      ->callback([o, exit_code] { *exit_code = RunMigrate(*o); });
+  db->add_subcommand("status", "List applied and pending migrations (exit 3 when pending)")
+      ->fallthrough()
+      ->callback([o, exit_code] { *exit_code = RunStatus(*o); });
+}
+
+}  // namespace minutes
