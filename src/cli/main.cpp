@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "cli/admin_command.hpp"
 #include "cli/db_command.hpp"
 #include "cli/render_command.hpp"
 #include "cli/run_command.hpp"
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   minutes::AddRenderCommand(app, &exit_code);
   minutes::AddTemplatesCommand(app, &exit_code);
   minutes::AddDbCommand(app, &exit_code);
+  minutes::AddAdminCommands(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

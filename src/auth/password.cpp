@@ -1,0 +1,61 @@
+#include "auth/password.hpp"
+
+#include <argon2.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <cstdio>
+#include <vector>
+
+namespace minutes {
+namespace {
+
+std::string Hex(const unsigned char* p, size_t n) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out(n * 2, '0');
+  for (size_t i = 0; i < n; ++i) {
+    out[2 * i] = kDigits[p[i] >> 4];
+    out[2 * i + 1] = kDigits[p[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> HashPassword(const std::string& password, const PasswordParams& p) {
+  if (password.empty()) return Status::BadInput("password: must not be empty");
+  if (password.size() > 1024) return Status::BadInput("password: longer than 1024 bytes");
+  unsigned char salt[16];
+  if (RAND_bytes(salt, sizeof salt) != 1) return Status::Internal("no random bytes for a salt");
+  constexpr size_t kHashLen = 32;
+  size_t len =
+      argon2_encodedlen(p.t_cost, p.m_cost_kib, p.parallelism, sizeof salt, kHashLen, Argon2_id);
+  std::vector<char> encoded(len);
+  int rc =
+      argon2id_hash_encoded(p.t_cost, p.m_cost_kib, p.parallelism, password.data(), password.size(),
+                            salt, sizeof salt, kHashLen, encoded.data(), encoded.size());
+  if (rc != ARGON2_OK)
+    return Status::Internal(std::string("argon2id: ") + argon2_error_message(rc));
+  return std::string(encoded.data());
+}
+
+bool VerifyPassword(const std::string& password, const std::string& encoded) {
+  if (encoded.rfind("$argon2id$", 0) != 0) return false;
+  return argon2id_verify(encoded.c_str(), password.data(), password.size()) == ARGON2_OK;
+}
+
+Result<std::string> RandomHex(size_t n) {
+  std::vector<unsigned char> buf(n);
+  if (RAND_bytes(buf.data(), static_cast<int>(n)) != 1)
+    return Status::Internal("no random bytes available");
+  return Hex(buf.data(), n);
+}
+
+std::string Sha256Hex(const std::string& data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  return Hex(md, len);
+}
+
+}  // namespace minutes
