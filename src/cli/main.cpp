@@ -6,7 +6,9 @@
 #include "cli/db_command.hpp"
 #include "cli/render_command.hpp"
 #include "cli/run_command.hpp"
+#include "cli/serve_command.hpp"
 #include "cli/templates_command.hpp"
+#include "config/config_command.hpp"
 
 #ifndef MINUTES_VERSION
 #define MINUTES_VERSION "dev"
@@ -22,6 +24,8 @@ int main(int argc, char** argv) {
   minutes::AddTemplatesCommand(app, &exit_code);
   minutes::AddDbCommand(app, &exit_code);
   minutes::AddAdminCommands(app, &exit_code);
+  minutes::AddServeCommand(app, &exit_code);
+  minutes::AddConfigCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,57 @@
+#include "api/http.hpp"
+
+namespace minutes {
+
+int HttpStatusFor(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kBadInput:
+      return 400;
+    case ErrorKind::kNotFound:
+      return 404;
+    case ErrorKind::kUnavailable:
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+namespace {
+std::string CodeFor(int status) {
+  switch (status) {
+    case 400:
+      return "bad_request";
+    case 401:
+      return "unauthorized";
+    case 403:
+      return "forbidden";
+    case 404:
+      return "not_found";
+    case 405:
+      return "method_not_allowed";
+    case 413:
+      return "payload_too_large";
+    case 415:
+      return "unsupported_media_type";
+    case 503:
+      return "unavailable";
+    default:
+      return "internal";
+  }
+}
+}  // namespace
+
+void SetError(Response& res, int status, const std::string& code, const std::string& message,
+              const std::string& request_id) {
+  res.Json(status, {{"error",
+                     {{"code", code.empty() ? CodeFor(status) : code},
+                      {"message", message},
+                      {"request_id", request_id}}}});
+}
+
+void SetError(Response& res, const Status& s, const std::string& request_id) {
+  int code = HttpStatusFor(s.kind());
+  // Internal details stay in the log; the client gets a request id to quote.
+  SetError(res, code, "", code == 500 ? "internal error" : s.message(), request_id);
+}
+
+}  // namespace minutes

@@ -1,0 +1,53 @@
+#pragma once
+// The HTTP edge: requests and responses as the routes see them, and the error body mapping.
+#include <functional>
+#include <istream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "api/jwt.hpp"
+#include "core/status.hpp"
+
+namespace minutes {
+
+/// The authenticated caller.
+struct Principal {
+  std::string user_id, tenant_id, username, role;
+};
+
+/// One request. `body` streams the request body (never read whole unless a route wants to).
+struct Request {
+  std::string method, path, request_id, client_address;
+  std::map<std::string, std::string> params;  ///< path parameters, e.g. {"id": …}
+  std::map<std::string, std::string> query;
+  std::function<std::string(const std::string&)> header;  ///< "" when absent
+  std::istream* body = nullptr;
+  std::optional<Principal> principal;  ///< set by authentication
+};
+
+/// One response; JSON unless a route sets another content type.
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::map<std::string, std::string> headers;
+  void Json(int code, const nlohmann::json& j) {
+    status = code;
+    content_type = "application/json";
+    body = j.dump();
+  }
+};
+
+/// HTTP status for an error kind: bad input 400, not found 404, unavailable 503, else 500.
+int HttpStatusFor(ErrorKind kind);
+
+/// Fills `res` with {"error": {"code", "message", "request_id"}}.
+void SetError(Response& res, int status, const std::string& code, const std::string& message,
+              const std::string& request_id);
+
+/// SetError from a Status, using HttpStatusFor.
+void SetError(Response& res, const Status& s, const std::string& request_id);
+
+}  // namespace minutes

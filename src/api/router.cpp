@@ -1,0 +1,52 @@
+#include "api/router.hpp"
+
+#include <sstream>
+
+namespace minutes {
+namespace {
+
+std::vector<std::string> Split(const std::string& path) {
+  std::vector<std::string> out;
+  std::stringstream ss(path);
+  std::string seg;
+  while (std::getline(ss, seg, '/'))
+    if (!seg.empty()) out.push_back(seg);
+  return out;
+}
+
+}  // namespace
+
+void Router::Add(const std::string& method, const std::string& pattern, bool auth,
+                 Handler handler) {
+  routes_.push_back({method, Split(pattern), auth, std::move(handler)});
+}
+
+const Handler* Router::Match(Request& req, Response& res, bool* needs_auth) const {
+  auto segs = Split(req.path);
+  bool path_matched = false;
+  for (const auto& r : routes_) {
+    if (r.segments.size() != segs.size()) continue;
+    std::map<std::string, std::string> params;
+    bool ok = true;
+    for (size_t i = 0; i < segs.size() && ok; ++i) {
+      const auto& p = r.segments[i];
+      if (p.size() > 2 && p.front() == '{' && p.back() == '}')
+        params[p.substr(1, p.size() - 2)] = segs[i];
+      else
+        ok = p == segs[i];
+    }
+    if (!ok) continue;
+    path_matched = true;
+    if (r.method != req.method) continue;
+    req.params = std::move(params);
+    *needs_auth = r.auth;
+    return &r.handler;
+  }
+  if (path_matched)
+    SetError(res, 405, "", req.method + " is not allowed on " + req.path, req.request_id);
+  else
+    SetError(res, 404, "", "no route for " + req.path, req.request_id);
+  return nullptr;
+}
+
+}  // namespace minutes

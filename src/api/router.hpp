@@ -1,0 +1,32 @@
+#pragma once
+// Method + path pattern ("/api/v1/tasks/{id}") to handler.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "api/http.hpp"
+
+namespace minutes {
+
+using Handler = std::function<void(Request&, Response&)>;
+
+/// Routes requests; patterns are matched segment by segment, `{name}` binds a parameter.
+class Router {
+ public:
+  /// `auth`: the route needs an authenticated caller (else 401 before the handler runs).
+  void Add(const std::string& method, const std::string& pattern, bool auth, Handler handler);
+  /// Finds the route: sets req.params; 404 when no pattern matches, 405 when only the method
+  /// differs. Returns the handler or nullptr with `res` filled with the error.
+  const Handler* Match(Request& req, Response& res, bool* needs_auth) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;
+    bool auth;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace minutes

@@ -1,0 +1,83 @@
+#pragma once
+// Service configuration: one YAML file, environment overrides (MINUTES_SECTION_KEY), `${VAR}`
+// interpolation for secrets, and defaults that need no file at all. Defaults live here only.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/status.hpp"
+
+namespace minutes {
+
+/// The `server` section: HTTP listener and request limits.
+struct ServerConfig {
+  std::string host = "127.0.0.1";            ///< Address to bind.
+  int port = 8000;                           ///< TCP port, 1..65535.
+  int workers = 1;                           ///< Background pipeline workers; 0 = API only.
+  int max_upload_mb = 500;                   ///< Largest accepted upload, >= 1.
+  std::vector<std::string> trusted_proxies;  ///< CIDRs whose X-Forwarded-For is believed.
+  bool operator==(const ServerConfig&) const = default;
+};
+
+/// The `auth` section: tokens and API keys.
+struct AuthConfig {
+  std::string jwt_secret;              ///< Secret; empty = unset. Use `${VAR}` in the file.
+  int jwt_ttl_s = 3600;                ///< Token lifetime in seconds, >= 1.
+  std::string api_key_prefix = "mk_";  ///< Public prefix of issued API keys.
+  bool operator==(const AuthConfig&) const = default;
+};
+
+/// The `asr` section: speech recognition.
+struct AsrConfig {
+  std::string engine = "auto";  ///< Engine name; "auto" picks the best available.
+  int threads = 0;              ///< Decoder threads; 0 = hardware concurrency.
+  std::string language = "en";  ///< Spoken language code.
+  bool operator==(const AsrConfig&) const = default;
+};
+
+/// The `minutes` section: minutes rendering.
+struct MinutesConfig {
+  std::string template_name = "default";  ///< YAML key `template`.
+  std::string templates_dir;              ///< Extra templates; empty = built-in only.
+  bool operator==(const MinutesConfig&) const = default;
+};
+
+/// The `log` section.
+struct LogConfig {
+  std::string level = "info";   ///< trace|debug|info|warn|error.
+  std::string format = "auto";  ///< auto|json|text (auto = text on a terminal, else json).
+  bool operator==(const LogConfig&) const = default;
+};
+
+/// The whole effective configuration. After LoadConfig, `database` and `storage` are never empty.
+struct Config {
+  ServerConfig server;              ///< HTTP listener.
+  std::string data_dir = "./data";  ///< Holds the SQLite file and stored objects.
+  std::string database;  ///< sqlite:// or postgresql://; empty = sqlite://<data_dir>/minutes.db.
+  std::string storage;   ///< file:// or s3://; empty = file://<data_dir>/objects.
+  std::string queue = "database";        ///< "database" or a redis:// URL.
+  AuthConfig auth;                       ///< Tokens and keys.
+  AsrConfig asr;                         ///< Speech recognition.
+  MinutesConfig minutes;                 ///< Minutes rendering.
+  LogConfig log;                         ///< Logging.
+  std::map<std::string, double> prices;  ///< Model or provider name -> price per unit, >= 0.
+  bool operator==(const Config&) const = default;
+};
+
+/// Builds the effective config: defaults, then the YAML file at `yaml_path` (skipped when empty;
+/// a missing file is BadInput naming the path), with `${VAR}` in its values taken from `env`
+/// (`$${VAR}` is a literal `${VAR}`), then overrides from `env` named MINUTES_ + key path
+/// upper-cased with dots as underscores (MINUTES_SERVER_PORT, MINUTES_DATA_DIR; lists and
+/// prices as "a,b" and "name=1.5,other=2"). Derives database/storage from data_dir, then
+/// validates. Every error is BadInput whose message starts with the offending key path.
+Result<Config> LoadConfig(const std::string& yaml_path,
+                          const std::map<std::string, std::string>& env);
+
+/// Every variable of the process environment.
+std::map<std::string, std::string> EnvironmentMap();
+
+/// The config as YAML that LoadConfig reads back. Secrets (keys ending in secret, password,
+/// passwd, token or key) print as "****", or "" when unset; URL passwords as `u:****@host`.
+std::string ShowConfig(const Config& config);
+
+}  // namespace minutes

@@ -1,0 +1,136 @@
+#include "config/config_fields.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+
+namespace minutes::config_detail {
+namespace {
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::vector<std::string> SplitCommas(const std::string& text) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    std::string part = Trim(std::string_view(text).substr(start, end - start));
+    if (!part.empty()) parts.push_back(part);
+    start = end + 1;
+  }
+  return parts;
+}
+
+}  // namespace
+
+std::vector<Field> Fields(Config& c) {
+  return {
+      {"server.host", &c.server.host},
+      {"server.port", &c.server.port},
+      {"server.workers", &c.server.workers},
+      {"server.max_upload_mb", &c.server.max_upload_mb},
+      {"server.trusted_proxies", &c.server.trusted_proxies},
+      {"data_dir", &c.data_dir},
+      {"database", &c.database},
+      {"storage", &c.storage},
+      {"queue", &c.queue},
+      {"auth.jwt_secret", &c.auth.jwt_secret},
+      {"auth.jwt_ttl_s", &c.auth.jwt_ttl_s},
+      {"auth.api_key_prefix", &c.auth.api_key_prefix},
+      {"asr.engine", &c.asr.engine},
+      {"asr.threads", &c.asr.threads},
+      {"asr.language", &c.asr.language},
+      {"minutes.template", &c.minutes.template_name},
+      {"minutes.templates_dir", &c.minutes.templates_dir},
+      {"log.level", &c.log.level},
+      {"log.format", &c.log.format},
+      {"prices", &c.prices},
+  };
+}
+
+std::string EnvName(std::string_view path) {
+  std::string name = "MINUTES_";
+  for (char ch : path) {
+    name += ch == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  }
+  return name;
+}
+
+Result<int> ParseInt(const std::string& path, const std::string& text) {
+  std::string t = Trim(text);
+  int value = 0;
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+  if (t.empty() || ec != std::errc() || end != t.data() + t.size()) {
+    return Status::BadInput(path + ": expected an integer, got \"" + text + "\"");
+  }
+  return value;
+}
+
+Result<double> ParseDouble(const std::string& path, const std::string& text) {
+  std::string t = Trim(text);
+  double value = 0;
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+  if (t.empty() || ec != std::errc() || end != t.data() + t.size() || !std::isfinite(value)) {
+    return Status::BadInput(path + ": expected a number, got \"" + text + "\"");
+  }
+  return value;
+}
+
+Status AssignText(const Field& field, const std::string& text) {
+  if (auto* s = std::get_if<std::string*>(&field.ref)) {
+    **s = text;
+  } else if (auto* i = std::get_if<int*>(&field.ref)) {
+    auto v = ParseInt(field.path, text);
+    if (!v.ok()) return v.status();
+    **i = *v;
+  } else if (auto* list = std::get_if<std::vector<std::string>*>(&field.ref)) {
+    **list = SplitCommas(text);
+  } else {
+    auto* map = std::get<std::map<std::string, double>*>(field.ref);
+    map->clear();
+    for (const auto& item : SplitCommas(text)) {
+      size_t eq = item.find('=');
+      if (eq == std::string::npos) {
+        return Status::BadInput(field.path + ": expected name=price, got \"" + item + "\"");
+      }
+      std::string name = Trim(std::string_view(item).substr(0, eq));
+      auto v = ParseDouble(field.path + "." + name, item.substr(eq + 1));
+      if (!v.ok()) return v.status();
+      (*map)[name] = *v;
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::string> Interpolate(const std::string& path, const std::string& text,
+                                const std::map<std::string, std::string>& env) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text.compare(i, 3, "$${") == 0) {
+      out += "${";
+      i += 2;
+    } else if (text.compare(i, 2, "${") == 0) {
+      size_t close = text.find('}', i + 2);
+      if (close == std::string::npos) {
+        return Status::BadInput(path + ": unterminated ${ in value");
+      }
+      std::string var = text.substr(i + 2, close - i - 2);
+      auto it = env.find(var);
+      if (var.empty() || it == env.end()) {
+        return Status::BadInput(path + ": environment variable ${" + var + "} is not set");
+      }
+      out += it->second;
+      i = close;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace minutes::config_detail

@@ -1,0 +1,222 @@
+#include "config/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include "config/config_test_util.hpp"
+
+namespace minutes {
+namespace {
+
+using Env = std::map<std::string, std::string>;
+
+std::string ErrorOf(const std::string& path, const Env& env = {}) {
+  auto config = LoadConfig(path, env);
+  EXPECT_FALSE(config.ok());
+  EXPECT_EQ(config.status().kind(), ErrorKind::kBadInput);
+  return config.status().message();
+}
+
+TEST(ConfigDefaults, NoFileNeeded) {
+  auto config = LoadConfig("", {});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->server.host, "127.0.0.1");
+  EXPECT_EQ(config->server.port, 8000);
+  EXPECT_EQ(config->server.workers, 1);
+  EXPECT_EQ(config->server.max_upload_mb, 500);
+  EXPECT_TRUE(config->server.trusted_proxies.empty());
+  EXPECT_EQ(config->data_dir, "./data");
+  EXPECT_EQ(config->database, "sqlite://./data/minutes.db");
+  EXPECT_EQ(config->storage, "file://./data/objects");
+  EXPECT_EQ(config->queue, "database");
+  EXPECT_EQ(config->auth.jwt_secret, "");
+  EXPECT_EQ(config->auth.jwt_ttl_s, 3600);
+  EXPECT_EQ(config->auth.api_key_prefix, "mk_");
+  EXPECT_EQ(config->asr.engine, "auto");
+  EXPECT_EQ(config->asr.threads, 0);
+  EXPECT_EQ(config->asr.language, "en");
+  EXPECT_EQ(config->minutes.template_name, "default");
+  EXPECT_EQ(config->log.level, "info");
+  EXPECT_EQ(config->log.format, "auto");
+  EXPECT_TRUE(config->prices.empty());
+}
+
+TEST(ConfigDefaults, DataDirFromEnvMovesDatabaseAndStorage) {
+  auto config = LoadConfig("", {{"MINUTES_DATA_DIR", "/srv/m"}});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->database, "sqlite:///srv/m/minutes.db");
+  EXPECT_EQ(config->storage, "file:///srv/m/objects");
+}
+
+using ConfigLoadTest = ConfigFileTest;
+
+TEST_F(ConfigLoadTest, ReadsYamlValues) {
+  auto config = LoadConfig(Write(R"(
+server: {host: 0.0.0.0, port: 9001, workers: 4, trusted_proxies: [10.0.0.0/8, "::1/128"]}
+data_dir: /var/lib/minutes
+database: postgresql://app@db/minutes
+queue: redis://cache:6379/0
+auth: {jwt_ttl_s: 60}
+asr: {engine: pocketsphinx, threads: 2, language: de}
+minutes: {template: board, templates_dir: /etc/t}
+log: {level: debug, format: json}
+prices: {whisper: 0.006, gpt-4o: 2.5}
+)"),
+                           {});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->server.host, "0.0.0.0");
+  EXPECT_EQ(config->server.port, 9001);
+  EXPECT_EQ(config->server.workers, 4);
+  EXPECT_EQ(config->server.trusted_proxies, (std::vector<std::string>{"10.0.0.0/8", "::1/128"}));
+  EXPECT_EQ(config->database, "postgresql://app@db/minutes");
+  EXPECT_EQ(config->storage, "file:///var/lib/minutes/objects");
+  EXPECT_EQ(config->queue, "redis://cache:6379/0");
+  EXPECT_EQ(config->auth.jwt_ttl_s, 60);
+  EXPECT_EQ(config->asr.engine, "pocketsphinx");
+  EXPECT_EQ(config->asr.threads, 2);
+  EXPECT_EQ(config->minutes.template_name, "board");
+  EXPECT_EQ(config->minutes.templates_dir, "/etc/t");
+  EXPECT_EQ(config->log.level, "debug");
+  EXPECT_EQ(config->log.format, "json");
+  EXPECT_EQ(config->prices, (std::map<std::string, double>{{"whisper", 0.006}, {"gpt-4o", 2.5}}));
+}
+
+TEST_F(ConfigLoadTest, EmptyFileMeansDefaults) {
+  auto config = LoadConfig(Write(""), {});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->server.port, 8000);
+}
+
+TEST_F(ConfigLoadTest, EnvironmentWinsOverFile) {
+  std::string path = Write("server: {port: 9001, host: a.example}\nlog: {level: warn}\n");
+  auto config = LoadConfig(path, {{"MINUTES_SERVER_PORT", "9000"},
+                                  {"MINUTES_AUTH_JWT_SECRET", "s3cret"},
+                                  {"MINUTES_DATABASE", "postgresql://u:p@h/db"},
+                                  {"MINUTES_SERVER_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.0/24"},
+                                  {"MINUTES_PRICES", "a=1.5,b=2"},
+                                  {"MINUTES_UNRELATED", "x"}});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->server.port, 9000);
+  EXPECT_EQ(config->server.host, "a.example");  // not overridden: file value stays
+  EXPECT_EQ(config->log.level, "warn");
+  EXPECT_EQ(config->auth.jwt_secret, "s3cret");
+  EXPECT_EQ(config->database, "postgresql://u:p@h/db");
+  EXPECT_EQ(config->server.trusted_proxies,
+            (std::vector<std::string>{"10.0.0.0/8", "192.168.1.0/24"}));
+  EXPECT_EQ(config->prices, (std::map<std::string, double>{{"a", 1.5}, {"b", 2}}));
+}
+
+TEST_F(ConfigLoadTest, BadEnvironmentValueNamesKeyAndVariable) {
+  std::string msg = ErrorOf("", {{"MINUTES_SERVER_PORT", "abc"}});
+  EXPECT_EQ(msg, "server.port: expected an integer, got \"abc\" (from MINUTES_SERVER_PORT)");
+}
+
+TEST_F(ConfigLoadTest, InterpolatesVariables) {
+  std::string path = Write("auth: {jwt_secret: \"${JWT}\"}\ndatabase: postgresql://u:${PW}@h/db\n");
+  auto config = LoadConfig(path, {{"JWT", "abc"}, {"PW", "pw"}});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->auth.jwt_secret, "abc");
+  EXPECT_EQ(config->database, "postgresql://u:pw@h/db");
+}
+
+TEST_F(ConfigLoadTest, InterpolatesIntegers) {
+  auto config = LoadConfig(Write("server: {port: \"${PORT}\"}\n"), {{"PORT", "8123"}});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->server.port, 8123);
+}
+
+TEST_F(ConfigLoadTest, UnsetVariableNamesKeyAndVariable) {
+  std::string msg = ErrorOf(Write("auth: {jwt_secret: \"${JWT_SECRET}\"}\n"));
+  EXPECT_EQ(msg.rfind("auth.jwt_secret: ", 0), 0u) << msg;
+  EXPECT_NE(msg.find("JWT_SECRET"), std::string::npos) << msg;
+}
+
+TEST_F(ConfigLoadTest, DoubleDollarEscapes) {
+  auto config = LoadConfig(Write("auth: {jwt_secret: \"a$${JWT}b$c\"}\n"), {{"JWT", "no"}});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->auth.jwt_secret, "a${JWT}b$c");
+}
+
+TEST_F(ConfigLoadTest, MissingFileNamesPath) {
+  std::string path = (dir_ / "nope.yaml").string();
+  std::string msg = ErrorOf(path);
+  EXPECT_EQ(msg.rfind(path + ":", 0), 0u) << msg;
+}
+
+TEST_F(ConfigLoadTest, SyntaxErrorBecomesStatus) {
+  std::string path = Write("server: {port: [\n");
+  std::string msg = ErrorOf(path);
+  EXPECT_EQ(msg.rfind(path + ":", 0), 0u) << msg;
+}
+
+TEST_F(ConfigLoadTest, UnknownKeysNamed) {
+  EXPECT_EQ(ErrorOf(Write("server: {prot: 1}\n")), "server.prot: unknown key");
+  EXPECT_EQ(ErrorOf(Write("srever: {port: 1}\n")), "srever: unknown key");
+  EXPECT_EQ(ErrorOf(Write("log: {level: info, colour: red}\n")), "log.colour: unknown key");
+}
+
+TEST_F(ConfigLoadTest, WrongTypesNamed) {
+  EXPECT_EQ(ErrorOf(Write("server: {port: abc}\n")),
+            "server.port: expected an integer, got \"abc\"");
+  EXPECT_EQ(ErrorOf(Write("server: {port: 80.5}\n")),
+            "server.port: expected an integer, got \"80.5\"");
+  EXPECT_EQ(ErrorOf(Write("server: 8000\n")), "server: expected a map, got \"8000\"");
+  EXPECT_EQ(ErrorOf(Write("log: {level: [a]}\n")), "log.level: expected a string, got a list");
+  EXPECT_EQ(ErrorOf(Write("server: {trusted_proxies: 10.0.0.0/8}\n")),
+            "server.trusted_proxies: expected a list, got \"10.0.0.0/8\"");
+  EXPECT_EQ(ErrorOf(Write("prices: {x: cheap}\n")), "prices.x: expected a number, got \"cheap\"");
+}
+
+struct BadValue {
+  std::string yaml;
+  std::string key;
+};
+
+TEST_F(ConfigLoadTest, EveryValidationErrorStartsWithItsKey) {
+  const std::vector<BadValue> cases = {
+      {"server: {port: 0}", "server.port: "},
+      {"server: {port: 65536}", "server.port: "},
+      {"server: {host: ''}", "server.host: "},
+      {"server: {workers: -1}", "server.workers: "},
+      {"server: {max_upload_mb: 0}", "server.max_upload_mb: "},
+      {"server: {trusted_proxies: [10.0.0.0/8, 10.0.0.1]}", "server.trusted_proxies[1]: "},
+      {"server: {trusted_proxies: [10.0.0.0/33]}", "server.trusted_proxies[0]: "},
+      {"server: {trusted_proxies: ['::1/129']}", "server.trusted_proxies[0]: "},
+      {"server: {trusted_proxies: [300.0.0.0/8]}", "server.trusted_proxies[0]: "},
+      {"data_dir: ''", "data_dir: "},
+      {"database: mysql://u:pw@h/db", "database: "},
+      {"storage: /tmp/objects", "storage: "},
+      {"queue: kafka://x", "queue: "},
+      {"auth: {jwt_ttl_s: 0}", "auth.jwt_ttl_s: "},
+      {"asr: {threads: -2}", "asr.threads: "},
+      {"log: {level: loud}", "log.level: "},
+      {"log: {format: xml}", "log.format: "},
+      {"prices: {x: -1}", "prices.x: "},
+  };
+  for (const auto& c : cases) {
+    std::string msg = ErrorOf(Write(c.yaml + "\n"));
+    EXPECT_EQ(msg.rfind(c.key, 0), 0u) << c.yaml << " -> " << msg;
+  }
+  EXPECT_EQ(ErrorOf(Write("database: mysql://u:pw@h/db\n")).find("pw"), std::string::npos);
+}
+
+TEST_F(ConfigLoadTest, AcceptsValidAlternatives) {
+  auto config = LoadConfig(Write(R"(
+server: {port: 65535, workers: 0, trusted_proxies: [0.0.0.0/0, "2001:db8::/32"]}
+database: sqlite:///tmp/x.db
+storage: s3://bucket/prefix
+log: {level: trace, format: text}
+)"),
+                           {});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->storage, "s3://bucket/prefix");
+}
+
+TEST(ConfigEnvironment, EnvironmentMapReadsProcessEnvironment) {
+  setenv("MINUTES_CONFIG_TEST_VAR", "x=y", 1);
+  auto env = EnvironmentMap();
+  EXPECT_EQ(env["MINUTES_CONFIG_TEST_VAR"], "x=y");
+  unsetenv("MINUTES_CONFIG_TEST_VAR");
+}
+
+}  // namespace
+}  // namespace minutes

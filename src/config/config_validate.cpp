@@ -1,0 +1,97 @@
+// Derived defaults and validation; every message starts with the key path.
+#include <arpa/inet.h>
+
+#include <initializer_list>
+
+#include "config/config_fields.hpp"
+
+namespace minutes::config_detail {
+namespace {
+
+bool IsCidr(const std::string& text) {
+  size_t slash = text.find('/');
+  if (slash == std::string::npos) return false;
+  std::string addr = text.substr(0, slash);
+  unsigned char buf[16];
+  int max_bits = 0;
+  if (inet_pton(AF_INET, addr.c_str(), buf) == 1) {
+    max_bits = 32;
+  } else if (inet_pton(AF_INET6, addr.c_str(), buf) == 1) {
+    max_bits = 128;
+  } else {
+    return false;
+  }
+  auto bits = ParseInt("", text.substr(slash + 1));
+  return bits.ok() && text.size() > slash + 1 && text[slash + 1] != '+' && text[slash + 1] != '-' &&
+         *bits >= 0 && *bits <= max_bits;
+}
+
+bool StartsWithAny(const std::string& s, std::initializer_list<const char*> prefixes) {
+  for (const char* p : prefixes) {
+    if (s.starts_with(p)) return true;
+  }
+  return false;
+}
+
+Status OneOf(const std::string& path, const std::string& value,
+             std::initializer_list<const char*> allowed, const std::string& shown) {
+  for (const char* a : allowed) {
+    if (value == a) return Status::Ok();
+  }
+  return Status::BadInput(path + ": must be one of " + shown + ", got \"" + value + "\"");
+}
+
+Status AtLeast(const std::string& path, int value, int min) {
+  if (value >= min) return Status::Ok();
+  return Status::BadInput(path + ": must be >= " + std::to_string(min) + ", got " +
+                          std::to_string(value));
+}
+
+}  // namespace
+
+Status DeriveAndValidate(Config& c) {
+  if (c.data_dir.empty()) return Status::BadInput("data_dir: must not be empty");
+  if (c.database.empty()) c.database = "sqlite://" + c.data_dir + "/minutes.db";
+  if (c.storage.empty()) c.storage = "file://" + c.data_dir + "/objects";
+
+  if (c.server.host.empty()) return Status::BadInput("server.host: must not be empty");
+  if (c.server.port < 1 || c.server.port > 65535) {
+    return Status::BadInput("server.port: must be between 1 and 65535, got " +
+                            std::to_string(c.server.port));
+  }
+  for (const Status& st :
+       {AtLeast("server.workers", c.server.workers, 0),
+        AtLeast("server.max_upload_mb", c.server.max_upload_mb, 1),
+        AtLeast("auth.jwt_ttl_s", c.auth.jwt_ttl_s, 1), AtLeast("asr.threads", c.asr.threads, 0),
+        OneOf("log.level", c.log.level, {"trace", "debug", "info", "warn", "error"},
+              "trace|debug|info|warn|error"),
+        OneOf("log.format", c.log.format, {"auto", "json", "text"}, "auto|json|text")}) {
+    if (!st.ok()) return st;
+  }
+  for (size_t i = 0; i < c.server.trusted_proxies.size(); ++i) {
+    if (!IsCidr(c.server.trusted_proxies[i])) {
+      return Status::BadInput("server.trusted_proxies[" + std::to_string(i) +
+                              "]: not a valid IPv4/IPv6 CIDR, got \"" +
+                              c.server.trusted_proxies[i] + "\"");
+    }
+  }
+  if (!StartsWithAny(c.database, {"sqlite://", "postgresql://"})) {
+    return Status::BadInput("database: must start with sqlite:// or postgresql://, got \"" +
+                            MaskUrl(c.database) + "\"");
+  }
+  if (!StartsWithAny(c.storage, {"file://", "s3://"})) {
+    return Status::BadInput("storage: must start with file:// or s3://, got \"" +
+                            MaskUrl(c.storage) + "\"");
+  }
+  if (c.queue != "database" && !c.queue.starts_with("redis://")) {
+    return Status::BadInput("queue: must be \"database\" or a redis:// URL, got \"" +
+                            MaskUrl(c.queue) + "\"");
+  }
+  for (const auto& [name, price] : c.prices) {
+    if (name.empty()) return Status::BadInput("prices: empty model name");
+    if (price < 0) return Status::BadInput("prices." + name + ": must be >= 0");
+  }
+  return Status::Ok();
+}
+
+}  // namespace minutes::config_detail
