@@ -10,6 +10,7 @@
 #include <Poco/URI.h>
 
 #include "api/routes.hpp"
+#include "api/task_routes.hpp"
 #include "auth/password.hpp"
 
 namespace minutes {
@@ -108,9 +109,11 @@ struct ApiServer::Impl {
   int port = 0;
 };
 
-ApiServer::ApiServer(Database& db, Accounts& accounts, const JwtIssuer& jwt, ServerOptions o)
+ApiServer::ApiServer(Database& db, Accounts& accounts, const JwtIssuer& jwt, ObjectStore& store,
+                     ServerOptions o)
     : impl_(new Impl{db, accounts, jwt, std::move(o), {}, nullptr, 0}) {
   AddRoutes(impl_->router, {db, accounts, jwt});
+  AddTaskRoutes(impl_->router, {db, store, impl_->options.max_upload_bytes});
 }
 
 ApiServer::~ApiServer() { Stop(); }

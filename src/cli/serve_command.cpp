@@ -13,6 +13,8 @@
 #include "api/server.hpp"
 #include "cli/outputs.hpp"
 #include "db/migrator.hpp"
+#include "storage/object_store.hpp"
+#include "worker/worker.hpp"
 
 namespace minutes {
 namespace {
@@ -23,6 +25,8 @@ struct ServeOptions {
   std::string data_dir = "./data";
   std::string database;
   int jwt_ttl = 3600;
+  int workers = 1;
+  int max_upload_mb = 500;
 };
 
 // The signing secret: $MINUTES_AUTH_JWT_SECRET, else one generated once and kept in the data
@@ -67,12 +71,19 @@ int Serve(const ServeOptions& o) {
   if (!secret.ok()) return ReportFailure(secret.status());
   auto jwt = JwtIssuer::Make(*secret, o.jwt_ttl);
   if (!jwt.ok()) return ReportFailure(jwt.status());
+  auto store = OpenObjectStore("file://" + o.data_dir + "/objects");
+  if (!store.ok()) return ReportFailure(store.status());
   Accounts accounts(**db);
   ServerOptions so;
   so.host = o.host;
   so.port = o.port;
-  ApiServer server(**db, accounts, *jwt, so);
+  so.max_upload_bytes = int64_t{o.max_upload_mb} * 1024 * 1024;
+  ApiServer server(**db, accounts, *jwt, **store, so);
   if (Status s = server.Start(); !s.ok()) return ReportFailure(s);
+  WorkerOptions wo;
+  wo.concurrency = o.workers;
+  WorkerPool workers(**db, **store, wo);
+  workers.Start();
   std::printf("minutes: listening on http://%s:%d\n", o.host.c_str(), server.port());
   std::fflush(stdout);
   int sig = 0;
@@ -80,6 +91,7 @@ int Serve(const ServeOptions& o) {
   std::fprintf(stderr, "minutes: %s received, finishing requests in flight\n",
                sig == SIGTERM ? "SIGTERM" : "SIGINT");
   server.Stop();
+  workers.Stop();  // the jobs in progress finish; queued ones wait for the next start
   return 0;
 }
 
@@ -97,6 +109,12 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--database", o->database, "Database URL (default sqlite://DATA_DIR/minutes.db)");
   cmd->add_option("--jwt-ttl", o->jwt_ttl, "Access token lifetime, seconds")
       ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--workers", o->workers, "In-process workers (0 = API only)")
+      ->check(CLI::Range(0, 64))
+      ->capture_default_str();
+  cmd->add_option("--max-upload-mb", o->max_upload_mb, "Largest accepted upload, MiB")
+      ->check(CLI::Range(1, 1 << 20))
       ->capture_default_str();
   cmd->callback([o, exit_code] { *exit_code = Serve(*o); });
 }

@@ -1,0 +1,256 @@
+#include "storage/file_object_store.hpp"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+
+namespace minutes {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr size_t kChunkBytes = 64 * 1024;
+constexpr const char* kStagingDir = "~staging";
+constexpr const char* kShaSuffix = "~sha256";
+
+std::string ErrnoText(const std::string& what, int err) { return what + ": " + std::strerror(err); }
+
+/// Incremental SHA-256 over OpenSSL's EVP interface.
+class Sha256 {
+ public:
+  Sha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+    EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
+  }
+  void Update(const char* data, size_t n) { EVP_DigestUpdate(ctx_.get(), data, n); }
+  std::string FinishHex() {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx_.get(), digest, &len);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned int i = 0; i < len; ++i) {
+      hex.push_back(kHex[digest[i] >> 4]);
+      hex.push_back(kHex[digest[i] & 0xf]);
+    }
+    return hex;
+  }
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
+};
+
+/// A staged file that is unlinked on destruction unless Release()d after a successful rename.
+class StagedFile {
+ public:
+  explicit StagedFile(fs::path dir) {
+    std::string pattern = (dir / "put-XXXXXX").string();
+    fd_ = mkstemp(pattern.data());
+    if (fd_ >= 0) path_ = pattern;
+  }
+  ~StagedFile() {
+    if (fd_ >= 0) close(fd_);
+    if (!path_.empty()) unlink(path_.c_str());
+  }
+  StagedFile(const StagedFile&) = delete;
+  StagedFile& operator=(const StagedFile&) = delete;
+
+  int fd() const { return fd_; }
+  const fs::path& path() const { return path_; }
+  Status Write(const char* data, size_t n) {
+    while (n > 0) {
+      ssize_t written = ::write(fd_, data, n);
+      if (written < 0 && errno == EINTR) continue;
+      if (written < 0) return Status::Io(ErrnoText("writing staged object", errno));
+      data += written;
+      n -= static_cast<size_t>(written);
+    }
+    return Status::Ok();
+  }
+  // Flushes to disk and closes, so the rename that follows publishes complete bytes.
+  Status SyncAndClose() {
+    if (fchmod(fd_, 0644) != 0 || fsync(fd_) != 0)
+      return Status::Io(ErrnoText("syncing staged object", errno));
+    int fd = fd_;
+    fd_ = -1;
+    if (close(fd) != 0) return Status::Io(ErrnoText("closing staged object", errno));
+    return Status::Ok();
+  }
+  void Release() { path_.clear(); }
+
+ private:
+  int fd_ = -1;
+  fs::path path_;
+};
+
+std::string ShaPathOf(const fs::path& object) { return object.string() + kShaSuffix; }
+
+Result<std::string> HashFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Io("cannot open " + path.string());
+  Sha256 sha;
+  std::array<char, kChunkBytes> buf;
+  while (in.read(buf.data(), buf.size()) || in.gcount() > 0)
+    sha.Update(buf.data(), static_cast<size_t>(in.gcount()));
+  if (in.bad()) return Status::Io("cannot read " + path.string());
+  return sha.FinishHex();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<FileObjectStore>> FileObjectStore::Open(const fs::path& root) {
+  if (root.empty()) return Status::BadInput("object store directory is empty");
+  std::error_code ec;
+  fs::path absolute = fs::absolute(root, ec).lexically_normal();
+  if (!absolute.has_filename()) absolute = absolute.parent_path();  // drop a trailing '/'
+  if (!ec) fs::create_directories(absolute / kStagingDir, ec);
+  if (ec) return Status::Io("cannot create object store at " + root.string() + ": " + ec.message());
+  return std::unique_ptr<FileObjectStore>(new FileObjectStore(absolute));
+}
+
+Result<ObjectInfo> FileObjectStore::Put(const std::string& key, std::istream& body,
+                                        int64_t max_bytes) {
+  if (Status valid = ValidateObjectKey(key); !valid.ok()) return valid;
+  if (max_bytes < 0) return Status::BadInput("max_bytes must not be negative");
+  StagedFile data(root_ / kStagingDir);
+  if (data.fd() < 0) return Status::Io(ErrnoText("cannot create staged object", errno));
+
+  Sha256 sha;
+  int64_t size = 0;
+  std::array<char, kChunkBytes> buf;
+  while (body.read(buf.data(), buf.size()) || body.gcount() > 0) {
+    const auto n = static_cast<size_t>(body.gcount());
+    size += static_cast<int64_t>(n);
+    if (size > max_bytes)
+      return Status::BadInput("object larger than " + std::to_string(max_bytes) + " bytes");
+    sha.Update(buf.data(), n);
+    if (Status s = data.Write(buf.data(), n); !s.ok()) return s;
+  }
+  if (body.bad()) return Status::Io("reading the body of object '" + key + "' failed");
+  if (Status s = data.SyncAndClose(); !s.ok()) return s;
+
+  ObjectInfo info{key, size, sha.FinishHex(), {}};
+  StagedFile sidecar(root_ / kStagingDir);
+  if (sidecar.fd() < 0) return Status::Io(ErrnoText("cannot create staged sidecar", errno));
+  if (Status s = sidecar.Write(info.sha256.data(), info.sha256.size()); !s.ok()) return s;
+  if (Status s = sidecar.SyncAndClose(); !s.ok()) return s;
+
+  const fs::path target = root_ / key;
+  std::unique_lock lock(mutex_);
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
+  if (ec) return Status::Io("cannot create directory for '" + key + "': " + ec.message());
+  // Data first, sidecar second, both under the lock: Head never pairs bytes with a stale hash.
+  if (std::rename(data.path().c_str(), target.c_str()) != 0)
+    return Status::Io(ErrnoText("cannot store object '" + key + "'", errno));
+  data.Release();
+  if (std::rename(sidecar.path().c_str(), ShaPathOf(target).c_str()) != 0)
+    return Status::Io(ErrnoText("cannot store hash of object '" + key + "'", errno));
+  sidecar.Release();
+  return HeadLocked(key);
+}
+
+Result<ObjectInfo> FileObjectStore::Head(const std::string& key) {
+  if (Status valid = ValidateObjectKey(key); !valid.ok()) return valid;
+  std::shared_lock lock(mutex_);
+  return HeadLocked(key);
+}
+
+Result<ObjectInfo> FileObjectStore::HeadLocked(const std::string& key) {
+  const fs::path path = root_ / key;
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    return Status::NotFound("no object '" + key + "'");
+  ObjectInfo info{key, static_cast<int64_t>(st.st_size), "", {}};
+  info.modified = std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
+  std::ifstream sidecar(ShaPathOf(path));
+  if (!(sidecar >> info.sha256) || info.sha256.size() != 64) {
+    // Placed by hand, without a sidecar: hash the bytes instead.
+    Result<std::string> hashed = HashFile(path);
+    if (!hashed.ok()) return hashed.status();
+    info.sha256 = hashed.value();
+  }
+  return info;
+}
+
+Status FileObjectStore::Get(const std::string& key, int64_t offset, int64_t length,
+                            std::ostream& out) {
+  if (Status valid = ValidateObjectKey(key); !valid.ok()) return valid;
+  if (offset < 0 || length < -1) return Status::BadInput("range not satisfiable");
+  std::ifstream in;
+  int64_t size = 0;
+  {
+    // Open under the lock; the open file keeps its bytes even if replaced or deleted later.
+    std::shared_lock lock(mutex_);
+    const fs::path path = root_ / key;
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+      return Status::NotFound("no object '" + key + "'");
+    in.open(path, std::ios::binary);
+    if (!in) return Status::Io("cannot open object '" + key + "'");
+    size = static_cast<int64_t>(st.st_size);
+  }
+  if (offset > size || (offset == size && size > 0))
+    return Status::BadInput("range not satisfiable");
+  int64_t remaining = size - offset;
+  if (length >= 0) remaining = std::min(remaining, length);
+  in.seekg(offset);
+  std::array<char, kChunkBytes> buf;
+  while (remaining > 0) {
+    const auto want = static_cast<std::streamsize>(std::min<int64_t>(remaining, buf.size()));
+    in.read(buf.data(), want);
+    if (in.gcount() != want) return Status::Io("short read from object '" + key + "'");
+    out.write(buf.data(), want);
+    if (!out) return Status::Io("writing object '" + key + "' to the output failed");
+    remaining -= want;
+  }
+  return Status::Ok();
+}
+
+Status FileObjectStore::Delete(const std::string& key) {
+  if (Status valid = ValidateObjectKey(key); !valid.ok()) return valid;
+  std::unique_lock lock(mutex_);
+  const fs::path path = root_ / key;
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) return Status::Ok();  // a "prefix"
+  if (unlink(path.c_str()) != 0 && errno != ENOENT)
+    return Status::Io(ErrnoText("cannot delete object '" + key + "'", errno));
+  unlink(ShaPathOf(path).c_str());
+  // Prune directories the object leaves empty, so deleted prefixes vanish as they do in S3.
+  for (fs::path dir = path.parent_path(); dir != root_; dir = dir.parent_path())
+    if (rmdir(dir.c_str()) != 0) break;
+  return Status::Ok();
+}
+
+Result<std::vector<ObjectInfo>> FileObjectStore::List(const std::string& prefix) {
+  std::shared_lock lock(mutex_);
+  std::vector<ObjectInfo> objects;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(root_, ec), end;
+  if (ec) return Status::Io("cannot list " + root_.string() + ": " + ec.message());
+  for (; it != end; it.increment(ec)) {
+    if (ec) return Status::Io("cannot list " + root_.string() + ": " + ec.message());
+    const std::string name = it->path().lexically_relative(root_).generic_string();
+    if (name == kStagingDir) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file(ec) || !ValidateObjectKey(name).ok()) continue;  // sidecars have '~'
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    Result<ObjectInfo> info = HeadLocked(name);
+    if (info.ok()) objects.push_back(std::move(info).value());
+  }
+  std::sort(objects.begin(), objects.end(),
+            [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
+  return objects;
+}
+
+}  // namespace minutes

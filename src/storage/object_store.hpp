@@ -1,0 +1,69 @@
+#pragma once
+// Object storage behind an interface shaped like S3: flat keys, whole-object puts, ranged gets.
+#include <chrono>
+#include <cstdint>
+#include <istream>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/status.hpp"
+
+namespace minutes {
+
+/// What the store knows about one stored object.
+struct ObjectInfo {
+  std::string key;
+  int64_t size = 0;
+  std::string sha256;  ///< lowercase hex SHA-256 of the whole object
+  std::chrono::system_clock::time_point modified;
+};
+
+/// Longest key accepted by ValidateObjectKey (and by every ObjectStore).
+inline constexpr size_t kMaxObjectKeyLength = 512;
+
+/// Ok when `key` is 1..512 characters of [A-Za-z0-9._/-] with no leading '/', no empty
+/// component and no '.' or '..' component, so a key can never name a path outside the store.
+/// Otherwise BadInput naming the key.
+Status ValidateObjectKey(const std::string& key);
+
+/// A bucket of objects addressed by key. Implementations are thread-safe: every method may be
+/// called concurrently from any thread. Streams passed in stay owned by the caller.
+class ObjectStore {
+ public:
+  ObjectStore() = default;
+  virtual ~ObjectStore() = default;
+  ObjectStore(const ObjectStore&) = delete;
+  ObjectStore& operator=(const ObjectStore&) = delete;
+
+  /// Stores `body` under `key`, replacing any previous object. The body is streamed in chunks
+  /// (never held whole in memory) while its size and SHA-256 are computed. The object appears
+  /// atomically: readers see the old object or the complete new one, never a partial one. A body
+  /// longer than `max_bytes` fails with BadInput "object larger than N bytes" and stores nothing.
+  virtual Result<ObjectInfo> Put(const std::string& key, std::istream& body, int64_t max_bytes) = 0;
+
+  /// Size, hash and modification time of `key`; NotFound when there is no such object.
+  virtual Result<ObjectInfo> Head(const std::string& key) = 0;
+
+  /// Writes `length` bytes of `key` starting at `offset` to `out` (`length` -1 or past the end:
+  /// up to the end). NotFound when missing; BadInput "range not satisfiable" when `offset` lies
+  /// at or past the end of a non-empty object (or past 0 for an empty one).
+  virtual Status Get(const std::string& key, int64_t offset, int64_t length, std::ostream& out) = 0;
+
+  /// Removes `key`; deleting a key that does not exist is ok.
+  virtual Status Delete(const std::string& key) = 0;
+
+  /// Every object whose key starts with `prefix` (plain string prefix, "" for all), sorted by key.
+  virtual Result<std::vector<ObjectInfo>> List(const std::string& prefix) = 0;
+
+  /// Readiness check: writes, reads back and deletes a small probe object under "_probe/".
+  /// Leaves nothing behind when it succeeds.
+  virtual Status Probe();
+};
+
+/// Opens the store named by `url`: "file:///abs/dir" or "file://relative/dir" (the directory is
+/// created when missing). "s3://…" and anything else are BadInput for now.
+Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& url);
+
+}  // namespace minutes

@@ -1,0 +1,22 @@
+#include "storage/file_object_store.hpp"
+#include "storage/object_store.hpp"
+
+namespace minutes {
+
+Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& url) {
+  static const std::string kFile = "file://";
+  if (url.rfind(kFile, 0) == 0) {
+    // "file:///abs/dir" leaves "/abs/dir"; "file://relative/dir" leaves "relative/dir".
+    const std::string dir = url.substr(kFile.size());
+    if (dir.empty()) return Status::BadInput("object store URL '" + url + "' names no directory");
+    Result<std::unique_ptr<FileObjectStore>> store = FileObjectStore::Open(dir);
+    if (!store.ok()) return store.status();
+    return std::unique_ptr<ObjectStore>(std::move(store).value());
+  }
+  if (url.rfind("s3://", 0) == 0)
+    return Status::BadInput("S3 storage arrives with the production backends issue");
+  return Status::BadInput("unsupported object store URL '" + url +
+                          "' (expected file:///abs/dir or file://relative/dir)");
+}
+
+}  // namespace minutes

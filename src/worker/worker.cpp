@@ -1,0 +1,168 @@
+#include "worker/worker.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "auth/accounts.hpp"
+#include "export/minutes_json.hpp"
+#include "minutes/extractive_generator.hpp"
+#include "pipeline/pipeline.hpp"
+#include "worker/job_queue.hpp"
+
+namespace minutes {
+namespace {
+
+Status SetProgress(Database& db, const std::string& task_id, const std::string& stage,
+                   double progress) {
+  return db.Exec("UPDATE tasks SET stage = ?, progress = ?, updated_at = ? WHERE id = ?",
+                 {stage, progress, NowIso(), task_id});
+}
+
+Status StoreResults(Database& db, const std::string& task_id, const PipelineResult& r,
+                    const std::string& template_name) {
+  auto doc = ExtractiveGenerator().Generate(r.transcript, {});
+  if (!doc.ok()) return doc.status();
+  return db.Transaction([&](Database& tx) -> Status {
+    // Idempotent: a redelivered job replaces what an earlier attempt may have half-written.
+    for (const char* table : {"segments", "transcripts"})
+      if (Status s = tx.Exec(std::string("DELETE FROM ") + table + " WHERE task_id = ?", {task_id});
+          !s.ok())
+        return s;
+    if (Status s = tx.Exec(
+            "INSERT INTO transcripts (task_id, duration, language, engine, created_at) VALUES "
+            "(?, ?, ?, ?, ?)",
+            {task_id, r.transcript.duration, r.transcript.language, r.engine, NowIso()});
+        !s.ok())
+      return s;
+    int64_t seq = 0;
+    for (const auto& seg : r.transcript.segments) {
+      nlohmann::json words = nlohmann::json::array();
+      for (const auto& w : seg.words)
+        words.push_back(
+            {{"word", w.word}, {"start", w.start}, {"end", w.end}, {"confidence", w.confidence}});
+      if (Status s = tx.Exec(
+              "INSERT INTO segments (task_id, seq, id, speaker, start_s, end_s, text, words) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              {task_id, seq++, seg.id, seg.speaker, seg.start, seg.end, seg.text, words.dump()});
+          !s.ok())
+        return s;
+    }
+    auto have = tx.Query("SELECT 1 FROM artifacts WHERE task_id = ? AND version = 1", {task_id});
+    if (!have.ok()) return have.status();
+    if (have->empty()) {
+      if (Status s =
+              tx.Exec("INSERT INTO artifacts (task_id, version, template, generator, minutes_json, "
+                      "created_at) VALUES (?, 1, ?, 'extractive', ?, ?)",
+                      {task_id, template_name, MinutesToJson(*doc).dump(), NowIso()});
+          !s.ok())
+        return s;
+    }
+    return tx.Exec(
+        "UPDATE tasks SET state = 'succeeded', stage = 'done', progress = 1, error = NULL, "
+        "updated_at = ? WHERE id = ?",
+        {NowIso(), task_id});
+  });
+}
+
+}  // namespace
+
+Status ProcessTranscribeTask(Database& db, ObjectStore& store, const std::string& task_id,
+                             const WorkerOptions& o) {
+  auto rows = db.Query(
+      "SELECT o.storage_key, t.template, t.speakers, t.language, t.state FROM tasks t JOIN "
+      "objects o ON o.id = t.object_id WHERE t.id = ?",
+      {task_id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("task " + task_id + " has no recording");
+  const DbRow& r = (*rows)[0];
+  if (AsString(r[4]) == "canceled") return Status::Ok();
+  if (Status s =
+          db.Exec("UPDATE tasks SET state = 'processing', attempts = attempts + 1, updated_at = ? "
+                  "WHERE id = ?",
+                  {NowIso(), task_id});
+      !s.ok())
+    return s;
+  namespace fs = std::filesystem;
+  fs::path dir = o.temp_dir.empty() ? fs::temp_directory_path() : fs::path(o.temp_dir);
+  fs::path local = dir / ("minutes-task-" + task_id + "-" + std::to_string(getpid()));
+  {
+    std::ofstream out(local, std::ios::binary);
+    if (Status s = store.Get(AsString(r[0]), 0, -1, out); !s.ok()) return s;
+  }
+  PipelineOptions po;
+  po.threads = o.asr_threads;
+  po.speakers = static_cast<int>(AsInt(r[2]));
+  po.language = AsString(r[3]);
+  auto last = std::chrono::steady_clock::now();
+  auto result = TranscribeRecording(local.string(), po, [&](const std::string& stage, double f) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last < std::chrono::milliseconds(500) && f < 1.0) return;
+    last = now;
+    (void)SetProgress(db, task_id, stage, f);
+  });
+  std::error_code ec;
+  fs::remove(local, ec);
+  if (!result.ok()) return result.status();
+  return StoreResults(db, task_id, *result, AsString(r[1]));
+}
+
+WorkerPool::WorkerPool(Database& db, ObjectStore& store, WorkerOptions options)
+    : db_(db), store_(store), options_(std::move(options)) {}
+
+WorkerPool::~WorkerPool() { Stop(); }
+
+void WorkerPool::Start() {
+  for (int i = 0; i < options_.concurrency; ++i) threads_.emplace_back(&WorkerPool::Loop, this, i);
+}
+
+void WorkerPool::Stop() {
+  stop_ = true;
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
+}
+
+void WorkerPool::Loop(int index) {
+  DbJobQueue queue(db_);
+  char host[128] = {};
+  gethostname(host, sizeof host - 1);
+  std::string owner =
+      std::string(host) + ":" + std::to_string(getpid()) + ":" + std::to_string(index);
+  while (!stop_) {
+    auto job = queue.Claim(owner, options_.lease_s);
+    if (!job.ok() || !job.value()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      continue;
+    }
+    const Job& j = **job;
+    // Keep the lease alive while the pipeline runs.
+    std::atomic<bool> done{false};
+    std::thread beat([&] {
+      while (!done) {
+        for (int i = 0; i < 10 * options_.lease_s / 3 && !done; ++i)
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (!done) (void)queue.Heartbeat(j, owner, options_.lease_s);
+      }
+    });
+    Status s = j.kind == "transcribe" ? ProcessTranscribeTask(db_, store_, j.task_id, options_)
+                                      : Status::BadInput("unknown job kind '" + j.kind + "'");
+    done = true;
+    beat.join();
+    if (s.ok()) {
+      (void)queue.Complete(j);
+      continue;
+    }
+    auto dead = queue.Fail(j, s.message());
+    bool final = !dead.ok() || *dead || s.kind() == ErrorKind::kBadInput;
+    (void)db_.Exec("UPDATE tasks SET state = ?, error = ?, updated_at = ? WHERE id = ?",
+                   {std::string(final ? "failed" : "queued"), s.message(), NowIso(), j.task_id});
+    if (final && s.kind() == ErrorKind::kBadInput)
+      (void)db_.Exec("UPDATE jobs SET state = 'dead' WHERE id = ?", {j.id});
+  }
+}
+
+}  // namespace minutes
