@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <ostream>
 #include <string>
 
 #include "api/jwt.hpp"
@@ -20,6 +21,7 @@ struct Principal {
 /// One request. `body` streams the request body (never read whole unless a route wants to).
 struct Request {
   std::string method, path, request_id, client_address;
+  std::string route;  ///< the matched pattern, e.g. "/api/v1/tasks/{id}" (for metrics and logs)
   std::map<std::string, std::string> params;  ///< path parameters, e.g. {"id": …}
   std::map<std::string, std::string> query;
   std::function<std::string(const std::string&)> header;  ///< "" when absent
@@ -33,6 +35,10 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::map<std::string, std::string> headers;
+  /// When set, the body is written by this callback instead of `body` (large files, Server-Sent
+  /// Events): `content_length` bytes, or chunked when it is -1.
+  std::function<void(std::ostream&)> stream;
+  int64_t content_length = -1;
   void Json(int code, const nlohmann::json& j) {
     status = code;
     content_type = "application/json";

@@ -18,7 +18,7 @@ std::vector<std::string> Split(const std::string& path) {
 
 void Router::Add(const std::string& method, const std::string& pattern, bool auth,
                  Handler handler) {
-  routes_.push_back({method, Split(pattern), auth, std::move(handler)});
+  routes_.push_back({method, pattern, Split(pattern), auth, std::move(handler)});
 }
 
 const Handler* Router::Match(Request& req, Response& res, bool* needs_auth) const {
@@ -39,6 +39,7 @@ const Handler* Router::Match(Request& req, Response& res, bool* needs_auth) cons
     path_matched = true;
     if (r.method != req.method) continue;
     req.params = std::move(params);
+    req.route = r.pattern;
     *needs_auth = r.auth;
     return &r.handler;
   }
@@ -47,6 +48,12 @@ const Handler* Router::Match(Request& req, Response& res, bool* needs_auth) cons
   else
     SetError(res, 404, "", "no route for " + req.path, req.request_id);
   return nullptr;
+}
+
+std::vector<Router::Info> Router::Routes() const {
+  std::vector<Info> out;
+  for (const auto& r : routes_) out.push_back({r.method, r.pattern, r.auth});
+  return out;
 }
 
 }  // namespace minutes

@@ -19,9 +19,17 @@ class Router {
   /// differs. Returns the handler or nullptr with `res` filled with the error.
   const Handler* Match(Request& req, Response& res, bool* needs_auth) const;
 
+  /// A registered route, as the OpenAPI description and metrics see it.
+  struct Info {
+    std::string method, pattern;
+    bool auth;
+  };
+  /// Every route in registration order.
+  std::vector<Info> Routes() const;
+
  private:
   struct Route {
-    std::string method;
+    std::string method, pattern;
     std::vector<std::string> segments;
     bool auth;
     Handler handler;

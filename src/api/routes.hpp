@@ -1,23 +1,34 @@
 #pragma once
-// The API's routes, registered on a Router.
-#include "api/jwt.hpp"
+// The API's routes, one registration function per area, each in its own file.
+#include "api/context.hpp"
 #include "api/router.hpp"
-#include "auth/accounts.hpp"
-#include "db/database.hpp"
 
 namespace minutes {
 
-/// What routes need; all references outlive the router.
-struct RouteDeps {
-  Database& db;
-  Accounts& accounts;
-  const JwtIssuer& jwt;
-};
-
-/// Registers /health, /health/ready, /api/v1/auth/login and /api/v1/me.
-void AddRoutes(Router& router, RouteDeps deps);
+/// health_routes.cpp: GET /health, GET /health/ready.
+void AddHealthRoutes(Router& router, const ServiceContext& ctx);
+/// auth_routes.cpp: POST /api/v1/auth/login, GET /api/v1/me.
+void AddAuthRoutes(Router& router, const ServiceContext& ctx);
+/// task_routes.cpp: /api/v1/tasks (upload, list, get, delete, events, audio, transcript, speakers).
+void AddTaskRoutes(Router& router, const ServiceContext& ctx);
+/// minutes_routes.cpp: GET/POST /api/v1/tasks/{id}/minutes and the versions list.
+void AddMinutesRoutes(Router& router, const ServiceContext& ctx);
+/// template_routes.cpp: /api/v1/templates CRUD.
+void AddTemplateRoutes(Router& router, const ServiceContext& ctx);
+/// hotword_routes.cpp: /api/v1/hotword-sets CRUD.
+void AddHotwordRoutes(Router& router, const ServiceContext& ctx);
+/// admin_routes.cpp: /api/v1/users, /api/v1/audit-logs, /api/v1/usage (admins).
+void AddAdminRoutes(Router& router, const ServiceContext& ctx);
+/// webhook_routes.cpp: /api/v1/webhooks CRUD.
+void AddWebhookRoutes(Router& router, const ServiceContext& ctx);
+/// docs_routes.cpp: /openapi.json, /docs, /redoc and their assets. Registered last: it
+/// describes the routes registered before it.
+void AddDocsRoutes(Router& router, const ServiceContext& ctx);
 
 /// Reads the whole (small) JSON body; BadInput "invalid JSON: …" or "body too large".
 Result<nlohmann::json> ReadJsonBody(Request& req, size_t max_bytes = 64 * 1024);
+
+/// For admin-only routes: false (with 403 in `res`) unless the caller is an admin.
+bool RequireAdmin(const Request& req, Response& res);
 
 }  // namespace minutes

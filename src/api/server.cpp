@@ -10,7 +10,6 @@
 #include <Poco/URI.h>
 
 #include "api/routes.hpp"
-#include "api/task_routes.hpp"
 #include "auth/password.hpp"
 
 namespace minutes {
@@ -72,6 +71,17 @@ class Dispatch : public Poco::Net::HTTPRequestHandler {
     out.setContentType(res.content_type);
     out.set("X-Request-ID", req.request_id);
     for (auto& [k, v] : res.headers) out.set(k, v);
+    if (res.stream) {
+      if (res.content_length >= 0)
+        out.setContentLength64(res.content_length);
+      else
+        out.setChunkedTransferEncoding(true);
+      try {
+        res.stream(out.send());
+      } catch (const std::exception&) {  // the client went away mid-stream
+      }
+      return;
+    }
     out.setContentLength(static_cast<std::streamsize>(res.body.size()));
     out.send() << res.body;
   }
@@ -100,20 +110,26 @@ class Factory : public Poco::Net::HTTPRequestHandlerFactory {
 }  // namespace
 
 struct ApiServer::Impl {
-  Database& db;
-  Accounts& accounts;
-  const JwtIssuer& jwt;
+  ServiceContext ctx;
   ServerOptions options;
   Router router;
   std::unique_ptr<Poco::Net::HTTPServer> server;
   int port = 0;
 };
 
-ApiServer::ApiServer(Database& db, Accounts& accounts, const JwtIssuer& jwt, ObjectStore& store,
-                     ServerOptions o)
-    : impl_(new Impl{db, accounts, jwt, std::move(o), {}, nullptr, 0}) {
-  AddRoutes(impl_->router, {db, accounts, jwt});
-  AddTaskRoutes(impl_->router, {db, store, impl_->options.max_upload_bytes});
+ApiServer::ApiServer(const ServiceContext& ctx, ServerOptions o)
+    : impl_(new Impl{ctx, std::move(o), {}, nullptr, 0}) {
+  Router& r = impl_->router;
+  const ServiceContext& c = impl_->ctx;
+  AddHealthRoutes(r, c);
+  AddAuthRoutes(r, c);
+  AddTaskRoutes(r, c);
+  AddMinutesRoutes(r, c);
+  AddTemplateRoutes(r, c);
+  AddHotwordRoutes(r, c);
+  AddAdminRoutes(r, c);
+  AddWebhookRoutes(r, c);
+  AddDocsRoutes(r, c);  // last: it describes the routes above
 }
 
 ApiServer::~ApiServer() { Stop(); }
@@ -129,7 +145,7 @@ Status ApiServer::Start() {
     params->setMaxQueued(256);
     params->setKeepAlive(true);
     impl_->server = std::make_unique<Poco::Net::HTTPServer>(
-        new Factory(impl_->router, impl_->accounts, impl_->jwt), socket, params);
+        new Factory(impl_->router, impl_->ctx.accounts, impl_->ctx.jwt), socket, params);
     impl_->server->start();
   } catch (const std::exception& e) {
     return Status::BadInput("cannot listen on " + impl_->options.host + ":" +

@@ -3,10 +3,7 @@
 #include <memory>
 #include <string>
 
-#include "api/jwt.hpp"
-#include "auth/accounts.hpp"
-#include "db/database.hpp"
-#include "storage/object_store.hpp"
+#include "api/context.hpp"
 
 namespace minutes {
 
@@ -14,14 +11,12 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8000;  ///< 0 = any free port (see ApiServer::port)
   int max_threads = 32;
-  int64_t max_upload_bytes = 500LL * 1024 * 1024;
 };
 
 /// The API server. Owns nothing it is given; they must outlive it.
 class ApiServer {
  public:
-  ApiServer(Database& db, Accounts& accounts, const JwtIssuer& jwt, ObjectStore& store,
-            ServerOptions options);
+  ApiServer(const ServiceContext& ctx, ServerOptions options);
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;

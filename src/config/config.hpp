@@ -21,9 +21,24 @@ struct ServerConfig {
 
 /// The `auth` section: tokens and API keys.
 struct AuthConfig {
-  std::string jwt_secret;              ///< Secret; empty = unset. Use `${VAR}` in the file.
-  int jwt_ttl_s = 3600;                ///< Token lifetime in seconds, >= 1.
-  std::string api_key_prefix = "mk_";  ///< Public prefix of issued API keys.
+  std::string jwt_secret;               ///< Secret; empty = unset. Use `${VAR}` in the file.
+  int jwt_ttl_s = 3600;                 ///< Token lifetime in seconds, >= 1.
+  std::string api_key_prefix = "mk_";   ///< Public prefix of issued API keys.
+  std::string jwt_algorithm = "HS256";  ///< HS256 (jwt_secret) or RS256 (the key files below).
+  std::string jwt_private_key_file;     ///< RS256: PEM private key that signs login tokens.
+  std::string jwt_public_key_file;      ///< RS256: PEM public key that verifies them.
+  /// Gateway mode (seed 004 plan A): X-User-ID / X-Tenant-ID (and X-User-Role) are believed
+  /// only from these CIDRs, or from anywhere with header X-Gateway-Secret = gateway_secret.
+  std::vector<std::string> gateway_cidrs;
+  std::string gateway_secret;  ///< Empty = the shared-secret form is off.
+  /// External JWT (seed 004 plan B): RS256 tokens from an identity provider, verified with a
+  /// PEM public key or a JWKS file; claims map to user (sub), tenant and role.
+  std::string external_jwt_public_key_file;
+  std::string external_jwt_jwks_file;
+  std::string external_jwt_issuer;    ///< Required `iss` when set.
+  std::string external_jwt_audience;  ///< Required `aud` when set.
+  std::string external_jwt_tenant_claim = "tenant";
+  std::string external_jwt_role_claim = "role";
   bool operator==(const AuthConfig&) const = default;
 };
 
@@ -40,6 +55,22 @@ struct MinutesConfig {
   std::string template_name = "default";  ///< YAML key `template`.
   std::string templates_dir;              ///< Extra templates; empty = built-in only.
   bool operator==(const MinutesConfig&) const = default;
+};
+
+/// The `worker` section: job processing (in-process workers and `minutes worker`).
+struct WorkerConfig {
+  int concurrency = 1;   ///< Jobs at once in `minutes worker`, >= 1.
+  int lease_s = 60;      ///< A dead worker's job is taken again after this, >= 5.
+  int max_attempts = 3;  ///< Tries before a task fails, >= 1.
+  std::string temp_dir;  ///< Where recordings are fetched to; empty = system temp.
+  bool operator==(const WorkerConfig&) const = default;
+};
+
+/// The `webhooks` section: deliveries of task events.
+struct WebhooksConfig {
+  int max_attempts = 6;  ///< Deliveries tried (with backoff) before giving up, >= 1.
+  int timeout_s = 10;    ///< Per delivery, >= 1.
+  bool operator==(const WebhooksConfig&) const = default;
 };
 
 /// The `log` section.
@@ -59,6 +90,8 @@ struct Config {
   AuthConfig auth;                       ///< Tokens and keys.
   AsrConfig asr;                         ///< Speech recognition.
   MinutesConfig minutes;                 ///< Minutes rendering.
+  WorkerConfig worker;                   ///< Job processing.
+  WebhooksConfig webhooks;               ///< Webhook deliveries.
   LogConfig log;                         ///< Logging.
   std::map<std::string, double> prices;  ///< Model or provider name -> price per unit, >= 0.
   bool operator==(const Config&) const = default;

@@ -149,6 +149,8 @@ void WorkerPool::Loop(int index) {
       }
     });
     Status s = j.kind == "transcribe" ? ProcessTranscribeTask(db_, store_, j.task_id, options_)
+               : j.kind == "minutes"  ? ProcessMinutesJob(db_, store_, j, options_)
+               : j.kind == "webhook"  ? DeliverWebhookJob(db_, j, options_)
                                       : Status::BadInput("unknown job kind '" + j.kind + "'");
     done = true;
     beat.join();

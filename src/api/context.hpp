@@ -1,0 +1,24 @@
+#pragma once
+// Everything the routes need, built once by `minutes serve` and shared by every handler.
+#include <cstdint>
+#include <string>
+
+#include "api/jwt.hpp"
+#include "auth/accounts.hpp"
+#include "config/config.hpp"
+#include "db/database.hpp"
+#include "storage/object_store.hpp"
+
+namespace minutes {
+
+/// Shared by all routes; every reference outlives the server.
+struct ServiceContext {
+  Database& db;
+  Accounts& accounts;
+  const JwtIssuer& jwt;
+  ObjectStore& store;
+  const Config& config;  ///< the effective configuration (prices, auth modes, limits)
+  int64_t max_upload_bytes = 500LL * 1024 * 1024;
+};
+
+}  // namespace minutes

@@ -1,0 +1,23 @@
+#pragma once
+// Reading tasks and their results for the routes, always scoped to the caller's tenant.
+#include <nlohmann/json.hpp>
+
+#include "api/http.hpp"
+#include "core/transcript.hpp"
+#include "db/database.hpp"
+
+namespace minutes {
+
+/// The columns TaskJson reads, as a "SELECT … FROM tasks " prefix.
+extern const char* const kTaskColumns;
+
+/// A task row (selected with kTaskColumns) as the API shows it.
+nlohmann::json TaskJson(const DbRow& row);
+
+/// The task `req.params["id"]` when it belongs to the caller's tenant, else NotFound.
+Result<DbRow> FindTask(Database& db, const Request& req);
+
+/// The stored transcript of a task with its speaker names applied; NotFound until ready.
+Result<Transcript> LoadTranscript(Database& db, const std::string& task_id);
+
+}  // namespace minutes
