@@ -165,6 +165,12 @@ Result<TemplateSet> TemplateSet::LoadDirectory(const std::filesystem::path& dir)
   return set;
 }
 
+Status TemplateSet::Add(const std::string& name, const std::string& source) {
+  if (Status s = Validate(name, source); !s.ok()) return s;
+  sources_[name] = source;
+  return Status::Ok();
+}
+
 Status TemplateSet::Validate(const std::string& name, const std::string& source) {
   mu::mustache tmpl{source};
   if (!tmpl.is_valid()) return Status::BadInput(LocateError(name, source, tmpl.error_message()));

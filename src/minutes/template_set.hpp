@@ -29,6 +29,9 @@ class TemplateSet {
   /// Parses one template; BadInput "template 'NAME' line N: reason" when it is invalid.
   static Status Validate(const std::string& name, const std::string& source);
 
+  /// Adds or replaces one template after validating it (tenant templates from the database).
+  Status Add(const std::string& name, const std::string& source);
+
   bool Has(const std::string& name) const { return sources_.count(name) > 0; }
   std::vector<std::string> Names() const;
   /// The template's source; NotFound listing the available names.

@@ -1,0 +1,20 @@
+#include "api/audit.hpp"
+
+#include <cstdio>
+
+#include "auth/accounts.hpp"
+
+namespace minutes {
+
+void Audit(Database& db, const Request& req, const std::string& action,
+           const std::string& target) {
+  DbValue tenant = nullptr, user = nullptr;
+  if (req.principal) tenant = req.principal->tenant_id, user = req.principal->user_id;
+  Status s = db.Exec(
+      "INSERT INTO audit_logs (tenant_id, user_id, action, target, request_id, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?)",
+      {tenant, user, action, target, req.request_id, NowIso()});
+  if (!s.ok()) std::fprintf(stderr, "minutes: audit %s: %s\n", action.c_str(), s.message().c_str());
+}
+
+}  // namespace minutes
