@@ -1,5 +1,6 @@
 #include "api/jwt.hpp"
 
+#include <Poco/Crypto/Crypto.h>
 #include <Poco/JWT/Signer.h>
 #include <Poco/JWT/Token.h>
 
@@ -12,6 +13,11 @@ int64_t UnixNow() {
 }
 
 Result<JwtIssuer> JwtIssuer::Make(std::string secret, int ttl_seconds) {
+  // POCO's per-digest OpenSSL initializer destroys shared mutexes when its count drops to zero,
+  // racing with other threads (a crash under load): one reference held for the process's life
+  // keeps the count above zero.
+  static const bool crypto_ready = (Poco::Crypto::initializeCrypto(), true);
+  (void)crypto_ready;
   if (secret.size() < 32) return Status::BadInput("auth.jwt_secret: must be at least 32 bytes");
   if (ttl_seconds <= 0) return Status::BadInput("auth.jwt_ttl_s: must be positive");
   return JwtIssuer(std::move(secret), ttl_seconds);
