@@ -11,29 +11,22 @@
 
 #include "auth/accounts.hpp"
 #include "cli/outputs.hpp"
+#include "cli/service_config.hpp"
 #include "db/migrator.hpp"
 #include "minutes/template_set.hpp"
 
 namespace minutes {
 namespace {
 
-struct Common {
-  std::string data_dir = "./data";
-  std::string database;
-  std::string Url() const {
-    return database.empty() ? "sqlite://" + data_dir + "/minutes.db" : database;
-  }
-};
-
-void AddCommon(CLI::App* cmd, Common* c) {
-  cmd->add_option("--data-dir", c->data_dir, "Data directory (holds minutes.db)")
-      ->capture_default_str();
-  cmd->add_option("--database", c->database, "Database URL (default sqlite://DATA_DIR/minutes.db)");
-}
+// Admin commands read the same configuration as `serve` (--config, MINUTES_*, --data-dir).
+using Common = ConfigFlags;
+void AddCommon(CLI::App* cmd, Common* c) { AddConfigFlags(cmd, c); }
 
 // Opens the database and brings its schema up to date, as the server does on start.
 Result<std::unique_ptr<Database>> OpenMigrated(const Common& c) {
-  auto db = OpenDatabase(c.Url());
+  auto config = ResolveConfig(c);
+  if (!config.ok()) return config.status();
+  auto db = OpenDatabase(config->database);
   if (!db.ok()) return db.status();
   auto m = Migrate(**db);
   if (!m.ok()) return m.status();

@@ -5,21 +5,22 @@
 #include <memory>
 
 #include "cli/outputs.hpp"
+#include "cli/service_config.hpp"
 #include "db/migrator.hpp"
 
 namespace minutes {
 namespace {
 
-struct DbOptions {
-  std::string data_dir = "./data";
-  std::string database;  ///< empty: sqlite://<data_dir>/minutes.db
-  std::string Url() const {
-    return database.empty() ? "sqlite://" + data_dir + "/minutes.db" : database;
-  }
-};
+using DbOptions = ConfigFlags;
+
+Result<std::unique_ptr<Database>> Open(const DbOptions& o) {
+  auto config = ResolveConfig(o);
+  if (!config.ok()) return config.status();
+  return OpenDatabase(config->database);
+}
 
 int RunMigrate(const DbOptions& o) {
-  auto db = OpenDatabase(o.Url());
+  auto db = Open(o);
   if (!db.ok()) return ReportFailure(db.status());
   auto applied = Migrate(**db);
   if (!applied.ok()) return ReportFailure(applied.status());
@@ -29,7 +30,7 @@ int RunMigrate(const DbOptions& o) {
 }
 
 int RunStatus(const DbOptions& o) {
-  auto db = OpenDatabase(o.Url());
+  auto db = Open(o);
   if (!db.ok()) return ReportFailure(db.status());
   auto st = GetMigrationStatus(**db);
   if (!st.ok()) return ReportFailure(st.status());
@@ -43,9 +44,7 @@ int RunStatus(const DbOptions& o) {
 void AddDbCommand(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<DbOptions>();
   CLI::App* db = app.add_subcommand("db", "Database schema: migrate or show status");
-  db->add_option("--data-dir", o->data_dir, "Data directory (holds minutes.db)")
-      ->capture_default_str();
-  db->add_option("--database", o->database, "Database URL (default sqlite://DATA_DIR/minutes.db)");
+  AddConfigFlags(db, o.get());
   db->require_subcommand(1);
   // fallthrough: `minutes db migrate --data-dir X` works as well as `db --data-dir X migrate`.
   db->add_subcommand("migrate", "Apply pending migrations in order")

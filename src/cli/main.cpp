@@ -8,6 +8,7 @@
 #include "cli/run_command.hpp"
 #include "cli/serve_command.hpp"
 #include "cli/templates_command.hpp"
+#include "cli/worker_command.hpp"
 #include "config/config_command.hpp"
 
 #ifndef MINUTES_VERSION
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   minutes::AddDbCommand(app, &exit_code);
   minutes::AddAdminCommands(app, &exit_code);
   minutes::AddServeCommand(app, &exit_code);
+  minutes::AddWorkerCommand(app, &exit_code);
   minutes::AddConfigCommand(app, &exit_code);
   try {
     app.parse(argc, argv);

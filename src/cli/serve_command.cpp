@@ -1,40 +1,33 @@
 #include "cli/serve_command.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 
 #include "api/server.hpp"
+#include "cli/backends.hpp"
 #include "cli/outputs.hpp"
-#include "db/migrator.hpp"
-#include "storage/object_store.hpp"
+#include "cli/service_config.hpp"
 #include "worker/worker.hpp"
 
 namespace minutes {
 namespace {
 
-struct ServeOptions {
-  std::string host = "127.0.0.1";
-  int port = 8000;
-  std::string data_dir = "./data";
-  std::string database;
-  int jwt_ttl = 3600;
-  int workers = 1;
-  int max_upload_mb = 500;
-};
+// How long a stopping process waits for jobs in flight before releasing them to the queue.
+constexpr auto kStopGrace = std::chrono::seconds(10);
 
-// The signing secret: $MINUTES_AUTH_JWT_SECRET, else one generated once and kept in the data
-// directory (mode 0600) so restarts and several instances on one data dir accept each
-// other's tokens.
-Result<std::string> JwtSecret(const std::string& data_dir) {
-  if (const char* env = std::getenv("MINUTES_AUTH_JWT_SECRET"); env && *env)
-    return std::string(env);
+// The signing secret: auth.jwt_secret (MINUTES_AUTH_JWT_SECRET), else one generated once and
+// kept in the data directory (mode 0600) so restarts and several instances on one data dir
+// accept each other's tokens.
+Result<std::string> JwtSecret(const Config& config) {
+  if (!config.auth.jwt_secret.empty()) return config.auth.jwt_secret;
+  const std::string& data_dir = config.data_dir;
   std::filesystem::path p = std::filesystem::path(data_dir) / "jwt-secret";
   std::ifstream in(p);
   std::string secret;
@@ -43,87 +36,74 @@ Result<std::string> JwtSecret(const std::string& data_dir) {
   if (!fresh.ok()) return fresh.status();
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
-  std::string tmp = p.string() + ".tmp";
+  std::string tmp = p.string() + ".tmp." + std::to_string(getpid());
   {
     std::ofstream out(tmp, std::ios::trunc);
     out << *fresh << "\n";
     if (!out) return Status::Io("cannot write " + tmp);
   }
   ::chmod(tmp.c_str(), 0600);
-  std::filesystem::rename(tmp, p, ec);
-  if (ec) return Status::Io("cannot write " + p.string() + ": " + ec.message());
+  // Another instance starting at the same moment may have won: keep whichever landed first.
+  if (::link(tmp.c_str(), p.c_str()) != 0) {
+    std::filesystem::remove(tmp, ec);
+    std::ifstream again(p);
+    if (again && std::getline(again, secret) && secret.size() >= 32) return secret;
+    return Status::Io("cannot write " + p.string());
+  }
+  std::filesystem::remove(tmp, ec);
   return *fresh;
 }
 
-int Serve(const ServeOptions& o) {
-  // Block the stop signals before any thread starts, then wait for them on this thread.
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGTERM);
-  sigaddset(&stop, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
-
-  std::string url = o.database.empty() ? "sqlite://" + o.data_dir + "/minutes.db" : o.database;
-  auto db = OpenDatabase(url);
-  if (!db.ok()) return ReportFailure(db.status());
-  if (auto m = Migrate(**db); !m.ok()) return ReportFailure(m.status());
-  auto secret = JwtSecret(o.data_dir);
+int Serve(const ConfigFlags& flags) {
+  sigset_t stop = BlockStopSignals();  // before any thread starts
+  auto config = ResolveConfig(flags);
+  if (!config.ok()) return ReportFailure(config.status());
+  const Config& c = *config;
+  auto backends = OpenBackends(c);
+  if (!backends.ok()) return ReportFailure(backends.status());
+  auto secret = JwtSecret(c);
   if (!secret.ok()) return ReportFailure(secret.status());
-  auto jwt = JwtIssuer::Make(*secret, o.jwt_ttl);
+  auto jwt = JwtIssuer::Make(*secret, c.auth.jwt_ttl_s);
   if (!jwt.ok()) return ReportFailure(jwt.status());
-  auto store = OpenObjectStore("file://" + o.data_dir + "/objects");
-  if (!store.ok()) return ReportFailure(store.status());
-  Accounts accounts(**db);
-  Config config;
-  config.server.host = o.host;
-  config.server.port = o.port;
-  config.server.workers = o.workers;
-  config.server.max_upload_mb = o.max_upload_mb;
-  config.data_dir = o.data_dir;
-  ServiceContext ctx{**db, accounts, *jwt, **store, config, int64_t{o.max_upload_mb} * 1024 * 1024};
+  Accounts accounts(*backends->db);
+  ServiceContext ctx{*backends->db,    accounts, *jwt,
+                     *backends->store, c,        int64_t{c.server.max_upload_mb} * 1024 * 1024};
   ServerOptions so;
-  so.host = o.host;
-  so.port = o.port;
+  so.host = c.server.host;
+  so.port = c.server.port;
   ApiServer server(ctx, so);
   if (Status s = server.Start(); !s.ok()) return ReportFailure(s);
-  WorkerOptions wo;
-  wo.concurrency = o.workers;
-  wo.config = &config;
-  WorkerPool workers(**db, **store, wo);
+  WorkerPool workers(*backends->db, *backends->store, WorkerOptionsFrom(c, c.server.workers));
   workers.Start();
-  std::printf("minutes: listening on http://%s:%d\n", o.host.c_str(), server.port());
+  std::printf("minutes: listening on http://%s:%d\n", c.server.host.c_str(), server.port());
   std::fflush(stdout);
   int sig = 0;
   sigwait(&stop, &sig);
   std::fprintf(stderr, "minutes: %s received, finishing requests in flight\n",
                sig == SIGTERM ? "SIGTERM" : "SIGINT");
   server.Stop();
-  workers.Stop();  // the jobs in progress finish; queued ones wait for the next start
+  if (int released = workers.Stop(kStopGrace); released > 0) {
+    std::fprintf(stderr, "minutes: released %d unfinished job(s) to the queue\n", released);
+    std::fflush(stderr);
+    _exit(0);  // their threads cannot be interrupted; the jobs are already back in the queue
+  }
   return 0;
 }
 
 }  // namespace
 
 void AddServeCommand(CLI::App& app, int* exit_code) {
-  auto o = std::make_shared<ServeOptions>();
-  CLI::App* cmd = app.add_subcommand("serve", "Run the HTTP API");
-  cmd->add_option("--host", o->host, "Address to listen on")->capture_default_str();
-  cmd->add_option("--port", o->port, "Port (0 = any free port)")
-      ->check(CLI::Range(0, 65535))
-      ->capture_default_str();
-  cmd->add_option("--data-dir", o->data_dir, "Data directory (database, objects, jwt-secret)")
-      ->capture_default_str();
-  cmd->add_option("--database", o->database, "Database URL (default sqlite://DATA_DIR/minutes.db)");
-  cmd->add_option("--jwt-ttl", o->jwt_ttl, "Access token lifetime, seconds")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_option("--workers", o->workers, "In-process workers (0 = API only)")
-      ->check(CLI::Range(0, 64))
-      ->capture_default_str();
-  cmd->add_option("--max-upload-mb", o->max_upload_mb, "Largest accepted upload, MiB")
-      ->check(CLI::Range(1, 1 << 20))
-      ->capture_default_str();
-  cmd->callback([o, exit_code] { *exit_code = Serve(*o); });
+  auto flags = std::make_shared<ConfigFlags>();
+  CLI::App* cmd = app.add_subcommand("serve", "Run the HTTP API (and in-process workers)");
+  AddConfigFlags(cmd, flags.get());
+  AddOverride(cmd, flags.get(), "--host", "server.host", "Address to listen on (127.0.0.1)");
+  AddOverride(cmd, flags.get(), "--port", "server.port", "Port, 0 = any free port (8000)");
+  AddOverride(cmd, flags.get(), "--workers", "server.workers",
+              "In-process workers, 0 = API only (1)");
+  AddOverride(cmd, flags.get(), "--max-upload-mb", "server.max_upload_mb",
+              "Largest accepted upload, MiB (500)");
+  AddOverride(cmd, flags.get(), "--jwt-ttl", "auth.jwt_ttl_s", "Access token lifetime, s (3600)");
+  cmd->callback([flags, exit_code] { *exit_code = Serve(*flags); });
 }
 
 }  // namespace minutes

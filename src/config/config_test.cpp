@@ -173,7 +173,10 @@ struct BadValue {
 
 TEST_F(ConfigLoadTest, EveryValidationErrorStartsWithItsKey) {
   const std::vector<BadValue> cases = {
-      {"server: {port: 0}", "server.port: "},
+      {"server: {port: -1}", "server.port: "},
+      {"worker: {lease_s: 1}", "worker.lease_s: "},
+      {"auth: {jwt_algorithm: none}", "auth.jwt_algorithm: "},
+      {"auth: {gateway_cidrs: [nonsense]}", "auth.gateway_cidrs[0]: "},
       {"server: {port: 65536}", "server.port: "},
       {"server: {host: ''}", "server.host: "},
       {"server: {workers: -1}", "server.workers: "},

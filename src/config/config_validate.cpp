@@ -55,14 +55,20 @@ Status DeriveAndValidate(Config& c) {
   if (c.storage.empty()) c.storage = "file://" + c.data_dir + "/objects";
 
   if (c.server.host.empty()) return Status::BadInput("server.host: must not be empty");
-  if (c.server.port < 1 || c.server.port > 65535) {
-    return Status::BadInput("server.port: must be between 1 and 65535, got " +
+  if (c.server.port < 0 || c.server.port > 65535) {
+    return Status::BadInput("server.port: must be between 0 (any free port) and 65535, got " +
                             std::to_string(c.server.port));
   }
   for (const Status& st :
        {AtLeast("server.workers", c.server.workers, 0),
         AtLeast("server.max_upload_mb", c.server.max_upload_mb, 1),
         AtLeast("auth.jwt_ttl_s", c.auth.jwt_ttl_s, 1), AtLeast("asr.threads", c.asr.threads, 0),
+        AtLeast("worker.concurrency", c.worker.concurrency, 1),
+        AtLeast("worker.lease_s", c.worker.lease_s, 2),
+        AtLeast("worker.max_attempts", c.worker.max_attempts, 1),
+        AtLeast("webhooks.max_attempts", c.webhooks.max_attempts, 1),
+        AtLeast("webhooks.timeout_s", c.webhooks.timeout_s, 1),
+        OneOf("auth.jwt_algorithm", c.auth.jwt_algorithm, {"HS256", "RS256"}, "HS256|RS256"),
         OneOf("log.level", c.log.level, {"trace", "debug", "info", "warn", "error"},
               "trace|debug|info|warn|error"),
         OneOf("log.format", c.log.format, {"auto", "json", "text"}, "auto|json|text")}) {
@@ -75,6 +81,19 @@ Status DeriveAndValidate(Config& c) {
                               c.server.trusted_proxies[i] + "\"");
     }
   }
+  for (size_t i = 0; i < c.auth.gateway_cidrs.size(); ++i) {
+    if (!IsCidr(c.auth.gateway_cidrs[i])) {
+      return Status::BadInput("auth.gateway_cidrs[" + std::to_string(i) +
+                              "]: not a valid IPv4/IPv6 CIDR, got \"" + c.auth.gateway_cidrs[i] +
+                              "\"");
+    }
+  }
+  if (!c.auth.gateway_secret.empty() && c.auth.gateway_secret.size() < 16)
+    return Status::BadInput("auth.gateway_secret: must be at least 16 characters");
+  if (c.auth.jwt_algorithm == "RS256" &&
+      (c.auth.jwt_private_key_file.empty() || c.auth.jwt_public_key_file.empty()))
+    return Status::BadInput(
+        "auth.jwt_private_key_file: RS256 needs jwt_private_key_file and jwt_public_key_file");
   if (!StartsWithAny(c.database, {"sqlite://", "postgresql://"})) {
     return Status::BadInput("database: must start with sqlite:// or postgresql://, got \"" +
                             MaskUrl(c.database) + "\"");

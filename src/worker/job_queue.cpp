@@ -56,6 +56,22 @@ Status DbJobQueue::Complete(const Job& job) {
   return db_.Exec("UPDATE jobs SET state = 'done', lease_until = NULL WHERE id = ?", {job.id});
 }
 
+Status DbJobQueue::Release(const Job& job, const std::string& owner) {
+  return db_.Exec(
+      "UPDATE jobs SET state = 'ready', lease_owner = NULL, lease_until = NULL, run_after = ?, "
+      "attempts = max(attempts - 1, 0) WHERE id = ? AND lease_owner = ? AND state = 'leased'",
+      {IsoFromNow(0), job.id, owner});
+}
+
+Result<bool> DbJobQueue::Holds(Database& tx, const Job& job, const std::string& owner) {
+  auto rows = tx.Query(
+      "SELECT 1 FROM jobs WHERE id = ? AND lease_owner = ? AND state = 'leased' AND "
+      "lease_until >= ?",
+      {job.id, owner, IsoFromNow(0)});
+  if (!rows.ok()) return rows.status();
+  return !rows->empty();
+}
+
 Result<bool> DbJobQueue::Fail(const Job& job, const std::string& error) {
   bool dead = job.attempts >= max_attempts_;
   int backoff = 2 << std::min(job.attempts, 8);  // 4 s, 8 s, 16 s…

@@ -25,6 +25,12 @@ class DbJobQueue {
   /// Extends a lease while work goes on.
   Status Heartbeat(const Job& job, const std::string& owner, int lease_s);
   Status Complete(const Job& job);
+  /// Gives a job back unfinished (a worker stopping): ready at once for another worker, and the
+  /// attempt does not count. Only while `owner` still holds the lease.
+  Status Release(const Job& job, const std::string& owner);
+  /// Whether `owner` still holds the job's lease (checked before results are written, so a
+  /// worker whose lease ran out never writes over the one that took the job over).
+  Result<bool> Holds(Database& tx, const Job& job, const std::string& owner);
   /// Records a failure: back to ready after a backoff, or dead after max_attempts.
   /// Returns true when the job is dead (no more retries).
   Result<bool> Fail(const Job& job, const std::string& error);

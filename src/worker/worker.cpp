@@ -22,11 +22,22 @@ Status SetProgress(Database& db, const std::string& task_id, const std::string& 
                  {stage, progress, NowIso(), task_id});
 }
 
-Status StoreResults(Database& db, const std::string& task_id, const PipelineResult& r,
+// Thrown from the progress callback at a stage boundary when the task was canceled.
+struct TaskCanceled {};
+
+Status StoreResults(Database& db, const Job& job, const std::string& owner, const PipelineResult& r,
                     const std::string& template_name) {
+  const std::string& task_id = job.task_id;
   auto doc = ExtractiveGenerator().Generate(r.transcript, {});
   if (!doc.ok()) return doc.status();
   return db.Transaction([&](Database& tx) -> Status {
+    auto held = DbJobQueue(tx).Holds(tx, job, owner);
+    if (!held.ok()) return held.status();
+    if (!*held)  // our lease ran out and another worker has the job: it writes the results
+      return Status(ErrorKind::kUnavailable, "lease on job " + job.id + " lost");
+    auto state = tx.Query("SELECT state FROM tasks WHERE id = ?", {task_id});
+    if (!state.ok()) return state.status();
+    if (state->empty() || AsString((*state)[0][0]) == "canceled") return Status::Ok();
     // Idempotent: a redelivered job replaces what an earlier attempt may have half-written.
     for (const char* table : {"segments", "transcripts"})
       if (Status s = tx.Exec(std::string("DELETE FROM ") + table + " WHERE task_id = ?", {task_id});
@@ -70,8 +81,9 @@ Status StoreResults(Database& db, const std::string& task_id, const PipelineResu
 
 }  // namespace
 
-Status ProcessTranscribeTask(Database& db, ObjectStore& store, const std::string& task_id,
-                             const WorkerOptions& o) {
+Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
+                             const std::string& owner, const WorkerOptions& o) {
+  const std::string& task_id = job.task_id;
   auto rows = db.Query(
       "SELECT o.storage_key, t.template, t.speakers, t.language, t.state FROM tasks t JOIN "
       "objects o ON o.id = t.object_id WHERE t.id = ?",
@@ -82,7 +94,7 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const std::string
   if (AsString(r[4]) == "canceled") return Status::Ok();
   if (Status s =
           db.Exec("UPDATE tasks SET state = 'processing', attempts = attempts + 1, updated_at = ? "
-                  "WHERE id = ?",
+                  "WHERE id = ? AND state <> 'canceled'",
                   {NowIso(), task_id});
       !s.ok())
     return s;
@@ -98,16 +110,31 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const std::string
   po.speakers = static_cast<int>(AsInt(r[2]));
   po.language = AsString(r[3]);
   auto last = std::chrono::steady_clock::now();
-  auto result = TranscribeRecording(local.string(), po, [&](const std::string& stage, double f) {
-    auto now = std::chrono::steady_clock::now();
-    if (now - last < std::chrono::milliseconds(500) && f < 1.0) return;
-    last = now;
-    (void)SetProgress(db, task_id, stage, f);
-  });
+  std::string last_stage;
+  Result<PipelineResult> result = Status::Internal("not run");
+  try {
+    result = TranscribeRecording(local.string(), po, [&](const std::string& stage, double f) {
+      // Stage changes are reported from the calling thread with no decoding threads running:
+      // the one safe place to stop a canceled task.
+      if (stage != last_stage) {
+        last_stage = stage;
+        auto st = db.Query("SELECT state FROM tasks WHERE id = ?", {task_id});
+        if (st.ok() && !st->empty() && AsString((*st)[0][0]) == "canceled") throw TaskCanceled{};
+      }
+      auto now = std::chrono::steady_clock::now();
+      if (now - last < std::chrono::milliseconds(500) && f < 1.0 && f > 0.0) return;
+      last = now;
+      (void)SetProgress(db, task_id, stage, f);
+    });
+  } catch (const TaskCanceled&) {
+    std::error_code ec;
+    fs::remove(local, ec);
+    return Status::Ok();  // the job is done: nothing more to do for a canceled task
+  }
   std::error_code ec;
   fs::remove(local, ec);
   if (!result.ok()) return result.status();
-  return StoreResults(db, task_id, *result, AsString(r[1]));
+  return StoreResults(db, job, owner, *result, AsString(r[1]));
 }
 
 WorkerPool::WorkerPool(Database& db, ObjectStore& store, WorkerOptions options)
@@ -119,15 +146,44 @@ void WorkerPool::Start() {
   for (int i = 0; i < options_.concurrency; ++i) threads_.emplace_back(&WorkerPool::Loop, this, i);
 }
 
-void WorkerPool::Stop() {
+int WorkerPool::Stop(std::chrono::milliseconds grace) {
   stop_ = true;
+  auto until = std::chrono::steady_clock::now() + grace;
+  for (;;) {
+    {
+      std::lock_guard lock(mu_);
+      if (running_.empty()) break;
+    }
+    if (std::chrono::steady_clock::now() >= until) {
+      std::lock_guard lock(mu_);
+      DbJobQueue queue(db_);
+      for (auto& [id, held] : running_) {
+        (void)queue.Release(held.first, held.second);
+        (void)db_.Exec(
+            "UPDATE tasks SET state = 'queued', stage = '', updated_at = ? WHERE id = ? AND "
+            "state = 'processing'",
+            {NowIso(), held.first.task_id});
+      }
+      int released = static_cast<int>(running_.size());
+      for (auto& t : threads_) t.detach();  // the caller ends the process now
+      threads_.clear();
+      return released;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();
+  return 0;
 }
 
+namespace {
+// Jobs whose failure is the task's failure; a failed regeneration or webhook is not.
+bool DrivesTask(const std::string& kind) { return kind == "transcribe"; }
+}  // namespace
+
 void WorkerPool::Loop(int index) {
-  DbJobQueue queue(db_);
+  DbJobQueue queue(db_, options_.max_attempts);
   char host[128] = {};
   gethostname(host, sizeof host - 1);
   std::string owner =
@@ -135,10 +191,15 @@ void WorkerPool::Loop(int index) {
   while (!stop_) {
     auto job = queue.Claim(owner, options_.lease_s);
     if (!job.ok() || !job.value()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      for (int i = 0; i < 4 && !stop_; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
       continue;
     }
-    const Job& j = **job;
+    const Job j = **job;
+    {
+      std::lock_guard lock(mu_);
+      running_[j.id] = {j, owner};
+    }
     // Keep the lease alive while the pipeline runs.
     std::atomic<bool> done{false};
     std::thread beat([&] {
@@ -148,22 +209,30 @@ void WorkerPool::Loop(int index) {
         if (!done) (void)queue.Heartbeat(j, owner, options_.lease_s);
       }
     });
-    Status s = j.kind == "transcribe" ? ProcessTranscribeTask(db_, store_, j.task_id, options_)
+    Status s = j.kind == "transcribe" ? ProcessTranscribeTask(db_, store_, j, owner, options_)
                : j.kind == "minutes"  ? ProcessMinutesJob(db_, store_, j, options_)
                : j.kind == "webhook"  ? DeliverWebhookJob(db_, j, options_)
                                       : Status::BadInput("unknown job kind '" + j.kind + "'");
     done = true;
     beat.join();
+    {
+      std::lock_guard lock(mu_);
+      running_.erase(j.id);
+    }
     if (s.ok()) {
       (void)queue.Complete(j);
       continue;
     }
+    if (s.message().find("lease on job") == 0) continue;  // another worker owns it now
     auto dead = queue.Fail(j, s.message());
     bool final = !dead.ok() || *dead || s.kind() == ErrorKind::kBadInput;
-    (void)db_.Exec("UPDATE tasks SET state = ?, error = ?, updated_at = ? WHERE id = ?",
-                   {std::string(final ? "failed" : "queued"), s.message(), NowIso(), j.task_id});
     if (final && s.kind() == ErrorKind::kBadInput)
       (void)db_.Exec("UPDATE jobs SET state = 'dead' WHERE id = ?", {j.id});
+    if (!DrivesTask(j.kind)) continue;
+    (void)db_.Exec(
+        "UPDATE tasks SET state = ?, error = ?, updated_at = ? WHERE id = ? AND state <> "
+        "'canceled'",
+        {std::string(final ? "failed" : "queued"), s.message(), NowIso(), j.task_id});
   }
 }
 

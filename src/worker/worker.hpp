@@ -1,7 +1,10 @@
 #pragma once
 // Workers: threads that claim jobs and run the offline pipeline on uploaded recordings.
 #include <atomic>
+#include <chrono>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -9,6 +12,7 @@
 #include "config/config.hpp"
 #include "db/database.hpp"
 #include "storage/object_store.hpp"
+#include "worker/job_queue.hpp"
 
 namespace minutes {
 
@@ -16,17 +20,23 @@ struct WorkerOptions {
   int concurrency = 1;             ///< jobs at once
   int asr_threads = 0;             ///< per job; 0 = all cores
   int lease_s = 60;                ///< a dead worker's job is taken again after this
+  int max_attempts = 3;            ///< tries before a task fails
   std::string temp_dir;            ///< where recordings are fetched to
   const Config* config = nullptr;  ///< prices, webhook settings; nullptr = defaults
 };
 
-/// Runs `concurrency` worker threads until Stop(). Stop lets the current jobs finish.
+/// Runs `concurrency` worker threads until Stop().
 class WorkerPool {
  public:
   WorkerPool(Database& db, ObjectStore& store, WorkerOptions options);
   ~WorkerPool();
   void Start();
-  void Stop();
+  /// Stops claiming jobs and waits up to `grace` for the jobs in flight. Jobs still running
+  /// then are released to the queue (another worker takes them at once; the attempt does not
+  /// count) and their threads are left behind: the caller must end the process right away
+  /// (_exit) — a PocketSphinx decode cannot be interrupted mid-utterance. Returns how many jobs
+  /// were released (0: every thread has been joined).
+  int Stop(std::chrono::milliseconds grace = std::chrono::hours(24));
 
  private:
   void Loop(int index);
@@ -35,14 +45,16 @@ class WorkerPool {
   WorkerOptions options_;
   std::atomic<bool> stop_{false};
   std::vector<std::thread> threads_;
+  std::mutex mu_;
+  std::map<std::string, std::pair<Job, std::string>> running_;  ///< job id -> job, lease owner
 };
 
-/// Processes one transcription task end to end (used by the pool; public for tests):
-/// fetches the recording, transcribes, diarizes, writes segments and minutes version 1.
-Status ProcessTranscribeTask(Database& db, ObjectStore& store, const std::string& task_id,
-                             const WorkerOptions& options);
+/// Processes one transcription job end to end (used by the pool; public for tests): fetches
+/// the recording, transcribes, diarizes, writes segments and minutes version 1 — only while
+/// `owner` still holds the job's lease. A task canceled meanwhile stops at the next stage.
+Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
+                             const std::string& owner, const WorkerOptions& options);
 
-struct Job;
 /// minutes_job.cpp: job kind "minutes" — writes the next minutes version of a task from its
 /// stored transcript with the template named in the payload.
 Status ProcessMinutesJob(Database& db, ObjectStore& store, const Job& job,

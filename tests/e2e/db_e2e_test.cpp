@@ -36,7 +36,7 @@ TEST(DbCommand, StatusMigrateStatus) {
 TEST(DbCommand, BadUrlIsBadInput) {
   auto r = RunCommand(MinutesBinary() + " db migrate --database mysql://host/db");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.output.find("expected sqlite://PATH"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("database: must start with sqlite://"), std::string::npos) << r.output;
 }
 
 }  // namespace

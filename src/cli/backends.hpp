@@ -1,0 +1,28 @@
+#pragma once
+// What serve and worker open from the configuration: the database (migrated) and the object
+// store, plus the worker options derived from it.
+#include <memory>
+
+#include "config/config.hpp"
+#include "db/database.hpp"
+#include "storage/object_store.hpp"
+#include "worker/worker.hpp"
+
+namespace minutes {
+
+struct Backends {
+  std::unique_ptr<Database> db;
+  std::unique_ptr<ObjectStore> store;
+};
+
+/// Opens and migrates the database, opens the object store; errors name the URL.
+Result<Backends> OpenBackends(const Config& config);
+
+/// Worker options from config.worker / config.asr (`concurrency` from the caller).
+WorkerOptions WorkerOptionsFrom(const Config& config, int concurrency);
+
+/// Blocks SIGTERM and SIGINT in this thread (call before starting threads) and returns the set
+/// to sigwait on.
+sigset_t BlockStopSignals();
+
+}  // namespace minutes

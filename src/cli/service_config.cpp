@@ -1,0 +1,33 @@
+#include "cli/service_config.hpp"
+
+#include <memory>
+
+namespace minutes {
+
+CLI::Option* AddOverride(CLI::App* cmd, ConfigFlags* flags, const std::string& name,
+                         const std::string& path, const std::string& help) {
+  return cmd->add_option_function<std::string>(
+      name, [flags, path](const std::string& v) { flags->overrides[path] = v; }, help);
+}
+
+void AddConfigFlags(CLI::App* cmd, ConfigFlags* flags) {
+  cmd->add_option("--config", flags->config_file, "YAML configuration file");
+  AddOverride(cmd, flags, "--data-dir", "data_dir",
+              "Data directory: minutes.db, objects, jwt-secret (default ./data)");
+  AddOverride(cmd, flags, "--database", "database",
+              "Database URL (default sqlite://DATA_DIR/minutes.db)");
+}
+
+Result<Config> ResolveConfig(const ConfigFlags& flags) {
+  // Flags go in as environment entries: LoadConfig already gives those precedence over the
+  // file, and validates and names them the same way.
+  auto env = EnvironmentMap();
+  for (const auto& [path, value] : flags.overrides) {
+    std::string name = "MINUTES_";
+    for (char ch : path) name += ch == '.' ? '_' : static_cast<char>(std::toupper(ch));
+    env[name] = value;
+  }
+  return LoadConfig(flags.config_file, env);
+}
+
+}  // namespace minutes
