@@ -1,9 +1,28 @@
-// GET /health (liveness) and GET /health/ready (each backend really probed).
+// GET /health (liveness: the process answers) and GET /health/ready (each backend really
+// probed: a database query, the queue's depth, and an object written, read back and deleted).
 #include <chrono>
 
 #include "api/routes.hpp"
 
 namespace minutes {
+namespace {
+
+// Runs `probe`, returning {"status","latency_ms"[,"error"]}; sets *ok false when it fails.
+template <typename Fn>
+nlohmann::json Probe(Fn probe, bool* ok) {
+  auto t0 = std::chrono::steady_clock::now();
+  Status s = probe();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  nlohmann::json j = {{"status", s.ok() ? "ok" : "error"}, {"latency_ms", ms}};
+  if (!s.ok()) {
+    j["error"] = s.message();
+    *ok = false;
+  }
+  return j;
+}
+
+}  // namespace
 
 void AddHealthRoutes(Router& r, const ServiceContext& ctx) {
   const ServiceContext* d = &ctx;
@@ -12,14 +31,23 @@ void AddHealthRoutes(Router& r, const ServiceContext& ctx) {
   });
 
   r.Add("GET", "/health/ready", false, [d](Request&, Response& res) {
-    auto t0 = std::chrono::steady_clock::now();
-    auto rows = d->db.Query("SELECT count(*) FROM schema_migrations");
-    double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    nlohmann::json db = {{"status", rows.ok() ? "ok" : "error"}, {"latency_ms", ms}};
-    if (!rows.ok()) db["error"] = rows.status().message();
-    res.Json(rows.ok() ? 200 : 503,
-             {{"status", rows.ok() ? "ok" : "error"}, {"components", {{"database", db}}}});
+    bool ok = true;
+    int64_t depth = 0;
+    nlohmann::json components;
+    components["database"] =
+        Probe([&] { return d->db.Query("SELECT count(*) FROM schema_migrations").status(); }, &ok);
+    components["queue"] = Probe(
+        [&]() -> Status {
+          auto rows = d->db.Query("SELECT count(*) FROM jobs WHERE state IN ('ready', 'leased')");
+          if (!rows.ok()) return rows.status();
+          depth = AsInt((*rows)[0][0]);
+          return Status::Ok();
+        },
+        &ok);
+    components["queue"]["backend"] = d->config.queue;
+    components["queue"]["depth"] = depth;
+    components["storage"] = Probe([&] { return d->store.Probe(); }, &ok);
+    res.Json(ok ? 200 : 503, {{"status", ok ? "ok" : "error"}, {"components", components}});
   });
 }
 

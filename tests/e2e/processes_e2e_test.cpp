@@ -1,0 +1,221 @@
+// Processes and configuration: serve and `minutes worker` driven by one YAML file + MINUTES_*
+// environment; admin commands beside a running server; a worker killed with -9 mid-task (the
+// task still succeeds exactly once); SIGTERM releases; /health/ready probes every backend.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "child_process.hpp"
+#include "http_client.hpp"
+#include "run_command.hpp"
+#include "testdata.hpp"
+
+namespace minutes {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace minutes::testing;
+
+class Processes : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("minutes-proc-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    config_ = (dir_ / "minutes.yaml").string();
+    std::ofstream(config_) << "data_dir: " << (dir_ / "data").string() << "\n"
+                           << "server:\n  workers: 0\n  max_upload_mb: 1\n"
+                           << "auth:\n  jwt_secret: ${TEST_JWT_SECRET}\n"
+                           << "worker:\n  lease_s: 3\n"
+                           << "asr:\n  threads: 1\n";
+    env_ = {{"TEST_JWT_SECRET", std::string(40, 'k')}};
+    ASSERT_EQ(Admin("user add alice --tenant acme --password-stdin", "pw").exit_code, 0);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  CommandResult Admin(const std::string& args, const std::string& stdin_text = "") {
+    std::string cmd = "TEST_JWT_SECRET=" + env_["TEST_JWT_SECRET"] + " " + MinutesBinary() + " " +
+                      args + " --config " + ShellQuote(config_);
+    if (!stdin_text.empty()) cmd = "printf %s " + ShellQuote(stdin_text) + " | " + cmd;
+    return RunCommand(cmd);
+  }
+  std::unique_ptr<ChildProcess> Start(const std::string& command,
+                                      std::vector<std::string> extra = {},
+                                      std::map<std::string, std::string> env = {}) {
+    std::vector<std::string> args{command, "--config", config_};
+    if (command == "serve") args.insert(args.end(), {"--port", "0"});
+    args.insert(args.end(), extra.begin(), extra.end());
+    for (auto& [k, v] : env_) env.emplace(k, v);
+    return std::make_unique<ChildProcess>(MinutesBinary(), args, env,
+                                          (dir_ / (command + ".err")).string());
+  }
+  std::string Token(int port) {
+    auto r = Call(port, "POST", "/api/v1/auth/login", R"({"username":"alice","password":"pw"})");
+    return r.json().value("access_token", "");
+  }
+  std::string Upload(int port, const std::string& token, const fs::path& wav) {
+    std::ifstream in(wav, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    auto r = Call(port, "POST", "/api/v1/tasks?title=t", bytes, token, "audio/wav");
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.json().value("id", "");
+  }
+  nlohmann::json Task(int port, const std::string& token, const std::string& id) {
+    return Call(port, "GET", "/api/v1/tasks/" + id, "", token).json();
+  }
+  // Polls until `pred(task)` or the timeout; the last task JSON.
+  template <typename Pred>
+  nlohmann::json WaitFor(int port, const std::string& token, const std::string& id, Pred pred,
+                         int timeout_s = 180) {
+    nlohmann::json t;
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+    while (std::chrono::steady_clock::now() < until) {
+      t = Task(port, token, id);
+      if (pred(t)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return t;
+  }
+  std::string Sql(const std::string& q) {
+    return RunCommand("sqlite3 " + ShellQuote((dir_ / "data" / "minutes.db").string()) + " " +
+                      ShellQuote(q))
+        .output;
+  }
+  fs::path dir_;
+  std::string config_;
+  std::map<std::string, std::string> env_;
+};
+
+TEST_F(Processes, ConfigFileAndEnvironmentDriveServe) {
+  // max_upload_mb: 1 from the file; MINUTES_SERVER_HOST from the environment.
+  auto serve = Start("serve", {}, {{"MINUTES_SERVER_HOST", "127.0.0.1"}});
+  ASSERT_GT(serve->port(), 0) << ReadFile((dir_ / "serve.err").string());
+  std::string token = Token(serve->port());
+  ASSERT_FALSE(token.empty());
+  auto big =
+      Call(serve->port(), "POST", "/api/v1/tasks", std::string(2 << 20, 'x'), token, "audio/wav");
+  EXPECT_EQ(big.status, 413) << big.body;
+  // The flag beats the file.
+  auto serve2 = Start("serve", {"--max-upload-mb", "5"});
+  ASSERT_GT(serve2->port(), 0);
+  // ${TEST_JWT_SECRET} is the signing key of both: a token from one is good at the other.
+  EXPECT_EQ(Call(serve2->port(), "GET", "/api/v1/me", "", token).status, 200);
+  auto shown = Admin("config show");
+  EXPECT_EQ(shown.exit_code, 0);
+  EXPECT_NE(shown.output.find("max_upload_mb: 1"), std::string::npos) << shown.output;
+  EXPECT_EQ(shown.output.find(std::string(40, 'k')), std::string::npos) << "secret not masked";
+  EXPECT_EQ(serve->Kill(SIGTERM), 0);
+  EXPECT_EQ(serve2->Kill(SIGTERM), 0);
+}
+
+TEST_F(Processes, InvalidConfigFailsAtStartNamingTheKey) {
+  std::ofstream(config_, std::ios::app) << "webhooks:\n  timeout_s: zero\n";
+  auto serve = Start("serve");
+  EXPECT_EQ(serve->port(), 0);
+  EXPECT_EQ(serve->Wait(), 2);
+  EXPECT_NE(ReadFile((dir_ / "serve.err").string()).find("webhooks.timeout_s"), std::string::npos);
+  auto worker = Start("worker");
+  EXPECT_EQ(worker->Wait(), 2);
+  EXPECT_NE(ReadFile((dir_ / "worker.err").string()).find("webhooks.timeout_s"), std::string::npos);
+  // An environment override is checked the same way.
+  auto bad_env = RunCommand(MinutesBinary() + " worker --data-dir " +
+                            ShellQuote((dir_ / "data").string()) + " --concurrency 0");
+  EXPECT_EQ(bad_env.exit_code, 2);
+  EXPECT_NE(bad_env.output.find("worker.concurrency"), std::string::npos) << bad_env.output;
+}
+
+TEST_F(Processes, AdminCommandsWorkWhileServing) {
+  auto serve = Start("serve");
+  ASSERT_GT(serve->port(), 0);
+  ASSERT_EQ(Admin("user add bob --tenant acme --password-stdin", "pw2").exit_code, 0);
+  auto r =
+      Call(serve->port(), "POST", "/api/v1/auth/login", R"({"username":"bob","password":"pw2"})");
+  EXPECT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(Admin("user disable bob").exit_code, 0);
+  r = Call(serve->port(), "POST", "/api/v1/auth/login", R"({"username":"bob","password":"pw2"})");
+  EXPECT_EQ(r.status, 401) << r.body;
+}
+
+TEST_F(Processes, WorkerKilledMidTaskStillSucceedsExactlyOnce) {
+  auto serve = Start("serve", {"--max-upload-mb", "50"});
+  ASSERT_GT(serve->port(), 0);
+  int port = serve->port();
+  std::string token = Token(port);
+  std::string id = Upload(port, token, TestData("planning") / "meeting.wav");
+  ASSERT_FALSE(id.empty());
+  auto first = Start("worker");
+  ASSERT_NE(first->first_line().find("worker running"), std::string::npos);
+  auto t = WaitFor(port, token, id, [](const nlohmann::json& t) {
+    return t.value("stage", "") == "transcribe" || t.value("state", "") == "succeeded";
+  });
+  ASSERT_EQ(t["state"], "processing") << t.dump() << " (the recording finished too quickly)";
+  EXPECT_EQ(first->Kill(SIGKILL), 128 + SIGKILL);
+  auto second = Start("worker");
+  t = WaitFor(port, token, id, [](const nlohmann::json& t) {
+    return t.value("state", "") == "succeeded" || t.value("state", "") == "failed";
+  });
+  EXPECT_EQ(t["state"], "succeeded") << t.dump();
+  // Exactly once: one transcript, one minutes version, segments without duplicates, and the
+  // task's attempts show it was taken twice.
+  EXPECT_EQ(Sql("SELECT count(*) FROM transcripts WHERE task_id = '" + id + "'"), "1\n");
+  EXPECT_EQ(Sql("SELECT count(*) FROM artifacts WHERE task_id = '" + id + "'"), "1\n");
+  EXPECT_EQ(
+      Sql("SELECT count(*) - count(DISTINCT start_s) FROM segments WHERE task_id = '" + id + "'"),
+      "0\n");
+  EXPECT_EQ(Sql("SELECT attempts FROM tasks WHERE id = '" + id + "'"), "2\n");
+  auto tr = Call(port, "GET", "/api/v1/tasks/" + id + "/transcript?format=txt", "", token);
+  EXPECT_EQ(tr.status, 200);
+  EXPECT_GT(tr.body.size(), 100u);
+  EXPECT_EQ(second->Kill(SIGTERM), 0);
+}
+
+TEST_F(Processes, SigtermReleasesTheJobToAnotherWorker) {
+  auto serve = Start("serve", {"--max-upload-mb", "50"});
+  ASSERT_GT(serve->port(), 0);
+  int port = serve->port();
+  std::string token = Token(port);
+  std::string id = Upload(port, token, TestData("planning") / "meeting.wav");
+  auto first = Start("worker");
+  auto t = WaitFor(port, token, id, [](const nlohmann::json& t) {
+    return t.value("stage", "") == "transcribe" || t.value("state", "") == "succeeded";
+  });
+  ASSERT_EQ(t["state"], "processing") << t.dump();
+  auto stopped_at = std::chrono::steady_clock::now();
+  EXPECT_EQ(first->Kill(SIGTERM), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - stopped_at, std::chrono::seconds(15));
+  auto second = Start("worker");
+  t = WaitFor(port, token, id, [](const nlohmann::json& t) {
+    return t.value("state", "") == "succeeded" || t.value("state", "") == "failed";
+  });
+  EXPECT_EQ(t["state"], "succeeded") << t.dump();
+  EXPECT_EQ(Sql("SELECT count(*) FROM artifacts WHERE task_id = '" + id + "'"), "1\n");
+  EXPECT_EQ(second->Kill(SIGTERM), 0);
+}
+
+TEST_F(Processes, ReadinessProbesEveryBackend) {
+  auto serve = Start("serve");
+  ASSERT_GT(serve->port(), 0);
+  auto r = Call(serve->port(), "GET", "/health/ready");
+  EXPECT_EQ(r.status, 200) << r.body;
+  for (const char* c : {"database", "queue", "storage"}) {
+    EXPECT_EQ(r.json()["components"][c]["status"], "ok") << c;
+    EXPECT_TRUE(r.json()["components"][c]["latency_ms"].is_number()) << c;
+  }
+  // Storage broken under the running server: its directory replaced by a file.
+  fs::path objects = dir_ / "data" / "objects";
+  fs::rename(objects, dir_ / "objects.away");
+  std::ofstream(objects) << "not a directory";
+  r = Call(serve->port(), "GET", "/health/ready");
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(r.json()["components"]["storage"]["status"], "error");
+  EXPECT_EQ(r.json()["components"]["database"]["status"], "ok");
+  fs::remove(objects);
+  fs::rename(dir_ / "objects.away", objects);
+  EXPECT_EQ(Call(serve->port(), "GET", "/health/ready").status, 200);
+}
+
+}  // namespace
+}  // namespace minutes
