@@ -28,8 +28,12 @@ std::string CodeFor(int status) {
       return "not_found";
     case 405:
       return "method_not_allowed";
+    case 409:
+      return "conflict";
     case 413:
       return "payload_too_large";
+    case 416:
+      return "range_not_satisfiable";
     case 415:
       return "unsupported_media_type";
     case 503:

@@ -11,6 +11,10 @@ void AddHealthRoutes(Router& router, const ServiceContext& ctx);
 void AddAuthRoutes(Router& router, const ServiceContext& ctx);
 /// task_routes.cpp: /api/v1/tasks (upload, list, get, delete, events, audio, transcript, speakers).
 void AddTaskRoutes(Router& router, const ServiceContext& ctx);
+/// task_upload.cpp: POST /api/v1/tasks (called by AddTaskRoutes).
+void AddTaskUploadRoute(Router& router, const ServiceContext& ctx);
+/// task_stream_routes.cpp: GET /api/v1/tasks/{id}/events and /audio (called by AddTaskRoutes).
+void AddTaskStreamRoutes(Router& router, const ServiceContext& ctx);
 /// minutes_routes.cpp: GET/POST /api/v1/tasks/{id}/minutes and the versions list.
 void AddMinutesRoutes(Router& router, const ServiceContext& ctx);
 /// template_routes.cpp: /api/v1/templates CRUD.

@@ -1,78 +1,86 @@
-// /api/v1/tasks: upload a recording, follow the task, read its transcript, name speakers.
+// /api/v1/tasks: list, read, cancel or delete tasks; their transcripts; speaker names.
 #include <algorithm>
 
+#include "api/audit.hpp"
 #include "api/routes.hpp"
 #include "api/task_store.hpp"
 #include "auth/accounts.hpp"
 #include "export/subtitles.hpp"
 #include "export/transcript_json.hpp"
-#include "minutes/template_set.hpp"
-#include "worker/job_queue.hpp"
 
 namespace minutes {
+namespace {
+
+// A whole number from the query, within [lo, hi]; `fallback` when absent.
+Result<int64_t> QueryInt(const Request& req, const std::string& name, int64_t fallback, int64_t lo,
+                         int64_t hi) {
+  auto it = req.query.find(name);
+  if (it == req.query.end()) return fallback;
+  try {
+    size_t used = 0;
+    int64_t v = std::stoll(it->second, &used);
+    if (used == it->second.size() && v >= lo && v <= hi) return v;
+  } catch (const std::exception&) {
+  }
+  return Status::BadInput(name + " must be a whole number from " + std::to_string(lo) + " to " +
+                          std::to_string(hi));
+}
+
+// LIKE pattern for a search term: % and _ in the term match themselves.
+std::string LikePattern(const std::string& term) {
+  std::string out = "%";
+  for (char c : term) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "%";
+}
+
+}  // namespace
 
 void AddTaskRoutes(Router& r, const ServiceContext& ctx) {
   const ServiceContext* d = &ctx;
-  // Upload: the raw body is the recording (Content-Type audio/* or video/*), streamed to
-  // storage under a server-chosen key.
-  r.Add("POST", "/api/v1/tasks", true, [d](Request& req, Response& res) {
-    std::string type = req.header("Content-Type");
-    if (type.rfind("audio/", 0) != 0 && type.rfind("video/", 0) != 0 &&
-        type != "application/octet-stream")
-      return SetError(res, 415, "",
-                      "send the recording as the body with Content-Type audio/* or video/*",
-                      req.request_id);
-    auto id = RandomHex(12), oid = RandomHex(12);
-    if (!id.ok() || !oid.ok()) return SetError(res, 500, "", "internal error", req.request_id);
-    const Principal& p = *req.principal;
-    std::string key = "tenants/" + p.tenant_id + "/recordings/" + *oid;
-    auto info = d->store.Put(key, *req.body, d->max_upload_bytes);
-    if (!info.ok()) {
-      if (info.status().message().find("larger than") != std::string::npos)
-        return SetError(res, 413, "", info.status().message(), req.request_id);
-      return SetError(res, info.status(), req.request_id);
-    }
-    if (info->size == 0) {
-      (void)d->store.Delete(key);
-      return SetError(res, 400, "", "the recording is empty", req.request_id);
-    }
-    std::string title = req.query.count("title") ? req.query["title"] : "";
-    std::string tmpl = req.query.count("template") ? req.query["template"] : "default";
-    if (!TemplateSet::Builtin().Has(tmpl)) {
-      (void)d->store.Delete(key);
-      return SetError(res, 400, "", "unknown template '" + tmpl + "'", req.request_id);
-    }
-    std::string now = NowIso();
-    Status s = d->db.Transaction([&](Database& tx) -> Status {
-      if (Status e = tx.Exec(
-              "INSERT INTO objects (id, tenant_id, storage_key, filename, content_type, size, "
-              "sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-              {*oid, p.tenant_id, key, title, type, info->size, info->sha256, now});
-          !e.ok())
-        return e;
-      if (Status e = tx.Exec(
-              "INSERT INTO tasks (id, tenant_id, user_id, title, object_id, state, template, "
-              "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
-              {*id, p.tenant_id, p.user_id, title, *oid, tmpl, now, now});
-          !e.ok())
-        return e;
-      return DbJobQueue::Enqueue(tx, *id, "transcribe");
-    });
-    if (!s.ok()) {
-      (void)d->store.Delete(key);
-      return SetError(res, s, req.request_id);
-    }
-    res.Json(201, {{"id", *id}, {"state", "queued"}});
-  });
+  AddTaskUploadRoute(r, ctx);
 
   r.Add("GET", "/api/v1/tasks", true, [d](Request& req, Response& res) {
-    auto rows = d->db.Query(
-        std::string(kTaskColumns) + "WHERE tenant_id = ? ORDER BY created_at DESC, id LIMIT 100",
-        {req.principal->tenant_id});
+    auto page = QueryInt(req, "page", 1, 1, 1000000);
+    auto size = QueryInt(req, "page_size", 20, 1, 100);
+    if (!page.ok()) return SetError(res, page.status(), req.request_id);
+    if (!size.ok()) return SetError(res, size.status(), req.request_id);
+    std::string where = "WHERE t.tenant_id = ?";
+    std::vector<DbValue> args{req.principal->tenant_id};
+    if (auto s = req.query.find("state"); s != req.query.end()) {
+      static const std::vector<std::string> kStates = {"queued", "processing", "succeeded",
+                                                       "failed", "canceled"};
+      if (std::find(kStates.begin(), kStates.end(), s->second) == kStates.end())
+        return SetError(res, 400, "",
+                        "state must be queued, processing, succeeded, failed or canceled",
+                        req.request_id);
+      where += " AND t.state = ?";
+      args.push_back(s->second);
+    }
+    if (auto q = req.query.find("q"); q != req.query.end() && !q->second.empty()) {
+      // Title or anything said in the meeting.
+      where +=
+          " AND (t.title LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM segments s WHERE "
+          "s.task_id = t.id AND s.text LIKE ? ESCAPE '\\'))";
+      args.push_back(LikePattern(q->second));
+      args.push_back(LikePattern(q->second));
+    }
+    auto total = d->db.Query("SELECT count(*) FROM tasks t " + where, args);
+    if (!total.ok()) return SetError(res, total.status(), req.request_id);
+    args.push_back(*size);
+    args.push_back((*page - 1) * *size);
+    auto rows = d->db.Query(std::string(kTaskColumns) + where +
+                                " ORDER BY t.created_at DESC, t.id DESC LIMIT ? OFFSET ?",
+                            args);
     if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
     nlohmann::json items = nlohmann::json::array();
     for (auto& row : *rows) items.push_back(TaskJson(row));
-    res.Json(200, {{"items", items}});
+    res.Json(200, {{"items", items},
+                   {"page", *page},
+                   {"page_size", *size},
+                   {"total", AsInt((*total)[0][0])}});
   });
 
   r.Add("GET", "/api/v1/tasks/{id}", true, [d](Request& req, Response& res) {
@@ -80,6 +88,49 @@ void AddTaskRoutes(Router& r, const ServiceContext& ctx) {
     if (!row.ok()) return SetError(res, row.status(), req.request_id);
     res.Json(200, TaskJson(*row));
   });
+
+  // Queued or processing: canceled (the worker stops at the next stage boundary). Finished:
+  // deleted with everything it produced and its recording.
+  r.Add("DELETE", "/api/v1/tasks/{id}", true, [d](Request& req, Response& res) {
+    std::string id = req.params["id"];
+    auto row = FindTask(d->db, req);
+    if (!row.ok()) return SetError(res, row.status(), req.request_id);
+    Status s = d->db.Exec(
+        "UPDATE tasks SET state = 'canceled', stage = '', error = 'canceled by ' || ?, "
+        "updated_at = ? WHERE id = ? AND state IN ('queued', 'processing')",
+        {req.principal->username, NowIso(), id});
+    if (!s.ok()) return SetError(res, s, req.request_id);
+    auto now_state = d->db.Query("SELECT state FROM tasks WHERE id = ?", {id});
+    if (!now_state.ok()) return SetError(res, now_state.status(), req.request_id);
+    std::string before = AsString((*row)[2]);
+    if ((before == "queued" || before == "processing") && !now_state->empty() &&
+        AsString((*now_state)[0][0]) == "canceled") {
+      (void)d->db.Exec("UPDATE jobs SET state = 'done' WHERE task_id = ? AND state = 'ready'",
+                       {id});
+      Audit(d->db, req, "task.cancel", id);
+      auto after = FindTask(d->db, req);
+      return res.Json(202, after.ok() ? TaskJson(*after) : nlohmann::json{{"id", id}});
+    }
+    auto keys = d->db.Query(
+        "SELECT o.id, o.storage_key FROM tasks t JOIN objects o ON o.id = t.object_id WHERE "
+        "t.id = ?",
+        {id});
+    if (!keys.ok()) return SetError(res, keys.status(), req.request_id);
+    s = d->db.Transaction([&](Database& tx) -> Status {
+      if (Status e = tx.Exec("DELETE FROM tasks WHERE id = ?", {id}); !e.ok()) return e;
+      for (auto& k : *keys)
+        if (Status e = tx.Exec("DELETE FROM objects WHERE id = ?", {k[0]}); !e.ok()) return e;
+      return Status::Ok();
+    });
+    if (!s.ok()) return SetError(res, s, req.request_id);
+    for (auto& k : *keys) (void)d->store.Delete(AsString(k[1]));  // rows first: no dangling row
+    Audit(d->db, req, "task.delete", id);
+    res.status = 204;
+    res.content_type = "application/json";
+    res.body.clear();
+  });
+
+  AddTaskStreamRoutes(r, ctx);
 
   r.Add("GET", "/api/v1/tasks/{id}/transcript", true, [d](Request& req, Response& res) {
     auto row = FindTask(d->db, req);
@@ -131,6 +182,7 @@ void AddTaskRoutes(Router& r, const ServiceContext& ctx) {
       return Status::Ok();
     });
     if (!s.ok()) return SetError(res, s, req.request_id);
+    Audit(d->db, req, "speakers.update", req.params["id"]);
     res.Json(200, {{"updated", j.size()}});
   });
 }

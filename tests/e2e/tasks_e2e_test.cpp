@@ -146,15 +146,14 @@ TEST_F(Tasks, BadUploadsAreRefusedAndLeaveNothing) {
   EXPECT_EQ(Call(p, "POST", "/api/v1/tasks", "RIFF", "", "audio/wav").status, 401);
 }
 
-TEST_F(Tasks, ANonMediaUploadFailsWithTheDecodersReason) {
+TEST_F(Tasks, ANonMediaUploadIsRefusedByContentWhateverItsLabel) {
   auto up = Call(server_->port(), "POST", "/api/v1/tasks", "this is not audio at all", alice_,
                  "audio/wav");
-  ASSERT_EQ(up.status, 201);
-  auto done = WaitDone(up.json()["id"]);
-  EXPECT_EQ(done["state"], "failed");
-  EXPECT_NE(std::string(done["error"]).find("not a recognised audio or video file"),
+  ASSERT_EQ(up.status, 415);
+  EXPECT_NE(up.json()["error"]["message"].get<std::string>().find("not an audio or video file"),
             std::string::npos)
-      << done.dump();
+      << up.body;
+  EXPECT_EQ(StoredObjects(), 0u);
 }
 
 }  // namespace

@@ -1,0 +1,127 @@
+// Long responses of a task: GET /api/v1/tasks/{id}/events (Server-Sent Events until the task
+// ends) and GET /api/v1/tasks/{id}/audio (the recording, with HTTP Range support).
+#include <chrono>
+#include <thread>
+
+#include "api/routes.hpp"
+#include "api/task_store.hpp"
+
+namespace minutes {
+namespace {
+
+bool Finished(const std::string& state) {
+  return state == "succeeded" || state == "failed" || state == "canceled";
+}
+
+// Parses a single "bytes=a-b" / "bytes=a-" / "bytes=-n" range against `size`.
+// nullopt: no usable Range header (serve it all); {-1,-1}: unsatisfiable.
+std::optional<std::pair<int64_t, int64_t>> ParseRange(const std::string& h, int64_t size) {
+  const std::string prefix = "bytes=";
+  if (h.rfind(prefix, 0) != 0 || h.find(',') != std::string::npos) return std::nullopt;
+  std::string spec = h.substr(prefix.size());
+  size_t dash = spec.find('-');
+  if (dash == std::string::npos) return std::nullopt;
+  try {
+    std::string a = spec.substr(0, dash), b = spec.substr(dash + 1);
+    int64_t first, last;
+    if (a.empty()) {  // the last n bytes
+      if (b.empty()) return std::nullopt;
+      int64_t n = std::stoll(b);
+      if (n <= 0) return std::make_pair(-1LL, -1LL);
+      first = std::max<int64_t>(0, size - n);
+      last = size - 1;
+    } else {
+      first = std::stoll(a);
+      last = b.empty() ? size - 1 : std::min<int64_t>(std::stoll(b), size - 1);
+    }
+    if (first < 0 || first >= size || last < first) return std::make_pair(-1LL, -1LL);
+    return std::make_pair(first, last);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+void AddTaskStreamRoutes(Router& r, const ServiceContext& ctx) {
+  const ServiceContext* d = &ctx;
+
+  r.Add("GET", "/api/v1/tasks/{id}/events", true, [d](Request& req, Response& res) {
+    auto row = FindTask(d->db, req);
+    if (!row.ok()) return SetError(res, row.status(), req.request_id);
+    std::string id = req.params["id"], tenant = req.principal->tenant_id;
+    res.status = 200;
+    res.content_type = "text/event-stream";
+    res.headers["Cache-Control"] = "no-cache";
+    res.headers["X-Accel-Buffering"] = "no";  // nginx: pass events through unbuffered
+    res.stream = [d, id, tenant](std::ostream& out) {
+      std::string last;
+      auto last_write = std::chrono::steady_clock::now();
+      out << "retry: 2000\n\n" << std::flush;
+      for (;;) {
+        auto rows = d->db.Query(std::string(kTaskColumns) + "WHERE t.id = ? AND t.tenant_id = ?",
+                                {id, tenant});
+        if (!rows.ok() || rows->empty()) {
+          out << "event: done\ndata: {\"state\":\"deleted\"}\n\n" << std::flush;
+          return;
+        }
+        nlohmann::json t = TaskJson((*rows)[0]);
+        nlohmann::json ev = {{"id", id},
+                             {"state", t["state"]},
+                             {"stage", t["stage"]},
+                             {"progress", t["progress"]},
+                             {"error", t["error"]}};
+        std::string data = ev.dump();
+        if (data != last) {
+          out << "event: progress\ndata: " << data << "\n\n" << std::flush;
+          last = data;
+          last_write = std::chrono::steady_clock::now();
+        }
+        if (Finished(t["state"])) {
+          out << "event: done\ndata: " << data << "\n\n" << std::flush;
+          return;
+        }
+        if (std::chrono::steady_clock::now() - last_write > std::chrono::seconds(15)) {
+          out << ": keep-alive\n\n" << std::flush;  // proxies close silent connections
+          last_write = std::chrono::steady_clock::now();
+        }
+        if (!out) return;  // the client went away
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      }
+    };
+  });
+
+  r.Add("GET", "/api/v1/tasks/{id}/audio", true, [d](Request& req, Response& res) {
+    auto rows = d->db.Query(
+        "SELECT o.storage_key, o.size, o.content_type, o.filename FROM tasks t JOIN objects o ON "
+        "o.id = t.object_id WHERE t.id = ? AND t.tenant_id = ?",
+        {req.params["id"], req.principal->tenant_id});
+    if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
+    if (rows->empty()) return SetError(res, 404, "", "no task " + req.params["id"], req.request_id);
+    std::string key = AsString((*rows)[0][0]), type = AsString((*rows)[0][2]);
+    int64_t size = AsInt((*rows)[0][1]);
+    int64_t first = 0, last = size - 1;
+    res.headers["Accept-Ranges"] = "bytes";
+    if (auto range = ParseRange(req.header("Range"), size)) {
+      if (range->first < 0) {
+        res.headers["Content-Range"] = "bytes */" + std::to_string(size);
+        return SetError(res, 416, "range_not_satisfiable",
+                        "the recording has " + std::to_string(size) + " bytes", req.request_id);
+      }
+      first = range->first, last = range->second;
+      res.status = 206;
+      res.headers["Content-Range"] = "bytes " + std::to_string(first) + "-" + std::to_string(last) +
+                                     "/" + std::to_string(size);
+    } else {
+      res.status = 200;
+    }
+    res.content_type = type.empty() ? "application/octet-stream" : type;
+    res.content_length = last - first + 1;
+    ObjectStore* store = &d->store;
+    res.stream = [store, key, first, length = last - first + 1](std::ostream& out) {
+      (void)store->Get(key, first, length, out);
+    };
+  });
+}
+
+}  // namespace minutes
