@@ -78,7 +78,6 @@ std::optional<UploadError> ReadMultipart(const ServiceContext& d, Request& req,
                                          UploadFields& f, ObjectInfo& info, bool& stored) {
   try {
     Poco::Net::MultipartReader reader(*req.body, boundary);
-    bool ended = false;
     while (reader.hasNextPart()) {
       Poco::Net::MessageHeader h;
       reader.nextPart(h);
@@ -87,6 +86,11 @@ std::optional<UploadError> ReadMultipart(const ServiceContext& d, Request& req,
       Poco::Net::MessageHeader::splitParameters(h.get("Content-Disposition", ""), disposition,
                                                 params);
       std::string name = params.get("name", "");
+      // A cut body shows up as one more part with no header at all.
+      if (name.empty())
+        return UploadError{400,
+                           "truncated or malformed multipart body: a part without a name "
+                           "(did the upload stop before the closing boundary?)"};
       if (name == "file") {
         if (stored) return UploadError{400, "more than one file part"};
         f.filename = CleanFilename(params.get("filename", ""));
@@ -98,9 +102,7 @@ std::optional<UploadError> ReadMultipart(const ServiceContext& d, Request& req,
         std::string value((std::istreambuf_iterator<char>(reader.stream())), {});
         if (auto e = SetField(f, name, value)) return e;
       }
-      ended = reader.stream().eof() && !reader.hasNextPart();
     }
-    if (!ended && !stored) return UploadError{400, "the multipart body has no parts"};
   } catch (const Poco::Exception& e) {
     // The body stopped before the closing boundary (a cut connection or a broken client).
     return UploadError{400, "truncated or malformed multipart body: " + e.message()};
@@ -136,8 +138,8 @@ std::optional<UploadError> CheckReferences(const ServiceContext& d, const Princi
   return std::nullopt;
 }
 
-// After refusing an oversize body, reads (and drops) a bounded remainder so the client, still
-// sending, gets to read the 413 instead of a connection reset; then the connection closes.
+// After refusing an upload part-way, reads (and drops) a bounded remainder so the client, still
+// sending, gets to read the error instead of a connection reset; then the connection closes.
 void DrainAndClose(Request& req, Response& res) {
   char buf[64 * 1024];
   int64_t left = 64LL * 1024 * 1024;
@@ -212,7 +214,7 @@ void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
     }
     if (err) {
       (void)d->store.Delete(key);  // also removes a partial object
-      if (err->status == 413) DrainAndClose(req, res);
+      DrainAndClose(req, res);
       return SetError(res, err->status, "", err->message, req.request_id);
     }
     Audit(d->db, req, "task.create", *id);
