@@ -13,6 +13,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # making and scoring test audio, the stock recognizer as the baseline, measuring
   pocketsphinx flite espeak-ng sox ffmpeg sctk python3 time bc
+  # service tests and benchmarks: unzip reads the DOCX exports, wrk and curl load the API
+  unzip wrk curl
 )
 
 missing=()

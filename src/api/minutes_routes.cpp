@@ -1,24 +1,61 @@
-// /api/v1/tasks/{id}/minutes: the minutes versions of a task.
+// /api/v1/tasks/{id}/minutes: the minutes versions of a task — read one (md, json, docx),
+// list them, or queue a regeneration with another template as a new version.
+#include "api/audit.hpp"
 #include "api/routes.hpp"
 #include "api/task_store.hpp"
+#include "export/docx.hpp"
 #include "export/minutes_json.hpp"
-#include "minutes/template_set.hpp"
+#include "worker/job_queue.hpp"
+#include "worker/tenant_templates.hpp"
 
 namespace minutes {
+namespace {
+
+// The artifact row (version, template, minutes_json, created_at) asked for: ?version=N or the
+// latest.
+Result<DbRow> FindVersion(Database& db, const Request& req) {
+  std::string id = req.params.at("id");
+  Result<std::vector<DbRow>> rows = std::vector<DbRow>{};
+  if (auto v = req.query.find("version"); v != req.query.end()) {
+    int64_t n = 0;
+    try {
+      size_t used = 0;
+      n = std::stoll(v->second, &used);
+      if (used != v->second.size() || n < 1) throw std::invalid_argument("");
+    } catch (const std::exception&) {
+      return Status::BadInput("version must be a positive whole number");
+    }
+    rows = db.Query(
+        "SELECT version, template, minutes_json, created_at FROM artifacts WHERE task_id = ? AND "
+        "version = ?",
+        {id, n});
+    if (rows.ok() && rows->empty())
+      return Status::NotFound("task " + id + " has no minutes version " + v->second);
+  } else {
+    rows = db.Query(
+        "SELECT version, template, minutes_json, created_at FROM artifacts WHERE task_id = ? "
+        "ORDER BY version DESC LIMIT 1",
+        {id});
+    if (rows.ok() && rows->empty()) return Status::NotFound("the minutes are not ready yet");
+  }
+  if (!rows.ok()) return rows.status();
+  return (*rows)[0];
+}
+
+}  // namespace
 
 void AddMinutesRoutes(Router& r, const ServiceContext& ctx) {
   const ServiceContext* d = &ctx;
+
   r.Add("GET", "/api/v1/tasks/{id}/minutes", true, [d](Request& req, Response& res) {
-    auto row = FindTask(d->db, req);
-    if (!row.ok()) return SetError(res, row.status(), req.request_id);
-    auto art = d->db.Query(
-        "SELECT version, template, minutes_json FROM artifacts WHERE task_id = ? ORDER BY "
-        "version DESC LIMIT 1",
-        {req.params["id"]});
+    auto task = FindTask(d->db, req);
+    if (!task.ok()) return SetError(res, task.status(), req.request_id);
+    std::string f = req.query.count("format") ? req.query["format"] : "md";
+    if (f != "md" && f != "json" && f != "docx")
+      return SetError(res, 400, "", "format must be md, json or docx", req.request_id);
+    auto art = FindVersion(d->db, req);
     if (!art.ok()) return SetError(res, art.status(), req.request_id);
-    if (art->empty())
-      return SetError(res, 404, "", "the minutes are not ready yet", req.request_id);
-    auto doc = MinutesFromJson(nlohmann::json::parse(AsString((*art)[0][2])));
+    auto doc = MinutesFromJson(nlohmann::json::parse(AsString((*art)[2])));
     if (!doc.ok()) return SetError(res, doc.status(), req.request_id);
     // Names given to speakers since the minutes were written show up at once.
     auto tr = LoadTranscript(d->db, req.params["id"]);
@@ -26,15 +63,96 @@ void AddMinutesRoutes(Router& r, const ServiceContext& ctx) {
       for (auto& a : doc->action_items) a.owner = tr->DisplayName(a.owner);
       for (auto& s : doc->speakers) s.name = tr->DisplayName(s.id);
     }
-    std::string f = req.query.count("format") ? req.query["format"] : "md";
-    if (f == "json") return res.Json(200, MinutesToJson(*doc));
-    if (f != "md") return SetError(res, 400, "", "format must be md or json", req.request_id);
-    RenderContext ctx{"", tr.ok() ? tr->duration : 0, ""};
-    auto md = TemplateSet::Builtin().Render(AsString((*art)[0][1]), *doc, ctx);
+    res.headers["X-Minutes-Version"] = std::to_string(AsInt((*art)[0]));
+    if (f == "json") {
+      nlohmann::json j = MinutesToJson(*doc);
+      j["version"] = AsInt((*art)[0]);
+      j["template"] = AsString((*art)[1]);
+      return res.Json(200, j);
+    }
+    std::string title = AsString((*task)[1]);
+    std::string date = AsString((*task)[7]).substr(0, 10);
+    double duration = tr.ok() ? tr->duration : 0;
+    if (f == "docx") {
+      auto bytes = RenderDocx(*doc, {title, date, duration});
+      if (!bytes.ok()) return SetError(res, bytes.status(), req.request_id);
+      res.status = 200;
+      res.content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+      res.headers["Content-Disposition"] = "attachment; filename=\"minutes-" + req.params["id"] +
+                                           "-v" + std::to_string(AsInt((*art)[0])) + ".docx\"";
+      res.body = std::move(*bytes);
+      return;
+    }
+    auto templates = TenantTemplates(d->db, req.principal->tenant_id);
+    if (!templates.ok()) return SetError(res, templates.status(), req.request_id);
+    std::string tmpl = AsString((*art)[1]);
+    if (!templates->Has(tmpl)) tmpl = "default";  // the tenant deleted it since
+    auto md = templates->Render(tmpl, *doc, {date, duration, title});
     if (!md.ok()) return SetError(res, md.status(), req.request_id);
     res.status = 200;
     res.content_type = "text/markdown; charset=utf-8";
     res.body = *md;
+  });
+
+  r.Add("GET", "/api/v1/tasks/{id}/minutes/versions", true, [d](Request& req, Response& res) {
+    auto task = FindTask(d->db, req);
+    if (!task.ok()) return SetError(res, task.status(), req.request_id);
+    auto rows = d->db.Query(
+        "SELECT version, template, generator, created_at FROM artifacts WHERE task_id = ? ORDER "
+        "BY version",
+        {req.params["id"]});
+    if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
+    nlohmann::json items = nlohmann::json::array();
+    for (auto& row : *rows)
+      items.push_back({{"version", AsInt(row[0])},
+                       {"template", AsString(row[1])},
+                       {"generator", AsString(row[2])},
+                       {"created_at", AsString(row[3])}});
+    res.Json(200, {{"items", items}});
+  });
+
+  r.Add("POST", "/api/v1/tasks/{id}/minutes", true, [d](Request& req, Response& res) {
+    auto task = FindTask(d->db, req);
+    if (!task.ok()) return SetError(res, task.status(), req.request_id);
+    auto body = ReadJsonBody(req);
+    if (!body.ok()) return SetError(res, body.status(), req.request_id);
+    if (!body->contains("template") || !(*body)["template"].is_string())
+      return SetError(res, 400, "", "template (a string) is required", req.request_id);
+    std::string tmpl = (*body)["template"];
+    auto templates = TenantTemplates(d->db, req.principal->tenant_id);
+    if (!templates.ok()) return SetError(res, templates.status(), req.request_id);
+    if (!templates->Has(tmpl))
+      return SetError(res, 400, "", "unknown template '" + tmpl + "'", req.request_id);
+    std::string id = req.params["id"];
+    int64_t version = 0;
+    Status s = d->db.Transaction([&](Database& tx) -> Status {
+      auto ready = tx.Query("SELECT 1 FROM transcripts WHERE task_id = ?", {id});
+      if (!ready.ok()) return ready.status();
+      if (ready->empty()) return Status(ErrorKind::kUnavailable, "no transcript yet");
+      // The next number after every version written or already queued.
+      auto top =
+          tx.Query("SELECT coalesce(max(version), 0) FROM artifacts WHERE task_id = ?", {id});
+      if (!top.ok()) return top.status();
+      version = AsInt((*top)[0][0]) + 1;
+      auto queued = tx.Query(
+          "SELECT payload FROM jobs WHERE task_id = ? AND kind = 'minutes' AND state IN "
+          "('ready', 'leased')",
+          {id});
+      if (!queued.ok()) return queued.status();
+      for (auto& q : *queued) {
+        auto p = nlohmann::json::parse(AsString(q[0]), nullptr, false);
+        if (p.is_object() && p.contains("version"))
+          version = std::max<int64_t>(version, p["version"].get<int64_t>() + 1);
+      }
+      return DbJobQueue::Enqueue(tx, id, "minutes",
+                                 nlohmann::json{{"template", tmpl}, {"version", version}}.dump());
+    });
+    if (!s.ok() && s.message() == "no transcript yet")
+      return SetError(res, 409, "", "the transcript is not ready yet: wait for the task to finish",
+                      req.request_id);
+    if (!s.ok()) return SetError(res, s, req.request_id);
+    Audit(d->db, req, "minutes.regenerate", id);
+    res.Json(202, {{"task_id", id}, {"version", version}, {"template", tmpl}, {"state", "queued"}});
   });
 }
 

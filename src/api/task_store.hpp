@@ -5,6 +5,7 @@
 #include "api/http.hpp"
 #include "core/transcript.hpp"
 #include "db/database.hpp"
+#include "worker/stored_transcript.hpp"
 
 namespace minutes {
 
@@ -16,8 +17,5 @@ nlohmann::json TaskJson(const DbRow& row);
 
 /// The task `req.params["id"]` when it belongs to the caller's tenant, else NotFound.
 Result<DbRow> FindTask(Database& db, const Request& req);
-
-/// The stored transcript of a task with its speaker names applied; NotFound until ready.
-Result<Transcript> LoadTranscript(Database& db, const std::string& task_id);
 
 }  // namespace minutes
