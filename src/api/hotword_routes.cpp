@@ -1,8 +1,195 @@
-// /api/v1/hotword-sets CRUD: per-tenant word lists with optional weights.
+// /api/v1/hotword-sets: per-tenant word lists (names, jargon) with optional weights, attached
+// to tasks so recognisers favour them.
+#include <map>
+
+#include "api/audit.hpp"
 #include "api/routes.hpp"
+#include "auth/accounts.hpp"
 
 namespace minutes {
+namespace {
 
-void AddHotwordRoutes(Router&, const ServiceContext&) {}
+struct HotwordSet {
+  std::string name;
+  std::map<std::string, std::optional<double>> words;  ///< merged duplicates, sorted
+};
+
+std::string Trimmed(const std::string& s) {
+  size_t a = s.find_first_not_of(" \t\r\n"), b = s.find_last_not_of(" \t\r\n");
+  return a == std::string::npos ? "" : s.substr(a, b - a + 1);
+}
+
+// Validates a request body: {"name", "words": ["w" | {"word","weight"?}]}. Errors say where.
+Result<HotwordSet> ParseSet(const nlohmann::json& j) {
+  HotwordSet set;
+  if (!j.contains("name") || !j["name"].is_string())
+    return Status::BadInput("name (a string) is required");
+  set.name = Trimmed(j["name"]);
+  if (set.name.empty() || set.name.size() > 100)
+    return Status::BadInput("name must be 1 to 100 characters");
+  if (!j.contains("words") || !j["words"].is_array() || j["words"].empty())
+    return Status::BadInput("words must be a non-empty list");
+  if (j["words"].size() > 1000) return Status::BadInput("at most 1000 words per set");
+  size_t i = 0;
+  for (const auto& w : j["words"]) {
+    std::string where = "words[" + std::to_string(i++) + "]";
+    std::string word;
+    std::optional<double> weight;
+    if (w.is_string()) {
+      word = w;
+    } else if (w.is_object() && w.contains("word") && w["word"].is_string()) {
+      word = w["word"];
+      if (w.contains("weight") && !w["weight"].is_null()) {
+        if (!w["weight"].is_number() || w["weight"].get<double>() < 0 ||
+            w["weight"].get<double>() > 10)
+          return Status::BadInput(where + ".weight must be a number from 0 to 10");
+        weight = w["weight"].get<double>();
+      }
+    } else {
+      return Status::BadInput(where + " must be a string or {\"word\", \"weight\"}");
+    }
+    word = Trimmed(word);
+    if (word.empty() || word.size() > 100)
+      return Status::BadInput(where + " must be 1 to 100 characters, not blank");
+    auto& slot = set.words[word];
+    if (weight && (!slot || *weight > *slot)) slot = weight;  // duplicates: the higher weight
+  }
+  return set;
+}
+
+nlohmann::json WordsJson(Database& db, const std::string& set_id) {
+  nlohmann::json words = nlohmann::json::array();
+  auto rows =
+      db.Query("SELECT word, weight FROM hotwords WHERE set_id = ? ORDER BY word", {set_id});
+  if (rows.ok())
+    for (auto& r : *rows) {
+      nlohmann::json w = {{"word", AsString(r[0])}};
+      w["weight"] = std::holds_alternative<double>(r[1]) ? nlohmann::json(std::get<double>(r[1]))
+                                                         : nlohmann::json(nullptr);
+      words.push_back(w);
+    }
+  return words;
+}
+
+Status WriteWords(Database& tx, const std::string& set_id, const HotwordSet& set) {
+  if (Status s = tx.Exec("DELETE FROM hotwords WHERE set_id = ?", {set_id}); !s.ok()) return s;
+  for (auto& [word, weight] : set.words)
+    if (Status s = tx.Exec("INSERT INTO hotwords (set_id, word, weight) VALUES (?, ?, ?)",
+                           {set_id, word, weight ? DbValue(*weight) : DbValue(nullptr)});
+        !s.ok())
+      return s;
+  return Status::Ok();
+}
+
+// The set's name row when it belongs to the caller's tenant.
+Result<DbRow> FindSet(Database& db, const Request& req) {
+  auto rows =
+      db.Query("SELECT id, name, created_at FROM hotword_sets WHERE id = ? AND tenant_id = ?",
+               {req.params.at("id"), req.principal->tenant_id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("no hotword set " + req.params.at("id"));
+  return (*rows)[0];
+}
+
+bool NameTaken(Database& db, const std::string& tenant, const std::string& name,
+               const std::string& except_id) {
+  auto rows = db.Query("SELECT id FROM hotword_sets WHERE tenant_id = ? AND name = ? AND id <> ?",
+                       {tenant, name, except_id});
+  return rows.ok() && !rows->empty();
+}
+
+}  // namespace
+
+void AddHotwordRoutes(Router& r, const ServiceContext& ctx) {
+  const ServiceContext* d = &ctx;
+
+  r.Add("GET", "/api/v1/hotword-sets", true, [d](Request& req, Response& res) {
+    auto rows = d->db.Query(
+        "SELECT s.id, s.name, s.created_at, (SELECT count(*) FROM hotwords w WHERE w.set_id = "
+        "s.id) FROM hotword_sets s WHERE s.tenant_id = ? ORDER BY s.name",
+        {req.principal->tenant_id});
+    if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
+    nlohmann::json items = nlohmann::json::array();
+    for (auto& row : *rows)
+      items.push_back({{"id", AsString(row[0])},
+                       {"name", AsString(row[1])},
+                       {"created_at", AsString(row[2])},
+                       {"word_count", AsInt(row[3])}});
+    res.Json(200, {{"items", items}});
+  });
+
+  r.Add("POST", "/api/v1/hotword-sets", true, [d](Request& req, Response& res) {
+    auto body = ReadJsonBody(req, 256 * 1024);
+    if (!body.ok()) return SetError(res, body.status(), req.request_id);
+    auto set = ParseSet(*body);
+    if (!set.ok()) return SetError(res, set.status(), req.request_id);
+    if (NameTaken(d->db, req.principal->tenant_id, set->name, ""))
+      return SetError(res, 409, "", "a hotword set named '" + set->name + "' exists",
+                      req.request_id);
+    auto id = RandomHex(12);
+    if (!id.ok()) return SetError(res, id.status(), req.request_id);
+    Status s = d->db.Transaction([&](Database& tx) -> Status {
+      if (Status e = tx.Exec(
+              "INSERT INTO hotword_sets (id, tenant_id, name, created_at) VALUES (?, ?, ?, ?)",
+              {*id, req.principal->tenant_id, set->name, NowIso()});
+          !e.ok())
+        return e;
+      return WriteWords(tx, *id, *set);
+    });
+    if (!s.ok()) return SetError(res, s, req.request_id);
+    Audit(d->db, req, "hotwords.create", *id);
+    res.Json(201, {{"id", *id}, {"name", set->name}, {"words", WordsJson(d->db, *id)}});
+  });
+
+  r.Add("GET", "/api/v1/hotword-sets/{id}", true, [d](Request& req, Response& res) {
+    auto row = FindSet(d->db, req);
+    if (!row.ok()) return SetError(res, row.status(), req.request_id);
+    res.Json(200, {{"id", AsString((*row)[0])},
+                   {"name", AsString((*row)[1])},
+                   {"created_at", AsString((*row)[2])},
+                   {"words", WordsJson(d->db, AsString((*row)[0]))}});
+  });
+
+  r.Add("PUT", "/api/v1/hotword-sets/{id}", true, [d](Request& req, Response& res) {
+    auto row = FindSet(d->db, req);
+    if (!row.ok()) return SetError(res, row.status(), req.request_id);
+    auto body = ReadJsonBody(req, 256 * 1024);
+    if (!body.ok()) return SetError(res, body.status(), req.request_id);
+    auto set = ParseSet(*body);
+    if (!set.ok()) return SetError(res, set.status(), req.request_id);
+    std::string id = req.params["id"];
+    if (NameTaken(d->db, req.principal->tenant_id, set->name, id))
+      return SetError(res, 409, "", "a hotword set named '" + set->name + "' exists",
+                      req.request_id);
+    Status s = d->db.Transaction([&](Database& tx) -> Status {
+      if (Status e = tx.Exec("UPDATE hotword_sets SET name = ? WHERE id = ?", {set->name, id});
+          !e.ok())
+        return e;
+      return WriteWords(tx, id, *set);
+    });
+    if (!s.ok()) return SetError(res, s, req.request_id);
+    Audit(d->db, req, "hotwords.update", id);
+    res.Json(200, {{"id", id}, {"name", set->name}, {"words", WordsJson(d->db, id)}});
+  });
+
+  r.Add("DELETE", "/api/v1/hotword-sets/{id}", true, [d](Request& req, Response& res) {
+    auto row = FindSet(d->db, req);
+    if (!row.ok()) return SetError(res, row.status(), req.request_id);
+    std::string id = req.params["id"];
+    Status s = d->db.Transaction([&](Database& tx) -> Status {
+      // Tasks keep their results; they just no longer point at the set.
+      if (Status e =
+              tx.Exec("UPDATE tasks SET hotword_set_id = NULL WHERE hotword_set_id = ?", {id});
+          !e.ok())
+        return e;
+      if (Status e = tx.Exec("DELETE FROM hotwords WHERE set_id = ?", {id}); !e.ok()) return e;
+      return tx.Exec("DELETE FROM hotword_sets WHERE id = ?", {id});
+    });
+    if (!s.ok()) return SetError(res, s, req.request_id);
+    Audit(d->db, req, "hotwords.delete", id);
+    res.status = 204;
+    res.body.clear();
+  });
+}
 
 }  // namespace minutes
