@@ -1,8 +1,95 @@
-// /api/v1/webhooks CRUD: per-tenant endpoints told about finished tasks.
+// /api/v1/webhooks: a tenant's endpoints told when its tasks succeed or fail (admins only).
+// The signing secret is shown once, when the webhook is created.
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
+
+#include <sstream>
+
+#include "api/audit.hpp"
 #include "api/routes.hpp"
+#include "auth/accounts.hpp"
 
 namespace minutes {
 
-void AddWebhookRoutes(Router&, const ServiceContext&) {}
+void AddWebhookRoutes(Router& r, const ServiceContext& ctx) {
+  const ServiceContext* d = &ctx;
+
+  r.Add("GET", "/api/v1/webhooks", true, [d](Request& req, Response& res) {
+    if (!RequireAdmin(req, res)) return;
+    auto rows = d->db.Query(
+        "SELECT id, url, events, created_at FROM webhooks WHERE tenant_id = ? ORDER BY "
+        "created_at",
+        {req.principal->tenant_id});
+    if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
+    nlohmann::json items = nlohmann::json::array();
+    for (auto& row : *rows) {
+      nlohmann::json events = nlohmann::json::array();
+      std::stringstream ss(AsString(row[2]));
+      for (std::string e; std::getline(ss, e, ',');) events.push_back(e);
+      items.push_back({{"id", AsString(row[0])},
+                       {"url", AsString(row[1])},
+                       {"events", events},
+                       {"created_at", AsString(row[3])}});
+    }
+    res.Json(200, {{"items", items}});
+  });
+
+  r.Add("POST", "/api/v1/webhooks", true, [d](Request& req, Response& res) {
+    if (!RequireAdmin(req, res)) return;
+    auto body = ReadJsonBody(req);
+    if (!body.ok()) return SetError(res, body.status(), req.request_id);
+    std::string url = body->value("url", "");
+    try {
+      Poco::URI uri(url);
+      if ((uri.getScheme() != "http" && uri.getScheme() != "https") || uri.getHost().empty())
+        throw Poco::SyntaxException("scheme");
+    } catch (const Poco::Exception&) {
+      return SetError(res, 400, "", "url must be an http:// or https:// URL with a host",
+                      req.request_id);
+    }
+    std::string events;
+    nlohmann::json list =
+        body->value("events", nlohmann::json::array({"task.succeeded", "task.failed"}));
+    if (!list.is_array() || list.empty())
+      return SetError(res, 400, "", "events must be a non-empty list", req.request_id);
+    for (auto& e : list) {
+      if (!e.is_string() || (e != "task.succeeded" && e != "task.failed"))
+        return SetError(res, 400, "", "events may be task.succeeded and task.failed",
+                        req.request_id);
+      events += (events.empty() ? "" : ",") + e.get<std::string>();
+    }
+    std::string secret = body->value("secret", "");
+    if (secret.empty()) {
+      auto fresh = RandomHex(24);
+      if (!fresh.ok()) return SetError(res, fresh.status(), req.request_id);
+      secret = "whsec_" + *fresh;
+    } else if (secret.size() < 16) {
+      return SetError(res, 400, "", "secret must be at least 16 characters", req.request_id);
+    }
+    auto id = RandomHex(12);
+    if (!id.ok()) return SetError(res, id.status(), req.request_id);
+    Status s = d->db.Exec(
+        "INSERT INTO webhooks (id, tenant_id, url, secret, events, created_at) VALUES (?, ?, ?, "
+        "?, ?, ?)",
+        {*id, req.principal->tenant_id, url, secret, events, NowIso()});
+    if (!s.ok()) return SetError(res, s, req.request_id);
+    Audit(d->db, req, "webhook.create", *id);
+    res.Json(201, {{"id", *id}, {"url", url}, {"events", list}, {"secret", secret}});
+  });
+
+  r.Add("DELETE", "/api/v1/webhooks/{id}", true, [d](Request& req, Response& res) {
+    if (!RequireAdmin(req, res)) return;
+    auto rows = d->db.Query("SELECT 1 FROM webhooks WHERE id = ? AND tenant_id = ?",
+                            {req.params["id"], req.principal->tenant_id});
+    if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
+    if (rows->empty())
+      return SetError(res, 404, "", "no webhook " + req.params["id"], req.request_id);
+    Status s = d->db.Exec("DELETE FROM webhooks WHERE id = ?", {req.params["id"]});
+    if (!s.ok()) return SetError(res, s, req.request_id);
+    Audit(d->db, req, "webhook.delete", req.params["id"]);
+    res.status = 204;
+    res.body.clear();
+  });
+}
 
 }  // namespace minutes

@@ -12,6 +12,8 @@
 #include "minutes/extractive_generator.hpp"
 #include "pipeline/pipeline.hpp"
 #include "worker/job_queue.hpp"
+#include "worker/usage.hpp"
+#include "worker/webhooks.hpp"
 
 namespace minutes {
 namespace {
@@ -134,7 +136,23 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   std::error_code ec;
   fs::remove(local, ec);
   if (!result.ok()) return result.status();
-  return StoreResults(db, job, owner, *result, AsString(r[1]));
+  if (Status s = StoreResults(db, job, owner, *result, AsString(r[1])); !s.ok()) return s;
+  auto who = db.Query("SELECT tenant_id, user_id, state FROM tasks WHERE id = ?", {task_id});
+  if (!who.ok() || who->empty() || AsString((*who)[0][2]) != "succeeded") return Status::Ok();
+  static const std::map<std::string, double> kNoPrices;
+  const auto& prices = o.config ? o.config->prices : kNoPrices;
+  ProviderCall asr{AsString((*who)[0][0]),
+                   AsString((*who)[0][1]),
+                   task_id,
+                   result->engine,
+                   po.language,
+                   result->transcript.duration,
+                   0,
+                   0};
+  (void)RecordProviderCall(db, asr, prices);
+  ProviderCall minutes{asr.tenant_id, asr.user_id, task_id, "extractive", "tfidf", 0, 0, 0};
+  (void)RecordProviderCall(db, minutes, prices);
+  return EnqueueTaskEvent(db, task_id, "task.succeeded");
 }
 
 WorkerPool::WorkerPool(Database& db, ObjectStore& store, WorkerOptions options)
@@ -224,7 +242,9 @@ void WorkerPool::Loop(int index) {
       continue;
     }
     if (s.message().find("lease on job") == 0) continue;  // another worker owns it now
-    auto dead = queue.Fail(j, s.message());
+    int limit = j.kind == "webhook" && options_.config ? options_.config->webhooks.max_attempts
+                                                       : options_.max_attempts;
+    auto dead = DbJobQueue(db_, limit).Fail(j, s.message());
     bool final = !dead.ok() || *dead || s.kind() == ErrorKind::kBadInput;
     if (final && s.kind() == ErrorKind::kBadInput)
       (void)db_.Exec("UPDATE jobs SET state = 'dead' WHERE id = ?", {j.id});
@@ -233,6 +253,7 @@ void WorkerPool::Loop(int index) {
         "UPDATE tasks SET state = ?, error = ?, updated_at = ? WHERE id = ? AND state <> "
         "'canceled'",
         {std::string(final ? "failed" : "queued"), s.message(), NowIso(), j.task_id});
+    if (final) (void)EnqueueTaskEvent(db_, j.task_id, "task.failed");
   }
 }
 
