@@ -10,7 +10,7 @@ PACKAGES=(
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
   libwebrtc-audio-processing-dev nlohmann-json3-dev libcli11-dev libkainjow-mustache-dev
   libyaml-cpp-dev libsqlite3-dev sqlite3 libargon2-dev libssl-dev libpoco-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev prometheus-cpp-dev
   # making and scoring test audio, the stock recognizer as the baseline, measuring
   pocketsphinx flite espeak-ng sox ffmpeg sctk python3 time bc
   # service tests and benchmarks: unzip reads the DOCX exports, wrk and curl load the API

@@ -6,8 +6,7 @@
 
 namespace minutes {
 
-void Audit(Database& db, const Request& req, const std::string& action,
-           const std::string& target) {
+void Audit(Database& db, const Request& req, const std::string& action, const std::string& target) {
   DbValue tenant = nullptr, user = nullptr;
   if (req.principal) tenant = req.principal->tenant_id, user = req.principal->user_id;
   Status s = db.Exec(

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "api/routes.hpp"
+#include "worker/metrics.hpp"
 
 namespace minutes {
 namespace {
@@ -28,6 +29,12 @@ void AddHealthRoutes(Router& r, const ServiceContext& ctx) {
   const ServiceContext* d = &ctx;
   r.Add("GET", "/health", false, [](Request&, Response& res) {
     res.Json(200, {{"status", "ok"}});
+  });
+
+  r.Add("GET", "/metrics", false, [d](Request&, Response& res) {
+    res.status = 200;
+    res.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    res.body = Metrics::Global().Render(d->db);
   });
 
   r.Add("GET", "/health/ready", false, [d](Request&, Response& res) {

@@ -20,7 +20,9 @@ struct Principal {
 
 /// One request. `body` streams the request body (never read whole unless a route wants to).
 struct Request {
-  std::string method, path, request_id, client_address;
+  std::string method, path, request_id;
+  std::string client_address;  ///< the client (X-Forwarded-For from trusted proxies applied)
+  std::string peer_address;    ///< the socket's peer (what gateway trust checks)
   std::string route;  ///< the matched pattern, e.g. "/api/v1/tasks/{id}" (for metrics and logs)
   std::map<std::string, std::string> params;  ///< path parameters, e.g. {"id": …}
   std::map<std::string, std::string> query;

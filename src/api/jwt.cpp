@@ -1,10 +1,26 @@
 #include "api/jwt.hpp"
 
 #include <Poco/Crypto/Crypto.h>
+#include <Poco/Crypto/RSAKey.h>
 #include <Poco/JWT/Signer.h>
 #include <Poco/JWT/Token.h>
 
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+
 namespace minutes {
+namespace {
+
+// POCO's per-digest OpenSSL initializer destroys shared mutexes when its count drops to zero,
+// racing with other threads (a crash under load): one reference held for the process's life
+// keeps the count above zero.
+void HoldCrypto() {
+  static const bool ready = (Poco::Crypto::initializeCrypto(), true);
+  (void)ready;
+}
+
+}  // namespace
 
 int64_t UnixNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -13,14 +29,31 @@ int64_t UnixNow() {
 }
 
 Result<JwtIssuer> JwtIssuer::Make(std::string secret, int ttl_seconds) {
-  // POCO's per-digest OpenSSL initializer destroys shared mutexes when its count drops to zero,
-  // racing with other threads (a crash under load): one reference held for the process's life
-  // keeps the count above zero.
-  static const bool crypto_ready = (Poco::Crypto::initializeCrypto(), true);
-  (void)crypto_ready;
+  HoldCrypto();
   if (secret.size() < 32) return Status::BadInput("auth.jwt_secret: must be at least 32 bytes");
   if (ttl_seconds <= 0) return Status::BadInput("auth.jwt_ttl_s: must be positive");
-  return JwtIssuer(std::move(secret), ttl_seconds);
+  auto signer = std::make_shared<Poco::JWT::Signer>(secret);  // accepts HS256 only
+  return JwtIssuer(signer, Poco::JWT::Signer::ALGO_HS256, ttl_seconds);
+}
+
+Result<JwtIssuer> JwtIssuer::MakeRs256(const std::string& private_key_file,
+                                       const std::string& public_key_file, int ttl_seconds) {
+  HoldCrypto();
+  if (ttl_seconds <= 0) return Status::BadInput("auth.jwt_ttl_s: must be positive");
+  for (auto [key, path] : {std::pair{"auth.jwt_private_key_file", &private_key_file},
+                           std::pair{"auth.jwt_public_key_file", &public_key_file}})
+    if (!std::filesystem::is_regular_file(*path))
+      return Status::BadInput(std::string(key) + ": no such file '" + *path + "'");
+  try {
+    Poco::SharedPtr<Poco::Crypto::RSAKey> key =
+        new Poco::Crypto::RSAKey(public_key_file, private_key_file, "");
+    auto signer = std::make_shared<Poco::JWT::Signer>(key);
+    signer->setAlgorithms({Poco::JWT::Signer::ALGO_RS256});  // nothing else verifies
+    return JwtIssuer(signer, Poco::JWT::Signer::ALGO_RS256, ttl_seconds);
+  } catch (const Poco::Exception& e) {
+    return Status::BadInput("auth.jwt_private_key_file: not a usable RSA key pair (" +
+                            e.displayText() + ")");
+  }
 }
 
 std::string JwtIssuer::Issue(TokenClaims c, int64_t now) const {
@@ -32,20 +65,18 @@ std::string JwtIssuer::Issue(TokenClaims c, int64_t now) const {
   token.payload().set("role", c.role);
   token.payload().set("iat", static_cast<Poco::Int64>(now));
   token.payload().set("exp", static_cast<Poco::Int64>(now + ttl_));
-  Poco::JWT::Signer signer(secret_);
-  return signer.sign(token, Poco::JWT::Signer::ALGO_HS256);
+  return signer_->sign(token, algorithm_);
 }
 
 Result<TokenClaims> JwtIssuer::Verify(const std::string& jwt, int64_t now) const {
   const Status invalid = Status::NotFound("invalid token");
-  Poco::JWT::Signer signer(secret_);  // accepts HS256 only by default
   Poco::JWT::Token token;
   try {
-    if (!signer.tryVerify(jwt, token)) return invalid;
+    if (!signer_->tryVerify(jwt, token)) return invalid;
   } catch (const std::exception&) {
     return invalid;
   }
-  if (token.getAlgorithm() != Poco::JWT::Signer::ALGO_HS256) return invalid;
+  if (token.getAlgorithm() != algorithm_) return invalid;
   const auto& p = token.payload();
   if (!p.has("exp") || !p.has("tid") || token.getSubject().empty()) return invalid;
   TokenClaims c;

@@ -1,10 +1,16 @@
 #pragma once
-// Access tokens: JWT HS256 signed and verified with Poco::JWT, expiry checked here (Poco
-// does not) and whole-second iat/exp written here (Poco writes fractions).
-#include <chrono>
+// Access tokens: JWT signed and verified with Poco::JWT — HS256 with a secret, or RS256 with a
+// key pair. Verification accepts only the configured algorithm (an HS256 token "signed" with
+// the RS256 public key is refused). Expiry is checked here (Poco does not) and whole-second
+// iat/exp written here (Poco writes fractions).
+#include <memory>
 #include <string>
 
 #include "core/status.hpp"
+
+namespace Poco::JWT {
+class Signer;
+}
 
 namespace minutes {
 
@@ -14,21 +20,27 @@ struct TokenClaims {
   int64_t expires_at = 0;  ///< Unix seconds
 };
 
-/// Issues and checks HS256 tokens with one secret. Thread-safe.
+/// Issues and checks the service's own login tokens. Thread-safe.
 class JwtIssuer {
  public:
-  /// `secret` must be at least 32 bytes (BadInput otherwise, checked by Make).
+  /// HS256; `secret` must be at least 32 bytes (BadInput otherwise).
   static Result<JwtIssuer> Make(std::string secret, int ttl_seconds);
+  /// RS256 with PEM key files; BadInput naming the config key when a file is missing or bad.
+  static Result<JwtIssuer> MakeRs256(const std::string& private_key_file,
+                                     const std::string& public_key_file, int ttl_seconds);
   /// A signed token for the claims; expires ttl seconds from `now`.
   std::string Issue(TokenClaims claims, int64_t now) const;
-  /// The claims of a valid, unexpired HS256 token; NotFound-kind error ("invalid token",
-  /// "token expired") otherwise. Tokens with another algorithm ("none", RS256…) are refused.
+  /// The claims of a valid, unexpired token of the configured algorithm; NotFound-kind error
+  /// ("invalid token", "token expired") otherwise.
   Result<TokenClaims> Verify(const std::string& token, int64_t now) const;
   int ttl() const { return ttl_; }
+  const std::string& algorithm() const { return algorithm_; }
 
  private:
-  JwtIssuer(std::string secret, int ttl) : secret_(std::move(secret)), ttl_(ttl) {}
-  std::string secret_;
+  JwtIssuer(std::shared_ptr<Poco::JWT::Signer> signer, std::string algorithm, int ttl)
+      : signer_(std::move(signer)), algorithm_(std::move(algorithm)), ttl_(ttl) {}
+  std::shared_ptr<Poco::JWT::Signer> signer_;
+  std::string algorithm_;
   int ttl_;
 };
 

@@ -9,33 +9,21 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/URI.h>
 
+#include <chrono>
+
+#include "api/authenticator.hpp"
+#include "api/request_log.hpp"
 #include "api/routes.hpp"
 #include "auth/password.hpp"
+#include "worker/metrics.hpp"
 
 namespace minutes {
 namespace {
 
-// Authenticates "Authorization: Bearer <jwt | mk_ key>"; nullopt when absent or invalid.
-std::optional<Principal> Authenticate(const Request& req, Accounts& accounts,
-                                      const JwtIssuer& jwt) {
-  std::string h = req.header("Authorization");
-  const std::string kBearer = "Bearer ";
-  if (h.rfind(kBearer, 0) != 0) return std::nullopt;
-  std::string cred = h.substr(kBearer.size());
-  if (cred.rfind("mk_", 0) == 0) {
-    auto u = accounts.AuthenticateApiKey(cred);
-    if (!u.ok()) return std::nullopt;
-    return Principal{u->id, u->tenant_id, u->username, u->role};
-  }
-  auto c = jwt.Verify(cred, UnixNow());
-  if (!c.ok()) return std::nullopt;
-  return Principal{c->user_id, c->tenant_id, c->username, c->role};
-}
-
 class Dispatch : public Poco::Net::HTTPRequestHandler {
  public:
-  Dispatch(const Router& router, Accounts& accounts, const JwtIssuer& jwt)
-      : router_(router), accounts_(accounts), jwt_(jwt) {}
+  Dispatch(const Router& router, const Authenticator& auth, const Config& config)
+      : router_(router), auth_(auth), config_(config) {}
 
   void handleRequest(Poco::Net::HTTPServerRequest& in,
                      Poco::Net::HTTPServerResponse& out) override {
@@ -47,7 +35,10 @@ class Dispatch : public Poco::Net::HTTPRequestHandler {
     for (auto& [k, v] : uri.getQueryParameters()) req.query[k] = v;
     req.header = [&in](const std::string& name) { return in.get(name, ""); };
     req.body = &in.stream();
-    req.client_address = in.clientAddress().host().toString();
+    req.peer_address = in.clientAddress().host().toString();
+    req.client_address = ClientAddress(req.peer_address, in.get("X-Forwarded-For", ""),
+                                       config_.server.trusted_proxies);
+    auto started = std::chrono::steady_clock::now();
     req.request_id = in.get("X-Request-ID", "");
     if (req.request_id.empty() || req.request_id.size() > 128)
       req.request_id = RandomHex(8).ok() ? *RandomHex(8) : "0";
@@ -55,10 +46,16 @@ class Dispatch : public Poco::Net::HTTPRequestHandler {
       bool needs_auth = false;
       const Handler* h = router_.Match(req, res, &needs_auth);
       if (h) {
-        if (needs_auth) req.principal = Authenticate(req, accounts_, jwt_);
-        if (needs_auth && !req.principal) {
-          SetError(res, 401, "", "authentication required: send Authorization: Bearer <token>",
-                   req.request_id);
+        Status denied;
+        if (needs_auth) {
+          auto who = auth_.Authenticate(req);
+          if (who.ok())
+            req.principal = *who;
+          else
+            denied = who.status();
+        }
+        if (!denied.ok()) {
+          SetError(res, 401, "", denied.message(), req.request_id);
           res.headers["WWW-Authenticate"] = "Bearer";
         } else {
           (*h)(req, res);
@@ -80,31 +77,39 @@ class Dispatch : public Poco::Net::HTTPRequestHandler {
         res.stream(out.send());
       } catch (const std::exception&) {  // the client went away mid-stream
       }
+      Finish(req, res.status, started);
       return;
     }
     out.setContentLength(static_cast<std::streamsize>(res.body.size()));
     out.send() << res.body;
+    Finish(req, res.status, started);
   }
 
  private:
+  void Finish(const Request& req, int status, std::chrono::steady_clock::time_point started) {
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    Metrics::Global().ObserveRequest(req.method, req.route, status, s);
+    LogRequest(config_.log, req, status, s * 1000);
+  }
+
   const Router& router_;
-  Accounts& accounts_;
-  const JwtIssuer& jwt_;
+  const Authenticator& auth_;
+  const Config& config_;
 };
 
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  Factory(const Router& router, Accounts& accounts, const JwtIssuer& jwt)
-      : router_(router), accounts_(accounts), jwt_(jwt) {}
+  Factory(const Router& router, const Authenticator& auth, const Config& config)
+      : router_(router), auth_(auth), config_(config) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(
       const Poco::Net::HTTPServerRequest&) override {
-    return new Dispatch(router_, accounts_, jwt_);
+    return new Dispatch(router_, auth_, config_);
   }
 
  private:
   const Router& router_;
-  Accounts& accounts_;
-  const JwtIssuer& jwt_;
+  const Authenticator& auth_;
+  const Config& config_;
 };
 
 }  // namespace
@@ -113,12 +118,13 @@ struct ApiServer::Impl {
   ServiceContext ctx;
   ServerOptions options;
   Router router;
+  std::unique_ptr<Authenticator> auth;
   std::unique_ptr<Poco::Net::HTTPServer> server;
   int port = 0;
 };
 
 ApiServer::ApiServer(const ServiceContext& ctx, ServerOptions o)
-    : impl_(new Impl{ctx, std::move(o), {}, nullptr, 0}) {
+    : impl_(new Impl{ctx, std::move(o), {}, nullptr, nullptr, 0}) {
   Router& r = impl_->router;
   const ServiceContext& c = impl_->ctx;
   AddHealthRoutes(r, c);
@@ -135,6 +141,10 @@ ApiServer::ApiServer(const ServiceContext& ctx, ServerOptions o)
 ApiServer::~ApiServer() { Stop(); }
 
 Status ApiServer::Start() {
+  auto auth =
+      Authenticator::Make(impl_->ctx.config, impl_->ctx.db, impl_->ctx.accounts, impl_->ctx.jwt);
+  if (!auth.ok()) return auth.status();
+  impl_->auth = std::move(*auth);
   try {
     Poco::Net::SocketAddress addr(impl_->options.host,
                                   static_cast<Poco::UInt16>(impl_->options.port));
@@ -145,7 +155,7 @@ Status ApiServer::Start() {
     params->setMaxQueued(256);
     params->setKeepAlive(true);
     impl_->server = std::make_unique<Poco::Net::HTTPServer>(
-        new Factory(impl_->router, impl_->ctx.accounts, impl_->ctx.jwt), socket, params);
+        new Factory(impl_->router, *impl_->auth, impl_->ctx.config), socket, params);
     impl_->server->start();
   } catch (const std::exception& e) {
     return Status::BadInput("cannot listen on " + impl_->options.host + ":" +

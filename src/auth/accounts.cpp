@@ -11,7 +11,7 @@ namespace {
 constexpr const char* kKeyPrefix = "mk_";
 
 bool ValidName(const std::string& s) {
-  static const std::regex kName(R"(^[A-Za-z0-9._-]{1,64}$)");
+  static const std::regex kName(R"(^[A-Za-z0-9._@-]{1,64}$)");  // @: e-mail-like ids
   return std::regex_match(s, kName);
 }
 

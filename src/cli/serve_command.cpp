@@ -61,9 +61,15 @@ int Serve(const ConfigFlags& flags) {
   const Config& c = *config;
   auto backends = OpenBackends(c);
   if (!backends.ok()) return ReportFailure(backends.status());
-  auto secret = JwtSecret(c);
-  if (!secret.ok()) return ReportFailure(secret.status());
-  auto jwt = JwtIssuer::Make(*secret, c.auth.jwt_ttl_s);
+  Result<JwtIssuer> jwt = Status::Internal("unset");
+  if (c.auth.jwt_algorithm == "RS256") {
+    jwt = JwtIssuer::MakeRs256(c.auth.jwt_private_key_file, c.auth.jwt_public_key_file,
+                               c.auth.jwt_ttl_s);
+  } else {
+    auto secret = JwtSecret(c);
+    if (!secret.ok()) return ReportFailure(secret.status());
+    jwt = JwtIssuer::Make(*secret, c.auth.jwt_ttl_s);
+  }
   if (!jwt.ok()) return ReportFailure(jwt.status());
   Accounts accounts(*backends->db);
   ServiceContext ctx{*backends->db,    accounts, *jwt,

@@ -12,6 +12,7 @@
 #include "minutes/extractive_generator.hpp"
 #include "pipeline/pipeline.hpp"
 #include "worker/job_queue.hpp"
+#include "worker/metrics.hpp"
 #include "worker/usage.hpp"
 #include "worker/webhooks.hpp"
 
@@ -136,6 +137,9 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   std::error_code ec;
   fs::remove(local, ec);
   if (!result.ok()) return result.status();
+  Metrics::Global().ObserveStage("decode", result->times.decode);
+  Metrics::Global().ObserveStage("transcribe", result->times.transcribe);
+  Metrics::Global().ObserveStage("diarize", result->times.diarize);
   if (Status s = StoreResults(db, job, owner, *result, AsString(r[1])); !s.ok()) return s;
   auto who = db.Query("SELECT tenant_id, user_id, state FROM tasks WHERE id = ?", {task_id});
   if (!who.ok() || who->empty() || AsString((*who)[0][2]) != "succeeded") return Status::Ok();

@@ -1,0 +1,42 @@
+#pragma once
+// Who is calling: API keys, the service's own login tokens, gateway headers from a trusted
+// proxy (seed 004 plan A) and RS256 tokens of an outside identity provider (plan B).
+#include <memory>
+#include <string>
+
+#include "api/external_jwt.hpp"
+#include "api/http.hpp"
+#include "api/jwt.hpp"
+#include "auth/accounts.hpp"
+#include "config/config.hpp"
+
+namespace minutes {
+
+class Authenticator {
+ public:
+  /// BadInput naming the config key when a configured key file is missing or unusable.
+  static Result<std::unique_ptr<Authenticator>> Make(const Config& config, Database& db,
+                                                     Accounts& accounts, const JwtIssuer& jwt);
+  /// The caller, or an error whose message says why (returned to the client with 401).
+  Result<Principal> Authenticate(const Request& req) const;
+
+ private:
+  Authenticator(const Config& config, Database& db, Accounts& accounts, const JwtIssuer& jwt)
+      : config_(config), db_(db), accounts_(accounts), jwt_(jwt) {}
+  Result<Principal> FromGateway(const Request& req) const;
+  /// The user `username` of tenant `tenant` (name or id), created as a member/admin on first
+  /// sight; refused when it exists in another tenant or is disabled.
+  Result<Principal> Provision(const std::string& username, const std::string& tenant,
+                              const std::string& role) const;
+
+  const Config& config_;
+  Database& db_;
+  Accounts& accounts_;
+  const JwtIssuer& jwt_;
+  std::unique_ptr<ExternalJwtVerifier> external_;
+};
+
+/// Whether `address` (IPv4 or IPv6 text) lies in `cidr` ("10.0.0.0/8", "::1/128").
+bool InCidr(const std::string& address, const std::string& cidr);
+
+}  // namespace minutes

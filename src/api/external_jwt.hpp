@@ -1,0 +1,33 @@
+#pragma once
+// Tokens from an outside identity provider (seed 004 plan B): RS256 only, verified with a PEM
+// public key or the keys of a JWKS file (chosen by `kid`), with iss/aud/exp checked.
+#include <map>
+#include <memory>
+#include <string>
+
+#include "config/config.hpp"
+#include "core/status.hpp"
+
+namespace Poco::JWT {
+class Signer;
+}
+
+namespace minutes {
+
+struct ExternalClaims {
+  std::string subject, tenant, role;
+};
+
+class ExternalJwtVerifier {
+ public:
+  /// nullptr when no external key is configured; BadInput naming the key for a bad file.
+  static Result<std::unique_ptr<ExternalJwtVerifier>> Make(const AuthConfig& auth);
+  /// The mapped claims of a valid token; NotFound-kind "invalid token" (or a reason) otherwise.
+  Result<ExternalClaims> Verify(const std::string& token, int64_t now) const;
+
+ private:
+  std::map<std::string, std::shared_ptr<Poco::JWT::Signer>> by_kid_;  ///< "" = the PEM key
+  AuthConfig auth_;
+};
+
+}  // namespace minutes

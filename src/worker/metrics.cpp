@@ -1,0 +1,88 @@
+#include "worker/metrics.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <mutex>
+
+namespace minutes {
+
+struct Metrics::Impl {
+  prometheus::Registry registry;
+  prometheus::Family<prometheus::Counter>& requests =
+      prometheus::BuildCounter()
+          .Name("http_requests_total")
+          .Help("HTTP requests by method, route and status")
+          .Register(registry);
+  prometheus::Family<prometheus::Histogram>& latency = prometheus::BuildHistogram()
+                                                           .Name("http_request_duration_seconds")
+                                                           .Help("HTTP request latency by route")
+                                                           .Register(registry);
+  prometheus::Family<prometheus::Histogram>& stages =
+      prometheus::BuildHistogram()
+          .Name("minutes_stage_duration_seconds")
+          .Help("Pipeline stage durations (in-process workers)")
+          .Register(registry);
+  prometheus::Family<prometheus::Gauge>& queue = prometheus::BuildGauge()
+                                                     .Name("minutes_queue_depth")
+                                                     .Help("Jobs in the queue by state")
+                                                     .Register(registry);
+  prometheus::Family<prometheus::Gauge>& calls =
+      prometheus::BuildGauge()
+          .Name("minutes_provider_calls_total")
+          .Help("Speech and language model calls recorded, by provider")
+          .Register(registry);
+  prometheus::Family<prometheus::Gauge>& cost =
+      prometheus::BuildGauge()
+          .Name("minutes_provider_cost_total")
+          .Help("Cost of provider calls from the price table, by provider")
+          .Register(registry);
+  std::mutex scrape;  // Render sets gauges; one scrape at a time
+};
+
+Metrics& Metrics::Global() {
+  static Metrics* m = new Metrics;  // never destroyed: threads may report while exiting
+  return *m;
+}
+
+Metrics::Metrics() : impl_(new Impl) {}
+
+void Metrics::ObserveRequest(const std::string& method, const std::string& route, int status,
+                             double seconds) {
+  static const prometheus::Histogram::BucketBoundaries kBuckets = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10};
+  const std::string r = route.empty() ? "unmatched" : route;
+  impl_->requests.Add({{"method", method}, {"route", r}, {"status", std::to_string(status)}})
+      .Increment();
+  impl_->latency.Add({{"route", r}}, kBuckets).Observe(seconds);
+}
+
+void Metrics::ObserveStage(const std::string& stage, double seconds) {
+  static const prometheus::Histogram::BucketBoundaries kBuckets = {0.1, 0.5, 1,   2.5, 5,   10,
+                                                                   30,  60,  120, 300, 900, 3600};
+  impl_->stages.Add({{"stage", stage}}, kBuckets).Observe(seconds);
+}
+
+std::string Metrics::Render(Database& db) {
+  std::lock_guard lock(impl_->scrape);
+  for (const char* state : {"ready", "leased", "dead"}) impl_->queue.Add({{"state", state}}).Set(0);
+  if (auto rows = db.Query("SELECT state, count(*) FROM jobs GROUP BY state"); rows.ok())
+    for (auto& r : *rows)
+      impl_->queue.Add({{"state", AsString(r[0])}}).Set(static_cast<double>(AsInt(r[1])));
+  if (auto rows = db.Query(
+          "SELECT provider, count(*), coalesce(sum(cost), 0) FROM audit_logs WHERE action = "
+          "'provider.call' GROUP BY provider");
+      rows.ok())
+    for (auto& r : *rows) {
+      impl_->calls.Add({{"provider", AsString(r[0])}}).Set(static_cast<double>(AsInt(r[1])));
+      double c = std::holds_alternative<double>(r[2]) ? std::get<double>(r[2])
+                                                      : static_cast<double>(AsInt(r[2]));
+      impl_->cost.Add({{"provider", AsString(r[0])}}).Set(c);
+    }
+  return prometheus::TextSerializer().Serialize(impl_->registry.Collect());
+}
+
+}  // namespace minutes

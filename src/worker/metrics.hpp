@@ -1,0 +1,29 @@
+#pragma once
+// The service's Prometheus metrics (prometheus-cpp), shared by the API and in-process workers.
+// A separate `minutes worker` process keeps its own counters, which this process cannot see:
+// its stage durations are not exported (queue depth and provider costs come from the database
+// and are complete).
+#include <string>
+
+#include "db/database.hpp"
+
+namespace minutes {
+
+class Metrics {
+ public:
+  static Metrics& Global();
+  /// One HTTP request: `route` is the matched pattern ("/api/v1/tasks/{id}"), not the path.
+  void ObserveRequest(const std::string& method, const std::string& route, int status,
+                      double seconds);
+  /// One pipeline stage of a job ("decode", "transcribe", "diarize", "minutes").
+  void ObserveStage(const std::string& stage, double seconds);
+  /// The text exposition format, with queue depth and provider calls/cost read from `db` now.
+  std::string Render(Database& db);
+
+ private:
+  Metrics();
+  struct Impl;
+  Impl* impl_;
+};
+
+}  // namespace minutes
