@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every dependency of minutes on Debian 12 (idempotent; run as root).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 PACKAGES=(
   # build
@@ -15,6 +16,8 @@ PACKAGES=(
   pocketsphinx flite espeak-ng sox ffmpeg sctk python3 time bc
   # service tests and benchmarks: unzip reads the DOCX exports, wrk and curl load the API
   unzip wrk curl
+  # front-end packages (API docs UIs) from the npm registry
+  nodejs npm
 )
 
 missing=()
@@ -28,4 +31,11 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "setup: all ${#PACKAGES[@]} packages present"
+fi
+
+# npm packages of web/ (pinned by web/package-lock.json), installed again only when the lock
+# file changed since the last install.
+if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+  echo "setup: npm ci in web/"
+  npm ci --prefix web --no-audit --no-fund --ignore-scripts --loglevel=error
 fi

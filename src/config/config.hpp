@@ -16,6 +16,7 @@ struct ServerConfig {
   int workers = 1;                           ///< Background pipeline workers; 0 = API only.
   int max_upload_mb = 500;                   ///< Largest accepted upload, >= 1.
   std::vector<std::string> trusted_proxies;  ///< CIDRs whose X-Forwarded-For is believed.
+  std::string assets_dir;  ///< npm packages of web/ (docs UIs); empty = the build's web/node_modules.
   bool operator==(const ServerConfig&) const = default;
 };
 

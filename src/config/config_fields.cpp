@@ -35,6 +35,7 @@ std::vector<Field> Fields(Config& c) {
       {"server.workers", &c.server.workers},
       {"server.max_upload_mb", &c.server.max_upload_mb},
       {"server.trusted_proxies", &c.server.trusted_proxies},
+      {"server.assets_dir", &c.server.assets_dir},
       {"data_dir", &c.data_dir},
       {"database", &c.database},
       {"storage", &c.storage},

@@ -1,0 +1,328 @@
+#include "api/openapi.hpp"
+
+#include <map>
+#include <sstream>
+
+namespace minutes {
+namespace {
+
+using nlohmann::json;
+
+// How one operation is described. Query parameters as "name: description".
+struct Op {
+  std::string tag, summary;
+  std::vector<std::string> query;
+  std::string body;  ///< "", "json:<what>", "multipart", "raw"
+  std::map<int, std::string> responses;
+  std::string produces = "application/json";
+};
+
+const std::map<std::string, Op>& Table() {
+  static const std::map<std::string, Op> kOps = {
+      {"GET /health", {"health", "Liveness: the process answers", {}, "", {{200, "alive"}}}},
+      {"GET /health/ready",
+       {"health",
+        "Readiness: database, queue and storage probed, with latencies",
+        {},
+        "",
+        {{200, "every component ok"}, {503, "a component failed"}}}},
+      {"GET /metrics",
+       {"health",
+        "Prometheus metrics: requests, latency, queue depth, stages, provider cost",
+        {},
+        "",
+        {{200, "text exposition format"}},
+        "text/plain"}},
+      {"POST /api/v1/auth/login",
+       {"auth",
+        "Exchange username and password for an access token",
+        {},
+        "json:{\"username\", \"password\"}",
+        {{200, "{access_token, token_type: bearer, expires_in}"}, {401, "wrong credentials"}}}},
+      {"GET /api/v1/me", {"auth", "Who the token speaks for", {}, "", {{200, "the caller"}}}},
+      {"POST /api/v1/tasks",
+       {"tasks",
+        "Upload a recording (multipart part `file` plus fields, or the raw body with an audio/* "
+        "or video/* Content-Type and fields as query parameters) and queue it",
+        {"title: meeting title", "template: minutes template name", "hotword_set: hotword set id",
+         "speakers: 0 (find out) to 20", "language: spoken language"},
+        "multipart",
+        {{201, "{id, state: queued}"},
+         {400, "bad field, empty or truncated upload"},
+         {413, "larger than server.max_upload_mb"},
+         {415, "not an audio or video file"}}}},
+      {"GET /api/v1/tasks",
+       {"tasks",
+        "List tasks, newest first",
+        {"page: from 1", "page_size: 1 to 100 (20)",
+         "state: queued|processing|succeeded|failed|canceled",
+         "q: search in titles and what was said"},
+        "",
+        {{200, "{items, page, page_size, total}"}}}},
+      {"GET /api/v1/tasks/{id}",
+       {"tasks",
+        "A task: state, stage, progress, error, recording facts",
+        {},
+        "",
+        {{200, "the task"}}}},
+      {"DELETE /api/v1/tasks/{id}",
+       {"tasks",
+        "Cancel a queued/processing task, or delete a finished one with its recording",
+        {},
+        "",
+        {{202, "canceled"}, {204, "deleted"}}}},
+      {"GET /api/v1/tasks/{id}/events",
+       {"tasks",
+        "Server-Sent Events: `progress` on every change, then `done`",
+        {},
+        "",
+        {{200, "an event stream"}},
+        "text/event-stream"}},
+      {"GET /api/v1/tasks/{id}/audio",
+       {"tasks",
+        "The recording; supports Range requests",
+        {},
+        "",
+        {{200, "the whole file"}, {206, "the requested range"}, {416, "range not satisfiable"}},
+        "application/octet-stream"}},
+      {"GET /api/v1/tasks/{id}/transcript",
+       {"results",
+        "The transcript with speaker names",
+        {"format: json|txt|srt|vtt|rttm"},
+        "",
+        {{200, "the transcript"}}}},
+      {"PUT /api/v1/tasks/{id}/speakers",
+       {"results",
+        "Name speakers; names show at once in transcript, minutes and exports",
+        {},
+        "json:{\"S1\": \"Alice\", …} (an empty name removes it)",
+        {{200, "{updated}"}}}},
+      {"GET /api/v1/tasks/{id}/minutes",
+       {"results",
+        "One minutes version",
+        {"format: md|json|docx", "version: N (latest)"},
+        "",
+        {{200, "the minutes"}},
+        "text/markdown"}},
+      {"GET /api/v1/tasks/{id}/minutes/versions",
+       {"results",
+        "Every minutes version: template, generator, created_at",
+        {},
+        "",
+        {{200, "{items}"}}}},
+      {"POST /api/v1/tasks/{id}/minutes",
+       {"results",
+        "Regenerate the minutes with a template as a new version (queued)",
+        {},
+        "json:{\"template\"}",
+        {{202, "{task_id, version, template, state: queued}"}, {409, "no transcript yet"}}}},
+      {"GET /api/v1/templates",
+       {"templates", "Built-in and the tenant's templates", {}, "", {{200, "{items}"}}}},
+      {"GET /api/v1/templates/{name}",
+       {"templates",
+        "A template's text (latest or ?version=N) and its versions",
+        {"version: N"},
+        "",
+        {{200, "the template"}}}},
+      {"PUT /api/v1/templates/{name}",
+       {"templates",
+        "Write the next version of a tenant template (Mustache, validated)",
+        {},
+        "json:{\"body\"}",
+        {{200, "a new version"}, {201, "version 1"}}}},
+      {"DELETE /api/v1/templates/{name}",
+       {"templates",
+        "Delete a tenant template, all versions (admins)",
+        {},
+        "",
+        {{204, "deleted"}, {403, "not an admin"}}}},
+      {"GET /api/v1/hotword-sets",
+       {"hotwords", "The tenant's hotword sets", {}, "", {{200, "{items}"}}}},
+      {"POST /api/v1/hotword-sets",
+       {"hotwords",
+        "Create a hotword set",
+        {},
+        "json:{\"name\", \"words\": [\"word\" | {\"word\", \"weight\" 0..10}]}",
+        {{201, "the set"}, {409, "name taken"}}}},
+      {"GET /api/v1/hotword-sets/{id}",
+       {"hotwords", "A hotword set with its words", {}, "", {{200, "the set"}}}},
+      {"PUT /api/v1/hotword-sets/{id}",
+       {"hotwords",
+        "Replace a set's name and words",
+        {},
+        "json:{\"name\", \"words\"}",
+        {{200, "the set"}}}},
+      {"DELETE /api/v1/hotword-sets/{id}",
+       {"hotwords", "Delete a set (tasks using it are detached)", {}, "", {{204, "deleted"}}}},
+      {"GET /api/v1/users", {"admin", "The tenant's users (admins)", {}, "", {{200, "{items}"}}}},
+      {"POST /api/v1/users",
+       {"admin",
+        "Add a user to the tenant (admins)",
+        {},
+        "json:{\"username\", \"password\", \"role\": admin|member}",
+        {{201, "the user"}, {409, "username taken"}}}},
+      {"PATCH /api/v1/users/{id}",
+       {"admin",
+        "Disable/enable, change role or password (admins)",
+        {},
+        "json:{\"disabled\"?, \"role\"?, \"password\"?}",
+        {{200, "the user"}}}},
+      {"GET /api/v1/audit-logs",
+       {"admin",
+        "Who did what, newest first (admins)",
+        {"from: YYYY-MM-DD", "to: YYYY-MM-DD", "action: e.g. task.create", "user_id: id",
+         "request_id: id", "page: from 1", "page_size: 1 to 500 (50)"},
+        "",
+        {{200, "{items, page, page_size, total}"}}}},
+      {"GET /api/v1/usage",
+       {"admin",
+        "Audio seconds, tokens and cost by user or day (admins)",
+        {"from: YYYY-MM-DD", "to: YYYY-MM-DD", "group_by: user|day"},
+        "",
+        {{200, "{group_by, items, totals}"}}}},
+      {"GET /api/v1/webhooks",
+       {"admin", "The tenant's webhooks (admins)", {}, "", {{200, "{items}"}}}},
+      {"POST /api/v1/webhooks",
+       {"admin",
+        "Add a webhook: HMAC-SHA256 signed POSTs (X-Minutes-Signature over "
+        "timestamp.body) on task.succeeded / task.failed, retried with backoff",
+        {},
+        "json:{\"url\", \"events\"?, \"secret\"?}",
+        {{201, "the webhook with its secret (shown once)"}}}},
+      {"DELETE /api/v1/webhooks/{id}",
+       {"admin", "Delete a webhook (admins)", {}, "", {{204, "deleted"}}}},
+      {"GET /openapi.json", {"docs", "This document", {}, "", {{200, "OpenAPI 3"}}}},
+      {"GET /docs", {"docs", "Swagger UI", {}, "", {{200, "HTML"}}, "text/html"}},
+      {"GET /redoc", {"docs", "ReDoc", {}, "", {{200, "HTML"}}, "text/html"}},
+      {"GET /docs/assets/{file}",
+       {"docs",
+        "Swagger UI's files (from the npm package)",
+        {},
+        "",
+        {{200, "a file"}},
+        "application/octet-stream"}},
+      {"GET /redoc/assets/{file}",
+       {"docs",
+        "ReDoc's files (from the npm package)",
+        {},
+        "",
+        {{200, "a file"}},
+        "application/octet-stream"}},
+  };
+  return kOps;
+}
+
+json ErrorSchema() {
+  return {{"type", "object"},
+          {"required", {"error"}},
+          {"properties",
+           {{"error",
+             {{"type", "object"},
+              {"required", {"code", "message", "request_id"}},
+              {"properties",
+               {{"code", {{"type", "string"}}},
+                {"message", {{"type", "string"}}},
+                {"request_id", {{"type", "string"}}}}}}}}}};
+}
+
+json Operation(const std::string& path, const Op& op, bool auth) {
+  json o = {{"tags", {op.tag}}, {"summary", op.summary}, {"parameters", json::array()}};
+  std::stringstream ss(path);
+  for (std::string seg; std::getline(ss, seg, '/');)
+    if (seg.size() > 2 && seg.front() == '{')
+      o["parameters"].push_back({{"name", seg.substr(1, seg.size() - 2)},
+                                 {"in", "path"},
+                                 {"required", true},
+                                 {"schema", {{"type", "string"}}}});
+  for (const auto& q : op.query) {
+    size_t colon = q.find(':');
+    o["parameters"].push_back({{"name", q.substr(0, colon)},
+                               {"in", "query"},
+                               {"required", false},
+                               {"description", q.substr(colon + 2)},
+                               {"schema", {{"type", "string"}}}});
+  }
+  if (op.body.rfind("json:", 0) == 0) {
+    o["requestBody"] = {{"required", true},
+                        {"description", op.body.substr(5)},
+                        {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+  } else if (op.body == "multipart") {
+    json fields = {{"file", {{"type", "string"}, {"format", "binary"}}}};
+    for (const auto& q : op.query) fields[q.substr(0, q.find(':'))] = {{"type", "string"}};
+    o["requestBody"] = {
+        {"required", true},
+        {"content",
+         {{"multipart/form-data",
+           {{"schema", {{"type", "object"}, {"required", {"file"}}, {"properties", fields}}}}},
+          {"audio/*", {{"schema", {{"type", "string"}, {"format", "binary"}}}}},
+          {"video/*", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
+  }
+  json responses = json::object();
+  for (const auto& [code, what] : op.responses) {
+    json r = {{"description", what}};
+    if (code != 204)
+      r["content"] = {{code < 300 ? op.produces : "application/json",
+                       {{"schema", code < 300 ? json{{"type", "string"}}
+                                              : json{{"$ref", "#/components/schemas/Error"}}}}}};
+    if (code < 300 && op.produces == "application/json")
+      r["content"]["application/json"]["schema"] = {{"type", "object"}};
+    responses[std::to_string(code)] = r;
+  }
+  json error = {
+      {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
+  for (auto [code, what] : {std::pair{"400", "bad input"}, std::pair{"404", "not found"}}) {
+    if (!responses.contains(code)) responses[code] = error, responses[code]["description"] = what;
+  }
+  if (auth) {
+    o["security"] = {{{"bearer", json::array()}}, {{"gateway", json::array()}}};
+    json unauthorized = error;
+    unauthorized["description"] = "not authenticated";
+    responses["401"] = unauthorized;
+  }
+  o["responses"] = responses;
+  return o;
+}
+
+}  // namespace
+
+json OpenApiDocument(const Router& router) {
+  json paths = json::object();
+  json undocumented = json::array();
+  for (const auto& r : router.Routes()) {
+    auto it = Table().find(r.method + " " + r.pattern);
+    if (it == Table().end()) {
+      undocumented.push_back(r.method + " " + r.pattern);
+      continue;
+    }
+    std::string method = r.method;
+    for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    paths[r.pattern][method] = Operation(r.pattern, it->second, r.auth);
+  }
+  json doc = {{"openapi", "3.0.3"},
+              {"info",
+               {{"title", "Minutes API"},
+                {"version", "1"},
+                {"description",
+                 "Meeting recordings to transcripts with speakers and minutes. Errors are "
+                 "{\"error\": {\"code\", \"message\", \"request_id\"}}; every response carries "
+                 "X-Request-ID."}}},
+              {"paths", paths},
+              {"components",
+               {{"schemas", {{"Error", ErrorSchema()}}},
+                {"securitySchemes",
+                 {{"bearer",
+                   {{"type", "http"},
+                    {"scheme", "bearer"},
+                    {"description", "A login token (JWT) or an API key (mk_…)"}}},
+                  {"gateway",
+                   {{"type", "apiKey"},
+                    {"in", "header"},
+                    {"name", "X-User-ID"},
+                    {"description",
+                     "Gateway mode: X-User-ID + X-Tenant-ID (+ X-User-Role) from a trusted proxy "
+                     "or with X-Gateway-Secret"}}}}}}}};
+  if (!undocumented.empty()) doc["x-undocumented"] = undocumented;
+  return doc;
+}
+
+}  // namespace minutes
