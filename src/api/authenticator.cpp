@@ -85,6 +85,22 @@ Result<Principal> Authenticator::FromGateway(const Request& req) const {
   return Provision(user, tenant, role);
 }
 
+bool Authenticator::StillEnabled(const std::string& user_id) const {
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mu_);
+    auto it = enabled_.find(user_id);
+    if (it != enabled_.end() && now - it->second.second < std::chrono::seconds(1))
+      return it->second.first;
+  }
+  auto rows = db_.Query("SELECT disabled FROM users WHERE id = ?", {user_id});
+  bool enabled = rows.ok() && !rows->empty() && AsInt((*rows)[0][0]) == 0;
+  std::lock_guard lock(mu_);
+  if (enabled_.size() > 100000) enabled_.clear();  // bounded: one entry per active user
+  enabled_[user_id] = {enabled, now};
+  return enabled;
+}
+
 Result<Principal> Authenticator::Authenticate(const Request& req) const {
   // Gateway headers are never ignored: from an untrusted peer they are an error, not a hint.
   if (!req.header("X-User-ID").empty() || !req.header("X-Tenant-ID").empty())
@@ -103,9 +119,7 @@ Result<Principal> Authenticator::Authenticate(const Request& req) const {
   auto c = jwt_.Verify(cred, now);
   if (c.ok()) {
     // Tokens outlive nothing: a user disabled since the token was issued is refused.
-    auto rows = db_.Query("SELECT disabled FROM users WHERE id = ?", {c->user_id});
-    if (!rows.ok() || rows->empty() || AsInt((*rows)[0][0]) != 0)
-      return Status::NotFound("the account is disabled");
+    if (!StillEnabled(c->user_id)) return Status::NotFound("the account is disabled");
     return Principal{c->user_id, c->tenant_id, c->username, c->role};
   }
   if (external_) {

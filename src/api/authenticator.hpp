@@ -1,8 +1,11 @@
 #pragma once
 // Who is calling: API keys, the service's own login tokens, gateway headers from a trusted
 // proxy (seed 004 plan A) and RS256 tokens of an outside identity provider (plan B).
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "api/external_jwt.hpp"
 #include "api/http.hpp"
@@ -34,6 +37,12 @@ class Authenticator {
   Accounts& accounts_;
   const JwtIssuer& jwt_;
   std::unique_ptr<ExternalJwtVerifier> external_;
+  /// Whether a token's user is still enabled, remembered for a second: a disable takes effect
+  /// within that, and a busy server does not ask the database on every request.
+  bool StillEnabled(const std::string& user_id) const;
+  mutable std::mutex mu_;
+  mutable std::unordered_map<std::string, std::pair<bool, std::chrono::steady_clock::time_point>>
+      enabled_;
 };
 
 /// Whether `address` (IPv4 or IPv6 text) lies in `cidr` ("10.0.0.0/8", "::1/128").

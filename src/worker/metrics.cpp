@@ -7,6 +7,7 @@
 #include <prometheus/text_serializer.h>
 
 #include <mutex>
+#include <unordered_map>
 
 namespace minutes {
 
@@ -41,6 +42,10 @@ struct Metrics::Impl {
           .Help("Cost of provider calls from the price table, by provider")
           .Register(registry);
   std::mutex scrape;  // Render sets gauges; one scrape at a time
+  // Metric children by label key: prometheus-cpp's Add hashes a label map under a lock on
+  // every call; requests look theirs up here instead.
+  std::mutex mu;
+  std::unordered_map<std::string, std::pair<prometheus::Counter*, prometheus::Histogram*>> http;
 };
 
 Metrics& Metrics::Global() {
@@ -55,9 +60,22 @@ void Metrics::ObserveRequest(const std::string& method, const std::string& route
   static const prometheus::Histogram::BucketBoundaries kBuckets = {
       0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10};
   const std::string r = route.empty() ? "unmatched" : route;
-  impl_->requests.Add({{"method", method}, {"route", r}, {"status", std::to_string(status)}})
-      .Increment();
-  impl_->latency.Add({{"route", r}}, kBuckets).Observe(seconds);
+  std::string key = method + " " + r + " " + std::to_string(status);
+  std::pair<prometheus::Counter*, prometheus::Histogram*> m;
+  {
+    std::lock_guard lock(impl_->mu);
+    auto it = impl_->http.find(key);
+    if (it == impl_->http.end()) {
+      m = {&impl_->requests.Add(
+               {{"method", method}, {"route", r}, {"status", std::to_string(status)}}),
+           &impl_->latency.Add({{"route", r}}, kBuckets)};
+      impl_->http.emplace(key, m);
+    } else {
+      m = it->second;
+    }
+  }
+  m.first->Increment();
+  m.second->Observe(seconds);
 }
 
 void Metrics::ObserveStage(const std::string& stage, double seconds) {
