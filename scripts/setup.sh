@@ -16,8 +16,6 @@ PACKAGES=(
   pocketsphinx flite espeak-ng sox ffmpeg sctk python3 time bc
   # service tests and benchmarks: unzip reads the DOCX exports, wrk and curl load the API
   unzip wrk curl
-  # front-end packages (API docs UIs) from the npm registry
-  nodejs npm
 )
 
 missing=()
@@ -31,6 +29,14 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "setup: all ${#PACKAGES[@]} packages present"
+fi
+
+# Node.js and npm for web/'s packages: Debian's, unless a Node.js with npm is already there
+# (e.g. NodeSource's nodejs, which bundles npm and conflicts with Debian's npm package).
+if ! command -v npm >/dev/null; then
+  echo "setup: installing nodejs npm"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm
 fi
 
 # npm packages of web/ (pinned by web/package-lock.json), installed again only when the lock

@@ -25,13 +25,15 @@ nlohmann::json TaskJson(const DbRow& r) {
           {"updated_at", AsString(r[8])},   {"filename", AsString(r[9])},
           {"size", AsInt(r[10])},           {"duration", Nullable(r[11])},
           {"speakers", AsInt(r[12])},       {"language", AsString(r[13])},
-          {"hotword_set", Nullable(r[14])}, {"attempts", AsInt(r[15])}};
+          {"hotword_set", Nullable(r[14])}, {"attempts", AsInt(r[15])},
+          {"format", Nullable(r[16])}};
 }
 
 const char* const kTaskColumns =
     "SELECT t.id, t.title, t.state, t.stage, t.progress, t.error, t.template, t.created_at, "
     "t.updated_at, o.filename, o.size, tr.duration, t.speakers, t.language, t.hotword_set_id, "
-    "t.attempts FROM tasks t LEFT JOIN objects o ON o.id = t.object_id LEFT JOIN transcripts tr "
+    "t.attempts, o.format FROM tasks t LEFT JOIN objects o ON o.id = t.object_id LEFT JOIN "
+    "transcripts tr "
     "ON tr.task_id = t.id ";
 
 // The task row when it belongs to the caller's tenant.

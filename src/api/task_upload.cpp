@@ -112,7 +112,7 @@ std::optional<UploadError> ReadMultipart(const ServiceContext& d, Request& req,
 }
 
 // Refuses what is not a recording, by content: the first bytes through FFmpeg's probe.
-std::optional<UploadError> Sniff(ObjectStore& store, const std::string& key) {
+std::optional<UploadError> Sniff(ObjectStore& store, const std::string& key, std::string* format) {
   std::ostringstream head;
   if (Status s = store.Get(key, 0, static_cast<int64_t>(kSniffBytes), head); !s.ok())
     return UploadError{500, s.message()};
@@ -120,6 +120,7 @@ std::optional<UploadError> Sniff(ObjectStore& store, const std::string& key) {
   if (!fmt.ok())
     return UploadError{fmt.status().message() == "the recording is empty" ? 400 : 415,
                        fmt.status().message()};
+  *format = *fmt;
   return std::nullopt;
 }
 
@@ -188,15 +189,16 @@ void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
     }
     if (!err && info.size == 0) err = UploadError{400, "the recording is empty"};
     if (!err) err = CheckReferences(*d, p, f);
-    if (!err) err = Sniff(d->store, key);
+    std::string format;
+    if (!err) err = Sniff(d->store, key, &format);
     std::string now = NowIso();
     if (!err) {
       Status s = d->db.Transaction([&](Database& tx) -> Status {
         if (Status e = tx.Exec(
                 "INSERT INTO objects (id, tenant_id, storage_key, filename, content_type, size, "
-                "sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "sha256, format, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 {*oid, p.tenant_id, key, f.filename, multipart ? "" : media, info.size, info.sha256,
-                 now});
+                 format, now});
             !e.ok())
           return e;
         if (Status e = tx.Exec(

@@ -141,6 +141,9 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   Metrics::Global().ObserveStage("transcribe", result->times.transcribe);
   Metrics::Global().ObserveStage("diarize", result->times.diarize);
   if (Status s = StoreResults(db, job, owner, *result, AsString(r[1])); !s.ok()) return s;
+  (void)db.Exec(
+      "UPDATE objects SET duration = ? WHERE id = (SELECT object_id FROM tasks WHERE id = ?)",
+      {result->transcript.duration, task_id});
   auto who = db.Query("SELECT tenant_id, user_id, state FROM tasks WHERE id = ?", {task_id});
   if (!who.ok() || who->empty() || AsString((*who)[0][2]) != "succeeded") return Status::Ok();
   static const std::map<std::string, double> kNoPrices;
