@@ -35,11 +35,11 @@ TEST(Sniff, RecognisesEveryFormatFfmpegWroteForTheTests) {
 }
 
 TEST(Sniff, RefusesTextImagesAndSubtitles) {
-  for (std::string body :
-       {std::string("hello, this is not audio\n"), std::string("{\"json\": true}"),
-        std::string("1\n00:00:01,000 --> 00:00:02,000\nhello\n\n"),
-        std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x02\0\0\0", 33),
-        std::string("PK\x03\x04 a zip archive", 20)}) {
+  using namespace std::string_literals;  // ""s keeps the embedded zero bytes
+  for (std::string body : {"hello, this is not audio\n"s, "{\"json\": true}"s,
+                           "1\n00:00:01,000 --> 00:00:02,000\nhello\n\n"s,
+                           "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x02\0\0\0"s,
+                           "PK\x03\x04 a zip archive"s}) {
     auto f = SniffMediaFormat(body);
     ASSERT_FALSE(f.ok()) << body;
     EXPECT_EQ(f.status().kind(), ErrorKind::kBadInput);
