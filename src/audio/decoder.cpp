@@ -8,37 +8,30 @@
 #include <memory>
 #include <vector>
 
-extern "C" {
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
-#include <libavutil/channel_layout.h>
-#include <libavutil/log.h>
-#include <libavutil/opt.h>
-#include <libswresample/swresample.h>
-}
+#include "audio/ffmpeg_api.hpp"
 
 namespace minutes {
 namespace {
 
 struct FormatCloser {
-  void operator()(AVFormatContext* c) const { avformat_close_input(&c); }
+  void operator()(AVFormatContext* c) const { Ffmpeg().avformat_close_input(&c); }
 };
 struct CodecFreer {
-  void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
+  void operator()(AVCodecContext* c) const { Ffmpeg().avcodec_free_context(&c); }
 };
 struct SwrFreer {
-  void operator()(SwrContext* c) const { swr_free(&c); }
+  void operator()(SwrContext* c) const { Ffmpeg().swr_free(&c); }
 };
 struct FrameFreer {
-  void operator()(AVFrame* f) const { av_frame_free(&f); }
+  void operator()(AVFrame* f) const { Ffmpeg().av_frame_free(&f); }
 };
 struct PacketFreer {
-  void operator()(AVPacket* p) const { av_packet_free(&p); }
+  void operator()(AVPacket* p) const { Ffmpeg().av_packet_free(&p); }
 };
 
 std::string AvError(int code) {
   char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(code, buf, sizeof buf);
+  Ffmpeg().av_strerror(code, buf, sizeof buf);
   return buf;
 }
 
@@ -65,15 +58,15 @@ class Decoder {
     if (st.st_size == 0) return Bad(path_, "file is empty");
 
     AVFormatContext* raw = nullptr;
-    int rc = avformat_open_input(&raw, path_.c_str(), nullptr, nullptr);
+    int rc = Ffmpeg().avformat_open_input(&raw, path_.c_str(), nullptr, nullptr);
     if (rc < 0) return Bad(path_, "not a recognised audio or video file (" + AvError(rc) + ")");
     fmt_.reset(raw);
-    rc = avformat_find_stream_info(fmt_.get(), nullptr);
+    rc = Ffmpeg().avformat_find_stream_info(fmt_.get(), nullptr);
     if (rc < 0) return Bad(path_, "cannot read stream information (" + AvError(rc) + ")");
     info_->container = fmt_->iformat ? fmt_->iformat->name : "";
 
     const AVCodec* codec = nullptr;
-    stream_ = av_find_best_stream(fmt_.get(), AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
+    stream_ = Ffmpeg().av_find_best_stream(fmt_.get(), AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
     if (stream_ < 0) return Bad(path_, "contains no audio track");
     if (!codec) return Bad(path_, "audio codec is not supported by this build of FFmpeg");
     AVStream* st_audio = fmt_->streams[stream_];
@@ -84,15 +77,15 @@ class Decoder {
     } else if (fmt_->duration > 0)
       info_->declared_seconds = static_cast<double>(fmt_->duration) / AV_TIME_BASE;
 
-    dec_.reset(avcodec_alloc_context3(codec));
+    dec_.reset(Ffmpeg().avcodec_alloc_context3(codec));
     if (!dec_) return Status::Internal("out of memory allocating decoder");
-    avcodec_parameters_to_context(dec_.get(), st_audio->codecpar);
-    rc = avcodec_open2(dec_.get(), codec, nullptr);
+    Ffmpeg().avcodec_parameters_to_context(dec_.get(), st_audio->codecpar);
+    rc = Ffmpeg().avcodec_open2(dec_.get(), codec, nullptr);
     if (rc < 0) return Bad(path_, "cannot open " + info_->codec + " decoder (" + AvError(rc) + ")");
     if (dec_->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC || dec_->ch_layout.nb_channels == 0) {
       int n = dec_->ch_layout.nb_channels > 0 ? dec_->ch_layout.nb_channels : 1;
-      av_channel_layout_uninit(&dec_->ch_layout);
-      av_channel_layout_default(&dec_->ch_layout, n);
+      Ffmpeg().av_channel_layout_uninit(&dec_->ch_layout);
+      Ffmpeg().av_channel_layout_default(&dec_->ch_layout, n);
     }
     if (dec_->sample_rate <= 0) return Bad(path_, "audio track has no sample rate");
     info_->source_rate = dec_->sample_rate;
@@ -110,24 +103,25 @@ class Decoder {
     if (swr_) return Status::Ok();
     AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
     AVChannelLayout in = f->ch_layout;
-    if (in.order == AV_CHANNEL_ORDER_UNSPEC) av_channel_layout_default(&in, in.nb_channels);
+    if (in.order == AV_CHANNEL_ORDER_UNSPEC)
+      Ffmpeg().av_channel_layout_default(&in, in.nb_channels);
     SwrContext* s = nullptr;
-    int rc =
-        swr_alloc_set_opts2(&s, &mono, AV_SAMPLE_FMT_S16, kSampleRate, &in,
-                            static_cast<AVSampleFormat>(f->format), f->sample_rate, 0, nullptr);
+    int rc = Ffmpeg().swr_alloc_set_opts2(&s, &mono, AV_SAMPLE_FMT_S16, kSampleRate, &in,
+                                          static_cast<AVSampleFormat>(f->format), f->sample_rate, 0,
+                                          nullptr);
     if (rc < 0 || !s) return Status::Internal("cannot configure resampler: " + AvError(rc));
     swr_.reset(s);
-    rc = swr_init(swr_.get());
+    rc = Ffmpeg().swr_init(swr_.get());
     if (rc < 0) return Status::Internal("cannot start resampler: " + AvError(rc));
     return Status::Ok();
   }
 
   Status Emit(const uint8_t** in, int in_samples) {
-    int cap = swr_get_out_samples(swr_.get(), in_samples);
+    int cap = Ffmpeg().swr_get_out_samples(swr_.get(), in_samples);
     if (cap <= 0) return Status::Ok();
     out_.resize(static_cast<size_t>(cap));
     uint8_t* out = reinterpret_cast<uint8_t*>(out_.data());
-    int n = swr_convert(swr_.get(), &out, cap, in, in_samples);
+    int n = Ffmpeg().swr_convert(swr_.get(), &out, cap, in, in_samples);
     if (n < 0) return Status::Internal("resampling failed: " + AvError(n));
     if (n == 0) return Status::Ok();
     // Hold back the last kTail samples: encoder padding past the declared end is trimmed in
@@ -157,7 +151,7 @@ class Decoder {
 
   Status Drain() {
     for (;;) {
-      int rc = avcodec_receive_frame(dec_.get(), frame_.get());
+      int rc = Ffmpeg().avcodec_receive_frame(dec_.get(), frame_.get());
       if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return Status::Ok();
       if (rc < 0) {
         health_.errors++;
@@ -167,17 +161,17 @@ class Decoder {
       health_.frames_ok++;
       if (Status s = EnsureResampler(frame_.get()); !s.ok()) return s;
       Status s = Emit(const_cast<const uint8_t**>(frame_->extended_data), frame_->nb_samples);
-      av_frame_unref(frame_.get());
+      Ffmpeg().av_frame_unref(frame_.get());
       if (!s.ok()) return s;
     }
   }
 
   Status Loop() {
-    frame_.reset(av_frame_alloc());
-    pkt_.reset(av_packet_alloc());
+    frame_.reset(Ffmpeg().av_frame_alloc());
+    pkt_.reset(Ffmpeg().av_packet_alloc());
     int read_errors = 0;
     for (;;) {
-      int rc = av_read_frame(fmt_.get(), pkt_.get());
+      int rc = Ffmpeg().av_read_frame(fmt_.get(), pkt_.get());
       if (rc == AVERROR_EOF) break;
       if (rc < 0) {
         // A damaged container: count it, stop reading; CheckComplete decides how bad it is.
@@ -187,19 +181,19 @@ class Decoder {
         continue;
       }
       if (pkt_->stream_index == stream_) {
-        int s = avcodec_send_packet(dec_.get(), pkt_.get());
+        int s = Ffmpeg().avcodec_send_packet(dec_.get(), pkt_.get());
         if (s < 0 && s != AVERROR(EAGAIN)) {
           health_.errors++;
           health_.last_error = AvError(s);
         }
         if (Status st = Drain(); !st.ok()) {
-          av_packet_unref(pkt_.get());
+          Ffmpeg().av_packet_unref(pkt_.get());
           return st;
         }
       }
-      av_packet_unref(pkt_.get());
+      Ffmpeg().av_packet_unref(pkt_.get());
     }
-    avcodec_send_packet(dec_.get(), nullptr);
+    Ffmpeg().avcodec_send_packet(dec_.get(), nullptr);
     if (Status st = Drain(); !st.ok()) return st;
     if (swr_) {
       if (Status st = Emit(nullptr, 0); !st.ok()) return st;  // the resampler's delay line
@@ -280,11 +274,7 @@ class Decoder {
 }  // namespace
 
 Status DecodeAudio(const std::string& path, const PcmSink& sink, DecodeInfo* info) {
-  static const bool quiet = [] {
-    av_log_set_level(AV_LOG_QUIET);  // errors are reported through Status, not stderr
-    return true;
-  }();
-  (void)quiet;
+  if (auto ff = LoadFfmpeg(); !ff.ok()) return ff.status();
   DecodeInfo local;
   if (!info) info = &local;
   *info = DecodeInfo{};

@@ -1,12 +1,10 @@
 #include "audio/sniff.hpp"
 
-extern "C" {
-#include <libavformat/avformat.h>
-}
-
 #include <set>
 #include <sstream>
 #include <vector>
+
+#include "audio/ffmpeg_api.hpp"
 
 namespace minutes {
 namespace {
@@ -38,8 +36,10 @@ Result<std::string> SniffMediaFormat(std::string_view head) {
   pd.filename = "";
   pd.buf = buf.data();
   pd.buf_size = static_cast<int>(head.size());
+  auto ff = LoadFfmpeg();
+  if (!ff.ok()) return ff.status();
   int score = 0;
-  const AVInputFormat* fmt = av_probe_input_format2(&pd, 1, &score);
+  const AVInputFormat* fmt = (*ff)->av_probe_input_format2(&pd, 1, &score);
   if (!fmt || score < AVPROBE_SCORE_EXTENSION / 2 || !IsMediaContainer(fmt->name))
     return Status::BadInput("not an audio or video file" +
                             (fmt ? std::string(" (looks like ") + fmt->long_name + ")" : ""));

@@ -217,5 +217,23 @@ TEST_F(Processes, ReadinessProbesEveryBackend) {
   EXPECT_EQ(Call(serve->port(), "GET", "/health/ready").status, 200);
 }
 
+// FFmpeg and the ~130 libraries behind it are loaded on the first recording, not at start: an
+// idle API server maps none of them.
+TEST_F(Processes, MediaLibrariesLoadWithTheFirstRecording) {
+  auto serve = Start("serve", {"--max-upload-mb", "50"});
+  ASSERT_GT(serve->port(), 0);
+  auto maps = [&] {
+    std::ifstream in("/proc/" + std::to_string(serve->pid()) + "/maps");
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  };
+  EXPECT_EQ(maps().find("libavcodec"), std::string::npos);
+  EXPECT_EQ(maps().find("libx265"), std::string::npos);
+  std::string token = Token(serve->port());
+  std::string id = Upload(serve->port(), token, TestData("standup") / "meeting.wav");
+  EXPECT_FALSE(id.empty());
+  EXPECT_NE(maps().find("libavcodec"), std::string::npos);
+  EXPECT_NE(maps().find("libavformat"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace minutes
