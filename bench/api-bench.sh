@@ -55,6 +55,7 @@ echo "RSS after wrk: $(( $(rss_kb $PID) / 1024 )) MB"
 # 1 GB upload: a WAV of 48 kHz stereo silence (real media, so sniffing accepts it).
 ffmpeg -v error -f lavfi -i anullsrc=r=48000:cl=stereo -t 5600 -c:a pcm_s16le "$WORK/big.wav"
 SIZE=$(stat -c %s "$WORK/big.wav")
+sync; sleep 2  # earlier writes flushed: the disk is quiet when the upload starts
 cat "$WORK/big.wav" >/dev/null  # the client reads from page cache: measure the server, not the disk
 echo 5 >"/proc/$PID/clear_refs"  # resets VmHWM, so the peak below is the upload's
 before=$(rss_kb $PID)

@@ -5,15 +5,18 @@
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/URI.h>
 
 #include <chrono>
+#include <optional>
 
 #include "api/authenticator.hpp"
 #include "api/request_log.hpp"
 #include "api/routes.hpp"
+#include "api/socket_body.hpp"
 #include "auth/password.hpp"
 #include "worker/metrics.hpp"
 
@@ -35,6 +38,12 @@ class Dispatch : public Poco::Net::HTTPRequestHandler {
     for (auto& [k, v] : uri.getQueryParameters()) req.query[k] = v;
     req.header = [&in](const std::string& name) { return in.get(name, ""); };
     req.body = &in.stream();
+    std::optional<SocketBody> fast_body;  // see socket_body.hpp
+    auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&in);
+    if (impl && in.hasContentLength() && !in.getChunkedTransferEncoding()) {
+      fast_body.emplace(*impl, in.getContentLength64());
+      req.body = &fast_body->stream();
+    }
     req.peer_address = in.clientAddress().host().toString();
     req.client_address = ClientAddress(req.peer_address, in.get("X-Forwarded-For", ""),
                                        config_.server.trusted_proxies);

@@ -11,12 +11,15 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
+#include <vector>
+
+#include "storage/staged_file.hpp"
 
 namespace minutes {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr size_t kChunkBytes = 64 * 1024;
+constexpr size_t kChunkBytes = 256 * 1024;
 constexpr const char* kStagingDir = "~staging";
 constexpr const char* kShaSuffix = "~sha256";
 
@@ -46,65 +49,13 @@ class Sha256 {
   std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
 };
 
-/// A staged file that is unlinked on destruction unless Release()d after a successful rename.
-class StagedFile {
- public:
-  explicit StagedFile(fs::path dir) {
-    std::string pattern = (dir / "put-XXXXXX").string();
-    fd_ = mkstemp(pattern.data());
-    if (fd_ >= 0) path_ = pattern;
-  }
-  ~StagedFile() {
-    if (fd_ >= 0) close(fd_);
-    if (!path_.empty()) unlink(path_.c_str());
-  }
-  StagedFile(const StagedFile&) = delete;
-  StagedFile& operator=(const StagedFile&) = delete;
-
-  int fd() const { return fd_; }
-  const fs::path& path() const { return path_; }
-  off_t written_ = 0, synced_ = 0;
-  Status Write(const char* data, size_t n) {
-    while (n > 0) {
-      ssize_t written = ::write(fd_, data, n);
-      if (written < 0 && errno == EINTR) continue;
-      if (written < 0) return Status::Io(ErrnoText("writing staged object", errno));
-      data += written;
-      n -= static_cast<size_t>(written);
-      written_ += written;
-    }
-    // Start writing back every 16 MiB while the body is still arriving, so the fsync before
-    // the upload is acknowledged finds little left to do (network and disk overlap).
-    constexpr off_t kWriteback = 16 << 20;
-    if (written_ - synced_ >= kWriteback) {
-      (void)sync_file_range(fd_, synced_, written_ - synced_, SYNC_FILE_RANGE_WRITE);
-      synced_ = written_;
-    }
-    return Status::Ok();
-  }
-  // Flushes to disk and closes, so the rename that follows publishes complete bytes.
-  Status SyncAndClose() {
-    if (fchmod(fd_, 0644) != 0 || fsync(fd_) != 0)
-      return Status::Io(ErrnoText("syncing staged object", errno));
-    int fd = fd_;
-    fd_ = -1;
-    if (close(fd) != 0) return Status::Io(ErrnoText("closing staged object", errno));
-    return Status::Ok();
-  }
-  void Release() { path_.clear(); }
-
- private:
-  int fd_ = -1;
-  fs::path path_;
-};
-
 std::string ShaPathOf(const fs::path& object) { return object.string() + kShaSuffix; }
 
 Result<std::string> HashFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Io("cannot open " + path.string());
   Sha256 sha;
-  std::array<char, kChunkBytes> buf;
+  std::vector<char> buf(kChunkBytes);
   while (in.read(buf.data(), buf.size()) || in.gcount() > 0)
     sha.Update(buf.data(), static_cast<size_t>(in.gcount()));
   if (in.bad()) return Status::Io("cannot read " + path.string());
@@ -132,7 +83,7 @@ Result<ObjectInfo> FileObjectStore::Put(const std::string& key, std::istream& bo
 
   Sha256 sha;
   int64_t size = 0;
-  std::array<char, kChunkBytes> buf;
+  std::vector<char> buf(kChunkBytes);
   while (body.read(buf.data(), buf.size()) || body.gcount() > 0) {
     const auto n = static_cast<size_t>(body.gcount());
     size += static_cast<int64_t>(n);
@@ -212,7 +163,7 @@ Status FileObjectStore::Get(const std::string& key, int64_t offset, int64_t leng
   int64_t remaining = size - offset;
   if (length >= 0) remaining = std::min(remaining, length);
   in.seekg(offset);
-  std::array<char, kChunkBytes> buf;
+  std::vector<char> buf(kChunkBytes);
   while (remaining > 0) {
     const auto want = static_cast<std::streamsize>(std::min<int64_t>(remaining, buf.size()));
     in.read(buf.data(), want);

@@ -3,6 +3,7 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/StreamSocket.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -174,6 +175,29 @@ TEST_F(TasksApi, BadUploadsAreRefusedAndLeaveNoObject) {
   auto j = text.json();
   EXPECT_EQ(j["error"]["code"], "unsupported_media_type");
   EXPECT_FALSE(j["error"]["request_id"].get<std::string>().empty());
+}
+
+// A raw upload whose client hangs up before the Content-Length it announced: no task, no object,
+// nothing left in staging.
+TEST_F(TasksApi, ClientHangingUpMidBodyLeavesNothing) {
+  size_t before = StoredObjects();
+  auto tasks_before = Call(port(), "GET", "/api/v1/tasks?limit=100", "", alice_).json()["total"];
+  Poco::Net::StreamSocket sock(Poco::Net::SocketAddress("127.0.0.1", port()));
+  std::string head =
+      "POST /api/v1/tasks?title=cut HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + alice_ +
+      "\r\nContent-Type: audio/wav\r\nContent-Length: " + std::to_string(wav_.size()) + "\r\n\r\n";
+  std::string part = head + wav_.substr(0, wav_.size() / 2);
+  sock.sendBytes(part.data(), static_cast<int>(part.size()));
+  sock.close();
+  // The server notices the hang-up, and the next request sees its outcome.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(Call(port(), "GET", "/api/v1/tasks?limit=100", "", alice_).json()["total"],
+            tasks_before);
+  EXPECT_EQ(StoredObjects(), before);
+  size_t staged = 0;
+  for (auto& e : fs::directory_iterator(svc_->dir() / "objects" / "~staging"))
+    staged += !!e.exists();
+  EXPECT_EQ(staged, 0u);
 }
 
 TEST_F(TasksApi, ListPagesFiltersAndSearches) {

@@ -1,0 +1,47 @@
+#pragma once
+// A file being written in the store's staging directory, published later by rename().
+#include <sys/types.h>
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+
+#include "core/status.hpp"
+
+namespace minutes {
+
+/// Unlinked on destruction unless Release()d after a successful rename. Where the file system
+/// supports it, whole blocks are written with O_DIRECT from an aligned buffer: a large upload
+/// then goes to the disk as it arrives instead of piling up in the page cache for the fsync
+/// at the end (which on this project's machines ran at a fifth of the direct write rate).
+class StagedFile {
+ public:
+  explicit StagedFile(const std::filesystem::path& dir);
+  ~StagedFile();
+  StagedFile(const StagedFile&) = delete;
+  StagedFile& operator=(const StagedFile&) = delete;
+
+  /// -1 when the file could not be created (errno says why).
+  int fd() const { return fd_; }
+  const std::filesystem::path& path() const { return path_; }
+  bool direct() const { return direct_; }
+
+  Status Write(const char* data, size_t n);
+  /// Writes what is buffered, flushes to disk and closes, so a rename publishes whole bytes.
+  Status SyncAndClose();
+  /// Keeps the file: it has been renamed into place.
+  void Release() { path_.clear(); }
+
+ private:
+  Status WriteAll(const char* data, size_t n);
+  Status FlushBlocks();
+
+  int fd_ = -1;
+  bool direct_ = false;
+  std::filesystem::path path_;
+  std::unique_ptr<char, void (*)(void*)> block_{nullptr, nullptr};  ///< aligned, kBlockBytes
+  size_t used_ = 0;                                                 ///< bytes in block_
+  off_t written_ = 0, synced_ = 0;                                  ///< for buffered writeback
+};
+
+}  // namespace minutes
