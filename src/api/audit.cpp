@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "auth/accounts.hpp"
+#include "log/log.hpp"
 
 namespace minutes {
 
@@ -13,7 +14,9 @@ void Audit(Database& db, const Request& req, const std::string& action, const st
       "INSERT INTO audit_logs (tenant_id, user_id, action, target, request_id, created_at) "
       "VALUES (?, ?, ?, ?, ?, ?)",
       {tenant, user, action, target, req.request_id, NowIso()});
-  if (!s.ok()) std::fprintf(stderr, "minutes: audit %s: %s\n", action.c_str(), s.message().c_str());
+  if (!s.ok())
+    LogEvent(LogLevel::kError, "audit_write_failed",
+             {{"action", action}, {"request_id", req.request_id}, {"error", s.message()}});
 }
 
 }  // namespace minutes

@@ -98,7 +98,7 @@ class Dispatch : public Poco::Net::HTTPRequestHandler {
   void Finish(const Request& req, int status, std::chrono::steady_clock::time_point started) {
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     Metrics::Global().ObserveRequest(req.method, req.route, status, s);
-    LogRequest(config_.log, req, status, s * 1000);
+    LogRequest(req, status, s * 1000);
   }
 
   const Router& router_;
@@ -157,7 +157,11 @@ Status ApiServer::Start() {
   try {
     Poco::Net::SocketAddress addr(impl_->options.host,
                                   static_cast<Poco::UInt16>(impl_->options.port));
-    Poco::Net::ServerSocket socket(addr, 128);
+    // SO_REUSEADDR but not SO_REUSEPORT (POCO sets both by default): a second instance on the
+    // same port must fail to start rather than silently share the traffic.
+    Poco::Net::ServerSocket socket;
+    socket.bind(addr, true, false);
+    socket.listen(128);
     impl_->port = socket.address().port();
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(impl_->options.max_threads);

@@ -35,20 +35,6 @@ constexpr const char* kUserSelect =
 
 }  // namespace
 
-std::string NowIso() {
-  // Milliseconds: rows created in the same second still sort in creation order.
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  int ms = static_cast<int>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", ms);
-  return buf;
-}
-
 Result<Tenant> Accounts::AddTenant(const std::string& name) {
   if (!ValidName(name))
     return Status::BadInput("tenant name '" + name +

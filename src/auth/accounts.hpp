@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "auth/password.hpp"
+#include "core/clock.hpp"  // NowIso, for the rooms that stamp rows
 #include "db/database.hpp"
 
 namespace minutes {
@@ -56,8 +57,5 @@ class Accounts {
   Database& db_;
   PasswordParams params_;
 };
-
-/// UTC now as ISO 8601 ("2026-11-22T10:00:00Z").
-std::string NowIso();
 
 }  // namespace minutes

@@ -14,6 +14,8 @@
 #include "cli/backends.hpp"
 #include "cli/outputs.hpp"
 #include "cli/service_config.hpp"
+#include "config/config_fields.hpp"
+#include "log/log.hpp"
 #include "worker/worker.hpp"
 
 namespace minutes {
@@ -59,6 +61,7 @@ int Serve(const ConfigFlags& flags) {
   auto config = ResolveConfig(flags);
   if (!config.ok()) return ReportFailure(config.status());
   const Config& c = *config;
+  ConfigureLog(c.log.level, c.log.format);
   auto backends = OpenBackends(c);
   if (!backends.ok()) return ReportFailure(backends.status());
   Result<JwtIssuer> jwt = Status::Internal("unset");
@@ -83,16 +86,23 @@ int Serve(const ConfigFlags& flags) {
   workers.Start();
   std::printf("minutes: listening on http://%s:%d\n", c.server.host.c_str(), server.port());
   std::fflush(stdout);
+  LogEvent(LogLevel::kInfo, "server_started",
+           {{"address", c.server.host + ":" + std::to_string(server.port())},
+            {"workers", c.server.workers},
+            {"database", config_detail::MaskUrl(c.database)},
+            {"storage", config_detail::MaskUrl(c.storage)},
+            {"version", MINUTES_VERSION}});
   int sig = 0;
   sigwait(&stop, &sig);
-  std::fprintf(stderr, "minutes: %s received, finishing requests in flight\n",
-               sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  LogEvent(LogLevel::kInfo, "stopping",
+           {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
+            {"action", "finishing requests in flight"}});
   server.Stop();
   if (int released = workers.Stop(kStopGrace); released > 0) {
-    std::fprintf(stderr, "minutes: released %d unfinished job(s) to the queue\n", released);
-    std::fflush(stderr);
+    FlushLog();
     _exit(0);  // their threads cannot be interrupted; the jobs are already back in the queue
   }
+  LogEvent(LogLevel::kInfo, "stopped");
   return 0;
 }
 

@@ -9,6 +9,9 @@
 #include "cli/backends.hpp"
 #include "cli/outputs.hpp"
 #include "cli/service_config.hpp"
+#include "config/config_fields.hpp"
+#include "log/log.hpp"
+#include "worker/status_server.hpp"
 
 namespace minutes {
 namespace {
@@ -19,23 +22,39 @@ int RunWorker(const ConfigFlags& flags) {
   sigset_t stop = BlockStopSignals();
   auto config = ResolveConfig(flags);
   if (!config.ok()) return ReportFailure(config.status());
+  ConfigureLog(config->log.level, config->log.format);
   auto backends = OpenBackends(*config);
   if (!backends.ok()) return ReportFailure(backends.status());
   WorkerPool pool(*backends->db, *backends->store,
                   WorkerOptionsFrom(*config, config->worker.concurrency));
+  StatusServer status(*backends->db, [&pool] { return pool.Running(); });
+  std::string status_url;
+  if (config->worker.status_port >= 0) {
+    if (Status s = status.Start(config->worker.status_host, config->worker.status_port); !s.ok())
+      return ReportFailure(s);
+    status_url =
+        "; status on http://" + config->worker.status_host + ":" + std::to_string(status.port());
+  }
   pool.Start();
-  std::printf("minutes: worker running %d job(s) at once on %s\n", config->worker.concurrency,
-              config->database.c_str());
+  // One line, so scripts (and tests) learn the status port from the first line of output.
+  std::printf("minutes: worker running %d job(s) at once on %s%s\n", config->worker.concurrency,
+              config_detail::MaskUrl(config->database).c_str(), status_url.c_str());
   std::fflush(stdout);
+  LogEvent(LogLevel::kInfo, "worker_started",
+           {{"concurrency", config->worker.concurrency},
+            {"database", config_detail::MaskUrl(config->database)},
+            {"storage", config_detail::MaskUrl(config->storage)},
+            {"version", MINUTES_VERSION}});
   int sig = 0;
   sigwait(&stop, &sig);
-  std::fprintf(stderr, "minutes: %s received, no new jobs; finishing or releasing current ones\n",
-               sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  LogEvent(LogLevel::kInfo, "stopping",
+           {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
+            {"action", "no new jobs; finishing or releasing current ones"}});
   if (int released = pool.Stop(kStopGrace); released > 0) {
-    std::fprintf(stderr, "minutes: released %d unfinished job(s) to the queue\n", released);
-    std::fflush(stderr);
-    _exit(0);
+    FlushLog();
+    _exit(0);  // their threads cannot be interrupted; the jobs are already back in the queue
   }
+  LogEvent(LogLevel::kInfo, "stopped");
   return 0;
 }
 
@@ -47,6 +66,8 @@ void AddWorkerCommand(CLI::App& app, int* exit_code) {
       app.add_subcommand("worker", "Run a worker process: claim jobs from the queue, no HTTP");
   AddConfigFlags(cmd, flags.get());
   AddOverride(cmd, flags.get(), "--concurrency", "worker.concurrency", "Jobs at once (1)");
+  AddOverride(cmd, flags.get(), "--status-port", "worker.status_port",
+              "Serve /health and /metrics on this port (-1 = off, 0 = any free port)");
   cmd->callback([flags, exit_code] { *exit_code = RunWorker(*flags); });
 }
 

@@ -16,7 +16,8 @@ struct ServerConfig {
   int workers = 1;                           ///< Background pipeline workers; 0 = API only.
   int max_upload_mb = 500;                   ///< Largest accepted upload, >= 1.
   std::vector<std::string> trusted_proxies;  ///< CIDRs whose X-Forwarded-For is believed.
-  std::string assets_dir;  ///< npm packages of web/ (docs UIs); empty = the build's web/node_modules.
+  std::string
+      assets_dir;  ///< npm packages of web/ (docs UIs); empty = the build's web/node_modules.
   bool operator==(const ServerConfig&) const = default;
 };
 
@@ -64,6 +65,9 @@ struct WorkerConfig {
   int lease_s = 60;      ///< A dead worker's job is taken again after this, >= 5.
   int max_attempts = 3;  ///< Tries before a task fails, >= 1.
   std::string temp_dir;  ///< Where recordings are fetched to; empty = system temp.
+  /// `minutes worker` serves /health and /metrics on this port: -1 = off, 0 = any free port.
+  int status_port = -1;
+  std::string status_host = "127.0.0.1";  ///< Its address (0.0.0.0 in a container).
   bool operator==(const WorkerConfig&) const = default;
 };
 

@@ -59,6 +59,11 @@ Status DeriveAndValidate(Config& c) {
     return Status::BadInput("server.port: must be between 0 (any free port) and 65535, got " +
                             std::to_string(c.server.port));
   }
+  if (c.worker.status_port < -1 || c.worker.status_port > 65535) {
+    return Status::BadInput(
+        "worker.status_port: must be -1 (off), 0 (any free port) or a port up to 65535, got " +
+        std::to_string(c.worker.status_port));
+  }
   for (const Status& st :
        {AtLeast("server.workers", c.server.workers, 0),
         AtLeast("server.max_upload_mb", c.server.max_upload_mb, 1),

@@ -4,21 +4,14 @@
 #include <ctime>
 #include <set>
 
+#include "core/clock.hpp"
+
 namespace minutes {
 namespace {
 
 constexpr const char* kCreateTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
     "NULL, applied_at TEXT NOT NULL)";
-
-std::string NowUtc() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 Result<std::set<int>> Applied(Database& db) {
   auto rows = db.Query("SELECT version FROM schema_migrations");
@@ -45,7 +38,7 @@ Result<std::vector<int>> Migrate(Database& db, const std::vector<Migration>& mig
                                 ") failed: " + e.message());
       ran = true;
       return tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                     {int64_t{m.version}, m.name, NowUtc()});
+                     {int64_t{m.version}, m.name, NowIso()});
     });
     if (!s.ok()) return s;
     if (ran) done.push_back(m.version);

@@ -6,15 +6,6 @@
 
 namespace minutes {
 
-std::string IsoFromNow(int offset_s) {
-  std::time_t t = std::time(nullptr) + offset_s;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 Status DbJobQueue::Enqueue(Database& tx, const std::string& task_id, const std::string& kind,
                            const std::string& payload) {
   auto id = RandomHex(12);

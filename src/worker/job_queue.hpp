@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "core/clock.hpp"
 #include "db/database.hpp"
 
 namespace minutes {
@@ -39,8 +40,5 @@ class DbJobQueue {
   Database& db_;
   int max_attempts_;
 };
-
-/// ISO 8601 UTC time `offset_s` from now (lexically ordered, so SQL can compare it).
-std::string IsoFromNow(int offset_s);
 
 }  // namespace minutes

@@ -1,8 +1,8 @@
 #pragma once
 // The service's Prometheus metrics (prometheus-cpp), shared by the API and in-process workers.
-// A separate `minutes worker` process keeps its own counters, which this process cannot see:
-// its stage durations are not exported (queue depth and provider costs come from the database
-// and are complete).
+// Each process keeps its own counters: a separate `minutes worker` exports its stage durations
+// on its status port (worker.status_port); queue depth and provider costs come from the
+// database and are the same everywhere.
 #include <string>
 
 #include "db/database.hpp"

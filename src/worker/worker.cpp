@@ -3,12 +3,14 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
 #include "auth/accounts.hpp"
 #include "export/minutes_json.hpp"
+#include "log/log.hpp"
 #include "minutes/extractive_generator.hpp"
 #include "pipeline/pipeline.hpp"
 #include "worker/job_queue.hpp"
@@ -190,6 +192,7 @@ int WorkerPool::Stop(std::chrono::milliseconds grace) {
             {NowIso(), held.first.task_id});
       }
       int released = static_cast<int>(running_.size());
+      LogEvent(LogLevel::kWarn, "jobs_released", {{"count", released}});
       for (auto& t : threads_) t.detach();  // the caller ends the process now
       threads_.clear();
       return released;
@@ -200,6 +203,11 @@ int WorkerPool::Stop(std::chrono::milliseconds grace) {
     if (t.joinable()) t.join();
   threads_.clear();
   return 0;
+}
+
+int WorkerPool::Running() {
+  std::lock_guard lock(mu_);
+  return static_cast<int>(running_.size());
 }
 
 namespace {
@@ -221,6 +229,13 @@ void WorkerPool::Loop(int index) {
       continue;
     }
     const Job j = **job;
+    auto started = std::chrono::steady_clock::now();
+    LogEvent(LogLevel::kInfo, "job_started",
+             {{"job_id", j.id},
+              {"kind", j.kind},
+              {"task_id", j.task_id},
+              {"attempt", j.attempts},
+              {"worker", owner}});
     {
       std::lock_guard lock(mu_);
       running_[j.id] = {j, owner};
@@ -244,17 +259,32 @@ void WorkerPool::Loop(int index) {
       std::lock_guard lock(mu_);
       running_.erase(j.id);
     }
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    nlohmann::json fields = {{"job_id", j.id},
+                             {"kind", j.kind},
+                             {"task_id", j.task_id},
+                             {"attempt", j.attempts},
+                             {"duration_ms", std::round(ms)}};
     if (s.ok()) {
       (void)queue.Complete(j);
+      LogEvent(LogLevel::kInfo, "job_succeeded", fields);
       continue;
     }
-    if (s.message().find("lease on job") == 0) continue;  // another worker owns it now
+    fields["error"] = s.message();
+    if (s.message().find("lease on job") == 0) {  // another worker owns it now
+      LogEvent(LogLevel::kWarn, "job_lease_lost", fields);
+      continue;
+    }
     int limit = j.kind == "webhook" && options_.config ? options_.config->webhooks.max_attempts
                                                        : options_.max_attempts;
     auto dead = DbJobQueue(db_, limit).Fail(j, s.message());
     bool final = !dead.ok() || *dead || s.kind() == ErrorKind::kBadInput;
     if (final && s.kind() == ErrorKind::kBadInput)
       (void)db_.Exec("UPDATE jobs SET state = 'dead' WHERE id = ?", {j.id});
+    LogEvent(final ? LogLevel::kError : LogLevel::kWarn, final ? "job_failed" : "job_retry",
+             fields);
     if (!DrivesTask(j.kind)) continue;
     (void)db_.Exec(
         "UPDATE tasks SET state = ?, error = ?, updated_at = ? WHERE id = ? AND state <> "

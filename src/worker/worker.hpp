@@ -37,6 +37,8 @@ class WorkerPool {
   /// (_exit) — a PocketSphinx decode cannot be interrupted mid-utterance. Returns how many jobs
   /// were released (0: every thread has been joined).
   int Stop(std::chrono::milliseconds grace = std::chrono::hours(24));
+  /// Jobs in progress now.
+  int Running();
 
  private:
   void Loop(int index);

@@ -1,10 +1,12 @@
 // Processes and configuration: serve and `minutes worker` driven by one YAML file + MINUTES_*
 // environment; admin commands beside a running server; a worker killed with -9 mid-task (the
 // task still succeeds exactly once); SIGTERM releases; /health/ready probes every backend.
+#include <Poco/Net/ServerSocket.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "child_process.hpp"
 #include "http_client.hpp"
@@ -50,7 +52,7 @@ class Processes : public ::testing::Test {
     args.insert(args.end(), extra.begin(), extra.end());
     for (auto& [k, v] : env_) env.emplace(k, v);
     return std::make_unique<ChildProcess>(MinutesBinary(), args, env,
-                                          (dir_ / (command + ".err")).string());
+                                          (dir_ / (command + ".err")).string(), /*append=*/true);
   }
   std::string Token(int port) {
     auto r = Call(port, "POST", "/api/v1/auth/login", R"({"username":"alice","password":"pw"})");
@@ -193,6 +195,22 @@ TEST_F(Processes, SigtermReleasesTheJobToAnotherWorker) {
   EXPECT_EQ(t["state"], "succeeded") << t.dump();
   EXPECT_EQ(Sql("SELECT count(*) FROM artifacts WHERE task_id = '" + id + "'"), "1\n");
   EXPECT_EQ(second->Kill(SIGTERM), 0);
+  // The workers' log (both append to one file): JSON lines, since stderr is not a terminal, with
+  // the job's outcome — from whichever worker finished it — and the stops among them.
+  std::ifstream log(dir_ / "worker.err");
+  std::set<std::string> events;
+  for (std::string line; std::getline(log, line);) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_TRUE(j.is_object()) << "not a JSON line: " << line;
+    events.insert(j.value("event", ""));
+    if (j.value("event", "") == "job_succeeded") {
+      EXPECT_EQ(j["task_id"], id);
+      EXPECT_EQ(j["kind"], "transcribe");
+      EXPECT_GT(j["duration_ms"].get<double>(), 0);
+    }
+  }
+  for (const char* e : {"worker_started", "job_started", "job_succeeded", "stopping", "stopped"})
+    EXPECT_TRUE(events.count(e)) << e;
 }
 
 TEST_F(Processes, ReadinessProbesEveryBackend) {
@@ -215,6 +233,53 @@ TEST_F(Processes, ReadinessProbesEveryBackend) {
   fs::remove(objects);
   fs::rename(dir_ / "objects.away", objects);
   EXPECT_EQ(Call(serve->port(), "GET", "/health/ready").status, 200);
+}
+
+// A separate worker shows its health and its own stage durations on its status port.
+TEST_F(Processes, WorkerServesHealthAndItsOwnMetrics) {
+  auto serve = Start("serve", {"--max-upload-mb", "50"});
+  ASSERT_GT(serve->port(), 0);
+  std::string token = Token(serve->port());
+  auto worker = Start("worker", {"--status-port", "0"});
+  const std::string& line = worker->first_line();
+  auto at = line.find("status on http://127.0.0.1:");
+  ASSERT_NE(at, std::string::npos) << line;
+  int status_port = std::stoi(line.substr(line.rfind(':') + 1));
+  auto health = Call(status_port, "GET", "/health");
+  EXPECT_EQ(health.status, 200) << health.body;
+  EXPECT_EQ(health.json()["status"], "ok");
+  EXPECT_EQ(Call(status_port, "GET", "/health/ready").status, 200);
+  EXPECT_EQ(Call(status_port, "GET", "/nope").status, 404);
+  std::string id = Upload(serve->port(), token, TestData("standup") / "meeting.wav");
+  auto t = WaitFor(serve->port(), token, id,
+                   [](const nlohmann::json& t) { return t.value("state", "") == "succeeded"; });
+  ASSERT_EQ(t["state"], "succeeded") << t.dump();
+  // The stages ran in the worker process: its /metrics has them, with one observation each.
+  auto metrics = Call(status_port, "GET", "/metrics").body;
+  for (const char* stage : {"decode", "transcribe", "diarize"})
+    EXPECT_NE(metrics.find(std::string("minutes_stage_duration_seconds_count{stage=\"") + stage +
+                           "\"} 1"),
+              std::string::npos)
+        << stage << "\n"
+        << metrics;
+  EXPECT_EQ(worker->Kill(SIGTERM), 0);
+}
+
+// An occupied status port stops the worker at start, naming the key.
+TEST_F(Processes, WorkerStatusPortInUseFailsAtStart) {
+  Poco::Net::ServerSocket taken(Poco::Net::SocketAddress("127.0.0.1", 0));
+  auto r = Admin("worker --status-port " + std::to_string(taken.address().port()));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("worker.status_port"), std::string::npos) << r.output;
+}
+
+// Two servers on one port would share its traffic (SO_REUSEPORT); the second must not start.
+TEST_F(Processes, ServePortInUseFailsAtStart) {
+  auto first = Start("serve");
+  ASSERT_GT(first->port(), 0);
+  auto r = Admin("serve --port " + std::to_string(first->port()));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("cannot listen"), std::string::npos) << r.output;
 }
 
 // FFmpeg and the ~130 libraries behind it are loaded on the first recording, not at start: an

@@ -19,14 +19,14 @@ class ChildProcess {
  public:
   ChildProcess(const std::string& binary, const std::vector<std::string>& args,
                const std::map<std::string, std::string>& env = {},
-               const std::string& stderr_path = "/dev/null") {
+               const std::string& stderr_path = "/dev/null", bool append = false) {
     int fds[2];
     if (pipe(fds) != 0) return;
     pid_ = fork();
     if (pid_ == 0) {
       dup2(fds[1], STDOUT_FILENO);
       close(fds[0]);
-      FILE* err = std::fopen(stderr_path.c_str(), "w");
+      FILE* err = std::fopen(stderr_path.c_str(), append ? "a" : "w");
       if (err) dup2(fileno(err), STDERR_FILENO);
       for (auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
       std::vector<std::string> all{binary};
