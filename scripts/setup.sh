@@ -10,7 +10,7 @@ PACKAGES=(
   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
   libwebrtc-audio-processing-dev nlohmann-json3-dev libcli11-dev libkainjow-mustache-dev
-  libyaml-cpp-dev libsqlite3-dev sqlite3 libargon2-dev libssl-dev libpoco-dev
+  libyaml-cpp-dev libsqlite3-dev sqlite3 libargon2-dev libssl-dev libpoco-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev prometheus-cpp-dev
   # making and scoring test audio, the stock recognizer as the baseline, measuring
   pocketsphinx flite espeak-ng sox ffmpeg sctk python3 time bc
@@ -44,4 +44,10 @@ fi
 if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
   echo "setup: npm ci in web/"
   npm ci --prefix web --no-audit --no-fund --ignore-scripts --loglevel=error
+fi
+
+# The S3-compatible server the storage tests start (s3rver), pinned by tests/tools/package-lock.json.
+if [ ! -f tests/tools/node_modules/.package-lock.json ] || [ tests/tools/package-lock.json -nt tests/tools/node_modules/.package-lock.json ]; then
+  echo "setup: npm ci in tests/tools/"
+  npm ci --prefix tests/tools --no-audit --no-fund --ignore-scripts --loglevel=error
 fi

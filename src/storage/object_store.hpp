@@ -63,7 +63,8 @@ class ObjectStore {
 };
 
 /// Opens the store named by `url`: "file:///abs/dir" or "file://relative/dir" (the directory is
-/// created when missing). "s3://…" and anything else are BadInput for now.
+/// created when missing), or "s3://bucket/prefix?endpoint=…&region=…&path_style=true|false"
+/// with credentials from the AWS_* environment (S3ObjectStore). Anything else is BadInput.
 Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& url);
 
 }  // namespace minutes

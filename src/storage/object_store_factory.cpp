@@ -1,5 +1,6 @@
 #include "storage/file_object_store.hpp"
 #include "storage/object_store.hpp"
+#include "storage/s3_object_store.hpp"
 
 namespace minutes {
 
@@ -13,10 +14,16 @@ Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& url) {
     if (!store.ok()) return store.status();
     return std::unique_ptr<ObjectStore>(std::move(store).value());
   }
-  if (url.rfind("s3://", 0) == 0)
-    return Status::BadInput("S3 storage arrives with the production backends issue");
-  return Status::BadInput("unsupported object store URL '" + url +
-                          "' (expected file:///abs/dir or file://relative/dir)");
+  if (url.rfind("s3://", 0) == 0) {
+    auto where = ParseS3Url(url);
+    if (!where.ok()) return where.status();
+    auto store = S3ObjectStore::Open(*where, AwsCredentialsFromEnv());
+    if (!store.ok()) return store.status();
+    return std::unique_ptr<ObjectStore>(std::move(store).value());
+  }
+  return Status::BadInput(
+      "unsupported object store URL '" + url +
+      "' (expected file:///abs/dir, file://relative/dir or s3://bucket/prefix?endpoint=…)");
 }
 
 }  // namespace minutes

@@ -1,0 +1,210 @@
+#include "storage/s3_http.hpp"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/DOM/DOMParser.h>
+#include <Poco/DOM/Document.h>
+#include <Poco/DOM/NodeList.h>
+#include <curl/curl.h>
+
+#include <chrono>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include "storage/s3_object_store.hpp"
+
+namespace minutes {
+namespace {
+
+struct Transfer {
+  CURL* handle = nullptr;
+  S3Response* res = nullptr;
+  std::ostream* sink = nullptr;
+  std::string_view upload;
+  size_t sent = 0;
+  bool sink_failed = false;
+};
+
+size_t OnBody(char* p, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t bytes = size * n;
+  long code = 0;
+  curl_easy_getinfo(t->handle, CURLINFO_RESPONSE_CODE, &code);
+  if (t->sink && code >= 200 && code < 300) {
+    t->sink->write(p, static_cast<std::streamsize>(bytes));
+    if (!*t->sink) {
+      t->sink_failed = true;
+      return 0;  // aborts the transfer
+    }
+  } else if (t->res->body.size() < (1 << 20)) {
+    t->res->body.append(p, bytes);
+  }
+  return bytes;
+}
+
+size_t OnHeader(char* p, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::string line(p, size * n);
+  if (line.rfind("HTTP/", 0) == 0) {  // a new response (after 100 Continue or a redirect)
+    t->res->headers.clear();
+    return size * n;
+  }
+  auto colon = line.find(':');
+  if (colon == std::string::npos) return size * n;
+  std::string name = line.substr(0, colon);
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string value = line.substr(colon + 1);
+  value.erase(0, value.find_first_not_of(" \t"));
+  value.erase(value.find_last_not_of(" \t\r\n") + 1);
+  t->res->headers[name] = value;
+  return size * n;
+}
+
+size_t OnRead(char* p, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t take = std::min(size * n, t->upload.size() - t->sent);
+  std::memcpy(p, t->upload.data() + t->sent, take);
+  t->sent += take;
+  return take;
+}
+
+const bool kCurlReady = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
+
+}  // namespace
+
+// Idle easy handles: reusing one keeps its connection to the endpoint alive.
+struct S3Client::Pool {
+  std::mutex mu;
+  std::vector<CURL*> idle;
+  CURL* Take() {
+    std::lock_guard lock(mu);
+    if (idle.empty()) return curl_easy_init();
+    CURL* h = idle.back();
+    idle.pop_back();
+    curl_easy_reset(h);
+    return h;
+  }
+  void Give(CURL* h) {
+    std::lock_guard lock(mu);
+    idle.push_back(h);
+  }
+  ~Pool() {
+    for (CURL* h : idle) curl_easy_cleanup(h);
+  }
+};
+
+S3Client::S3Client(const S3Location& where, AwsCredentials creds)
+    : where_(where), creds_(std::move(creds)), pool_(new Pool) {}
+
+S3Client::~S3Client() = default;
+
+Result<S3Response> S3Client::Send(const S3Request& r) const {
+  if (!kCurlReady) return Status(ErrorKind::kInternal, "libcurl failed to initialise");
+  const bool idempotent = r.method != "POST";
+  std::string last_error;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
+    SigV4Request sr{r.method, where_.Host(), where_.Path(r.key),
+                    r.query,  r.headers,     Sha256HexOf(r.body)};
+    SigV4Scope scope{where_.region, "s3", AmzDate(std::chrono::system_clock::now())};
+    SignedRequest signed_req = SignV4(sr, creds_, scope);
+    std::string url = where_.scheme + "://" + sr.host + CanonicalPath(sr.path);
+    if (!r.query.empty()) url += "?" + CanonicalQuery(r.query);
+
+    S3Response res;
+    Transfer t;
+    t.res = &res;
+    t.sink = r.sink;
+    t.upload = r.body;
+    CURL* h = pool_->Take();
+    t.handle = h;
+    curl_slist* list = nullptr;
+    for (auto& [k, v] : r.headers) list = curl_slist_append(list, (k + ": " + v).c_str());
+    for (auto& [k, v] : signed_req.headers) list = curl_slist_append(list, (k + ": " + v).c_str());
+    list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
+    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);  // stalled for a minute: give up
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L);
+    if (r.method == "HEAD") {
+      curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    } else if (r.method == "PUT") {
+      curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+      curl_easy_setopt(h, CURLOPT_READFUNCTION, OnRead);
+      curl_easy_setopt(h, CURLOPT_READDATA, &t);
+      curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    } else if (r.method == "POST") {
+      curl_easy_setopt(h, CURLOPT_POST, 1L);
+      curl_easy_setopt(h, CURLOPT_POSTFIELDS, r.body.data());
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    } else if (r.method != "GET") {
+      curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+    }
+    CURLcode rc = curl_easy_perform(h);
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res.status);
+    curl_slist_free_all(list);
+    if (rc == CURLE_OK) {
+      pool_->Give(h);
+    } else {
+      curl_easy_cleanup(h);  // its connection may be broken
+    }
+    if (t.sink_failed) return Status::Io("writing the downloaded object failed");
+    if (rc != CURLE_OK) {
+      last_error = curl_easy_strerror(rc);
+      // A GET that already streamed part of its body cannot be repeated into the same sink.
+      if (r.sink && res.status >= 200 && res.status < 300) break;
+      continue;
+    }
+    if ((res.status == 500 || res.status == 503) && idempotent && !r.sink) {
+      last_error = "HTTP " + std::to_string(res.status);
+      continue;
+    }
+    return res;
+  }
+  return Status(ErrorKind::kUnavailable, "object store " + where_.scheme + "://" +
+                                             where_.endpoint_host + " unreachable: " + last_error);
+}
+
+std::vector<std::map<std::string, std::string>> XmlRecords(const std::string& xml,
+                                                           const std::string& tag) {
+  std::vector<std::map<std::string, std::string>> out;
+  if (xml.empty()) return out;
+  try {
+    Poco::XML::DOMParser parser;
+    Poco::AutoPtr<Poco::XML::Document> doc = parser.parseString(xml);
+    Poco::AutoPtr<Poco::XML::NodeList> nodes = doc->getElementsByTagName(tag);
+    for (unsigned long i = 0; i < nodes->length(); ++i) {
+      std::map<std::string, std::string> record;
+      for (auto* c = nodes->item(i)->firstChild(); c; c = c->nextSibling())
+        if (c->nodeType() == Poco::XML::Node::ELEMENT_NODE) record[c->nodeName()] = c->innerText();
+      record[""] = nodes->item(i)->innerText();
+      out.push_back(std::move(record));
+    }
+  } catch (const std::exception&) {  // not XML: no records
+  }
+  return out;
+}
+
+std::string XmlText(const std::string& xml, const std::string& tag) {
+  auto records = XmlRecords(xml, tag);
+  return records.empty() ? "" : records[0][""];
+}
+
+Status S3Error(const S3Response& r, const std::string& what) {
+  std::string detail = XmlText(r.body, "Code");
+  std::string message = XmlText(r.body, "Message");
+  if (!message.empty()) detail += (detail.empty() ? "" : ": ") + message;
+  std::string text = what + " failed: HTTP " + std::to_string(r.status) +
+                     (detail.empty() ? "" : " (" + detail + ")");
+  if (r.status == 404) return Status::NotFound(text);
+  if (r.status >= 500) return Status(ErrorKind::kUnavailable, text);
+  return Status::Io(text);
+}
+
+}  // namespace minutes

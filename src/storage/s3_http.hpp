@@ -1,0 +1,58 @@
+#pragma once
+// Signed requests to an S3-compatible endpoint over libcurl, with kept-alive connections.
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/status.hpp"
+#include "storage/sigv4.hpp"
+
+namespace minutes {
+
+struct S3Location;
+
+struct S3Request {
+  std::string method = "GET";
+  std::string key;  ///< "" = the bucket itself
+  std::vector<std::pair<std::string, std::string>> query;
+  std::vector<std::pair<std::string, std::string>> headers;  ///< signed along with the rest
+  std::string_view body;                                     ///< sent as is (PUT, POST)
+  std::ostream* sink = nullptr;  ///< a 2xx response body goes here instead of into `body`
+};
+
+struct S3Response {
+  long status = 0;
+  std::string body;                            ///< error bodies and small replies
+  std::map<std::string, std::string> headers;  ///< lower-case names
+};
+
+class S3Client {
+ public:
+  S3Client(const S3Location& where, AwsCredentials creds);
+  ~S3Client();
+  /// Sends `r` signed. Transport failures (refused, reset, timed out) retry twice with
+  /// backoff, as do 500/503 replies to idempotent requests; then Unavailable.
+  Result<S3Response> Send(const S3Request& r) const;
+
+ private:
+  struct Pool;
+  const S3Location& where_;
+  AwsCredentials creds_;
+  std::unique_ptr<Pool> pool_;
+};
+
+/// The Status for a non-2xx reply: 404 NotFound, 5xx Unavailable, otherwise Io; the message
+/// carries `what` and S3's own <Code> and <Message>.
+Status S3Error(const S3Response& r, const std::string& what);
+
+/// The text of the first <tag> element in `xml` ("" when absent or not XML).
+std::string XmlText(const std::string& xml, const std::string& tag);
+/// Every <tag> element of `xml`: its child elements' names → texts, and "" → its whole text.
+std::vector<std::map<std::string, std::string>> XmlRecords(const std::string& xml,
+                                                           const std::string& tag);
+
+}  // namespace minutes

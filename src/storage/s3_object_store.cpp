@@ -1,0 +1,320 @@
+#include "storage/s3_object_store.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <ctime>
+#include <sstream>
+
+#include "storage/s3_http.hpp"
+
+namespace minutes {
+namespace {
+
+constexpr const char* kShaSuffix = "~sha256";
+constexpr const char* kShaMeta = "x-amz-meta-sha256";
+
+class Sha256 {
+ public:
+  Sha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+    EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
+  }
+  void Update(std::string_view d) { EVP_DigestUpdate(ctx_.get(), d.data(), d.size()); }
+  std::string Hex() {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx_.get(), md, &len);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned i = 0; i < len; ++i) out += {kHex[md[i] >> 4], kHex[md[i] & 0xf]};
+    return out;
+  }
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
+};
+
+// Reads up to `max` bytes of `in` into `buf`; false when the stream failed (not at its end).
+bool ReadPart(std::istream& in, std::string& buf, size_t max) {
+  buf.resize(max);
+  in.read(buf.data(), static_cast<std::streamsize>(max));
+  buf.resize(static_cast<size_t>(in.gcount()));
+  return !in.bad();
+}
+
+std::chrono::system_clock::time_point ParseTime(const std::string& text) {
+  std::tm tm{};
+  // Last-Modified is RFC 7231 ("Mon, 23 Nov 2026 11:43:47 GMT"); ListObjectsV2 is ISO 8601.
+  if (!strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S", &tm) &&
+      !strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm))
+    return {};
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+std::string S3Location::Host() const {
+  return path_style ? endpoint_host : bucket + "." + endpoint_host;
+}
+
+std::string S3Location::Path(const std::string& key) const {
+  std::string base = path_style ? "/" + bucket + "/" : "/";
+  if (key.empty()) return path_style ? "/" + bucket : "/";
+  return base + prefix + key;
+}
+
+Result<S3Location> ParseS3Url(const std::string& url) {
+  static const std::string kScheme = "s3://";
+  if (url.rfind(kScheme, 0) != 0) return Status::BadInput("not an s3:// URL: '" + url + "'");
+  std::string rest = url.substr(kScheme.size()), query;
+  if (auto q = rest.find('?'); q != std::string::npos) query = rest.substr(q + 1), rest.resize(q);
+  S3Location loc;
+  auto slash = rest.find('/');
+  loc.bucket = rest.substr(0, slash);
+  if (slash != std::string::npos) loc.prefix = rest.substr(slash + 1);
+  while (!loc.prefix.empty() && loc.prefix.back() == '/') loc.prefix.pop_back();
+  if (!loc.prefix.empty()) {
+    if (Status s = ValidateObjectKey(loc.prefix); !s.ok())
+      return Status::BadInput("storage URL '" + url + "': the prefix is not a valid key path");
+    loc.prefix += "/";
+  }
+  if (loc.bucket.size() < 3 || loc.bucket.size() > 63 ||
+      loc.bucket.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") != std::string::npos)
+    return Status::BadInput("storage URL '" + url +
+                            "': the bucket name must be 3-63 of [a-z0-9.-]");
+  if (const char* r = std::getenv("AWS_REGION"); r && *r) loc.region = r;
+  std::string endpoint;
+  std::stringstream ss(query);
+  for (std::string kv; std::getline(ss, kv, '&');) {
+    auto eq = kv.find('=');
+    std::string k = kv.substr(0, eq), v = eq == std::string::npos ? "" : kv.substr(eq + 1);
+    if (k == "endpoint") {
+      endpoint = v;
+    } else if (k == "region") {
+      loc.region = v;
+    } else if (k == "path_style") {
+      if (v != "true" && v != "false")
+        return Status::BadInput("storage URL '" + url + "': path_style must be true or false");
+      loc.path_style = v == "true";
+    } else {
+      return Status::BadInput("storage URL '" + url + "': unknown parameter '" + k +
+                              "' (endpoint, region, path_style)");
+    }
+  }
+  if (endpoint.empty()) {
+    loc.endpoint_host = "s3." + loc.region + ".amazonaws.com";
+  } else {
+    auto sep = endpoint.find("://");
+    if (sep == std::string::npos)
+      return Status::BadInput("storage URL '" + url + "': endpoint must be http(s)://host[:port]");
+    loc.scheme = endpoint.substr(0, sep);
+    loc.endpoint_host = endpoint.substr(sep + 3);
+    while (!loc.endpoint_host.empty() && loc.endpoint_host.back() == '/')
+      loc.endpoint_host.pop_back();
+    if ((loc.scheme != "http" && loc.scheme != "https") || loc.endpoint_host.empty() ||
+        loc.endpoint_host.find('/') != std::string::npos)
+      return Status::BadInput("storage URL '" + url + "': endpoint must be http(s)://host[:port]");
+  }
+  return loc;
+}
+
+AwsCredentials AwsCredentialsFromEnv() {
+  auto env = [](const char* n) {
+    const char* v = std::getenv(n);
+    return std::string(v ? v : "");
+  };
+  return {env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"), env("AWS_SESSION_TOKEN")};
+}
+
+struct S3ObjectStore::Impl {
+  S3Location where;
+  AwsCredentials creds;
+  int64_t part_bytes;
+  S3Client client{where, creds};
+  Impl(S3Location w, AwsCredentials c, int64_t p)
+      : where(std::move(w)), creds(std::move(c)), part_bytes(p) {}
+
+  Result<S3Response> Ok(const S3Request& r, const std::string& what) {
+    auto res = client.Send(r);
+    if (!res.ok()) return res.status();
+    if (res->status < 200 || res->status >= 300) return S3Error(*res, what);
+    return res;
+  }
+  Status PutSmall(const std::string& key, std::string_view body, const std::string& sha) {
+    S3Request r{"PUT", key, {}, {}, body, nullptr};
+    if (!sha.empty()) r.headers.push_back({kShaMeta, sha});
+    return Ok(r, "PUT " + key).status();
+  }
+  void Abort(const std::string& key, const std::string& upload_id) {
+    (void)client.Send({"DELETE", key, {{"uploadId", upload_id}}, {}, {}, nullptr});
+  }
+  Result<ObjectInfo> PutMultipart(const std::string& key, std::istream& body, std::string& buf,
+                                  int64_t max_bytes);
+};
+
+S3ObjectStore::S3ObjectStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+S3ObjectStore::~S3ObjectStore() = default;
+
+Result<std::unique_ptr<S3ObjectStore>> S3ObjectStore::Open(S3Location where, AwsCredentials creds,
+                                                           int64_t part_bytes) {
+  if (part_bytes < (5 << 20)) return Status::BadInput("S3 multipart parts must be at least 5 MiB");
+  if (creds.access_key.empty() || creds.secret_key.empty())
+    return Status::BadInput(
+        "S3 storage needs credentials: storage access key and secret key, or "
+        "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+  return std::unique_ptr<S3ObjectStore>(
+      new S3ObjectStore(std::make_unique<Impl>(std::move(where), std::move(creds), part_bytes)));
+}
+
+Result<ObjectInfo> S3ObjectStore::Put(const std::string& key, std::istream& body,
+                                      int64_t max_bytes) {
+  if (Status s = ValidateObjectKey(key); !s.ok()) return s;
+  if (max_bytes < 0) return Status::BadInput("max_bytes must not be negative");
+  std::string buf;
+  if (!ReadPart(body, buf, static_cast<size_t>(impl_->part_bytes)))
+    return Status::Io("reading the body of object '" + key + "' failed");
+  if (static_cast<int64_t>(buf.size()) > max_bytes)
+    return Status::BadInput("object larger than " + std::to_string(max_bytes) + " bytes");
+  if (static_cast<int64_t>(buf.size()) < impl_->part_bytes) {  // the whole body: one request
+    std::string sha = Sha256HexOf(buf);
+    if (Status s = impl_->PutSmall(key, buf, sha); !s.ok()) return s;
+    (void)impl_->client.Send({"DELETE", key + kShaSuffix, {}, {}, {}, nullptr});  // stale sidecar
+    return ObjectInfo{key, static_cast<int64_t>(buf.size()), sha, std::chrono::system_clock::now()};
+  }
+  return impl_->PutMultipart(key, body, buf, max_bytes);
+}
+
+Result<ObjectInfo> S3ObjectStore::Impl::PutMultipart(const std::string& key, std::istream& body,
+                                                     std::string& buf, int64_t max_bytes) {
+  auto created = Ok({"POST", key, {{"uploads", ""}}, {}, {}, nullptr}, "starting upload of " + key);
+  if (!created.ok()) return created.status();
+  std::string upload_id = XmlText(created->body, "UploadId");
+  if (upload_id.empty()) return Status::Io("the object store gave no UploadId for " + key);
+  Sha256 whole;
+  int64_t size = 0;
+  std::string complete = "<CompleteMultipartUpload>";
+  auto fail = [&](Status s) -> Result<ObjectInfo> {
+    Abort(key, upload_id);  // no orphan parts left behind
+    return s;
+  };
+  for (int part = 1; !buf.empty(); ++part) {
+    size += static_cast<int64_t>(buf.size());
+    if (size > max_bytes)
+      return fail(Status::BadInput("object larger than " + std::to_string(max_bytes) + " bytes"));
+    whole.Update(buf);
+    S3Request r{"PUT", key, {{"partNumber", std::to_string(part)}, {"uploadId", upload_id}},
+                {},    buf, nullptr};
+    auto sent = Ok(r, "uploading part " + std::to_string(part) + " of " + key);
+    if (!sent.ok()) return fail(sent.status());
+    complete += "<Part><PartNumber>" + std::to_string(part) + "</PartNumber><ETag>" +
+                sent->headers["etag"] + "</ETag></Part>";
+    if (!ReadPart(body, buf, static_cast<size_t>(part_bytes)))
+      return fail(Status::Io("reading the body of object '" + key + "' failed"));
+  }
+  complete += "</CompleteMultipartUpload>";
+  std::string sha = whole.Hex();
+  // The hash first: when the object appears, its hash is already there.
+  if (Status s = PutSmall(key + kShaSuffix, sha, ""); !s.ok()) return fail(s);
+  auto done = Ok({"POST",
+                  key,
+                  {{"uploadId", upload_id}},
+                  {{"Content-Type", "application/xml"}},
+                  complete,
+                  nullptr},
+                 "completing upload of " + key);
+  // S3 may answer 200 and still fail, with an <Error> body.
+  if (done.ok() && done->body.find("<Error>") != std::string::npos)
+    done = S3Error(*done, "completing upload of " + key);
+  if (!done.ok()) {
+    (void)client.Send({"DELETE", key + kShaSuffix, {}, {}, {}, nullptr});
+    return fail(done.status());
+  }
+  return ObjectInfo{key, size, sha, std::chrono::system_clock::now()};
+}
+
+Result<ObjectInfo> S3ObjectStore::Head(const std::string& key) {
+  if (Status s = ValidateObjectKey(key); !s.ok()) return s;
+  auto res = impl_->client.Send({"HEAD", key, {}, {}, {}, nullptr});
+  if (!res.ok()) return res.status();
+  if (res->status == 404) return Status::NotFound("no object '" + key + "'");
+  if (res->status < 200 || res->status >= 300) return S3Error(*res, "HEAD " + key);
+  ObjectInfo info{key, std::atoll(res->headers["content-length"].c_str()), res->headers[kShaMeta],
+                  ParseTime(res->headers["last-modified"])};
+  if (info.sha256.empty()) {  // a multipart object: its hash is in the sidecar
+    std::ostringstream sha;
+    auto side = impl_->Ok({"GET", key + kShaSuffix, {}, {}, {}, &sha}, "GET hash of " + key);
+    if (side.ok()) info.sha256 = sha.str();
+  }
+  return info;
+}
+
+Status S3ObjectStore::Get(const std::string& key, int64_t offset, int64_t length,
+                          std::ostream& out) {
+  if (Status s = ValidateObjectKey(key); !s.ok()) return s;
+  if (offset < 0) return Status::BadInput("range not satisfiable: negative offset");
+  if (length == 0) {
+    auto head = Head(key);
+    if (!head.ok()) return head.status();
+    if (offset > 0 && offset >= head->size) return Status::BadInput("range not satisfiable");
+    return Status::Ok();
+  }
+  S3Request r{"GET", key, {}, {}, {}, &out};
+  if (offset > 0 || length > 0)
+    r.headers.push_back({"Range", "bytes=" + std::to_string(offset) + "-" +
+                                      (length > 0 ? std::to_string(offset + length - 1) : "")});
+  auto res = impl_->client.Send(r);
+  if (!res.ok()) return res.status();
+  if (res->status == 404) return Status::NotFound("no object '" + key + "'");
+  if (res->status == 416) return Status::BadInput("range not satisfiable");
+  if (res->status < 200 || res->status >= 300) return S3Error(*res, "GET " + key);
+  return Status::Ok();
+}
+
+Status S3ObjectStore::Delete(const std::string& key) {
+  if (Status s = ValidateObjectKey(key); !s.ok()) return s;
+  for (const std::string& k : {key, key + kShaSuffix}) {
+    auto res = impl_->client.Send({"DELETE", k, {}, {}, {}, nullptr});
+    if (!res.ok()) return res.status();
+    if (res->status != 404 && (res->status < 200 || res->status >= 300))
+      return S3Error(*res, "DELETE " + k);
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<ObjectInfo>> S3ObjectStore::List(const std::string& prefix) {
+  std::vector<ObjectInfo> out;
+  std::string token;
+  const std::string& base = impl_->where.prefix;
+  do {
+    S3Request r{"GET", "", {{"list-type", "2"}, {"prefix", base + prefix}}, {}, {}, nullptr};
+    if (!token.empty()) r.query.push_back({"continuation-token", token});
+    auto res = impl_->Ok(r, "listing " + prefix);
+    if (!res.ok()) return res.status();
+    for (auto& c : XmlRecords(res->body, "Contents")) {
+      std::string key = c["Key"].substr(std::min(base.size(), c["Key"].size()));
+      if (key.find('~') != std::string::npos) continue;  // hash sidecars
+      out.push_back({key, std::atoll(c["Size"].c_str()), "", ParseTime(c["LastModified"])});
+    }
+    token = XmlText(res->body, "IsTruncated") == "true"
+                ? XmlText(res->body, "NextContinuationToken")
+                : "";
+  } while (!token.empty());
+  std::sort(out.begin(), out.end(),
+            [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
+  return out;
+}
+
+std::string S3ObjectStore::Presign(const std::string& method, const std::string& key,
+                                   int expires_s) const {
+  SigV4Request r{Upper(method), impl_->where.Host(), impl_->where.Path(key), {}, {}, ""};
+  SigV4Scope scope{impl_->where.region, "s3", AmzDate(std::chrono::system_clock::now())};
+  return PresignV4(impl_->where.scheme, r, impl_->creds, scope, expires_s);
+}
+
+}  // namespace minutes
