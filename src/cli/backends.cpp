@@ -11,7 +11,8 @@ Result<Backends> OpenBackends(const Config& config) {
   auto db = OpenDatabase(config.database);
   if (!db.ok()) return db.status();
   if (auto m = Migrate(**db); !m.ok()) return m.status();
-  auto store = OpenObjectStore(config.storage);
+  auto store =
+      OpenObjectStore(config.storage, config.storage_access_key, config.storage_secret_key);
   if (!store.ok()) return store.status();
   b.db = std::move(*db);
   b.store = std::move(*store);

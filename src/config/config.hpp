@@ -91,6 +91,8 @@ struct Config {
   std::string data_dir = "./data";  ///< Holds the SQLite file and stored objects.
   std::string database;  ///< sqlite:// or postgresql://; empty = sqlite://<data_dir>/minutes.db.
   std::string storage;   ///< file:// or s3://; empty = file://<data_dir>/objects.
+  /// S3 credentials (YAML `storage: {url, access_key, secret_key}`); empty = AWS_* environment.
+  std::string storage_access_key, storage_secret_key;
   std::string queue = "database";        ///< "database" or a redis:// URL.
   AuthConfig auth;                       ///< Tokens and keys.
   AsrConfig asr;                         ///< Speech recognition.

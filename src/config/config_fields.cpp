@@ -39,6 +39,9 @@ std::vector<Field> Fields(Config& c) {
       {"data_dir", &c.data_dir},
       {"database", &c.database},
       {"storage", &c.storage},
+      {"storage.url", &c.storage},  // the map form: storage: {url, access_key, secret_key}
+      {"storage.access_key", &c.storage_access_key},
+      {"storage.secret_key", &c.storage_secret_key},
       {"queue", &c.queue},
       {"auth.jwt_secret", &c.auth.jwt_secret},
       {"auth.jwt_ttl_s", &c.auth.jwt_ttl_s},

@@ -82,7 +82,9 @@ Status Walk(const YAML::Node& map, const std::string& prefix, const std::vector<
       if (f.path == path) field = &f;
     }
     Status st;
-    if (field != nullptr) {
+    if (field != nullptr && kv.second.IsMap() && IsSection(fields, path)) {
+      st = Walk(kv.second, path, fields, env);  // e.g. storage: {url: …, access_key: …}
+    } else if (field != nullptr) {
       st = AssignNode(*field, kv.second, env);
     } else if (!IsSection(fields, path)) {
       st = Status::BadInput(path + ": unknown key");

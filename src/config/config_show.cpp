@@ -100,6 +100,7 @@ std::string ShowConfig(const Config& config) {
   out << YAML::BeginMap;
   std::string section;
   for (const auto& field : config_detail::Fields(copy)) {
+    if (field.path.starts_with("storage.")) continue;  // shown with `storage` below
     size_t dot = field.path.find('.');
     std::string sec = dot == std::string::npos ? "" : field.path.substr(0, dot);
     std::string key = dot == std::string::npos ? field.path : field.path.substr(dot + 1);
@@ -109,6 +110,17 @@ std::string ShowConfig(const Config& config) {
       section = sec;
     }
     out << YAML::Key << key << YAML::Value;
+    if (field.path == "storage" &&
+        !(config.storage_access_key.empty() && config.storage_secret_key.empty())) {
+      out << YAML::BeginMap << YAML::Key << "url" << YAML::Value;
+      EmitValue(out, "url", field.ref);
+      for (auto [name, value] : {std::pair{"access_key", &config.storage_access_key},
+                                 std::pair{"secret_key", &config.storage_secret_key}})
+        out << YAML::Key << name << YAML::Value << YAML::DoubleQuoted
+            << (value->empty() ? "" : "****");
+      out << YAML::EndMap;
+      continue;
+    }
     EmitValue(out, key, field.ref);
   }
   if (!section.empty()) out << YAML::EndMap;

@@ -223,3 +223,39 @@ TEST(ConfigEnvironment, EnvironmentMapReadsProcessEnvironment) {
 
 }  // namespace
 }  // namespace minutes
+
+namespace minutes {
+namespace {
+
+// Storage credentials: `storage` is a URL, or a map with the URL and the S3 keys; the keys come
+// from ${VAR}s or MINUTES_STORAGE_ACCESS_KEY/…_SECRET_KEY and are never shown.
+TEST_F(ConfigLoadTest, StorageTakesAUrlOrAMapWithCredentials) {
+  std::string path = Write(
+      "storage:\n  url: s3://media/rec?endpoint=http://minio:9000&path_style=true\n"
+      "  access_key: ${KEY}\n  secret_key: ${SECRET}\n");
+  auto config = LoadConfig(path, {{"KEY", "AKIAEXAMPLE"}, {"SECRET", "sekrit-value"}});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->storage, "s3://media/rec?endpoint=http://minio:9000&path_style=true");
+  EXPECT_EQ(config->storage_access_key, "AKIAEXAMPLE");
+  EXPECT_EQ(config->storage_secret_key, "sekrit-value");
+  std::string shown = ShowConfig(*config);
+  EXPECT_EQ(shown.find("AKIAEXAMPLE"), std::string::npos) << shown;
+  EXPECT_EQ(shown.find("sekrit-value"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("url: \"s3://media/rec"), std::string::npos) << shown;
+  // What `config show` prints loads back to the same storage URL.
+  auto again = LoadConfig(Write(shown), {});
+  ASSERT_TRUE(again.ok()) << again.status().message() << "\n" << shown;
+  EXPECT_EQ(again->storage, config->storage);
+
+  auto env = LoadConfig(Write("storage: s3://media\n"),
+                        {{"MINUTES_STORAGE_ACCESS_KEY", "k"}, {"MINUTES_STORAGE_SECRET_KEY", "s"}});
+  ASSERT_TRUE(env.ok()) << env.status().message();
+  EXPECT_EQ(env->storage, "s3://media");
+  EXPECT_EQ(env->storage_access_key, "k");
+  auto bad = LoadConfig(Write("storage: {url: s3://media, colour: red}\n"), {});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("storage.colour"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace minutes

@@ -65,6 +65,9 @@ class ObjectStore {
 /// Opens the store named by `url`: "file:///abs/dir" or "file://relative/dir" (the directory is
 /// created when missing), or "s3://bucket/prefix?endpoint=…&region=…&path_style=true|false"
 /// with credentials from the AWS_* environment (S3ObjectStore). Anything else is BadInput.
-Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& url);
+/// `access_key`/`secret_key`, when given, are the S3 credentials instead of the environment's.
+Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& url,
+                                                     const std::string& access_key = "",
+                                                     const std::string& secret_key = "");
 
 }  // namespace minutes

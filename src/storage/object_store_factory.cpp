@@ -4,7 +4,9 @@
 
 namespace minutes {
 
-Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& url) {
+Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& url,
+                                                     const std::string& access_key,
+                                                     const std::string& secret_key) {
   static const std::string kFile = "file://";
   if (url.rfind(kFile, 0) == 0) {
     // "file:///abs/dir" leaves "/abs/dir"; "file://relative/dir" leaves "relative/dir".
@@ -17,7 +19,9 @@ Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& url) {
   if (url.rfind("s3://", 0) == 0) {
     auto where = ParseS3Url(url);
     if (!where.ok()) return where.status();
-    auto store = S3ObjectStore::Open(*where, AwsCredentialsFromEnv());
+    AwsCredentials creds = AwsCredentialsFromEnv();
+    if (!access_key.empty() || !secret_key.empty()) creds = {access_key, secret_key, ""};
+    auto store = S3ObjectStore::Open(*where, creds);
     if (!store.ok()) return store.status();
     return std::unique_ptr<ObjectStore>(std::move(store).value());
   }
