@@ -4,6 +4,7 @@
 
 #include "cli/admin_command.hpp"
 #include "cli/db_command.hpp"
+#include "cli/migrate_files_command.hpp"
 #include "cli/render_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/serve_command.hpp"
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   minutes::AddServeCommand(app, &exit_code);
   minutes::AddWorkerCommand(app, &exit_code);
   minutes::AddConfigCommand(app, &exit_code);
+  minutes::AddMigrateFilesCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
