@@ -26,6 +26,7 @@ WorkerOptions WorkerOptionsFrom(const Config& config, int concurrency) {
   wo.lease_s = config.worker.lease_s;
   wo.max_attempts = config.worker.max_attempts;
   wo.temp_dir = config.worker.temp_dir;
+  wo.temp_ttl_s = config.worker.temp_ttl_s;
   wo.config = &config;
   return wo;
 }

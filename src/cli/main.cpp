@@ -8,6 +8,7 @@
 #include "cli/render_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/serve_command.hpp"
+#include "cli/sweep_command.hpp"
 #include "cli/templates_command.hpp"
 #include "cli/worker_command.hpp"
 #include "config/config_command.hpp"
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
   minutes::AddWorkerCommand(app, &exit_code);
   minutes::AddConfigCommand(app, &exit_code);
   minutes::AddMigrateFilesCommand(app, &exit_code);
+  minutes::AddSweepCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

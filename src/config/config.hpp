@@ -67,6 +67,9 @@ struct WorkerConfig {
   std::string temp_dir;  ///< Where recordings are fetched to; empty = system temp.
   /// `minutes worker` serves /health and /metrics on this port: -1 = off, 0 = any free port.
   int status_port = -1;
+  /// Temporary objects and files older than this are swept (every ttl/4, at most hourly); 0 =
+  /// never.
+  int temp_ttl_s = 86400;
   std::string status_host = "127.0.0.1";  ///< Its address (0.0.0.0 in a container).
   bool operator==(const WorkerConfig&) const = default;
 };

@@ -67,6 +67,7 @@ std::vector<Field> Fields(Config& c) {
       {"worker.max_attempts", &c.worker.max_attempts},
       {"worker.temp_dir", &c.worker.temp_dir},
       {"worker.status_port", &c.worker.status_port},
+      {"worker.temp_ttl_s", &c.worker.temp_ttl_s},
       {"worker.status_host", &c.worker.status_host},
       {"webhooks.max_attempts", &c.webhooks.max_attempts},
       {"webhooks.timeout_s", &c.webhooks.timeout_s},

@@ -71,6 +71,7 @@ Status DeriveAndValidate(Config& c) {
         AtLeast("worker.concurrency", c.worker.concurrency, 1),
         AtLeast("worker.lease_s", c.worker.lease_s, 2),
         AtLeast("worker.max_attempts", c.worker.max_attempts, 1),
+        AtLeast("worker.temp_ttl_s", c.worker.temp_ttl_s, 0),
         AtLeast("webhooks.max_attempts", c.webhooks.max_attempts, 1),
         AtLeast("webhooks.timeout_s", c.webhooks.timeout_s, 1),
         OneOf("auth.jwt_algorithm", c.auth.jwt_algorithm, {"HS256", "RS256"}, "HS256|RS256"),

@@ -190,6 +190,20 @@ Status FileObjectStore::Delete(const std::string& key) {
   return Status::Ok();
 }
 
+Result<int> FileObjectStore::SweepIncomplete(std::chrono::system_clock::time_point older_than) {
+  int removed = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(root_ / kStagingDir, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    auto mtime = it->last_write_time(ec);
+    if (ec) continue;
+    auto when = std::chrono::file_clock::to_sys(mtime);
+    if (when < older_than && fs::remove(it->path(), ec)) ++removed;
+  }
+  if (ec) return Status::Io("cannot sweep " + (root_ / kStagingDir).string() + ": " + ec.message());
+  return removed;
+}
+
 Result<std::vector<ObjectInfo>> FileObjectStore::List(const std::string& prefix) {
   std::shared_lock lock(mutex_);
   std::vector<ObjectInfo> objects;

@@ -26,6 +26,7 @@ class FileObjectStore final : public ObjectStore {
   Status Get(const std::string& key, int64_t offset, int64_t length, std::ostream& out) override;
   Status Delete(const std::string& key) override;
   Result<std::vector<ObjectInfo>> List(const std::string& prefix) override;
+  Result<int> SweepIncomplete(std::chrono::system_clock::time_point older_than) override;
 
  private:
   explicit FileObjectStore(std::filesystem::path root) : root_(std::move(root)) {}

@@ -57,6 +57,13 @@ class ObjectStore {
   /// Every object whose key starts with `prefix` (plain string prefix, "" for all), sorted by key.
   virtual Result<std::vector<ObjectInfo>> List(const std::string& prefix) = 0;
 
+  /// Removes the pieces of uploads that never finished (a crashed process's staged files)
+  /// begun before `older_than`; how many were removed. Stores that keep none return 0 (for S3,
+  /// give the bucket an AbortIncompleteMultipartUpload lifecycle rule).
+  virtual Result<int> SweepIncomplete(std::chrono::system_clock::time_point older_than) {
+    (void)older_than;
+    return 0;
+  }
   /// Readiness check: writes, reads back and deletes a small probe object under "_probe/".
   /// Leaves nothing behind when it succeeds.
   virtual Status Probe();

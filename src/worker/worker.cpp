@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include "pipeline/pipeline.hpp"
 #include "worker/job_queue.hpp"
 #include "worker/metrics.hpp"
+#include "worker/sweeper.hpp"
 #include "worker/usage.hpp"
 #include "worker/webhooks.hpp"
 
@@ -171,6 +173,28 @@ WorkerPool::~WorkerPool() { Stop(); }
 
 void WorkerPool::Start() {
   for (int i = 0; i < options_.concurrency; ++i) threads_.emplace_back(&WorkerPool::Loop, this, i);
+  if (options_.concurrency > 0 && options_.temp_ttl_s > 0)
+    threads_.emplace_back(&WorkerPool::SweepLoop, this);
+}
+
+void WorkerPool::SweepLoop() {
+  const int every_s = std::clamp(options_.temp_ttl_s / 4, 1, 3600);
+  while (!stop_) {
+    for (int i = 0; i < every_s * 10 && !stop_; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (stop_) break;
+    auto swept =
+        SweepTemporaries(db_, store_, std::chrono::seconds(options_.temp_ttl_s), options_.temp_dir);
+    if (!swept.ok()) {
+      LogEvent(LogLevel::kWarn, "sweep_failed", {{"error", swept.status().message()}});
+    } else if (swept->staged + swept->probes + swept->orphans + swept->temp_files > 0) {
+      LogEvent(LogLevel::kInfo, "swept",
+               {{"staged", swept->staged},
+                {"probes", swept->probes},
+                {"orphans", swept->orphans},
+                {"temp_files", swept->temp_files}});
+    }
+  }
 }
 
 int WorkerPool::Stop(std::chrono::milliseconds grace) {

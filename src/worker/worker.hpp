@@ -22,6 +22,7 @@ struct WorkerOptions {
   int lease_s = 60;                ///< a dead worker's job is taken again after this
   int max_attempts = 3;            ///< tries before a task fails
   std::string temp_dir;            ///< where recordings are fetched to
+  int temp_ttl_s = 0;              ///< sweep temporaries older than this (sweeper.hpp); 0 = off
   const Config* config = nullptr;  ///< prices, webhook settings; nullptr = defaults
 };
 
@@ -42,6 +43,7 @@ class WorkerPool {
 
  private:
   void Loop(int index);
+  void SweepLoop();
   Database& db_;
   ObjectStore& store_;
   WorkerOptions options_;

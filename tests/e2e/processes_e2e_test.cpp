@@ -282,6 +282,62 @@ TEST_F(Processes, ServePortInUseFailsAtStart) {
   EXPECT_NE(r.output.find("cannot listen"), std::string::npos) << r.output;
 }
 
+// Temporaries past worker.temp_ttl_s go — by `minutes sweep` and by a running worker — while
+// recordings a task refers to stay however old they are.
+TEST_F(Processes, SweepRemovesOldTemporariesOnly) {
+  auto serve = Start("serve", {"--max-upload-mb", "50"});
+  ASSERT_GT(serve->port(), 0);
+  std::string token = Token(serve->port());
+  std::string id = Upload(serve->port(), token, TestData("standup") / "meeting.wav");
+  std::string key = Sql("SELECT storage_key FROM objects");
+  key.pop_back();  // newline
+  fs::path objects = dir_ / "data" / "objects";
+  fs::path recordings = (objects / key).parent_path();
+  fs::path temp = dir_ / "tmp";
+  fs::create_directories(temp);
+  fs::create_directories(objects / "_probe");
+  auto old = fs::file_time_type::clock::now() - std::chrono::hours(48);
+  auto make = [&](const fs::path& p, bool aged) {
+    std::ofstream(p) << "x";
+    if (aged) fs::last_write_time(p, old);
+  };
+  make(recordings / "orphan-old.wav", true);
+  make(recordings / "orphan-new.wav", false);
+  make(objects / "~staging" / "put-old", true);
+  make(objects / "~staging" / "put-new", false);
+  make(objects / "_probe" / "old", true);
+  make(temp / "minutes-task-x-1", true);
+  make(temp / "unrelated-old", true);
+  fs::last_write_time(objects / key, old);  // old, but a task refers to it
+  std::string yaml = ReadFile(config_);
+  yaml.replace(yaml.find("worker:\n"), 8, "worker:\n  temp_dir: " + temp.string() + "\n");
+  std::ofstream(config_) << yaml;
+
+  auto r = Admin("sweep");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("swept 1 unfinished upload piece(s), 1 probe object(s), 1 orphaned "
+                          "recording(s), 1 temporary file(s)"),
+            std::string::npos)
+      << r.output;
+  for (const fs::path& gone : {recordings / "orphan-old.wav", objects / "~staging" / "put-old",
+                               objects / "_probe" / "old", temp / "minutes-task-x-1"})
+    EXPECT_FALSE(fs::exists(gone)) << gone;
+  for (const fs::path& kept : {recordings / "orphan-new.wav", objects / "~staging" / "put-new",
+                               objects / key, temp / "unrelated-old"})
+    EXPECT_TRUE(fs::exists(kept)) << kept;
+  EXPECT_EQ(Call(serve->port(), "GET", "/api/v1/tasks/" + id + "/audio", "", token).status, 200);
+
+  // A running worker sweeps on its own, every ttl/4.
+  make(recordings / "orphan-old2.wav", true);
+  auto worker = Start("worker", {}, {{"MINUTES_WORKER_TEMP_TTL_S", "4"}});
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (fs::exists(recordings / "orphan-old2.wav") && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(fs::exists(recordings / "orphan-old2.wav"));
+  EXPECT_TRUE(fs::exists(objects / key));
+  EXPECT_EQ(worker->Kill(SIGTERM), 0);
+}
+
 // FFmpeg and the ~130 libraries behind it are loaded on the first recording, not at start: an
 // idle API server maps none of them.
 TEST_F(Processes, MediaLibrariesLoadWithTheFirstRecording) {
