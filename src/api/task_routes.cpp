@@ -174,8 +174,8 @@ void AddTaskRoutes(Router& r, const ServiceContext& ctx) {
                        ? tx.Exec("DELETE FROM speaker_names WHERE task_id = ? AND speaker = ?",
                                  {req.params["id"], k})
                        : tx.Exec(
-                             "INSERT OR REPLACE INTO speaker_names (task_id, speaker, name) "
-                             "VALUES (?, ?, ?)",
+                             "INSERT INTO speaker_names (task_id, speaker, name) VALUES (?, ?, ?) "
+                             "ON CONFLICT (task_id, speaker) DO UPDATE SET name = excluded.name",
                              {req.params["id"], k, std::string(v)});
         if (!e.ok()) return e;
       }

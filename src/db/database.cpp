@@ -3,6 +3,7 @@
 namespace minutes {
 
 Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path);
+Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url);
 
 Result<std::unique_ptr<Database>> OpenDatabase(const std::string& url) {
   const std::string scheme = "sqlite://";
@@ -12,9 +13,9 @@ Result<std::unique_ptr<Database>> OpenDatabase(const std::string& url) {
     return OpenSqlite(path);
   }
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0)
-    return Status::BadInput("database URL " + url.substr(0, url.find(':')) +
-                            "://…: PostgreSQL support arrives with the production backends");
-  return Status::BadInput("database URL '" + url + "': expected sqlite://PATH");
+    return OpenPostgres(url);
+  return Status::BadInput("database URL '" + url +
+                          "': expected sqlite://PATH or postgresql://user:pass@host:5432/db");
 }
 
 std::string AsString(const DbValue& v) {

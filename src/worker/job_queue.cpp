@@ -50,7 +50,8 @@ Status DbJobQueue::Complete(const Job& job) {
 Status DbJobQueue::Release(const Job& job, const std::string& owner) {
   return db_.Exec(
       "UPDATE jobs SET state = 'ready', lease_owner = NULL, lease_until = NULL, run_after = ?, "
-      "attempts = max(attempts - 1, 0) WHERE id = ? AND lease_owner = ? AND state = 'leased'",
+      "attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END WHERE id = ? AND lease_owner "
+      "= ? AND state = 'leased'",
       {IsoFromNow(0), job.id, owner});
 }
 

@@ -1,0 +1,251 @@
+// PostgreSQL through libpq: a small connection pool, `?` placeholders rewritten to `$n`, and
+// write transactions at SERIALIZABLE, retried on serialization failures, so repositories get
+// the same all-or-nothing, one-writer-at-a-time semantics SQLite gives them.
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+
+#include "db/database.hpp"
+
+namespace minutes {
+namespace {
+
+// `?` outside quoted strings and identifiers becomes $1, $2, …
+std::string ToDollar(const std::string& sql) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  int n = 0;
+  char quote = 0;
+  for (char c : sql) {
+    if (quote) {
+      if (c == quote) quote = 0;
+      out += c;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      out += c;
+    } else if (c == '?') {
+      out += "$" + std::to_string(++n);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string Sqlstate(const PGresult* r) {
+  const char* s = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  return s ? s : "";
+}
+
+Status ErrorOf(PGconn* c, const PGresult* r, const std::string& sql) {
+  std::string state = Sqlstate(r);
+  std::string msg = r ? PQresultErrorMessage(r) : PQerrorMessage(c);
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  if (state.rfind("23", 0) == 0) return Status::BadInput("constraint failed: " + msg);
+  if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P03" ||
+      PQstatus(c) != CONNECTION_OK)
+    return Status(ErrorKind::kUnavailable, "database unavailable: " + msg);
+  (void)sql;
+  return Status(ErrorKind::kInternal, "database error [" + state + "]: " + msg);
+}
+
+bool Retryable(const Status& s) {
+  return s.message().find("[40001]") != std::string::npos ||
+         s.message().find("[40P01]") != std::string::npos;
+}
+
+DbValue ValueOf(const PGresult* r, int row, int col) {
+  if (PQgetisnull(r, row, col)) return nullptr;
+  const char* v = PQgetvalue(r, row, col);
+  switch (PQftype(r, col)) {
+    case 20:  // int8
+    case 21:  // int2
+    case 23:  // int4
+      return static_cast<int64_t>(std::strtoll(v, nullptr, 10));
+    case 16:  // bool
+      return static_cast<int64_t>(v[0] == 't');
+    case 700:   // float4
+    case 701:   // float8
+    case 1700:  // numeric
+      return std::strtod(v, nullptr);
+    default:
+      return std::string(v, static_cast<size_t>(PQgetlength(r, row, col)));
+  }
+}
+
+// Runs one statement on `c`; rows when it returns any.
+Result<std::vector<DbRow>> Run(PGconn* c, const std::string& sql,
+                               const std::vector<DbValue>& params) {
+  std::vector<std::string> text(params.size());
+  std::vector<const char*> values(params.size(), nullptr);
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (std::holds_alternative<std::nullptr_t>(params[i])) continue;
+    if (auto* d = std::get_if<double>(&params[i])) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.17g", *d);
+      text[i] = buf;
+    } else {
+      text[i] = AsString(params[i]);
+    }
+    values[i] = text[i].c_str();
+  }
+  std::string q = ToDollar(sql);
+  PGresult* r = PQexecParams(c, q.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+                             nullptr, nullptr, 0);
+  auto st = PQresultStatus(r);
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+    Status s = ErrorOf(c, r, sql);
+    PQclear(r);
+    return s;
+  }
+  std::vector<DbRow> rows;
+  int nrows = PQntuples(r), ncols = PQnfields(r);
+  rows.reserve(static_cast<size_t>(nrows));
+  for (int i = 0; i < nrows; ++i) {
+    DbRow row;
+    row.reserve(static_cast<size_t>(ncols));
+    for (int j = 0; j < ncols; ++j) row.push_back(ValueOf(r, i, j));
+    rows.push_back(std::move(row));
+  }
+  PQclear(r);
+  return rows;
+}
+
+Status RunScript(PGconn* c, const std::string& sql) {
+  PGresult* r = PQexec(c, sql.c_str());
+  auto st = PQresultStatus(r);
+  Status s = (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? Status::Ok() : ErrorOf(c, r, sql);
+  PQclear(r);
+  return s;
+}
+
+class Pool {
+ public:
+  Pool(std::string url, int max) : url_(std::move(url)), max_(max) {}
+  ~Pool() {
+    for (PGconn* c : idle_) PQfinish(c);
+  }
+  Result<PGconn*> Take() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !idle_.empty() || open_ < max_; });
+    if (!idle_.empty()) {
+      PGconn* c = idle_.back();
+      idle_.pop_back();
+      if (PQstatus(c) == CONNECTION_OK) return c;
+      PQfinish(c);  // the server went away: open a fresh one below
+      --open_;
+    }
+    ++open_;
+    lock.unlock();
+    PGconn* c = PQconnectdb(url_.c_str());
+    if (PQstatus(c) != CONNECTION_OK) {
+      std::string msg = PQerrorMessage(c);
+      while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+      PQfinish(c);
+      std::lock_guard again(mu_);
+      --open_;
+      cv_.notify_one();
+      return Status(ErrorKind::kUnavailable, "database unavailable: " + msg);
+    }
+    PQsetNoticeProcessor(
+        c, [](void*, const char*) {}, nullptr);  // NOTICEs are not errors
+    return c;
+  }
+  void Give(PGconn* c) {
+    std::lock_guard lock(mu_);
+    if (PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) == PQTRANS_IDLE) {
+      idle_.push_back(c);
+    } else {
+      PQfinish(c);
+      --open_;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  std::string url_;
+  int max_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<PGconn*> idle_;
+  int open_ = 0;
+};
+
+// The connection a transaction holds; nested transactions join it.
+class TxDatabase : public Database {
+ public:
+  explicit TxDatabase(PGconn* c) : c_(c) {}
+  std::string Dialect() const override { return "postgresql"; }
+  Status Exec(const std::string& sql, const std::vector<DbValue>& params) override {
+    return Run(c_, sql, params).status();
+  }
+  Result<std::vector<DbRow>> Query(const std::string& sql,
+                                   const std::vector<DbValue>& params) override {
+    return Run(c_, sql, params);
+  }
+  Status ExecScript(const std::string& sql) override { return RunScript(c_, sql); }
+  Status Transaction(const std::function<Status(Database& tx)>& fn) override { return fn(*this); }
+
+ private:
+  PGconn* c_;
+};
+
+class PostgresDatabase : public Database {
+ public:
+  explicit PostgresDatabase(std::string url) : pool_(std::move(url), 16) {}
+  std::string Dialect() const override { return "postgresql"; }
+  Status Exec(const std::string& sql, const std::vector<DbValue>& params) override {
+    return Query(sql, params).status();
+  }
+  Result<std::vector<DbRow>> Query(const std::string& sql,
+                                   const std::vector<DbValue>& params) override {
+    auto c = pool_.Take();
+    if (!c.ok()) return c.status();
+    auto rows = Run(*c, sql, params);
+    pool_.Give(*c);
+    return rows;
+  }
+  Status ExecScript(const std::string& sql) override {
+    auto c = pool_.Take();
+    if (!c.ok()) return c.status();
+    Status s = RunScript(*c, sql);
+    pool_.Give(*c);
+    return s;
+  }
+  Status Transaction(const std::function<Status(Database& tx)>& fn) override {
+    Status s;
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5 << attempt));
+      auto c = pool_.Take();
+      if (!c.ok()) return c.status();
+      s = RunScript(*c, "BEGIN ISOLATION LEVEL SERIALIZABLE");
+      if (s.ok()) {
+        TxDatabase tx(*c);
+        s = fn(tx);
+        Status end = RunScript(*c, s.ok() ? "COMMIT" : "ROLLBACK");
+        if (s.ok()) s = end;
+        if (!end.ok() && PQtransactionStatus(*c) != PQTRANS_IDLE) (void)RunScript(*c, "ROLLBACK");
+      }
+      pool_.Give(*c);
+      if (!Retryable(s)) return s;
+    }
+    return s;
+  }
+
+ private:
+  Pool pool_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url) {
+  auto db = std::make_unique<PostgresDatabase>(url);
+  if (Status s = db->Exec("SELECT 1", {}); !s.ok()) return s;
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+}  // namespace minutes
