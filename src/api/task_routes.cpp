@@ -62,8 +62,9 @@ void AddTaskRoutes(Router& r, const ServiceContext& ctx) {
     if (auto q = req.query.find("q"); q != req.query.end() && !q->second.empty()) {
       // Title or anything said in the meeting.
       where +=
-          " AND (t.title LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM segments s WHERE "
-          "s.task_id = t.id AND s.text LIKE ? ESCAPE '\\'))";
+          // lower() on both sides: PostgreSQL's LIKE is case-sensitive, SQLite's is not.
+          " AND (lower(t.title) LIKE lower(?) ESCAPE '\\' OR EXISTS (SELECT 1 FROM segments s "
+          "WHERE s.task_id = t.id AND lower(s.text) LIKE lower(?) ESCAPE '\\'))";
       args.push_back(LikePattern(q->second));
       args.push_back(LikePattern(q->second));
     }

@@ -1,0 +1,76 @@
+// The service on PostgreSQL (a real PostgreSQL 15 started by the test): admin commands, the
+// full task flow, search, regeneration, usage and the audit log — the same API as on SQLite.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "pg_server.hpp"
+#include "run_command.hpp"
+#include "service_fixture.hpp"
+
+namespace minutes {
+namespace {
+
+using namespace minutes::testing;
+
+TEST(Postgres, TheServiceRunsOnPostgres) {
+  PgServer pg;
+  std::string db = " --database " + ShellQuote(pg.Url());
+  auto added = RunCommand("printf pw | " + MinutesBinary() +
+                          " user add alice --tenant acme --password-stdin --admin" + db);
+  ASSERT_EQ(added.exit_code, 0) << added.output;
+  auto status = RunCommand(MinutesBinary() + " db status" + db);
+  EXPECT_EQ(status.exit_code, 0) << status.output;
+
+  TestService svc("pg", {}, {"--database", pg.Url(), "--max-upload-mb", "50"});
+  ASSERT_GT(svc.port(), 0);
+  auto ready = Call(svc.port(), "GET", "/health/ready");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  std::string token = svc.Token("alice");
+  ASSERT_FALSE(token.empty());
+
+  std::ifstream in(TestData("standup") / "meeting.wav", std::ios::binary);
+  std::string wav((std::istreambuf_iterator<char>(in)), {});
+  auto up =
+      Call(svc.port(), "POST", "/api/v1/tasks?title=Weekly%20Standup", wav, token, "audio/wav");
+  ASSERT_EQ(up.status, 201) << up.body;
+  std::string id = up.json()["id"];
+  auto done = svc.WaitDone(id, token, 180);
+  ASSERT_EQ(done["state"], "succeeded") << done.dump();
+  EXPECT_EQ(pg.Psql("SELECT state FROM tasks"), "succeeded\n");
+
+  auto list = Call(svc.port(), "GET", "/api/v1/tasks?q=standup", "", token);
+  EXPECT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(list.json()["total"], 1) << list.body;
+  auto rename =
+      Call(svc.port(), "PUT", "/api/v1/tasks/" + id + "/speakers", R"({"S1":"Alice"})", token);
+  EXPECT_EQ(rename.status, 200) << rename.body;
+  auto rename2 =
+      Call(svc.port(), "PUT", "/api/v1/tasks/" + id + "/speakers", R"({"S1":"Alicia"})", token);
+  EXPECT_EQ(rename2.status, 200) << rename2.body;
+  auto txt = Call(svc.port(), "GET", "/api/v1/tasks/" + id + "/transcript?format=txt", "", token);
+  EXPECT_NE(txt.body.find("Alicia"), std::string::npos) << txt.body;
+  auto regen = Call(svc.port(), "POST", "/api/v1/tasks/" + id + "/minutes",
+                    R"({"template":"default"})", token);
+  EXPECT_EQ(regen.status, 202) << regen.body;
+  nlohmann::json versions;
+  for (int i = 0; i < 100; ++i) {
+    versions =
+        Call(svc.port(), "GET", "/api/v1/tasks/" + id + "/minutes/versions", "", token).json();
+    if (versions.is_object() && versions["items"].size() == 2) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_EQ(versions["items"].size(), 2u) << versions.dump();
+  auto usage = Call(svc.port(), "GET", "/api/v1/usage?group_by=day", "", token);
+  EXPECT_EQ(usage.status, 200) << usage.body;
+  auto audit = Call(svc.port(), "GET", "/api/v1/audit-logs", "", token);
+  EXPECT_EQ(audit.status, 200) << audit.body;
+  EXPECT_GT(audit.json()["items"].size(), 0u) << audit.body;
+  auto metrics = Call(svc.port(), "GET", "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_EQ(Call(svc.port(), "DELETE", "/api/v1/tasks/" + id, "", token).status / 100, 2);
+  EXPECT_EQ(pg.Psql("SELECT count(*) FROM tasks"), "0\n");
+}
+
+}  // namespace
+}  // namespace minutes
