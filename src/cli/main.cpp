@@ -4,6 +4,7 @@
 
 #include "cli/admin_command.hpp"
 #include "cli/db_command.hpp"
+#include "cli/migrate_data_command.hpp"
 #include "cli/migrate_files_command.hpp"
 #include "cli/render_command.hpp"
 #include "cli/run_command.hpp"
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
   minutes::AddServeCommand(app, &exit_code);
   minutes::AddWorkerCommand(app, &exit_code);
   minutes::AddConfigCommand(app, &exit_code);
+  minutes::AddMigrateDataCommand(app, &exit_code);
   minutes::AddMigrateFilesCommand(app, &exit_code);
   minutes::AddSweepCommand(app, &exit_code);
   try {
