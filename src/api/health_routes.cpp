@@ -53,7 +53,10 @@ void AddHealthRoutes(Router& r, const ServiceContext& ctx) {
         &ok);
     components["queue"]["backend"] = d->config.queue;
     components["queue"]["depth"] = depth;
+    components["database"]["backend"] = d->db.Dialect();
     components["storage"] = Probe([&] { return d->store.Probe(); }, &ok);
+    const std::string& storage = d->config.storage;
+    components["storage"]["backend"] = storage.substr(0, storage.find(':'));
     res.Json(ok ? 200 : 503, {{"status", ok ? "ok" : "error"}, {"components", components}});
   });
 }

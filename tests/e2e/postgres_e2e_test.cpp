@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "child_process.hpp"
 #include "pg_server.hpp"
 #include "run_command.hpp"
 #include "service_fixture.hpp"
@@ -26,6 +27,7 @@ TEST(Postgres, TheServiceRunsOnPostgres) {
   ASSERT_GT(svc.port(), 0);
   auto ready = Call(svc.port(), "GET", "/health/ready");
   EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(ready.json()["components"]["database"]["backend"], "postgresql");
   std::string token = svc.Token("alice");
   ASSERT_FALSE(token.empty());
 
@@ -70,6 +72,90 @@ TEST(Postgres, TheServiceRunsOnPostgres) {
   EXPECT_EQ(metrics.status, 200);
   EXPECT_EQ(Call(svc.port(), "DELETE", "/api/v1/tasks/" + id, "", token).status / 100, 2);
   EXPECT_EQ(pg.Psql("SELECT count(*) FROM tasks"), "0\n");
+}
+
+std::string Slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+// PostgreSQL restarted while tasks run: the API says 503 with a clear error meanwhile, then
+// recovers; every task still succeeds, once.
+TEST(Postgres, RestartWhileTasksRunLosesNothing) {
+  PgServer pg;
+  std::string db = " --database " + ShellQuote(pg.Url());
+  ASSERT_EQ(RunCommand("printf pw | " + MinutesBinary() +
+                       " user add alice --tenant acme --password-stdin" + db)
+                .exit_code,
+            0);
+  TestService svc("pg-restart", {}, {"--database", pg.Url(), "--max-upload-mb", "50"});
+  ASSERT_GT(svc.port(), 0);
+  std::string token = svc.Token("alice");
+  std::string wav = Slurp(TestData("standup") / "meeting.wav");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto up = Call(svc.port(), "POST", "/api/v1/tasks", wav, token, "audio/wav");
+    ASSERT_EQ(up.status, 201) << up.body;
+    ids.push_back(up.json()["id"]);
+  }
+  pg.Stop();
+  auto during = Call(svc.port(), "GET", "/api/v1/tasks", "", token);
+  EXPECT_EQ(during.status, 503) << during.body;
+  EXPECT_NE(during.body.find("database unavailable"), std::string::npos) << during.body;
+  auto ready = Call(svc.port(), "GET", "/health/ready");
+  EXPECT_EQ(ready.status, 503);
+  EXPECT_EQ(ready.json()["components"]["database"]["status"], "error");
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  pg.Start();
+  EXPECT_EQ(Call(svc.port(), "GET", "/health/ready").status, 200);
+  for (auto& id : ids) {
+    auto t = svc.WaitDone(id, token, 240);
+    EXPECT_EQ(t["state"], "succeeded") << t.dump();
+    EXPECT_EQ(pg.Psql("SELECT count(*) FROM artifacts WHERE task_id = '" + id + "'"), "1\n");
+  }
+}
+
+// Two workers on PostgreSQL; the one running the task is killed with -9: the other finishes
+// it after the lease runs out, and the task has one set of results.
+TEST(Postgres, WorkerKilledMidTaskTheOtherFinishesIt) {
+  PgServer pg;
+  std::string db = " --database " + ShellQuote(pg.Url());
+  ASSERT_EQ(RunCommand("printf pw | " + MinutesBinary() +
+                       " user add alice --tenant acme --password-stdin" + db)
+                .exit_code,
+            0);
+  TestService svc("pg-kill", {},
+                  {"--database", pg.Url(), "--max-upload-mb", "50", "--workers", "0"});
+  ASSERT_GT(svc.port(), 0);
+  std::string token = svc.Token("alice");
+  std::map<std::string, std::string> env{{"MINUTES_DATABASE", pg.Url()},
+                                         {"MINUTES_DATA_DIR", svc.dir().string()},
+                                         {"MINUTES_WORKER_LEASE_S", "3"},
+                                         {"MINUTES_ASR_THREADS", "1"}};
+  std::vector<std::unique_ptr<ChildProcess>> workers;
+  for (int i = 0; i < 2; ++i)
+    workers.push_back(std::make_unique<ChildProcess>(
+        MinutesBinary(), std::vector<std::string>{"worker"}, env, "/dev/null"));
+  auto up = Call(svc.port(), "POST", "/api/v1/tasks", Slurp(TestData("planning") / "meeting.wav"),
+                 token, "audio/wav");
+  ASSERT_EQ(up.status, 201) << up.body;
+  std::string id = up.json()["id"];
+  std::string owner;
+  for (int i = 0; i < 300 && owner.empty(); ++i) {
+    owner =
+        pg.Psql("SELECT lease_owner FROM jobs WHERE task_id = '" + id + "' AND state = 'leased'");
+    if (owner.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_FALSE(owner.empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // mid-task
+  int pid = std::stoi(owner.substr(owner.find(':') + 1));
+  for (auto& w : workers)
+    if (w->pid() == pid) w->Kill(SIGKILL);
+  auto t = svc.WaitDone(id, token, 240);
+  EXPECT_EQ(t["state"], "succeeded") << t.dump();
+  EXPECT_EQ(pg.Psql("SELECT count(*) FROM artifacts WHERE task_id = '" + id + "'"), "1\n");
+  EXPECT_EQ(pg.Psql("SELECT count(*) FROM transcripts WHERE task_id = '" + id + "'"), "1\n");
+  EXPECT_NE(pg.Psql("SELECT lease_owner FROM jobs WHERE task_id = '" + id + "'"), owner);
 }
 
 }  // namespace

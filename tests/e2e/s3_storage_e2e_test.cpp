@@ -44,6 +44,7 @@ TEST(S3Storage, TheServiceRunsOnABucket) {
   auto ready = Call(svc.port(), "GET", "/health/ready");
   EXPECT_EQ(ready.status, 200) << ready.body;
   EXPECT_EQ(ready.json()["components"]["storage"]["status"], "ok");
+  EXPECT_EQ(ready.json()["components"]["storage"]["backend"], "s3");
   std::string token = svc.Token("alice");
 
   // A meeting: stored in the bucket, transcribed by the worker from there.

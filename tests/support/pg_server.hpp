@@ -30,12 +30,7 @@ class PgServer {
     auto init = RunCommand(as_pg + bin + "initdb -D " + ShellQuote(data) +
                            " -A trust -U postgres -E UTF8 --no-sync");
     if (init.exit_code != 0) throw std::runtime_error("initdb failed: " + init.output);
-    auto start = RunCommand(as_pg + bin + "pg_ctl -D " + ShellQuote(data) + " -l " +
-                            ShellQuote((dir_ / "pg.log").string()) + " -w -o " +
-                            ShellQuote("-p " + std::to_string(port_) + " -k " + dir_.string() +
-                                       " -c listen_addresses=127.0.0.1 -c fsync=off") +
-                            " start");
-    if (start.exit_code != 0) throw std::runtime_error("postgres did not start: " + start.output);
+    Start();
     auto created = RunCommand("psql -h 127.0.0.1 -p " + std::to_string(port_) +
                               " -U postgres -c 'CREATE DATABASE minutes'");
     if (created.exit_code != 0) throw std::runtime_error("createdb failed: " + created.output);
@@ -46,6 +41,23 @@ class PgServer {
                ShellQuote((dir_ / "data").string()) + " -m immediate -w stop");
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
+  }
+  /// Starts the server (again) on the same port and data.
+  void Start() {
+    std::string as_pg = geteuid() == 0 ? "runuser -u postgres -- " : "";
+    auto start = RunCommand(as_pg + "/usr/lib/postgresql/15/bin/pg_ctl -D " +
+                            ShellQuote((dir_ / "data").string()) + " -l " +
+                            ShellQuote((dir_ / "pg.log").string()) + " -w -o " +
+                            ShellQuote("-p " + std::to_string(port_) + " -k " + dir_.string() +
+                                       " -c listen_addresses=127.0.0.1 -c fsync=off") +
+                            " start");
+    if (start.exit_code != 0) throw std::runtime_error("postgres did not start: " + start.output);
+  }
+  /// Stops the server, cutting its connections (fast shutdown).
+  void Stop() {
+    std::string as_pg = geteuid() == 0 ? "runuser -u postgres -- " : "";
+    RunCommand(as_pg + "/usr/lib/postgresql/15/bin/pg_ctl -D " +
+               ShellQuote((dir_ / "data").string()) + " -m fast -w stop");
   }
   int port() const { return port_; }
   /// postgresql://postgres@127.0.0.1:PORT/minutes
