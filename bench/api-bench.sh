@@ -2,6 +2,8 @@
 # The service's benchmark (issue 3): start-up to ready, idle RSS, GET /api/v1/tasks/{id} with a
 # JWT under wrk (32 connections), and a 1 GB streamed upload with the server's RSS growth.
 # Usage: bench/api-bench.sh [BUILD_DIR]   (needs scripts/setup.sh and a release build)
+# MINUTES_DATABASE / MINUTES_STORAGE in the environment select other backends
+# (bench/api-bench-postgres.sh runs it on a PostgreSQL it starts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "db/database.hpp"
 
@@ -77,9 +78,19 @@ DbValue ValueOf(const PGresult* r, int row, int col) {
   }
 }
 
-// Runs one statement on `c`; rows when it returns any.
-Result<std::vector<DbRow>> Run(PGconn* c, const std::string& sql,
+// A connection and the statements prepared on it: a repeated query skips PostgreSQL's parse and
+// plan. Statements built per call (batch inserts of varying size) stop being prepared once a
+// connection holds kMaxPrepared.
+struct Conn {
+  PGconn* c = nullptr;
+  std::unordered_map<std::string, std::string> prepared;  // sql -> statement name
+};
+constexpr size_t kMaxPrepared = 256;
+
+// Runs one statement on `conn`; rows when it returns any.
+Result<std::vector<DbRow>> Run(Conn& conn, const std::string& sql,
                                const std::vector<DbValue>& params) {
+  PGconn* c = conn.c;
   std::vector<std::string> text(params.size());
   std::vector<const char*> values(params.size(), nullptr);
   for (size_t i = 0; i < params.size(); ++i) {
@@ -93,9 +104,22 @@ Result<std::vector<DbRow>> Run(PGconn* c, const std::string& sql,
     }
     values[i] = text[i].c_str();
   }
-  std::string q = ToDollar(sql);
-  PGresult* r = PQexecParams(c, q.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
-                             nullptr, nullptr, 0);
+  PGresult* r = nullptr;
+  auto found = conn.prepared.find(sql);
+  if (found == conn.prepared.end() && conn.prepared.size() < kMaxPrepared) {
+    std::string name = "m" + std::to_string(conn.prepared.size());
+    PGresult* p = PQprepare(c, name.c_str(), ToDollar(sql).c_str(), 0, nullptr);
+    bool ok = PQresultStatus(p) == PGRES_COMMAND_OK;
+    PQclear(p);
+    if (ok) found = conn.prepared.emplace(sql, name).first;
+  }
+  if (found != conn.prepared.end()) {
+    r = PQexecPrepared(c, found->second.c_str(), static_cast<int>(params.size()), values.data(),
+                       nullptr, nullptr, 0);
+  } else {
+    r = PQexecParams(c, ToDollar(sql).c_str(), static_cast<int>(params.size()), nullptr,
+                     values.data(), nullptr, nullptr, 0);
+  }
   auto st = PQresultStatus(r);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
     Status s = ErrorOf(c, r, sql);
@@ -115,7 +139,8 @@ Result<std::vector<DbRow>> Run(PGconn* c, const std::string& sql,
   return rows;
 }
 
-Status RunScript(PGconn* c, const std::string& sql) {
+Status RunScript(Conn& conn, const std::string& sql) {
+  PGconn* c = conn.c;
   PGresult* r = PQexec(c, sql.c_str());
   auto st = PQresultStatus(r);
   Status s = (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? Status::Ok() : ErrorOf(c, r, sql);
@@ -127,16 +152,20 @@ class Pool {
  public:
   Pool(std::string url, int max) : url_(std::move(url)), max_(max) {}
   ~Pool() {
-    for (PGconn* c : idle_) PQfinish(c);
+    for (Conn* c : idle_) Close(c);
   }
-  Result<PGconn*> Take() {
+  static void Close(Conn* c) {
+    PQfinish(c->c);
+    delete c;
+  }
+  Result<Conn*> Take() {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return !idle_.empty() || open_ < max_; });
     if (!idle_.empty()) {
-      PGconn* c = idle_.back();
+      Conn* c = idle_.back();
       idle_.pop_back();
-      if (PQstatus(c) == CONNECTION_OK) return c;
-      PQfinish(c);  // the server went away: open a fresh one below
+      if (PQstatus(c->c) == CONNECTION_OK) return c;
+      Close(c);  // the server went away: open a fresh one below
       --open_;
     }
     ++open_;
@@ -153,14 +182,14 @@ class Pool {
     }
     PQsetNoticeProcessor(
         c, [](void*, const char*) {}, nullptr);  // NOTICEs are not errors
-    return c;
+    return new Conn{c, {}};
   }
-  void Give(PGconn* c) {
+  void Give(Conn* c) {
     std::lock_guard lock(mu_);
-    if (PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) == PQTRANS_IDLE) {
+    if (PQstatus(c->c) == CONNECTION_OK && PQtransactionStatus(c->c) == PQTRANS_IDLE) {
       idle_.push_back(c);
     } else {
-      PQfinish(c);
+      Close(c);
       --open_;
     }
     cv_.notify_one();
@@ -171,14 +200,14 @@ class Pool {
   int max_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<PGconn*> idle_;
+  std::vector<Conn*> idle_;
   int open_ = 0;
 };
 
 // The connection a transaction holds; nested transactions join it.
 class TxDatabase : public Database {
  public:
-  explicit TxDatabase(PGconn* c) : c_(c) {}
+  explicit TxDatabase(Conn& c) : c_(c) {}
   std::string Dialect() const override { return "postgresql"; }
   Status Exec(const std::string& sql, const std::vector<DbValue>& params) override {
     return Run(c_, sql, params).status();
@@ -191,7 +220,7 @@ class TxDatabase : public Database {
   Status Transaction(const std::function<Status(Database& tx)>& fn) override { return fn(*this); }
 
  private:
-  PGconn* c_;
+  Conn& c_;
 };
 
 class PostgresDatabase : public Database {
@@ -205,14 +234,14 @@ class PostgresDatabase : public Database {
                                    const std::vector<DbValue>& params) override {
     auto c = pool_.Take();
     if (!c.ok()) return c.status();
-    auto rows = Run(*c, sql, params);
+    auto rows = Run(**c, sql, params);
     pool_.Give(*c);
     return rows;
   }
   Status ExecScript(const std::string& sql) override {
     auto c = pool_.Take();
     if (!c.ok()) return c.status();
-    Status s = RunScript(*c, sql);
+    Status s = RunScript(**c, sql);
     pool_.Give(*c);
     return s;
   }
@@ -222,13 +251,14 @@ class PostgresDatabase : public Database {
       if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5 << attempt));
       auto c = pool_.Take();
       if (!c.ok()) return c.status();
-      s = RunScript(*c, "BEGIN ISOLATION LEVEL SERIALIZABLE");
+      s = RunScript(**c, "BEGIN ISOLATION LEVEL SERIALIZABLE");
       if (s.ok()) {
-        TxDatabase tx(*c);
+        TxDatabase tx(**c);
         s = fn(tx);
-        Status end = RunScript(*c, s.ok() ? "COMMIT" : "ROLLBACK");
+        Status end = RunScript(**c, s.ok() ? "COMMIT" : "ROLLBACK");
         if (s.ok()) s = end;
-        if (!end.ok() && PQtransactionStatus(*c) != PQTRANS_IDLE) (void)RunScript(*c, "ROLLBACK");
+        if (!end.ok() && PQtransactionStatus((*c)->c) != PQTRANS_IDLE)
+          (void)RunScript(**c, "ROLLBACK");
       }
       pool_.Give(*c);
       if (!Retryable(s)) return s;
