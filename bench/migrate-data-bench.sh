@@ -4,16 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=$(realpath "${1:-build}/minutes")
-WORK=$(mktemp -d /tmp/minutes-mdb-XXXXXX)
-PG=/usr/lib/postgresql/15/bin
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-AS_PG=""
-if [ "$(id -u)" = 0 ]; then AS_PG="runuser -u postgres --"; chown postgres "$WORK"; fi
-cleanup() { $AS_PG $PG/pg_ctl -D "$WORK/pg" -m immediate -w stop >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-$AS_PG $PG/initdb -D "$WORK/pg" -A trust -U postgres -E UTF8 >/dev/null
-$AS_PG $PG/pg_ctl -D "$WORK/pg" -l "$WORK/pg.log" -w -o "-p $PORT -k $WORK -c listen_addresses=127.0.0.1" start >/dev/null
-psql -h 127.0.0.1 -p "$PORT" -U postgres -qc 'CREATE DATABASE minutes'
+source bench/lib-postgres.sh
 
 DB="$WORK/src.db"
 "$BIN" db migrate --database "sqlite://$DB" >/dev/null
@@ -30,4 +21,4 @@ SELECT 'task', i, 'seg-' || i, 'S' || (i % 4 + 1), i * 2.5, i * 2.5 + 2.0,
 SQL
 echo "source: $(sqlite3 "$DB" 'SELECT count(*) FROM segments') segments, $(du -h "$DB" | cut -f1)"
 /usr/bin/time -f "migrate-data: %e s wall, %M KB peak RSS" \
-  "$BIN" migrate-data --from "sqlite://$DB" --to "postgresql://postgres@127.0.0.1:$PORT/minutes" | grep -E "segments|all "
+  "$BIN" migrate-data --from "sqlite://$DB" --to "$PG_URL" | grep -E "segments|all "

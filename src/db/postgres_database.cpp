@@ -16,7 +16,7 @@ namespace minutes {
 namespace {
 
 // `?` outside quoted strings and identifiers becomes $1, $2, …
-std::string ToDollar(const std::string& sql) {
+std::string DollarPlaceholders(const std::string& sql) {
   std::string out;
   out.reserve(sql.size() + 16);
   int n = 0;
@@ -108,7 +108,7 @@ Result<std::vector<DbRow>> Run(Conn& conn, const std::string& sql,
   auto found = conn.prepared.find(sql);
   if (found == conn.prepared.end() && conn.prepared.size() < kMaxPrepared) {
     std::string name = "m" + std::to_string(conn.prepared.size());
-    PGresult* p = PQprepare(c, name.c_str(), ToDollar(sql).c_str(), 0, nullptr);
+    PGresult* p = PQprepare(c, name.c_str(), DollarPlaceholders(sql).c_str(), 0, nullptr);
     bool ok = PQresultStatus(p) == PGRES_COMMAND_OK;
     PQclear(p);
     if (ok) found = conn.prepared.emplace(sql, name).first;
@@ -117,7 +117,7 @@ Result<std::vector<DbRow>> Run(Conn& conn, const std::string& sql,
     r = PQexecPrepared(c, found->second.c_str(), static_cast<int>(params.size()), values.data(),
                        nullptr, nullptr, 0);
   } else {
-    r = PQexecParams(c, ToDollar(sql).c_str(), static_cast<int>(params.size()), nullptr,
+    r = PQexecParams(c, DollarPlaceholders(sql).c_str(), static_cast<int>(params.size()), nullptr,
                      values.data(), nullptr, nullptr, 0);
   }
   auto st = PQresultStatus(r);

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <vector>
 
+#include "storage/sha256.hpp"
 #include "storage/staged_file.hpp"
 
 namespace minutes {
@@ -24,30 +25,6 @@ constexpr const char* kStagingDir = "~staging";
 constexpr const char* kShaSuffix = "~sha256";
 
 std::string ErrnoText(const std::string& what, int err) { return what + ": " + std::strerror(err); }
-
-/// Incremental SHA-256 over OpenSSL's EVP interface.
-class Sha256 {
- public:
-  Sha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
-    EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
-  }
-  void Update(const char* data, size_t n) { EVP_DigestUpdate(ctx_.get(), data, n); }
-  std::string FinishHex() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx_.get(), digest, &len);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    for (unsigned int i = 0; i < len; ++i) {
-      hex.push_back(kHex[digest[i] >> 4]);
-      hex.push_back(kHex[digest[i] & 0xf]);
-    }
-    return hex;
-  }
-
- private:
-  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
-};
 
 std::string ShaPathOf(const fs::path& object) { return object.string() + kShaSuffix; }
 

@@ -1,39 +1,18 @@
 #include "storage/s3_object_store.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <sstream>
 
 #include "storage/s3_http.hpp"
+#include "storage/sha256.hpp"
 
 namespace minutes {
 namespace {
 
 constexpr const char* kShaSuffix = "~sha256";
 constexpr const char* kShaMeta = "x-amz-meta-sha256";
-
-class Sha256 {
- public:
-  Sha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
-    EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
-  }
-  void Update(std::string_view d) { EVP_DigestUpdate(ctx_.get(), d.data(), d.size()); }
-  std::string Hex() {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx_.get(), md, &len);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < len; ++i) out += {kHex[md[i] >> 4], kHex[md[i] & 0xf]};
-    return out;
-  }
-
- private:
-  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
-};
 
 // Reads up to `max` bytes of `in` into `buf`; false when the stream failed (not at its end).
 bool ReadPart(std::istream& in, std::string& buf, size_t max) {
@@ -218,7 +197,7 @@ Result<ObjectInfo> S3ObjectStore::Impl::PutMultipart(const std::string& key, std
       return fail(Status::Io("reading the body of object '" + key + "' failed"));
   }
   complete += "</CompleteMultipartUpload>";
-  std::string sha = whole.Hex();
+  std::string sha = whole.FinishHex();
   // The hash first: when the object appears, its hash is already there.
   if (Status s = PutSmall(key + kShaSuffix, sha, ""); !s.ok()) return fail(s);
   auto done = Ok({"POST",
