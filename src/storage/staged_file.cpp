@@ -46,7 +46,10 @@ Status StagedFile::WriteAll(const char* data, size_t n) {
   while (n > 0) {
     ssize_t w = ::write(fd_, data, n);
     if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return Errno("writing staged object", errno);
+    if (w < 0) {
+      last_errno_ = errno;
+      return Errno("writing staged object", last_errno_);
+    }
     data += w;
     n -= static_cast<size_t>(w);
     written_ += w;
@@ -80,7 +83,18 @@ Status StagedFile::Write(const char* data, size_t n) {
 Status StagedFile::FlushBlocks() {
   size_t whole = used_ / kAlign * kAlign;
   if (whole > 0) {
-    if (Status s = WriteAll(block_.get(), whole); !s.ok()) return s;
+    off_t at = written_;
+    Status s = WriteAll(block_.get(), whole);
+    if (!s.ok() && last_errno_ == EINVAL) {
+      // Some file systems accept O_DIRECT at open and refuse the writes: go buffered instead.
+      int flags = fcntl(fd_, F_GETFL);
+      if (flags >= 0 && fcntl(fd_, F_SETFL, flags & ~O_DIRECT) == 0 &&
+          lseek(fd_, at, SEEK_SET) == at) {
+        written_ = at;
+        s = WriteAll(block_.get(), whole);
+      }
+    }
+    if (!s.ok()) return s;
     std::memmove(block_.get(), block_.get() + whole, used_ - whole);
     used_ -= whole;
   }

@@ -41,6 +41,7 @@ class StagedFile {
   std::filesystem::path path_;
   std::unique_ptr<char, void (*)(void*)> block_{nullptr, nullptr};  ///< aligned, kBlockBytes
   size_t used_ = 0;                                                 ///< bytes in block_
+  int last_errno_ = 0;                                              ///< of the last failed write
   off_t written_ = 0, synced_ = 0;                                  ///< for buffered writeback
 };
 
