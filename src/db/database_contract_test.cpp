@@ -142,3 +142,25 @@ TEST(PostgresUrl, AnUnreachableServerIsUnavailable) {
 
 }  // namespace
 }  // namespace minutes
+
+namespace minutes {
+namespace {
+
+// An exception out of a transaction's callback rolls it back and leaves the database usable.
+TEST_P(DatabaseContract, AnExceptionRollsBackAndLeavesTheDatabaseUsable) {
+  ASSERT_TRUE(Migrate(*db_).ok());
+  EXPECT_THROW((void)db_->Transaction([](Database& tx) -> Status {
+    (void)tx.Exec("INSERT INTO tenants (id, name, created_at) VALUES ('a', 'a', 'n')");
+    throw std::runtime_error("boom");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(AsInt((*db_->Query("SELECT count(*) FROM tenants"))[0][0]), 0);
+  EXPECT_TRUE(db_->Transaction([](Database& tx) {
+                   return tx.Exec(
+                       "INSERT INTO tenants (id, name, created_at) VALUES ('b', 'b', 'n')");
+                 })
+                  .ok());
+}
+
+}  // namespace
+}  // namespace minutes

@@ -254,7 +254,13 @@ class PostgresDatabase : public Database {
       s = RunScript(**c, "BEGIN ISOLATION LEVEL SERIALIZABLE");
       if (s.ok()) {
         TxDatabase tx(**c);
-        s = fn(tx);
+        try {
+          s = fn(tx);
+        } catch (...) {  // the connection goes back clean, then the exception goes on
+          (void)RunScript(**c, "ROLLBACK");
+          pool_.Give(*c);
+          throw;
+        }
         Status end = RunScript(**c, s.ok() ? "COMMIT" : "ROLLBACK");
         if (s.ok()) s = end;
         if (!end.ok() && PQtransactionStatus((*c)->c) != PQTRANS_IDLE)

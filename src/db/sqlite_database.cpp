@@ -170,7 +170,13 @@ class SqliteDatabase : public Database {
     // row serialise here instead of failing at commit.
     if (Status s = writer_->Script("BEGIN IMMEDIATE"); !s.ok()) return s;
     InTransaction view(*writer_);
-    Status s = fn(view);
+    Status s;
+    try {
+      s = fn(view);
+    } catch (...) {  // roll back, so the writer is not left inside a transaction
+      (void)writer_->Script("ROLLBACK");
+      throw;
+    }
     if (s.ok()) s = writer_->Script("COMMIT");
     if (!s.ok()) (void)writer_->Script("ROLLBACK");  // the original error is what matters
     return s;
