@@ -10,13 +10,13 @@ PACKAGES=(
   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
   libwebrtc-audio-processing-dev nlohmann-json3-dev libcli11-dev libkainjow-mustache-dev
-  libyaml-cpp-dev libsqlite3-dev sqlite3 libargon2-dev libssl-dev libpoco-dev libcurl4-openssl-dev libpq-dev
+  libyaml-cpp-dev libsqlite3-dev sqlite3 libargon2-dev libssl-dev libpoco-dev libcurl4-openssl-dev libpq-dev libhiredis-dev
   libgtest-dev libgmock-dev libbenchmark-dev prometheus-cpp-dev
   # making and scoring test audio, the stock recognizer as the baseline, measuring
   pocketsphinx flite espeak-ng sox ffmpeg sctk python3 time bc
   # service tests and benchmarks: unzip reads the DOCX exports, wrk and curl load the API;
-  # PostgreSQL 15 for the database tests (started by the tests themselves)
-  unzip wrk curl postgresql-15 postgresql-client-15
+  # PostgreSQL 15 and Redis for the backend tests (started by the tests themselves)
+  unzip wrk curl postgresql-15 postgresql-client-15 redis-server
 )
 
 missing=()

@@ -7,6 +7,7 @@
 #include "auth/accounts.hpp"
 #include "config/config.hpp"
 #include "db/database.hpp"
+#include "queue/job_queue.hpp"
 #include "storage/object_store.hpp"
 
 namespace minutes {
@@ -19,6 +20,7 @@ struct ServiceContext {
   ObjectStore& store;
   const Config& config;  ///< the effective configuration (prices, auth modes, limits)
   int64_t max_upload_bytes = 500LL * 1024 * 1024;
+  JobQueue* queue = nullptr;  ///< notified after jobs are committed; probed by /health/ready
 };
 
 }  // namespace minutes

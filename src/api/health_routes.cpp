@@ -39,25 +39,35 @@ void AddHealthRoutes(Router& r, const ServiceContext& ctx) {
 
   r.Add("GET", "/health/ready", false, [d](Request&, Response& res) {
     bool ok = true;
-    int64_t depth = 0;
     nlohmann::json components;
     components["database"] =
         Probe([&] { return d->db.Query("SELECT count(*) FROM schema_migrations").status(); }, &ok);
+    // A broker that is down does not make the API unready: tasks still go into the database
+    // outbox and workers poll the table meanwhile. It is reported as degraded.
+    nlohmann::json queue_info;
+    bool queue_ok = true;
     components["queue"] = Probe(
         [&]() -> Status {
-          auto rows = d->db.Query("SELECT count(*) FROM jobs WHERE state IN ('ready', 'leased')");
-          if (!rows.ok()) return rows.status();
-          depth = AsInt((*rows)[0][0]);
+          if (!d->queue) return Status::Internal("no queue configured");
+          auto info = d->queue->Probe();
+          if (!info.ok()) return info.status();
+          queue_info = *info;
           return Status::Ok();
         },
-        &ok);
-    components["queue"]["backend"] = d->config.queue;
-    components["queue"]["depth"] = depth;
+        &queue_ok);
+    if (queue_info.is_object()) components["queue"].update(queue_info);
+    components["queue"]["backend"] = d->config.queue.substr(0, d->config.queue.find(':'));
+    bool degraded = !queue_ok && d->config.queue != "database";
+    if (degraded) components["queue"]["status"] = "degraded";
+    if (!queue_ok && !degraded) ok = false;
     components["database"]["backend"] = d->db.Dialect();
     components["storage"] = Probe([&] { return d->store.Probe(); }, &ok);
     const std::string& storage = d->config.storage;
     components["storage"]["backend"] = storage.substr(0, storage.find(':'));
-    res.Json(ok ? 200 : 503, {{"status", ok ? "ok" : "error"}, {"components", components}});
+    res.Json(ok ? 200 : 503, {{"status", !ok        ? "error"
+                                         : degraded ? "degraded"
+                                                    : "ok"},
+                              {"components", components}});
   });
 }
 

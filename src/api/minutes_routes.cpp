@@ -5,7 +5,7 @@
 #include "api/task_store.hpp"
 #include "export/docx.hpp"
 #include "export/minutes_json.hpp"
-#include "worker/job_queue.hpp"
+#include "queue/job_queue.hpp"
 #include "worker/tenant_templates.hpp"
 
 namespace minutes {
@@ -144,13 +144,14 @@ void AddMinutesRoutes(Router& r, const ServiceContext& ctx) {
         if (p.is_object() && p.contains("version"))
           version = std::max<int64_t>(version, p["version"].get<int64_t>() + 1);
       }
-      return DbJobQueue::Enqueue(tx, id, "minutes",
-                                 nlohmann::json{{"template", tmpl}, {"version", version}}.dump());
+      return JobQueue::Enqueue(tx, id, "minutes",
+                               nlohmann::json{{"template", tmpl}, {"version", version}}.dump());
     });
     if (!s.ok() && s.message() == "no transcript yet")
       return SetError(res, 409, "", "the transcript is not ready yet: wait for the task to finish",
                       req.request_id);
     if (!s.ok()) return SetError(res, s, req.request_id);
+    if (d->queue) d->queue->Notify();
     Audit(d->db, req, "minutes.regenerate", id);
     res.Json(202, {{"task_id", id}, {"version", version}, {"template", tmpl}, {"state", "queued"}});
   });

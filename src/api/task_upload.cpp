@@ -9,7 +9,7 @@
 #include "api/routes.hpp"
 #include "audio/sniff.hpp"
 #include "auth/accounts.hpp"
-#include "worker/job_queue.hpp"
+#include "queue/job_queue.hpp"
 #include "worker/tenant_templates.hpp"
 
 namespace minutes {
@@ -210,7 +210,7 @@ void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
                  int64_t{f.speakers}, f.language, now, now});
             !e.ok())
           return e;
-        return DbJobQueue::Enqueue(tx, *id, "transcribe");
+        return JobQueue::Enqueue(tx, *id, "transcribe");
       });
       if (!s.ok()) err = UploadError{HttpStatusFor(s.kind()), s.message()};
     }
@@ -219,6 +219,7 @@ void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
       DrainAndClose(req, res);
       return SetError(res, err->status, "", err->message, req.request_id);
     }
+    if (d->queue) d->queue->Notify();
     Audit(d->db, req, "task.create", *id);
     res.Json(201, {{"id", *id}, {"state", "queued"}});
   });

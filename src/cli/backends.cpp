@@ -16,6 +16,9 @@ Result<Backends> OpenBackends(const Config& config) {
   if (!store.ok()) return store.status();
   b.db = std::move(*db);
   b.store = std::move(*store);
+  auto queue = OpenJobQueue(config.queue, *b.db);
+  if (!queue.ok()) return queue.status();
+  b.queue = std::move(*queue);
   return b;
 }
 

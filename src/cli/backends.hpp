@@ -1,10 +1,11 @@
 #pragma once
-// What serve and worker open from the configuration: the database (migrated) and the object
-// store, plus the worker options derived from it.
+// What serve and worker open from the configuration: the database (migrated), the object
+// store and the job queue, plus the worker options derived from it.
 #include <memory>
 
 #include "config/config.hpp"
 #include "db/database.hpp"
+#include "queue/job_queue.hpp"
 #include "storage/object_store.hpp"
 #include "worker/worker.hpp"
 
@@ -13,6 +14,7 @@ namespace minutes {
 struct Backends {
   std::unique_ptr<Database> db;
   std::unique_ptr<ObjectStore> store;
+  std::unique_ptr<JobQueue> queue;  ///< declared after db: destroyed before it
 };
 
 /// Opens and migrates the database, opens the object store; errors name the URL.

@@ -77,12 +77,14 @@ int Serve(const ConfigFlags& flags) {
   Accounts accounts(*backends->db);
   ServiceContext ctx{*backends->db,    accounts, *jwt,
                      *backends->store, c,        int64_t{c.server.max_upload_mb} * 1024 * 1024};
+  ctx.queue = backends->queue.get();
   ServerOptions so;
   so.host = c.server.host;
   so.port = c.server.port;
   ApiServer server(ctx, so);
   if (Status s = server.Start(); !s.ok()) return ReportFailure(s);
-  WorkerPool workers(*backends->db, *backends->store, WorkerOptionsFrom(c, c.server.workers));
+  WorkerPool workers(*backends->db, *backends->store, *backends->queue,
+                     WorkerOptionsFrom(c, c.server.workers));
   workers.Start();
   std::printf("minutes: listening on http://%s:%d\n", c.server.host.c_str(), server.port());
   std::fflush(stdout);
@@ -91,6 +93,7 @@ int Serve(const ConfigFlags& flags) {
             {"workers", c.server.workers},
             {"database", config_detail::MaskUrl(c.database)},
             {"storage", config_detail::MaskUrl(c.storage)},
+            {"queue", config_detail::MaskUrl(c.queue)},
             {"version", MINUTES_VERSION}});
   int sig = 0;
   sigwait(&stop, &sig);

@@ -16,6 +16,10 @@ void AddConfigFlags(CLI::App* cmd, ConfigFlags* flags) {
               "Data directory: minutes.db, objects, jwt-secret (default ./data)");
   AddOverride(cmd, flags, "--database", "database",
               "Database URL (default sqlite://DATA_DIR/minutes.db)");
+  AddOverride(cmd, flags, "--storage", "storage.url",
+              "Object storage URL: file:///DIR or s3://bucket/prefix?endpoint=… (default "
+              "file://DATA_DIR/objects)");
+  AddOverride(cmd, flags, "--queue", "queue", "Job queue: database (default) or redis://…");
 }
 
 Result<Config> ResolveConfig(const ConfigFlags& flags) {

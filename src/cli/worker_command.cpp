@@ -25,7 +25,7 @@ int RunWorker(const ConfigFlags& flags) {
   ConfigureLog(config->log.level, config->log.format);
   auto backends = OpenBackends(*config);
   if (!backends.ok()) return ReportFailure(backends.status());
-  WorkerPool pool(*backends->db, *backends->store,
+  WorkerPool pool(*backends->db, *backends->store, *backends->queue,
                   WorkerOptionsFrom(*config, config->worker.concurrency));
   StatusServer status(*backends->db, [&pool] { return pool.Running(); });
   std::string status_url;
@@ -44,6 +44,7 @@ int RunWorker(const ConfigFlags& flags) {
            {{"concurrency", config->worker.concurrency},
             {"database", config_detail::MaskUrl(config->database)},
             {"storage", config_detail::MaskUrl(config->storage)},
+            {"queue", config_detail::MaskUrl(config->queue)},
             {"version", MINUTES_VERSION}});
   int sig = 0;
   sigwait(&stop, &sig);

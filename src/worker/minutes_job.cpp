@@ -4,7 +4,7 @@
 #include "auth/accounts.hpp"
 #include "export/minutes_json.hpp"
 #include "minutes/extractive_generator.hpp"
-#include "worker/job_queue.hpp"
+#include "queue/job_queue.hpp"
 #include "worker/stored_transcript.hpp"
 #include "worker/worker.hpp"
 

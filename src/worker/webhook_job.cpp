@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/accounts.hpp"
-#include "worker/job_queue.hpp"
+#include "queue/job_queue.hpp"
 #include "worker/webhooks.hpp"
 #include "worker/worker.hpp"
 
@@ -41,7 +41,7 @@ Status EnqueueTaskEvent(Database& db, const std::string& task_id, const std::str
       std::string events = "," + AsString(h[1]) + ",";
       if (events.find("," + event + ",") == std::string::npos) continue;
       nlohmann::json payload = {{"event", event}, {"webhook_id", AsString(h[0])}};
-      if (Status s = DbJobQueue::Enqueue(tx, task_id, "webhook", payload.dump()); !s.ok()) return s;
+      if (Status s = JobQueue::Enqueue(tx, task_id, "webhook", payload.dump()); !s.ok()) return s;
     }
     return Status::Ok();
   });

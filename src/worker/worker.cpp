@@ -14,7 +14,6 @@
 #include "log/log.hpp"
 #include "minutes/extractive_generator.hpp"
 #include "pipeline/pipeline.hpp"
-#include "worker/job_queue.hpp"
 #include "worker/metrics.hpp"
 #include "worker/sweeper.hpp"
 #include "worker/usage.hpp"
@@ -38,7 +37,7 @@ Status StoreResults(Database& db, const Job& job, const std::string& owner, cons
   auto doc = ExtractiveGenerator().Generate(r.transcript, {});
   if (!doc.ok()) return doc.status();
   return db.Transaction([&](Database& tx) -> Status {
-    auto held = DbJobQueue(tx).Holds(tx, job, owner);
+    auto held = HoldsLease(tx, job, owner);
     if (!held.ok()) return held.status();
     if (!*held)  // our lease ran out and another worker has the job: it writes the results
       return Status(ErrorKind::kUnavailable, "lease on job " + job.id + " lost");
@@ -166,8 +165,8 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   return EnqueueTaskEvent(db, task_id, "task.succeeded");
 }
 
-WorkerPool::WorkerPool(Database& db, ObjectStore& store, WorkerOptions options)
-    : db_(db), store_(store), options_(std::move(options)) {}
+WorkerPool::WorkerPool(Database& db, ObjectStore& store, JobQueue& queue, WorkerOptions options)
+    : db_(db), store_(store), queue_(queue), options_(std::move(options)) {}
 
 WorkerPool::~WorkerPool() { Stop(); }
 
@@ -207,9 +206,8 @@ int WorkerPool::Stop(std::chrono::milliseconds grace) {
     }
     if (std::chrono::steady_clock::now() >= until) {
       std::lock_guard lock(mu_);
-      DbJobQueue queue(db_);
       for (auto& [id, held] : running_) {
-        (void)queue.Release(held.first, held.second);
+        (void)queue_.Release(held.first, held.second);
         (void)db_.Exec(
             "UPDATE tasks SET state = 'queued', stage = '', updated_at = ? WHERE id = ? AND "
             "state = 'processing'",
@@ -240,18 +238,20 @@ bool DrivesTask(const std::string& kind) { return kind == "transcribe"; }
 }  // namespace
 
 void WorkerPool::Loop(int index) {
-  DbJobQueue queue(db_, options_.max_attempts);
+  JobQueue& queue = queue_;
   char host[128] = {};
   gethostname(host, sizeof host - 1);
   std::string owner =
       std::string(host) + ":" + std::to_string(getpid()) + ":" + std::to_string(index);
   while (!stop_) {
-    auto job = queue.Claim(owner, options_.lease_s);
-    if (!job.ok() || !job.value()) {
+    auto job = queue.Claim(owner, options_.lease_s);  // waits a moment when there is none
+    if (!job.ok()) {
+      LogEvent(LogLevel::kWarn, "claim_failed", {{"error", job.status().message()}});
       for (int i = 0; i < 4 && !stop_; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       continue;
     }
+    if (!job.value()) continue;
     const Job j = **job;
     auto started = std::chrono::steady_clock::now();
     LogEvent(LogLevel::kInfo, "job_started",
@@ -259,6 +259,7 @@ void WorkerPool::Loop(int index) {
               {"kind", j.kind},
               {"task_id", j.task_id},
               {"attempt", j.attempts},
+              {"via", j.delivery.empty() ? "table" : "stream"},
               {"worker", owner}});
     {
       std::lock_guard lock(mu_);
@@ -273,10 +274,17 @@ void WorkerPool::Loop(int index) {
         if (!done) (void)queue.Heartbeat(j, owner, options_.lease_s);
       }
     });
-    Status s = j.kind == "transcribe" ? ProcessTranscribeTask(db_, store_, j, owner, options_)
-               : j.kind == "minutes"  ? ProcessMinutesJob(db_, store_, j, options_)
-               : j.kind == "webhook"  ? DeliverWebhookJob(db_, j, options_)
-                                      : Status::BadInput("unknown job kind '" + j.kind + "'");
+    int limit = j.kind == "webhook" && options_.config ? options_.config->webhooks.max_attempts
+                                                       : options_.max_attempts;
+    // Claimed again after its lease ran out on every try: the job keeps killing (or hanging)
+    // the workers that run it. Stop here instead of taking down the next one.
+    Status s = j.attempts > limit
+                   ? Status::BadInput("gave up after " + std::to_string(limit) +
+                                      " attempts: the worker running it stopped responding")
+               : j.kind == "transcribe" ? ProcessTranscribeTask(db_, store_, j, owner, options_)
+               : j.kind == "minutes"    ? ProcessMinutesJob(db_, store_, j, options_)
+               : j.kind == "webhook"    ? DeliverWebhookJob(db_, j, options_)
+                                        : Status::BadInput("unknown job kind '" + j.kind + "'");
     done = true;
     beat.join();
     {
@@ -293,6 +301,7 @@ void WorkerPool::Loop(int index) {
                              {"duration_ms", std::round(ms)}};
     if (s.ok()) {
       (void)queue.Complete(j);
+      queue.Notify();  // the job may have queued webhook deliveries
       LogEvent(LogLevel::kInfo, "job_succeeded", fields);
       continue;
     }
@@ -301,12 +310,8 @@ void WorkerPool::Loop(int index) {
       LogEvent(LogLevel::kWarn, "job_lease_lost", fields);
       continue;
     }
-    int limit = j.kind == "webhook" && options_.config ? options_.config->webhooks.max_attempts
-                                                       : options_.max_attempts;
-    auto dead = DbJobQueue(db_, limit).Fail(j, s.message());
-    bool final = !dead.ok() || *dead || s.kind() == ErrorKind::kBadInput;
-    if (final && s.kind() == ErrorKind::kBadInput)
-      (void)db_.Exec("UPDATE jobs SET state = 'dead' WHERE id = ?", {j.id});
+    auto dead = queue.Fail(j, s.message(), limit, s.kind() == ErrorKind::kBadInput);
+    bool final = !dead.ok() || *dead;
     LogEvent(final ? LogLevel::kError : LogLevel::kWarn, final ? "job_failed" : "job_retry",
              fields);
     if (!DrivesTask(j.kind)) continue;
@@ -314,7 +319,7 @@ void WorkerPool::Loop(int index) {
         "UPDATE tasks SET state = ?, error = ?, updated_at = ? WHERE id = ? AND state <> "
         "'canceled'",
         {std::string(final ? "failed" : "queued"), s.message(), NowIso(), j.task_id});
-    if (final) (void)EnqueueTaskEvent(db_, j.task_id, "task.failed");
+    if (final && EnqueueTaskEvent(db_, j.task_id, "task.failed").ok()) queue.Notify();
   }
 }
 

@@ -11,8 +11,8 @@
 
 #include "config/config.hpp"
 #include "db/database.hpp"
+#include "queue/job_queue.hpp"
 #include "storage/object_store.hpp"
-#include "worker/job_queue.hpp"
 
 namespace minutes {
 
@@ -29,7 +29,7 @@ struct WorkerOptions {
 /// Runs `concurrency` worker threads until Stop().
 class WorkerPool {
  public:
-  WorkerPool(Database& db, ObjectStore& store, WorkerOptions options);
+  WorkerPool(Database& db, ObjectStore& store, JobQueue& queue, WorkerOptions options);
   ~WorkerPool();
   void Start();
   /// Stops claiming jobs and waits up to `grace` for the jobs in flight. Jobs still running
@@ -46,6 +46,7 @@ class WorkerPool {
   void SweepLoop();
   Database& db_;
   ObjectStore& store_;
+  JobQueue& queue_;
   WorkerOptions options_;
   std::atomic<bool> stop_{false};
   std::vector<std::thread> threads_;

@@ -1,0 +1,364 @@
+// One suite for every JobQueue (polling the table; a Redis stream on a real redis-server), plus
+// what only the Redis queue does: the outbox while Redis is down, data loss, duplicates, the
+// dead-letter stream.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "core/clock.hpp"
+#include "db/migrator.hpp"
+#include "queue/db_job_queue.hpp"
+#include "queue/redis_job_queue.hpp"
+#include "redis_server.hpp"
+
+namespace minutes {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+class QueueTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { redis_ = new testing::RedisServer; }
+  static void TearDownTestSuite() { delete redis_; }
+  void SetUp() override {
+    redis_->Start();
+    auto c = RedisConnection::Connect(*ParseRedisUrl(redis_->Url()), 2s);
+    ASSERT_TRUE(c.ok());
+    ASSERT_TRUE((*c)->Run({"FLUSHALL"}).ok());
+    dir_ = fs::temp_directory_path() / ("minutes-queue-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto db = OpenDatabase("sqlite://" + (dir_ / "q.db").string());
+    ASSERT_TRUE(db.ok()) << db.status().message();
+    db_ = std::move(*db);
+    ASSERT_TRUE(Migrate(*db_).ok());
+    std::string now = NowIso();
+    ASSERT_TRUE(
+        db_->Exec("INSERT INTO tenants (id, name, created_at) VALUES ('t', 't', ?)", {now}).ok());
+    ASSERT_TRUE(db_->Exec("INSERT INTO users (id, tenant_id, username, password_hash, role, "
+                          "created_at) VALUES ('u', 't', 'u', 'x', 'admin', ?)",
+                          {now})
+                    .ok());
+  }
+  void TearDown() override {
+    queue_.reset();
+    db_.reset();
+    fs::remove_all(dir_);
+  }
+  void Open(const std::string& backend) {
+    auto q = OpenJobQueue(backend == "redis" ? redis_->Url() : "database", *db_);
+    ASSERT_TRUE(q.ok()) << q.status().message();
+    queue_ = std::move(*q);
+  }
+  RedisJobQueue& redis_queue() { return dynamic_cast<RedisJobQueue&>(*queue_); }
+  // A task with one job, committed together; returns the job id.
+  std::string AddJob(const std::string& task, const std::string& kind = "transcribe") {
+    std::string now = NowIso();
+    Status s = db_->Transaction([&](Database& tx) -> Status {
+      if (Status e = tx.Exec("INSERT INTO tasks (id, tenant_id, user_id, state, created_at, "
+                             "updated_at) VALUES (?, 't', 'u', 'queued', ?, ?)",
+                             {task, now, now});
+          !e.ok())
+        return e;
+      return JobQueue::Enqueue(tx, task, kind);
+    });
+    EXPECT_TRUE(s.ok()) << s.message();
+    queue_->Notify();
+    auto id = db_->Query("SELECT id FROM jobs WHERE task_id = ?", {task});
+    return AsString((*id)[0][0]);
+  }
+  // Claims until a job comes or `within` passes.
+  std::optional<Job> ClaimWithin(JobQueue& q, const std::string& owner, int lease_s,
+                                 std::chrono::milliseconds within = 5s) {
+    auto until = std::chrono::steady_clock::now() + within;
+    while (std::chrono::steady_clock::now() < until) {
+      auto job = q.Claim(owner, lease_s);
+      if (job.ok() && job->has_value()) return **job;
+    }
+    return std::nullopt;
+  }
+  std::string State(const std::string& job_id) {
+    auto rows = db_->Query("SELECT state FROM jobs WHERE id = ?", {job_id});
+    return rows->empty() ? "" : AsString((*rows)[0][0]);
+  }
+  RedisValue Redis(const RedisCommand& cmd) {
+    auto c = RedisConnection::Connect(*ParseRedisUrl(redis_->Url()), 2s);
+    EXPECT_TRUE(c.ok());
+    auto r = (*c)->Run(cmd);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return r.ok() ? *r : RedisValue{};
+  }
+
+  static testing::RedisServer* redis_;
+  fs::path dir_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<JobQueue> queue_;
+};
+testing::RedisServer* QueueTest::redis_ = nullptr;
+
+class QueueContract : public QueueTest, public ::testing::WithParamInterface<std::string> {
+ protected:
+  void SetUp() override {
+    QueueTest::SetUp();
+    Open(GetParam());
+  }
+};
+
+TEST_P(QueueContract, EveryJobRunsOnceAcrossConcurrentWorkers) {
+  std::set<std::string> ids;
+  for (int i = 0; i < 20; ++i) ids.insert(AddJob("task" + std::to_string(i)));
+  std::mutex mu;
+  std::multiset<std::string> claimed;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 3; ++w)
+    workers.emplace_back([&, w] {
+      auto until = std::chrono::steady_clock::now() + 10s;
+      while (std::chrono::steady_clock::now() < until) {
+        {
+          std::lock_guard lock(mu);
+          if (claimed.size() == ids.size()) return;
+        }
+        auto job = queue_->Claim("w" + std::to_string(w), 30);
+        if (!job.ok() || !job->has_value()) continue;
+        EXPECT_EQ((*job)->attempts, 1);
+        EXPECT_TRUE(queue_->Complete(**job).ok());
+        std::lock_guard lock(mu);
+        claimed.insert((*job)->id);
+      }
+    });
+  for (auto& t : workers) t.join();
+  EXPECT_EQ(claimed, std::multiset<std::string>(ids.begin(), ids.end()));
+  for (const auto& id : ids) EXPECT_EQ(State(id), "done");
+  EXPECT_FALSE(ClaimWithin(*queue_, "late", 30, 1500ms).has_value());
+}
+
+TEST_P(QueueContract, AJobWhoseWorkerDiedIsTakenOverAfterItsLease) {
+  std::string id = AddJob("task");
+  auto first = ClaimWithin(*queue_, "dies", 1);
+  ASSERT_TRUE(first.has_value());
+  // "dies" never heartbeats again; another worker (same lease setting) gets the job once the
+  // lease has run out.
+  auto second = ClaimWithin(*queue_, "survivor", 1, 8s);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->id, id);
+  EXPECT_EQ(second->attempts, 2);
+  EXPECT_FALSE(*HoldsLease(*db_, *first, "dies"));
+  EXPECT_TRUE(*HoldsLease(*db_, *second, "survivor"));
+}
+
+TEST_P(QueueContract, AHeartbeatKeepsTheJobWithItsWorker) {
+  AddJob("task");
+  auto job = ClaimWithin(*queue_, "alive", 1);
+  ASSERT_TRUE(job.has_value());
+  std::atomic<bool> stop{false};
+  std::thread beat([&] {
+    while (!stop) {
+      EXPECT_TRUE(queue_->Heartbeat(*job, "alive", 1).ok());
+      std::this_thread::sleep_for(250ms);
+    }
+  });
+  auto other = ClaimWithin(*queue_, "other", 1, 3s);
+  stop = true;
+  beat.join();
+  EXPECT_FALSE(other.has_value());
+  EXPECT_TRUE(*HoldsLease(*db_, *job, "alive"));
+}
+
+TEST_P(QueueContract, AReleasedJobIsReadyAtOnceAndTheAttemptDoesNotCount) {
+  std::string id = AddJob("task");
+  auto job = ClaimWithin(*queue_, "stopping", 30);
+  ASSERT_TRUE(job.has_value());
+  ASSERT_TRUE(queue_->Release(*job, "stopping").ok());
+  auto again = ClaimWithin(*queue_, "next", 30, 3s);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->id, id);
+  EXPECT_EQ(again->attempts, 1);
+}
+
+TEST_P(QueueContract, FailuresRetryAfterABackoffThenTheJobIsDead) {
+  std::string id = AddJob("task");
+  auto job = ClaimWithin(*queue_, "w", 30);
+  ASSERT_TRUE(job.has_value());
+  auto dead = queue_->Fail(*job, "decoder crashed", 2, false);
+  ASSERT_TRUE(dead.ok());
+  EXPECT_FALSE(*dead);
+  EXPECT_EQ(State(id), "ready");
+  EXPECT_FALSE(ClaimWithin(*queue_, "w", 30, 1500ms).has_value()) << "claimed during backoff";
+  // Skip the rest of the backoff.
+  ASSERT_TRUE(db_->Exec("UPDATE jobs SET run_after = ? WHERE id = ?", {IsoFromNow(-1), id}).ok());
+  queue_->Notify();
+  auto retry = ClaimWithin(*queue_, "w", 30);
+  ASSERT_TRUE(retry.has_value());
+  EXPECT_EQ(retry->attempts, 2);
+  dead = queue_->Fail(*retry, "decoder crashed again", 2, false);
+  ASSERT_TRUE(dead.ok());
+  EXPECT_TRUE(*dead);
+  EXPECT_EQ(State(id), "dead");
+  auto error = db_->Query("SELECT last_error FROM jobs WHERE id = ?", {id});
+  EXPECT_EQ(AsString((*error)[0][0]), "decoder crashed again");
+}
+
+TEST_P(QueueContract, APermanentFailureIsDeadAtOnce) {
+  std::string id = AddJob("task");
+  auto job = ClaimWithin(*queue_, "w", 30);
+  ASSERT_TRUE(job.has_value());
+  auto dead = queue_->Fail(*job, "not a recording", 5, true);
+  ASSERT_TRUE(dead.ok());
+  EXPECT_TRUE(*dead);
+  EXPECT_EQ(State(id), "dead");
+}
+
+TEST_P(QueueContract, ProbeReportsTheDepth) {
+  AddJob("a");
+  AddJob("b");
+  auto p = queue_->Probe();
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ((*p)["depth"], 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, QueueContract, ::testing::Values("database", "redis"),
+                         [](const auto& info) { return info.param; });
+
+class RedisQueue : public QueueTest {
+ protected:
+  void SetUp() override {
+    QueueTest::SetUp();
+    Open("redis");
+  }
+  int64_t Published(const std::string& id) {
+    auto rows = db_->Query("SELECT published FROM jobs WHERE id = ?", {id});
+    return AsInt((*rows)[0][0]);
+  }
+  bool WaitFor(const std::function<bool()>& ok, std::chrono::milliseconds within = 5s) {
+    auto until = std::chrono::steady_clock::now() + within;
+    while (!ok()) {
+      if (std::chrono::steady_clock::now() > until) return false;
+      std::this_thread::sleep_for(20ms);
+    }
+    return true;
+  }
+};
+
+TEST_F(RedisQueue, JobsGoThroughTheStreamAndAreAcknowledged) {
+  std::string id = AddJob("task");
+  ASSERT_TRUE(WaitFor([&] { return Published(id) == 1; }));
+  EXPECT_EQ(Redis({"XLEN", redis_queue().stream()}).integer, 1);
+  auto job = ClaimWithin(*queue_, "w", 30);
+  ASSERT_TRUE(job.has_value());
+  EXPECT_FALSE(job->delivery.empty());
+  EXPECT_EQ(Redis({"XPENDING", redis_queue().stream(), redis_queue().group()}).elements[0].integer,
+            1);
+  ASSERT_TRUE(queue_->Complete(*job).ok());
+  EXPECT_EQ(Redis({"XPENDING", redis_queue().stream(), redis_queue().group()}).elements[0].integer,
+            0);
+  redis_queue().Trim();
+  EXPECT_EQ(Redis({"XLEN", redis_queue().stream()}).integer, 1) << "the last delivered entry stays";
+  for (int i = 0; i < 5; ++i) {
+    AddJob("more" + std::to_string(i));
+    auto j = ClaimWithin(*queue_, "w", 30);
+    ASSERT_TRUE(j.has_value());
+    ASSERT_TRUE(queue_->Complete(*j).ok());
+  }
+  redis_queue().Trim();
+  EXPECT_LE(Redis({"XLEN", redis_queue().stream()}).integer, 1) << "acknowledged entries trimmed";
+}
+
+TEST_F(RedisQueue, JobsCreatedWhileRedisIsDownArePublishedWhenItIsBack) {
+  redis_->Stop();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(AddJob("task" + std::to_string(i)));
+  EXPECT_FALSE(redis_queue().DrainOutbox().ok());
+  for (const auto& id : ids) EXPECT_EQ(Published(id), 0);
+  redis_->Start();  // empty: no stream, no group
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        for (const auto& id : ids)
+          if (Published(id) != 1) return false;
+        return true;
+      },
+      10s));
+  std::set<std::string> claimed;
+  for (int i = 0; i < 5; ++i) {
+    auto job = ClaimWithin(*queue_, "w", 30);
+    ASSERT_TRUE(job.has_value());
+    EXPECT_FALSE(job->delivery.empty()) << "delivered through the stream";
+    EXPECT_TRUE(claimed.insert(job->id).second);
+    ASSERT_TRUE(queue_->Complete(*job).ok());
+  }
+  EXPECT_EQ(claimed, std::set<std::string>(ids.begin(), ids.end()));
+}
+
+TEST_F(RedisQueue, WorkGoesOnByPollingTheDatabaseWhileRedisIsDown) {
+  redis_->Stop();
+  std::string id = AddJob("task");
+  auto job = ClaimWithin(*queue_, "w", 30, 5s);
+  ASSERT_TRUE(job.has_value());
+  EXPECT_EQ(job->id, id);
+  EXPECT_TRUE(job->delivery.empty());
+  ASSERT_TRUE(queue_->Complete(*job).ok());
+  EXPECT_EQ(State(id), "done");
+}
+
+TEST_F(RedisQueue, WhenRedisLosesItsDataUnfinishedJobsAreRepublished) {
+  std::string running = AddJob("running"), waiting = AddJob("waiting");
+  ASSERT_TRUE(WaitFor([&] { return Published(running) == 1 && Published(waiting) == 1; }));
+  auto job = ClaimWithin(*queue_, "a", 30);
+  ASSERT_TRUE(job.has_value());
+  redis_->Stop();
+  redis_->Start();  // every key is gone
+  auto next = ClaimWithin(*queue_, "b", 30, 8s);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_NE(next->id, job->id) << "a job with a live lease is not run twice";
+  EXPECT_TRUE(queue_->Complete(*next).ok());
+  EXPECT_TRUE(queue_->Complete(*job).ok());
+  EXPECT_FALSE(ClaimWithin(*queue_, "b", 30, 1500ms).has_value());
+}
+
+TEST_F(RedisQueue, ADuplicateDeliveryOfAFinishedJobIsAcknowledgedAndSkipped) {
+  std::string id = AddJob("task");
+  auto job = ClaimWithin(*queue_, "w", 30);
+  ASSERT_TRUE(job.has_value());
+  ASSERT_TRUE(queue_->Complete(*job).ok());
+  Redis({"XADD", redis_queue().stream(), "*", "job", id});
+  Redis({"XADD", redis_queue().stream(), "*", "job", "no-such-job"});
+  EXPECT_FALSE(ClaimWithin(*queue_, "w", 30, 2500ms).has_value());
+  EXPECT_EQ(Redis({"XPENDING", redis_queue().stream(), redis_queue().group()}).elements[0].integer,
+            0);
+}
+
+TEST_F(RedisQueue, ADeadJobGoesToTheDeadLetterStream) {
+  std::string id = AddJob("task");
+  auto job = ClaimWithin(*queue_, "w", 30);
+  ASSERT_TRUE(job.has_value());
+  ASSERT_TRUE(*queue_->Fail(*job, "unsupported codec", 3, true));
+  auto dead = Redis({"XRANGE", redis_queue().dead_stream(), "-", "+"});
+  ASSERT_EQ(dead.elements.size(), 1u);
+  std::map<std::string, std::string> fields;
+  const auto& kv = dead.elements[0].elements[1].elements;
+  for (size_t i = 0; i + 1 < kv.size(); i += 2) fields[kv[i].str] = kv[i + 1].str;
+  EXPECT_EQ(fields["job"], id);
+  EXPECT_EQ(fields["task"], "task");
+  EXPECT_EQ(fields["kind"], "transcribe");
+  EXPECT_EQ(fields["error"], "unsupported codec");
+  auto probe = queue_->Probe();
+  ASSERT_TRUE(probe.ok());
+  EXPECT_EQ((*probe)["dead_letters"], 1);
+}
+
+TEST_F(RedisQueue, ProbeFailsClearlyWhileRedisIsDown) {
+  redis_->Stop();
+  std::this_thread::sleep_for(1100ms);  // past the reconnect pause
+  auto probe = queue_->Probe();
+  ASSERT_FALSE(probe.ok());
+  EXPECT_NE(probe.status().message().find("redis 127.0.0.1:" + std::to_string(redis_->port())),
+            std::string::npos)
+      << probe.status().message();
+}
+
+}  // namespace
+}  // namespace minutes

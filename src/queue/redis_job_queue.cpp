@@ -1,0 +1,320 @@
+#include "queue/redis_job_queue.hpp"
+
+#include <chrono>
+
+#include "core/clock.hpp"
+#include "log/log.hpp"
+
+namespace minutes {
+namespace {
+
+constexpr auto kTimeout = std::chrono::milliseconds(5000);  // > the 1 s XREADGROUP block
+constexpr int kBlockMs = 1000;
+constexpr int kBatch = 200;
+
+int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+bool IsNoGroup(const Status& s) { return s.message().rfind("NOGROUP", 0) == 0; }
+
+// The job id field of a stream entry [id, [field, value, …]]; empty when malformed.
+std::string JobIdOf(const RedisValue& entry) {
+  if (entry.elements.size() < 2) return "";
+  const auto& fields = entry.elements[1].elements;
+  for (size_t i = 0; i + 1 < fields.size(); i += 2)
+    if (fields[i].str == "job") return fields[i + 1].str;
+  return "";
+}
+
+}  // namespace
+
+struct RedisJobQueue::Lease {
+  RedisJobQueue* q = nullptr;
+  std::unique_ptr<RedisConnection> c;
+  Lease() = default;
+  Lease(RedisJobQueue* queue, std::unique_ptr<RedisConnection> conn)
+      : q(queue), c(std::move(conn)) {}
+  Lease(Lease&&) = default;
+  ~Lease() {
+    if (q && c) q->Return(std::move(c));
+  }
+  explicit operator bool() const { return c != nullptr; }
+  RedisConnection* operator->() { return c.get(); }
+};
+
+RedisJobQueue::RedisJobQueue(Database& db, RedisUrl url)
+    : db_(db),
+      rows_(db),
+      url_(std::move(url)),
+      stream_(url_.prefix + ":jobs"),
+      dead_(url_.prefix + ":jobs:dead"),
+      group_(url_.prefix + "-workers") {
+  if (auto c = Acquire()) Recover(*c.c);  // creates the group; a no-op when it exists
+  pump_ = std::thread(&RedisJobQueue::Pump, this);
+}
+
+RedisJobQueue::~RedisJobQueue() {
+  {
+    std::lock_guard lock(pump_mu_);
+    stop_ = true;
+  }
+  pump_cv_.notify_all();
+  pump_.join();
+}
+
+void RedisJobQueue::SetReachable(bool up, const std::string& why) {
+  if (reachable_.exchange(up) == up) return;
+  if (up)
+    LogEvent(LogLevel::kInfo, "queue_recovered", {{"backend", "redis"}});
+  else
+    LogEvent(LogLevel::kWarn, "queue_unavailable",
+             {{"backend", "redis"},
+              {"error", why},
+              {"action", "jobs stay in the database outbox; workers poll the database"}});
+}
+
+RedisJobQueue::Lease RedisJobQueue::Acquire() {
+  {
+    std::lock_guard lock(pool_mu_);
+    if (!pool_.empty()) {
+      auto c = std::move(pool_.back());
+      pool_.pop_back();
+      return Lease(this, std::move(c));
+    }
+  }
+  if (SteadyMs() < retry_at_ms_) return {};
+  auto c = RedisConnection::Connect(url_, kTimeout);
+  if (!c.ok()) {
+    retry_at_ms_ = SteadyMs() + 1000;
+    SetReachable(false, c.status().message());
+    return {};
+  }
+  SetReachable(true, "");
+  return Lease(this, std::move(*c));
+}
+
+void RedisJobQueue::Return(std::unique_ptr<RedisConnection> c) {
+  if (c->broken()) {
+    retry_at_ms_ = SteadyMs() + 1000;
+    SetReachable(false, "connection lost");
+    return;
+  }
+  std::lock_guard lock(pool_mu_);
+  pool_.push_back(std::move(c));
+}
+
+void RedisJobQueue::Notify() {
+  {
+    std::lock_guard lock(pump_mu_);
+    notified_ = true;
+  }
+  pump_cv_.notify_one();
+}
+
+void RedisJobQueue::Pump() {
+  int64_t trim_at = SteadyMs() + 60'000;
+  std::unique_lock lock(pump_mu_);
+  while (!stop_) {
+    pump_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return notified_ || stop_; });
+    if (stop_) break;
+    notified_ = false;
+    lock.unlock();
+    (void)DrainOutbox();
+    if (SteadyMs() >= trim_at) {
+      trim_at = SteadyMs() + 60'000;
+      Trim();
+    }
+    lock.lock();
+  }
+}
+
+Result<int> RedisJobQueue::DrainOutbox() {
+  auto c = Acquire();
+  if (!c) return Status(ErrorKind::kUnavailable, "redis unreachable");
+  int total = 0;
+  for (;;) {
+    int published = 0;
+    // The XADDs happen inside the transaction that marks the rows published: a crash or a
+    // failed commit in between can only publish a job twice (harmless), never lose it.
+    Status s = db_.Transaction([&](Database& tx) -> Status {
+      published = 0;
+      auto rows = tx.Query(
+          "SELECT id FROM jobs WHERE published = 0 AND state = 'ready' AND run_after <= ? "
+          "ORDER BY created_at LIMIT " +
+              std::to_string(kBatch),
+          {IsoFromNow(0)});
+      if (!rows.ok()) return rows.status();
+      if (rows->empty()) return Status::Ok();
+      std::vector<RedisCommand> adds;
+      std::string in;
+      std::vector<DbValue> ids;
+      for (const auto& r : *rows) {
+        adds.push_back({"XADD", stream_, "*", "job", AsString(r[0])});
+        in += in.empty() ? "?" : ", ?";
+        ids.push_back(AsString(r[0]));
+      }
+      auto replies = c->Pipeline(adds);
+      if (!replies.ok()) return replies.status();
+      for (const auto& v : *replies)
+        if (v.type == RedisValue::Type::kError) return Status::Internal("XADD: " + v.str);
+      published = static_cast<int>(ids.size());
+      return tx.Exec("UPDATE jobs SET published = 1 WHERE id IN (" + in + ")", ids);
+    });
+    if (!s.ok()) return s;
+    total += published;
+    if (published < kBatch) return total;
+  }
+}
+
+void RedisJobQueue::Recover(RedisConnection& c) {
+  auto r = c.Run({"XGROUP", "CREATE", stream_, group_, "0", "MKSTREAM"});
+  if (!r.ok() && r.status().message().rfind("BUSYGROUP", 0) == 0) return;  // it exists
+  if (!r.ok()) return;
+  // A new group: whatever was published before is gone (or this is the first start).
+  auto n = db_.Exec(
+      "UPDATE jobs SET published = 0 WHERE state IN ('ready', 'leased') AND published = 1");
+  LogEvent(LogLevel::kInfo, "queue_group_created",
+           {{"stream", stream_}, {"group", group_}, {"action", "unfinished jobs republished"}});
+  (void)n;
+  Notify();
+}
+
+Result<std::optional<Job>> RedisJobQueue::Deliver(RedisConnection& c, const RedisValue& entry,
+                                                  const std::string& owner, int lease_s) {
+  if (entry.elements.empty()) return std::optional<Job>();
+  const std::string& msg = entry.elements[0].str;
+  std::string id = JobIdOf(entry);
+  Job job;
+  auto outcome = id.empty() ? Result<ClaimOutcome>(ClaimOutcome::kFinished)
+                            : rows_.ClaimById(id, owner, lease_s, &job);
+  if (!outcome.ok()) return outcome.status();  // left pending: taken again after the lease
+  if (*outcome == ClaimOutcome::kFinished) (void)c.Run({"XACK", stream_, group_, msg});
+  if (*outcome != ClaimOutcome::kClaimed) return std::optional<Job>();
+  job.delivery = msg;
+  return std::optional<Job>(job);
+}
+
+Result<std::optional<Job>> RedisJobQueue::Claim(const std::string& owner, int lease_s) {
+  auto c = Acquire();
+  if (!c) return rows_.Claim(owner, lease_s);  // degraded: poll the table
+  // Deliveries whose consumer has been silent longer than a lease: that worker died.
+  if (SteadyMs() >= autoclaim_at_ms_) {
+    autoclaim_at_ms_ = SteadyMs() + 1000;
+    auto r = c->Run({"XAUTOCLAIM", stream_, group_, owner, std::to_string(lease_s * 1000), "0-0",
+                     "COUNT", "1"});
+    if (!r.ok()) {
+      if (IsNoGroup(r.status())) Recover(*c.c);
+      return r.status().kind() == ErrorKind::kUnavailable ? rows_.Claim(owner, lease_s)
+                                                          : std::optional<Job>();
+    }
+    if (r->elements.size() >= 2 && !r->elements[1].elements.empty()) {
+      auto job = Deliver(*c.c, r->elements[1].elements[0], owner, lease_s);
+      if (!job.ok() || job->has_value()) return job;
+      autoclaim_at_ms_ = 0;  // there may be more
+    }
+  }
+  auto r = c->Run({"XREADGROUP", "GROUP", group_, owner, "COUNT", "1", "BLOCK",
+                   std::to_string(kBlockMs), "STREAMS", stream_, ">"});
+  if (!r.ok()) {
+    if (IsNoGroup(r.status())) Recover(*c.c);
+    return std::optional<Job>();
+  }
+  // [[stream, [[id, [field, value…]]]]], or nil when the block timed out
+  if (r->nil() || r->elements.empty() || r->elements[0].elements.size() < 2 ||
+      r->elements[0].elements[1].elements.empty())
+    return std::optional<Job>();
+  return Deliver(*c.c, r->elements[0].elements[1].elements[0], owner, lease_s);
+}
+
+Status RedisJobQueue::Heartbeat(const Job& job, const std::string& owner, int lease_s) {
+  Status s = rows_.Heartbeat(job, owner, lease_s);
+  if (!job.delivery.empty()) {
+    if (auto c = Acquire())  // resets the delivery's idle time, so XAUTOCLAIM leaves it alone
+      (void)c->Run({"XCLAIM", stream_, group_, owner, "0", job.delivery, "JUSTID"});
+  }
+  return s;
+}
+
+void RedisJobQueue::Acknowledge(const Job& job) {
+  if (job.delivery.empty()) return;
+  if (auto c = Acquire()) (void)c->Run({"XACK", stream_, group_, job.delivery});
+}
+
+Status RedisJobQueue::Complete(const Job& job) {
+  Status s = rows_.Complete(job);
+  if (s.ok()) Acknowledge(job);
+  return s;
+}
+
+Status RedisJobQueue::Release(const Job& job, const std::string& owner) {
+  Status s = rows_.Release(job, owner);
+  Acknowledge(job);
+  Notify();
+  return s;
+}
+
+Result<bool> RedisJobQueue::Fail(const Job& job, const std::string& error, int max_attempts,
+                                 bool permanent) {
+  auto dead = rows_.Fail(job, error, max_attempts, permanent);
+  if (!dead.ok()) return dead;
+  Acknowledge(job);  // a retry is published again by the pump once its backoff is over
+  if (*dead) {
+    if (auto c = Acquire())
+      (void)c->Run({"XADD", dead_, "MAXLEN", "~", "100000", "*", "job", job.id, "task", job.task_id,
+                    "kind", job.kind, "attempts", std::to_string(job.attempts), "error", error,
+                    "at", NowIso()});
+  }
+  return dead;
+}
+
+void RedisJobQueue::Trim() {
+  if (auto c = Acquire()) TrimAcknowledged(*c.c);
+}
+
+void RedisJobQueue::TrimAcknowledged(RedisConnection& c) {
+  // Entries older than the oldest unacknowledged one have all been handled.
+  auto pending = c.Run({"XPENDING", stream_, group_});
+  if (!pending.ok() || pending->elements.size() < 2) return;
+  std::string keep_from = pending->elements[1].str;  // smallest pending id (nil when none)
+  if (pending->elements[0].integer == 0) {
+    auto groups = c.Run({"XINFO", "GROUPS", stream_});
+    if (!groups.ok()) return;
+    for (const auto& g : groups->elements)
+      for (size_t i = 0; i + 1 < g.elements.size(); i += 2)
+        if (g.elements[i].str == "name" && g.elements[i + 1].str != group_) return;  // others
+    for (const auto& g : groups->elements)
+      for (size_t i = 0; i + 1 < g.elements.size(); i += 2)
+        if (g.elements[i].str == "last-delivered-id") keep_from = g.elements[i + 1].str;
+  }
+  if (!keep_from.empty()) (void)c.Run({"XTRIM", stream_, "MINID", keep_from});
+}
+
+Result<nlohmann::json> RedisJobQueue::Probe() {
+  auto depth = rows_.Probe();
+  if (!depth.ok()) return depth;
+  std::string where = "redis " + url_.host + ":" + std::to_string(url_.port);
+  auto c = Acquire();
+  if (!c) return Status(ErrorKind::kUnavailable, where + " unreachable");
+  auto replies = c->Pipeline({{"PING"}, {"XLEN", stream_}, {"XLEN", dead_}});
+  if (!replies.ok())
+    return Status(ErrorKind::kUnavailable, where + ": " + replies.status().message());
+  nlohmann::json out = *depth;
+  out["stream"] = stream_;
+  out["stream_length"] = (*replies)[1].integer;
+  out["dead_letters"] = (*replies)[2].integer;
+  auto outbox = db_.Query("SELECT count(*) FROM jobs WHERE published = 0 AND state = 'ready'");
+  if (outbox.ok()) out["unpublished"] = AsInt((*outbox)[0][0]);
+  return out;
+}
+
+Result<std::unique_ptr<JobQueue>> OpenJobQueue(const std::string& url, Database& db) {
+  if (url.empty() || url == "database") return std::unique_ptr<JobQueue>(new DbJobQueue(db));
+  auto parsed = ParseRedisUrl(url);
+  if (!parsed.ok()) return parsed.status();
+  return std::unique_ptr<JobQueue>(new RedisJobQueue(db, *parsed));
+}
+
+}  // namespace minutes
