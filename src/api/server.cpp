@@ -144,6 +144,7 @@ ApiServer::ApiServer(const ServiceContext& ctx, ServerOptions o)
   AddHotwordRoutes(r, c);
   AddAdminRoutes(r, c);
   AddWebhookRoutes(r, c);
+  AddUploadRoutes(r, c);
   AddDocsRoutes(r, c);  // last: it describes the routes above
 }
 

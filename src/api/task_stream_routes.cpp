@@ -1,5 +1,6 @@
 // Long responses of a task: GET /api/v1/tasks/{id}/events (Server-Sent Events until the task
-// ends) and GET /api/v1/tasks/{id}/audio (the recording, with HTTP Range support).
+// ends) and GET /api/v1/tasks/{id}/audio (the recording, with HTTP Range support, or with
+// ?redirect=true a redirect to a presigned object-store URL where the store has them).
 #include <chrono>
 #include <thread>
 
@@ -100,6 +101,17 @@ void AddTaskStreamRoutes(Router& r, const ServiceContext& ctx) {
     if (rows->empty()) return SetError(res, 404, "", "no task " + req.params["id"], req.request_id);
     std::string key = AsString((*rows)[0][0]), type = AsString((*rows)[0][2]);
     int64_t size = AsInt((*rows)[0][1]);
+    // ?redirect=true: straight from the object store, when it has presigned URLs (S3).
+    if (req.query["redirect"] == "true") {
+      std::string url = d->store.PresignGet(key, 900);
+      if (!url.empty()) {
+        res.status = 302;
+        res.headers["Location"] = url;
+        res.headers["Cache-Control"] = "private, no-store";
+        res.body.clear();
+        return;
+      }
+    }
     int64_t first = 0, last = size - 1;
     res.headers["Accept-Ranges"] = "bytes";
     if (auto range = ParseRange(req.header("Range"), size)) {

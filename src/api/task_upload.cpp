@@ -148,6 +148,64 @@ void DrainAndClose(Request& req, Response& res) {
   res.headers["Connection"] = "close";
 }
 
+// POST /api/v1/tasks {"upload_id", "title", "template", …}: a task from a completed upload.
+void CreateFromUpload(const ServiceContext& d, Request& req, Response& res) {
+  const Principal& p = *req.principal;
+  auto body = ReadJsonBody(req);
+  if (!body.ok()) return SetError(res, 400, "", body.status().message(), req.request_id);
+  if (!body->is_object() || !body->contains("upload_id") || !(*body)["upload_id"].is_string())
+    return SetError(res, 400, "", "send {\"upload_id\": \"…\"} with the task's fields",
+                    req.request_id);
+  UploadFields f;
+  for (auto& [k, v] : body->items()) {
+    if (k == "upload_id") continue;
+    std::string value = v.is_string() ? v.get<std::string>() : v.dump();
+    if (auto e = SetField(f, k, value))
+      return SetError(res, e->status, "", e->message, req.request_id);
+  }
+  if (auto e = CheckReferences(d, p, f))
+    return SetError(res, e->status, "", e->message, req.request_id);
+  std::string upload_id = (*body)["upload_id"], id;
+  auto new_id = RandomHex(12);
+  if (!new_id.ok()) return SetError(res, 500, "", "internal error", req.request_id);
+  id = *new_id;
+  std::string now = NowIso();
+  std::optional<UploadError> err;
+  Status s = d.db.Transaction([&](Database& tx) -> Status {
+    auto rows = tx.Query(
+        "SELECT state, object_id, task_id, filename FROM uploads WHERE id = ? AND tenant_id = ?",
+        {upload_id, p.tenant_id});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::NotFound("no upload '" + upload_id + "'");
+    const DbRow& u = (*rows)[0];
+    if (AsString(u[0]) != "completed" || AsString(u[1]).empty()) {
+      err = UploadError{409, "upload " + upload_id + " is not completed"};
+      return Status::Ok();
+    }
+    if (!AsString(u[2]).empty()) {
+      err = UploadError{409, "upload " + upload_id + " already has task " + AsString(u[2])};
+      return Status::Ok();
+    }
+    if (Status e = tx.Exec(
+            "INSERT INTO tasks (id, tenant_id, user_id, title, object_id, state, template, "
+            "hotword_set_id, speakers, language, created_at, updated_at) VALUES (?, ?, ?, ?, "
+            "?, 'queued', ?, ?, ?, ?, ?, ?)",
+            {id, p.tenant_id, p.user_id, f.title.empty() ? AsString(u[3]) : f.title, AsString(u[1]),
+             f.template_name, f.hotword_set.empty() ? DbValue(nullptr) : DbValue(f.hotword_set),
+             int64_t{f.speakers}, f.language, now, now});
+        !e.ok())
+      return e;
+    if (Status e = tx.Exec("UPDATE uploads SET task_id = ? WHERE id = ?", {id, upload_id}); !e.ok())
+      return e;
+    return JobQueue::Enqueue(tx, id, "transcribe");
+  });
+  if (!s.ok()) return SetError(res, s, req.request_id);
+  if (err) return SetError(res, err->status, "", err->message, req.request_id);
+  if (d.queue) d.queue->Notify();
+  Audit(d.db, req, "task.create", id);
+  res.Json(201, {{"id", id}, {"state", "queued"}, {"upload_id", upload_id}});
+}
+
 }  // namespace
 
 void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
@@ -158,12 +216,14 @@ void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
     std::string media;
     Poco::Net::NameValueCollection type_params;
     Poco::Net::MessageHeader::splitParameters(type, media, type_params);
+    if (media == "application/json") return CreateFromUpload(*d, req, res);
     bool multipart = media == "multipart/form-data";
     if (!multipart && media.rfind("audio/", 0) != 0 && media.rfind("video/", 0) != 0 &&
         media != "application/octet-stream")
       return SetError(res, 415, "",
-                      "send multipart/form-data with a 'file' part, or the recording as the "
-                      "body with Content-Type audio/* or video/*",
+                      "send multipart/form-data with a 'file' part, the recording as the "
+                      "body with Content-Type audio/* or video/*, or JSON {\"upload_id\"} of a "
+                      "completed upload",
                       req.request_id);
     auto id = RandomHex(12), oid = RandomHex(12);
     if (!id.ok() || !oid.ok()) return SetError(res, 500, "", "internal error", req.request_id);

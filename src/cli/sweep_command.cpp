@@ -26,8 +26,8 @@ int Sweep(const ConfigFlags& flags) {
   if (!r.ok()) return ReportFailure(r.status());
   std::printf(
       "swept %d unfinished upload piece(s), %d probe object(s), %d orphaned recording(s), %d "
-      "temporary file(s) older than %d s\n",
-      r->staged, r->probes, r->orphans, r->temp_files, config->worker.temp_ttl_s);
+      "temporary file(s) older than %d s; %d expired direct upload(s)\n",
+      r->staged, r->probes, r->orphans, r->temp_files, config->worker.temp_ttl_s, r->uploads);
   return 0;
 }
 

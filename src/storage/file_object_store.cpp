@@ -190,7 +190,7 @@ Result<std::vector<ObjectInfo>> FileObjectStore::List(const std::string& prefix)
   for (; it != end; it.increment(ec)) {
     if (ec) return Status::Io("cannot list " + root_.string() + ": " + ec.message());
     const std::string name = it->path().lexically_relative(root_).generic_string();
-    if (name == kStagingDir) {
+    if (name == kStagingDir || name == "~uploads") {
       it.disable_recursion_pending();
       continue;
     }

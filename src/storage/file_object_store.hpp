@@ -28,9 +28,20 @@ class FileObjectStore final : public ObjectStore {
   Result<std::vector<ObjectInfo>> List(const std::string& prefix) override;
   Result<int> SweepIncomplete(std::chrono::system_clock::time_point older_than) override;
 
+  /// Parts live in `<root>/~uploads/<upload id>/<number>` until joined.
+  Result<std::string> BeginUpload(const std::string& key) override;
+  Result<UploadedPart> PutPart(const std::string& key, const std::string& upload_id, int number,
+                               std::istream& body, int64_t max_bytes) override;
+  Result<std::vector<UploadedPart>> ListParts(const std::string& key,
+                                              const std::string& upload_id) override;
+  Result<ObjectInfo> CompleteUpload(const std::string& key, const std::string& upload_id,
+                                    const std::vector<UploadedPart>& parts) override;
+  Status AbortUpload(const std::string& key, const std::string& upload_id) override;
+
  private:
   explicit FileObjectStore(std::filesystem::path root) : root_(std::move(root)) {}
   Result<ObjectInfo> HeadLocked(const std::string& key);
+  Result<std::filesystem::path> UploadDir(const std::string& upload_id) const;
 
   const std::filesystem::path root_;
   // Exclusive while objects are renamed into place or removed, shared while looked up; body

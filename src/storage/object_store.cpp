@@ -45,6 +45,30 @@ Status ValidateObjectKey(const std::string& key) {
   return Status::Ok();
 }
 
+namespace {
+Status NoDirectUploads() {
+  return Status::BadInput("this object store does not take direct (multipart) uploads");
+}
+}  // namespace
+
+Result<std::string> ObjectStore::BeginUpload(const std::string&) { return NoDirectUploads(); }
+std::string ObjectStore::PresignPart(const std::string&, const std::string&, int, int) const {
+  return "";
+}
+Result<UploadedPart> ObjectStore::PutPart(const std::string&, const std::string&, int,
+                                          std::istream&, int64_t) {
+  return NoDirectUploads();
+}
+Result<std::vector<UploadedPart>> ObjectStore::ListParts(const std::string&, const std::string&) {
+  return NoDirectUploads();
+}
+Result<ObjectInfo> ObjectStore::CompleteUpload(const std::string&, const std::string&,
+                                               const std::vector<UploadedPart>&) {
+  return NoDirectUploads();
+}
+Status ObjectStore::AbortUpload(const std::string&, const std::string&) { return Status::Ok(); }
+std::string ObjectStore::PresignGet(const std::string&, int) const { return ""; }
+
 Status ObjectStore::Probe() {
   static std::atomic<uint64_t> counter{0};
   std::random_device rd;

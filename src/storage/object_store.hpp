@@ -20,6 +20,13 @@ struct ObjectInfo {
   std::chrono::system_clock::time_point modified;
 };
 
+/// One part of a direct (multipart) upload as the store has it.
+struct UploadedPart {
+  int number = 0;  ///< 1..10000
+  int64_t size = 0;
+  std::string etag;
+};
+
 /// Longest key accepted by ValidateObjectKey (and by every ObjectStore).
 inline constexpr size_t kMaxObjectKeyLength = 512;
 
@@ -64,6 +71,31 @@ class ObjectStore {
     (void)older_than;
     return 0;
   }
+  // Direct uploads: the client sends an object's parts itself (to presigned URLs where the
+  // store has them, else through the API), then they are joined into the object. Stores
+  // without them answer BadInput.
+
+  /// Starts a multipart upload of `key`; returns its upload id.
+  virtual Result<std::string> BeginUpload(const std::string& key);
+  /// A URL the client PUTs part `number` to for `expires_s` seconds; "" when the store has no
+  /// presigned URLs (the API then takes the part and calls PutPart).
+  virtual std::string PresignPart(const std::string& key, const std::string& upload_id, int number,
+                                  int expires_s) const;
+  /// Stores part `number` (sending it again replaces it); BadInput past `max_bytes`.
+  virtual Result<UploadedPart> PutPart(const std::string& key, const std::string& upload_id,
+                                       int number, std::istream& body, int64_t max_bytes);
+  /// The parts received so far, by number.
+  virtual Result<std::vector<UploadedPart>> ListParts(const std::string& key,
+                                                      const std::string& upload_id);
+  /// Joins `parts` (ascending numbers) into the object `key` and returns its size and SHA-256;
+  /// the upload is gone afterwards.
+  virtual Result<ObjectInfo> CompleteUpload(const std::string& key, const std::string& upload_id,
+                                            const std::vector<UploadedPart>& parts);
+  /// Drops the upload and every part of it; an unknown upload is ok.
+  virtual Status AbortUpload(const std::string& key, const std::string& upload_id);
+  /// A URL anyone can GET `key` from for `expires_s` seconds; "" when the store has none.
+  virtual std::string PresignGet(const std::string& key, int expires_s) const;
+
   /// Readiness check: writes, reads back and deletes a small probe object under "_probe/".
   /// Leaves nothing behind when it succeeds.
   virtual Status Probe();

@@ -111,6 +111,25 @@ AwsCredentials AwsCredentialsFromEnv() {
   return {env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"), env("AWS_SESSION_TOKEN")};
 }
 
+// Hashes and counts what is written to it.
+struct Sha256Sink : std::streambuf {
+  Sha256 sha;
+  int64_t size = 0;
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    sha.Update(s, static_cast<size_t>(n));
+    size += n;
+    return n;
+  }
+  int_type overflow(int_type c) override {
+    if (c != traits_type::eof()) {
+      char ch = static_cast<char>(c);
+      sha.Update(&ch, 1);
+      ++size;
+    }
+    return c;
+  }
+};
+
 struct S3ObjectStore::Impl {
   S3Location where;
   AwsCredentials creds;
@@ -289,11 +308,120 @@ Result<std::vector<ObjectInfo>> S3ObjectStore::List(const std::string& prefix) {
   return out;
 }
 
-std::string S3ObjectStore::Presign(const std::string& method, const std::string& key,
-                                   int expires_s) const {
-  SigV4Request r{Upper(method), impl_->where.Host(), impl_->where.Path(key), {}, {}, ""};
+std::string S3ObjectStore::Presign(
+    const std::string& method, const std::string& key, int expires_s,
+    const std::vector<std::pair<std::string, std::string>>& query) const {
+  SigV4Request r{Upper(method), impl_->where.Host(), impl_->where.Path(key), query, {}, ""};
   SigV4Scope scope{impl_->where.region, "s3", AmzDate(std::chrono::system_clock::now())};
   return PresignV4(impl_->where.scheme, r, impl_->creds, scope, expires_s);
+}
+
+Result<std::string> S3ObjectStore::BeginUpload(const std::string& key) {
+  if (Status s = ValidateObjectKey(key); !s.ok()) return s;
+  auto created =
+      impl_->Ok({"POST", key, {{"uploads", ""}}, {}, {}, nullptr}, "starting upload of " + key);
+  if (!created.ok()) return created.status();
+  std::string upload_id = XmlText(created->body, "UploadId");
+  if (upload_id.empty()) return Status::Io("the object store gave no UploadId for " + key);
+  return upload_id;
+}
+
+std::string S3ObjectStore::PresignPart(const std::string& key, const std::string& upload_id,
+                                       int number, int expires_s) const {
+  return Presign("PUT", key, expires_s,
+                 {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}});
+}
+
+Result<UploadedPart> S3ObjectStore::PutPart(const std::string& key, const std::string& upload_id,
+                                            int number, std::istream& body, int64_t max_bytes) {
+  if (Status s = ValidateObjectKey(key); !s.ok()) return s;
+  std::string buf;
+  if (!ReadPart(body, buf, static_cast<size_t>(max_bytes) + 1))
+    return Status::Io("reading part " + std::to_string(number) + " failed");
+  if (static_cast<int64_t>(buf.size()) > max_bytes)
+    return Status::BadInput("part larger than " + std::to_string(max_bytes) + " bytes");
+  auto sent = impl_->Ok({"PUT",
+                         key,
+                         {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}},
+                         {},
+                         buf,
+                         nullptr},
+                        "uploading part " + std::to_string(number) + " of " + key);
+  if (!sent.ok()) return sent.status();
+  return UploadedPart{number, static_cast<int64_t>(buf.size()), sent->headers["etag"]};
+}
+
+Result<std::vector<UploadedPart>> S3ObjectStore::ListParts(const std::string& key,
+                                                           const std::string& upload_id) {
+  if (Status s = ValidateObjectKey(key); !s.ok()) return s;
+  std::vector<UploadedPart> out;
+  std::string marker;
+  for (;;) {
+    S3Request r{"GET", key, {{"uploadId", upload_id}}, {}, {}, nullptr};
+    if (!marker.empty()) r.query.push_back({"part-number-marker", marker});
+    auto res = impl_->client.Send(r);
+    if (!res.ok()) return res.status();
+    if (res->status == 404) return Status::NotFound("no upload '" + upload_id + "' of " + key);
+    if (res->status == 405 || res->status == 501)
+      return Status::BadInput("the object store does not list the parts of an upload (ListParts)");
+    if (res->status < 200 || res->status >= 300) return S3Error(*res, "listing parts of " + key);
+    auto page = ParseListParts(res->body);
+    out.insert(out.end(), page.begin(), page.end());
+    if (XmlText(res->body, "IsTruncated") != "true") break;
+    marker = XmlText(res->body, "NextPartNumberMarker");
+    if (marker.empty()) break;
+  }
+  return out;
+}
+
+std::vector<UploadedPart> ParseListParts(const std::string& xml) {
+  std::vector<UploadedPart> parts;
+  for (auto& p : XmlRecords(xml, "Part"))
+    parts.push_back({std::atoi(p["PartNumber"].c_str()), std::atoll(p["Size"].c_str()), p["ETag"]});
+  return parts;
+}
+
+Result<ObjectInfo> S3ObjectStore::CompleteUpload(const std::string& key,
+                                                 const std::string& upload_id,
+                                                 const std::vector<UploadedPart>& parts) {
+  if (Status s = ValidateObjectKey(key); !s.ok()) return s;
+  if (parts.empty()) return Status::BadInput("an upload needs at least one part");
+  std::string complete = "<CompleteMultipartUpload>";
+  int last = 0;
+  for (const auto& p : parts) {
+    if (p.number <= last) return Status::BadInput("parts must be listed in ascending order");
+    last = p.number;
+    complete += "<Part><PartNumber>" + std::to_string(p.number) + "</PartNumber><ETag>" + p.etag +
+                "</ETag></Part>";
+  }
+  complete += "</CompleteMultipartUpload>";
+  auto done = impl_->Ok({"POST",
+                         key,
+                         {{"uploadId", upload_id}},
+                         {{"Content-Type", "application/xml"}},
+                         complete,
+                         nullptr},
+                        "completing upload of " + key);
+  if (done.ok() && done->body.find("<Error>") != std::string::npos)
+    done = S3Error(*done, "completing upload of " + key);
+  if (!done.ok()) return done.status();
+  // The object's SHA-256: read it back once, streaming (the parts went around this process).
+  Sha256Sink sink;
+  std::ostream out(&sink);
+  if (Status s = Get(key, 0, -1, out); !s.ok()) return s;
+  std::string sha = sink.sha.FinishHex();
+  if (Status s = impl_->PutSmall(key + kShaSuffix, sha, ""); !s.ok()) return s;
+  return ObjectInfo{key, sink.size, sha, std::chrono::system_clock::now()};
+}
+
+Status S3ObjectStore::AbortUpload(const std::string& key, const std::string& upload_id) {
+  if (Status s = ValidateObjectKey(key); !s.ok()) return s;
+  auto res = impl_->client.Send({"DELETE", key, {{"uploadId", upload_id}}, {}, {}, nullptr});
+  if (!res.ok()) return res.status();
+  // 404: already gone. 405: s3rver has no AbortMultipartUpload (its parts expire with it).
+  if (res->status == 404 || res->status == 405 || (res->status >= 200 && res->status < 300))
+    return Status::Ok();
+  return S3Error(*res, "aborting upload of " + key);
 }
 
 }  // namespace minutes

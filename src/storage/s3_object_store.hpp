@@ -34,6 +34,9 @@ Result<S3Location> ParseS3Url(const std::string& url);
 /// Credentials from $AWS_ACCESS_KEY_ID / $AWS_SECRET_ACCESS_KEY / $AWS_SESSION_TOKEN.
 AwsCredentials AwsCredentialsFromEnv();
 
+/// The parts of a ListParts response page.
+std::vector<UploadedPart> ParseListParts(const std::string& xml);
+
 class S3ObjectStore : public ObjectStore {
  public:
   static constexpr int64_t kDefaultPartBytes = 8 << 20;
@@ -49,7 +52,25 @@ class S3ObjectStore : public ObjectStore {
   Result<std::vector<ObjectInfo>> List(const std::string& prefix) override;
 
   /// A URL anyone can GET (or PUT, with `method`) `key` at for `expires_s` seconds.
-  std::string Presign(const std::string& method, const std::string& key, int expires_s) const;
+  std::string Presign(const std::string& method, const std::string& key, int expires_s,
+                      const std::vector<std::pair<std::string, std::string>>& query = {}) const;
+
+  Result<std::string> BeginUpload(const std::string& key) override;
+  /// A presigned UploadPart URL.
+  std::string PresignPart(const std::string& key, const std::string& upload_id, int number,
+                          int expires_s) const override;
+  Result<UploadedPart> PutPart(const std::string& key, const std::string& upload_id, int number,
+                               std::istream& body, int64_t max_bytes) override;
+  /// ListParts, every page.
+  Result<std::vector<UploadedPart>> ListParts(const std::string& key,
+                                              const std::string& upload_id) override;
+  /// CompleteMultipartUpload, then the object is read back once to hash it (its sidecar).
+  Result<ObjectInfo> CompleteUpload(const std::string& key, const std::string& upload_id,
+                                    const std::vector<UploadedPart>& parts) override;
+  Status AbortUpload(const std::string& key, const std::string& upload_id) override;
+  std::string PresignGet(const std::string& key, int expires_s) const override {
+    return Presign("GET", key, expires_s);
+  }
 
   struct Impl;
 

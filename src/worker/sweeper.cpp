@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <unordered_set>
 
+#include "core/clock.hpp"
+
 namespace minutes {
 
 Result<SweepReport> SweepTemporaries(Database& db, ObjectStore& store, std::chrono::seconds ttl,
@@ -31,6 +33,19 @@ Result<SweepReport> SweepTemporaries(Database& db, ObjectStore& store, std::chro
     if (o.modified >= cutoff || known.count(o.key)) continue;
     if (o.key.find("/recordings/") == std::string::npos) continue;  // only what uploads write
     if (store.Delete(o.key).ok()) ++report.orphans;
+  }
+
+  auto open = db.Query(
+      "SELECT id, storage_key, store_upload_id FROM uploads WHERE state = 'open' AND expires_at < "
+      "?",
+      {IsoFromNow(0)});
+  if (!open.ok()) return open.status();
+  for (auto& u : *open) {
+    if (!store.AbortUpload(AsString(u[1]), AsString(u[2])).ok()) continue;
+    if (db.Exec("UPDATE uploads SET state = 'expired' WHERE id = ? AND state = 'open'",
+                {AsString(u[0])})
+            .ok())
+      ++report.uploads;
   }
 
   std::error_code ec;

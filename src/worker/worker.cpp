@@ -186,12 +186,14 @@ void WorkerPool::SweepLoop() {
         SweepTemporaries(db_, store_, std::chrono::seconds(options_.temp_ttl_s), options_.temp_dir);
     if (!swept.ok()) {
       LogEvent(LogLevel::kWarn, "sweep_failed", {{"error", swept.status().message()}});
-    } else if (swept->staged + swept->probes + swept->orphans + swept->temp_files > 0) {
+    } else if (swept->staged + swept->probes + swept->orphans + swept->temp_files + swept->uploads >
+               0) {
       LogEvent(LogLevel::kInfo, "swept",
                {{"staged", swept->staged},
                 {"probes", swept->probes},
                 {"orphans", swept->orphans},
-                {"temp_files", swept->temp_files}});
+                {"temp_files", swept->temp_files},
+                {"uploads", swept->uploads}});
     }
   }
 }

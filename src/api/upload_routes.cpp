@@ -1,0 +1,360 @@
+// Direct uploads for big recordings: POST /api/v1/uploads hands out part URLs (presigned
+// object-store URLs, or the API's own token-signed part URLs on local storage — same shape),
+// the client PUTs the parts (resumable: GET lists what arrived), then complete joins and
+// verifies them into an object that POST /api/v1/tasks {"upload_id"} turns into a task.
+#include <algorithm>
+#include <sstream>
+
+#include "api/audit.hpp"
+#include "api/routes.hpp"
+#include "audio/sniff.hpp"
+#include "auth/password.hpp"
+#include "core/clock.hpp"
+
+namespace minutes {
+namespace {
+
+constexpr int64_t kMiB = 1 << 20;
+constexpr int64_t kMinPart = 8 * kMiB, kMaxPart = 64 * kMiB;
+constexpr int kMaxParts = 10000;
+
+struct UploadRow {
+  std::string id, tenant_id, filename, content_type, storage_key, store_upload_id, token_hash,
+      state, object_id, task_id, created_at, expires_at;
+  int64_t size = 0, part_size = 0;
+  int parts_total() const { return static_cast<int>((size + part_size - 1) / part_size); }
+  int64_t PartBytes(int n) const {
+    return n < parts_total() ? part_size : size - part_size * (parts_total() - 1);
+  }
+};
+
+constexpr const char* kUploadColumns =
+    "SELECT id, tenant_id, filename, content_type, storage_key, store_upload_id, token_hash, "
+    "state, object_id, task_id, created_at, expires_at, size, part_size FROM uploads ";
+
+UploadRow RowToUpload(const DbRow& r) {
+  UploadRow u;
+  for (int i = 0; i < 12; ++i) {
+    std::string* fields[] = {&u.id,          &u.tenant_id,       &u.filename,   &u.content_type,
+                             &u.storage_key, &u.store_upload_id, &u.token_hash, &u.state,
+                             &u.object_id,   &u.task_id,         &u.created_at, &u.expires_at};
+    *fields[i] = AsString(r[i]);
+  }
+  u.size = AsInt(r[12]);
+  u.part_size = AsInt(r[13]);
+  return u;
+}
+
+// The upload `id` of the caller's tenant (NotFound otherwise, whoever owns it).
+Result<UploadRow> FindUpload(Database& db, const std::string& id, const std::string& tenant) {
+  auto rows =
+      db.Query(std::string(kUploadColumns) + "WHERE id = ? AND tenant_id = ?", {id, tenant});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("no upload '" + id + "'");
+  return RowToUpload((*rows)[0]);
+}
+
+int64_t PartSizeFor(int64_t size) {
+  int64_t per = (size + kMaxParts - 1) / kMaxParts;
+  per = (per + kMiB - 1) / kMiB * kMiB;
+  return std::clamp(per, kMinPart, kMaxPart);
+}
+
+int UrlTtl(const ServiceContext& d) {
+  int ttl = d.config.worker.temp_ttl_s > 0 ? d.config.worker.temp_ttl_s : 86400;
+  return std::min(ttl, 7 * 86400);  // SigV4's longest
+}
+
+// Part URLs for `numbers`: presigned by the store, or the API's own with the upload's token.
+nlohmann::json PartUrls(const ServiceContext& d, const UploadRow& u, const std::string& token,
+                        const std::vector<int>& numbers) {
+  nlohmann::json parts = nlohmann::json::array();
+  for (int n : numbers) {
+    std::string url = d.store.PresignPart(u.storage_key, u.store_upload_id, n, UrlTtl(d));
+    if (url.empty())
+      url = "/api/v1/uploads/" + u.id + "/parts/" + std::to_string(n) + "?token=" + token;
+    parts.push_back({{"number", n}, {"size", u.PartBytes(n)}, {"method", "PUT"}, {"url", url}});
+  }
+  return parts;
+}
+
+nlohmann::json UploadJson(const UploadRow& u) {
+  nlohmann::json j = {{"id", u.id},
+                      {"state", u.state},
+                      {"filename", u.filename},
+                      {"content_type", u.content_type},
+                      {"size", u.size},
+                      {"part_size", u.part_size},
+                      {"parts_total", u.parts_total()},
+                      {"created_at", u.created_at},
+                      {"expires_at", u.expires_at},
+                      {"complete_url", "/api/v1/uploads/" + u.id + "/complete"}};
+  if (!u.object_id.empty()) j["object_id"] = u.object_id;
+  if (!u.task_id.empty()) j["task_id"] = u.task_id;
+  return j;
+}
+
+// A new token for the upload's API part URLs (only its hash is kept): GET hands out fresh
+// URLs for the parts still missing, so the token is renewed then.
+Result<std::string> RenewToken(Database& db, const std::string& id) {
+  auto token = RandomHex(24);
+  if (!token.ok()) return token.status();
+  if (Status s = db.Exec("UPDATE uploads SET token_hash = ? WHERE id = ?", {Sha256Hex(*token), id});
+      !s.ok())
+    return s;
+  return *token;
+}
+
+void CreateUpload(const ServiceContext& d, Request& req, Response& res) {
+  const Principal& p = *req.principal;
+  auto body = ReadJsonBody(req);
+  if (!body.ok()) return SetError(res, 400, "", body.status().message(), req.request_id);
+  const nlohmann::json& b = *body;
+  if (!b.is_object() || !b.contains("filename") || !b["filename"].is_string() ||
+      b["filename"].get<std::string>().empty() || !b.contains("size") ||
+      !b["size"].is_number_integer())
+    return SetError(res, 400, "",
+                    "send {\"filename\": \"…\", \"size\": bytes, \"content_type\": \"audio/…\"}",
+                    req.request_id);
+  std::string filename = b["filename"], type = b.value("content_type", "");
+  int64_t size = b["size"];
+  if (filename.size() > 200) return SetError(res, 400, "", "filename is too long", req.request_id);
+  if (size <= 0) return SetError(res, 400, "", "size must be positive", req.request_id);
+  if (size > d.max_upload_bytes)
+    return SetError(res, 413, "",
+                    "the recording is " + std::to_string(size) + " bytes; the limit is " +
+                        std::to_string(d.max_upload_bytes),
+                    req.request_id);
+  if (type.rfind("audio/", 0) != 0 && type.rfind("video/", 0) != 0 &&
+      type != "application/octet-stream")
+    return SetError(res, 415, "", "content_type must be audio/* or video/*", req.request_id);
+  auto id = RandomHex(12), oid = RandomHex(12), token = RandomHex(24);
+  if (!id.ok() || !oid.ok() || !token.ok())
+    return SetError(res, 500, "", "internal error", req.request_id);
+  UploadRow u;
+  u.id = *id;
+  u.tenant_id = p.tenant_id;
+  u.filename = filename;
+  u.content_type = type;
+  u.size = size;
+  u.part_size = PartSizeFor(size);
+  u.storage_key = "tenants/" + p.tenant_id + "/recordings/" + *oid;
+  u.state = "open";
+  u.created_at = NowIso();
+  u.expires_at = IsoFromNow(UrlTtl(d));
+  auto started = d.store.BeginUpload(u.storage_key);
+  if (!started.ok()) return SetError(res, started.status(), req.request_id);
+  u.store_upload_id = *started;
+  Status s = d.db.Exec(
+      "INSERT INTO uploads (id, tenant_id, user_id, filename, content_type, size, part_size, "
+      "storage_key, store_upload_id, token_hash, state, created_at, expires_at) VALUES (?, ?, ?, "
+      "?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
+      {u.id, u.tenant_id, p.user_id, u.filename, u.content_type, u.size, u.part_size, u.storage_key,
+       u.store_upload_id, Sha256Hex(*token), u.created_at, u.expires_at});
+  if (!s.ok()) {
+    (void)d.store.AbortUpload(u.storage_key, u.store_upload_id);
+    return SetError(res, s, req.request_id);
+  }
+  std::vector<int> all(u.parts_total());
+  for (int i = 0; i < u.parts_total(); ++i) all[i] = i + 1;
+  nlohmann::json j = UploadJson(u);
+  j["parts"] = PartUrls(d, u, *token, all);
+  Audit(d.db, req, "upload.create", u.id);
+  res.Json(201, j);
+}
+
+void ShowUpload(const ServiceContext& d, Request& req, Response& res) {
+  auto u = FindUpload(d.db, req.params["id"], req.principal->tenant_id);
+  if (!u.ok()) return SetError(res, u.status(), req.request_id);
+  nlohmann::json j = UploadJson(*u);
+  if (u->state != "open") return res.Json(200, j);
+  auto parts = d.store.ListParts(u->storage_key, u->store_upload_id);
+  if (!parts.ok() && parts.status().kind() != ErrorKind::kBadInput)
+    return SetError(res, parts.status(), req.request_id);
+  std::vector<int> missing;
+  if (parts.ok()) {
+    j["parts_received"] = nlohmann::json::array();
+    for (int n = 1; n <= u->parts_total(); ++n) {
+      auto it = std::find_if(parts->begin(), parts->end(), [&](auto& p) { return p.number == n; });
+      if (it != parts->end() && it->size == u->PartBytes(n))
+        j["parts_received"].push_back({{"number", n}, {"size", it->size}, {"etag", it->etag}});
+      else
+        missing.push_back(n);
+    }
+  } else {  // the store cannot list parts: the client keeps its PUTs' ETags
+    j["parts_received"] = nullptr;
+    j["parts_note"] = parts.status().message() + "; send the ETags of your PUTs to complete";
+    for (int n = 1; n <= u->parts_total(); ++n) missing.push_back(n);
+  }
+  j["missing"] = missing;
+  auto token = RenewToken(d.db, u->id);
+  if (!token.ok()) return SetError(res, token.status(), req.request_id);
+  j["parts"] = PartUrls(d, *u, *token, missing);
+  res.Json(200, j);
+}
+
+// Refusing a part: read (and drop) a bounded remainder first, so the client, still sending,
+// reads the error instead of a reset connection.
+void RefusePart(Request& req, Response& res, int code, const std::string& message) {
+  char buf[64 * 1024];
+  int64_t left = kMaxPart + kMiB;
+  while (left > 0 && req.body && req.body->read(buf, sizeof buf)) left -= req.body->gcount();
+  res.headers["Connection"] = "close";
+  SetError(res, code, "", message, req.request_id);
+}
+
+void PutPart(const ServiceContext& d, Request& req, Response& res) {
+  auto rows = d.db.Query(std::string(kUploadColumns) + "WHERE id = ?", {req.params["id"]});
+  auto token = req.query.find("token");
+  if (!rows.ok())
+    return RefusePart(req, res, HttpStatusFor(rows.status().kind()), rows.status().message());
+  // One answer for a wrong token and an unknown upload: the URL is the credential.
+  if (rows->empty() || token == req.query.end() ||
+      Sha256Hex(token->second) != AsString((*rows)[0][6]))
+    return RefusePart(req, res, 403, "this part URL is not valid (wrong or expired token)");
+  UploadRow u = RowToUpload((*rows)[0]);
+  if (u.state != "open" || u.expires_at < NowIso())
+    return RefusePart(req, res, 409,
+                      "upload " + u.id + " is " + (u.state == "open" ? "expired" : u.state));
+  int n = 0;
+  try {
+    n = std::stoi(req.params["n"]);
+  } catch (const std::exception&) {
+  }
+  if (n < 1 || n > u.parts_total())
+    return RefusePart(req, res, 400, "part number must be 1.." + std::to_string(u.parts_total()));
+  int64_t want = u.PartBytes(n);
+  std::string length = req.header("Content-Length");
+  if (length != std::to_string(want))
+    return RefusePart(req, res, 400,
+                      "part " + std::to_string(n) + " must be exactly " + std::to_string(want) +
+                          " bytes (Content-Length " + (length.empty() ? "missing" : length) + ")");
+  auto part = d.store.PutPart(u.storage_key, u.store_upload_id, n, *req.body, want);
+  if (!part.ok()) return SetError(res, part.status(), req.request_id);
+  if (part->size != want)
+    return SetError(res, 400, "",
+                    "part " + std::to_string(n) + " ended after " + std::to_string(part->size) +
+                        " of " + std::to_string(want) + " bytes",
+                    req.request_id);
+  res.headers["ETag"] = part->etag;
+  res.Json(200, {{"number", n}, {"size", part->size}, {"etag", part->etag}});
+}
+
+void CompleteUpload(const ServiceContext& d, Request& req, Response& res) {
+  const Principal& p = *req.principal;
+  auto u = FindUpload(d.db, req.params["id"], p.tenant_id);
+  if (!u.ok()) return SetError(res, u.status(), req.request_id);
+  if (u->state == "completed") {
+    nlohmann::json j = UploadJson(*u);
+    return res.Json(200, j);  // completing twice is harmless
+  }
+  if (u->state != "open")
+    return SetError(res, 409, "", "upload " + u->id + " is " + u->state, req.request_id);
+  auto body = ReadJsonBody(req);
+  std::vector<UploadedPart> parts;
+  if (body.ok() && body->is_object() && body->contains("parts")) {
+    const auto& list = (*body)["parts"];
+    if (!list.is_array())
+      return SetError(res, 400, "", "parts must be [{\"number\": n, \"etag\": \"…\"}]",
+                      req.request_id);
+    for (const auto& e : list) {
+      if (!e.is_object() || !e.contains("number") || !e["number"].is_number_integer() ||
+          !e.contains("etag") || !e["etag"].is_string())
+        return SetError(res, 400, "", "parts must be [{\"number\": n, \"etag\": \"…\"}]",
+                        req.request_id);
+      parts.push_back({e["number"].get<int>(), 0, e["etag"].get<std::string>()});
+    }
+    std::sort(parts.begin(), parts.end(), [](auto& a, auto& b) { return a.number < b.number; });
+  } else {
+    auto listed = d.store.ListParts(u->storage_key, u->store_upload_id);
+    if (!listed.ok())
+      return SetError(res, listed.status().kind() == ErrorKind::kBadInput ? 400 : 503, "",
+                      listed.status().message() + ": send {\"parts\": [{\"number\", \"etag\"}]}",
+                      req.request_id);
+    parts = *listed;
+  }
+  std::vector<int> missing;
+  for (int n = 1; n <= u->parts_total(); ++n)
+    if (std::none_of(parts.begin(), parts.end(), [&](auto& q) { return q.number == n; }))
+      missing.push_back(n);
+  if (!missing.empty() || static_cast<int>(parts.size()) != u->parts_total()) {
+    std::string list;
+    for (int n : missing) list += (list.empty() ? "" : ", ") + std::to_string(n);
+    res.Json(409, {{"error",
+                    {{"code", "parts_missing"},
+                     {"message", missing.empty() ? "parts beyond the declared size"
+                                                 : "parts missing: " + list},
+                     {"request_id", req.request_id}}},
+                   {"missing", missing}});
+    return;
+  }
+  auto info = d.store.CompleteUpload(u->storage_key, u->store_upload_id, parts);
+  if (!info.ok()) return SetError(res, info.status(), req.request_id);
+  auto reject = [&](int code, const std::string& why) {
+    (void)d.store.Delete(u->storage_key);
+    (void)d.db.Exec("UPDATE uploads SET state = 'aborted' WHERE id = ?", {u->id});
+    SetError(res, code, "", why, req.request_id);
+  };
+  if (info->size != u->size)
+    return reject(400, "the parts add up to " + std::to_string(info->size) +
+                           " bytes, not the declared " + std::to_string(u->size));
+  std::ostringstream head;
+  if (Status s = d.store.Get(u->storage_key, 0, static_cast<int64_t>(kSniffBytes), head); !s.ok())
+    return SetError(res, s, req.request_id);
+  auto format = SniffMediaFormat(head.str());
+  if (!format.ok()) return reject(415, format.status().message());
+  auto oid = u->storage_key.substr(u->storage_key.rfind('/') + 1);
+  std::string now = NowIso();
+  Status s = d.db.Transaction([&](Database& tx) -> Status {
+    if (Status e = tx.Exec(
+            "INSERT INTO objects (id, tenant_id, storage_key, filename, content_type, size, "
+            "sha256, format, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            {oid, p.tenant_id, u->storage_key, u->filename, u->content_type, info->size,
+             info->sha256, *format, now});
+        !e.ok())
+      return e;
+    return tx.Exec("UPDATE uploads SET state = 'completed', object_id = ? WHERE id = ?",
+                   {oid, u->id});
+  });
+  if (!s.ok()) return SetError(res, s, req.request_id);
+  Audit(d.db, req, "upload.complete", u->id);
+  u->state = "completed";
+  u->object_id = oid;
+  nlohmann::json j = UploadJson(*u);
+  j["object"] = {{"id", oid}, {"size", info->size}, {"sha256", info->sha256}, {"format", *format}};
+  res.Json(200, j);
+}
+
+void AbortUpload(const ServiceContext& d, Request& req, Response& res) {
+  auto u = FindUpload(d.db, req.params["id"], req.principal->tenant_id);
+  if (!u.ok()) return SetError(res, u.status(), req.request_id);
+  if (u->state != "open")
+    return SetError(res, 409, "", "upload " + u->id + " is " + u->state + ", not open",
+                    req.request_id);
+  if (Status s = d.store.AbortUpload(u->storage_key, u->store_upload_id); !s.ok())
+    return SetError(res, s, req.request_id);
+  if (Status s = d.db.Exec("UPDATE uploads SET state = 'aborted' WHERE id = ?", {u->id}); !s.ok())
+    return SetError(res, s, req.request_id);
+  Audit(d.db, req, "upload.abort", u->id);
+  res.status = 204;
+  res.body.clear();
+}
+
+}  // namespace
+
+void AddUploadRoutes(Router& r, const ServiceContext& ctx) {
+  const ServiceContext* d = &ctx;
+  r.Add("POST", "/api/v1/uploads", true,
+        [d](Request& req, Response& res) { CreateUpload(*d, req, res); });
+  r.Add("GET", "/api/v1/uploads/{id}", true,
+        [d](Request& req, Response& res) { ShowUpload(*d, req, res); });
+  // Authorized by the token in the URL (like a presigned URL), not by a login.
+  r.Add("PUT", "/api/v1/uploads/{id}/parts/{n}", false,
+        [d](Request& req, Response& res) { PutPart(*d, req, res); });
+  r.Add("POST", "/api/v1/uploads/{id}/complete", true,
+        [d](Request& req, Response& res) { CompleteUpload(*d, req, res); });
+  r.Add("DELETE", "/api/v1/uploads/{id}", true,
+        [d](Request& req, Response& res) { AbortUpload(*d, req, res); });
+}
+
+}  // namespace minutes
