@@ -232,3 +232,72 @@ TEST_F(FileObjectStoreTest, ReopeningSeesExistingObjects) {
 
 }  // namespace
 }  // namespace minutes
+
+namespace minutes {
+namespace {
+
+class FileUploadsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / ("minutes_uploads_" + std::to_string(getpid()));
+    fs::remove_all(root_);
+    store_ = std::move(FileObjectStore::Open(root_)).value();
+  }
+  void TearDown() override { fs::remove_all(root_); }
+  Result<UploadedPart> Part(const std::string& id, int n, const std::string& bytes) {
+    std::istringstream in(bytes);
+    return store_->PutPart("rec/a", id, n, in, 1 << 20);
+  }
+  fs::path root_;
+  std::unique_ptr<FileObjectStore> store_;
+};
+
+TEST_F(FileUploadsTest, PartsInAnyOrderResentAndJoined) {
+  auto id = store_->BeginUpload("rec/a");
+  ASSERT_TRUE(id.ok()) << id.status().message();
+  ASSERT_TRUE(Part(*id, 2, "world").ok());
+  ASSERT_TRUE(Part(*id, 1, "hullo ").ok());
+  auto again = Part(*id, 1, "hello ");  // sent again: replaces
+  ASSERT_TRUE(again.ok());
+  auto listed = store_->ListParts("rec/a", *id);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].number, 1);
+  EXPECT_EQ((*listed)[0].etag, again->etag);
+  EXPECT_EQ((*listed)[1].size, 5);
+  EXPECT_TRUE(store_->List("")->empty()) << "parts are not objects";
+  auto info = store_->CompleteUpload("rec/a", *id, *listed);
+  ASSERT_TRUE(info.ok()) << info.status().message();
+  EXPECT_EQ(info->size, 11);
+  std::ostringstream out;
+  ASSERT_TRUE(store_->Get("rec/a", 0, -1, out).ok());
+  EXPECT_EQ(out.str(), "hello world");
+  EXPECT_EQ(store_->Head("rec/a")->sha256, info->sha256);
+  EXPECT_EQ(store_->ListParts("rec/a", *id).status().kind(), ErrorKind::kNotFound);
+  EXPECT_TRUE(fs::is_empty(root_ / "~uploads"));
+}
+
+TEST_F(FileUploadsTest, MissingChangedOrOversizePartsAreRefused) {
+  auto id = store_->BeginUpload("rec/a");
+  ASSERT_TRUE(id.ok());
+  auto p1 = Part(*id, 1, "abc");
+  ASSERT_TRUE(p1.ok());
+  auto missing = store_->CompleteUpload("rec/a", *id, {*p1, {2, 0, ""}});
+  EXPECT_EQ(missing.status().kind(), ErrorKind::kBadInput);
+  EXPECT_NE(missing.status().message().find("part 2 was not uploaded"), std::string::npos);
+  auto changed = store_->CompleteUpload("rec/a", *id, {{1, 0, "\"0000\""}});
+  EXPECT_NE(changed.status().message().find("has changed"), std::string::npos);
+  std::istringstream big(std::string(2 << 20, 'x'));
+  EXPECT_EQ(store_->PutPart("rec/a", *id, 2, big, 1 << 20).status().kind(), ErrorKind::kBadInput);
+  EXPECT_EQ(Part(*id, 0, "x").status().kind(), ErrorKind::kBadInput);
+  EXPECT_EQ(Part("../../etc", 1, "x").status().kind(), ErrorKind::kNotFound);
+  EXPECT_EQ(Part("0123abcd", 1, "x").status().kind(), ErrorKind::kNotFound);
+  EXPECT_EQ(store_->Head("rec/a").status().kind(), ErrorKind::kNotFound);
+  EXPECT_TRUE(store_->AbortUpload("rec/a", *id).ok());
+  EXPECT_TRUE(fs::is_empty(root_ / "~uploads"));
+  EXPECT_TRUE(store_->AbortUpload("rec/a", "../..").ok()) << "nothing outside is touched";
+  EXPECT_TRUE(fs::exists(root_));
+}
+
+}  // namespace
+}  // namespace minutes

@@ -140,6 +140,72 @@ TEST_F(S3StoreTest, PresignedUrlsWorkWithoutCredentials) {
   EXPECT_EQ(url.rfind(server_->endpoint() + "/media/p1/share/s.txt?", 0), 0u) << url;
 }
 
+TEST_F(S3StoreTest, DirectUploadPartsJoinIntoAHashedObject) {
+  auto id = store_->BeginUpload("direct/big.bin");
+  ASSERT_TRUE(id.ok()) << id.status().message();
+  std::string a = Random(5 << 20, 1), b = Random(12345, 2);
+  std::string url = store_->PresignPart("direct/big.bin", *id, 2, 600);
+  EXPECT_NE(url.find("partNumber=2"), std::string::npos) << url;
+  EXPECT_NE(url.find("uploadId=" + *id), std::string::npos) << url;
+  EXPECT_NE(url.find("X-Amz-Signature="), std::string::npos) << url;
+  std::istringstream in2(b), in1(a);
+  auto p2 = store_->PutPart("direct/big.bin", *id, 2, in2, 1 << 30);
+  auto p1 = store_->PutPart("direct/big.bin", *id, 1, in1, 1 << 30);
+  ASSERT_TRUE(p1.ok() && p2.ok());
+  EXPECT_FALSE(p1->etag.empty());
+  auto info = store_->CompleteUpload("direct/big.bin", *id, {*p1, *p2});
+  ASSERT_TRUE(info.ok()) << info.status().message();
+  EXPECT_EQ(info->size, static_cast<int64_t>(a.size() + b.size()));
+  EXPECT_EQ(info->sha256, Sha256HexOf(a + b));
+  EXPECT_EQ(store_->Head("direct/big.bin")->sha256, Sha256HexOf(a + b));
+  EXPECT_EQ(GetString("direct/big.bin"), a + b);
+  auto other = store_->BeginUpload("direct/dropped.bin");
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE(store_->AbortUpload("direct/dropped.bin", *other).ok());
+  EXPECT_EQ(store_->Head("direct/dropped.bin").status().kind(), ErrorKind::kNotFound);
+}
+
+// The example response of ListParts in the S3 API reference (s3rver has no ListParts).
+TEST(S3ListParts, ParsesTheDocumentedResponse) {
+  const char* xml = R"(<?xml version="1.0" encoding="UTF-8"?>
+<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Bucket>example-bucket</Bucket>
+  <Key>example-object</Key>
+  <UploadId>XXBsb2FkIElEIGZvciBlbHZpbmcncyVcdS1tb3ZpZS5tMnRzEEEwbG9hZA</UploadId>
+  <Initiator>
+      <ID>arn:aws:iam::111122223333:user/some-user-11116a31-17b5-4fb7-9df5-b288870f11xx</ID>
+      <DisplayName>umat-user-11116a31-17b5-4fb7-9df5-b288870f11xx</DisplayName>
+  </Initiator>
+  <Owner>
+    <ID>75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a</ID>
+    <DisplayName>someName</DisplayName>
+  </Owner>
+  <StorageClass>STANDARD</StorageClass>
+  <PartNumberMarker>1</PartNumberMarker>
+  <NextPartNumberMarker>3</NextPartNumberMarker>
+  <MaxParts>2</MaxParts>
+  <IsTruncated>true</IsTruncated>
+  <Part>
+    <PartNumber>2</PartNumber>
+    <LastModified>2010-11-10T20:48:34.000Z</LastModified>
+    <ETag>"7778aef83f66abc1fa1e8477f296d394"</ETag>
+    <Size>10485760</Size>
+  </Part>
+  <Part>
+    <PartNumber>3</PartNumber>
+    <LastModified>2010-11-10T20:48:33.000Z</LastModified>
+    <ETag>"aaaa18db4cc2f85cedef654fccc4a4x8"</ETag>
+    <Size>10485760</Size>
+  </Part>
+</ListPartsResult>)";
+  auto parts = ParseListParts(xml);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].number, 2);
+  EXPECT_EQ(parts[0].size, 10485760);
+  EXPECT_EQ(parts[0].etag, "\"7778aef83f66abc1fa1e8477f296d394\"");
+  EXPECT_EQ(parts[1].number, 3);
+}
+
 TEST_F(S3StoreTest, AnUnreachableEndpointIsUnavailable) {
   auto where = ParseS3Url("s3://media?endpoint=http://127.0.0.1:1&path_style=true");
   ASSERT_TRUE(where.ok());

@@ -38,6 +38,8 @@ TEST(OpenApi, DescribesEveryRouteAndTheDocsPagesLoadLocally) {
                         "/api/v1/audit-logs",
                         "/api/v1/usage",
                         "/api/v1/webhooks",
+                        "/api/v1/uploads",
+                        "/api/v1/uploads/{id}/complete",
                         "/health",
                         "/health/ready",
                         "/metrics",

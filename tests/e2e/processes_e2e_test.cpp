@@ -309,6 +309,19 @@ TEST_F(Processes, SweepRemovesOldTemporariesOnly) {
   make(temp / "minutes-task-x-1", true);
   make(temp / "unrelated-old", true);
   fs::last_write_time(objects / key, old);  // old, but a task refers to it
+  // Two direct uploads with a part each; one is past its expiry.
+  std::vector<std::string> uploads;
+  for (int i = 0; i < 2; ++i) {
+    auto up = Call(serve->port(), "POST", "/api/v1/uploads",
+                   R"({"filename":"a.wav","size":4,"content_type":"audio/wav"})", token);
+    ASSERT_EQ(up.status, 201) << up.body;
+    uploads.push_back(up.json()["id"]);
+    ASSERT_EQ(Call(serve->port(), "PUT", up.json()["parts"][0]["url"], "RIFF", "",
+                   "application/octet-stream")
+                  .status,
+              200);
+  }
+  Sql("UPDATE uploads SET expires_at = '2000-01-01T00:00:00Z' WHERE id = '" + uploads[0] + "'");
   std::string yaml = ReadFile(config_);
   yaml.replace(yaml.find("worker:\n"), 8, "worker:\n  temp_dir: " + temp.string() + "\n");
   std::ofstream(config_) << yaml;
@@ -319,6 +332,16 @@ TEST_F(Processes, SweepRemovesOldTemporariesOnly) {
                           "recording(s), 1 temporary file(s)"),
             std::string::npos)
       << r.output;
+  EXPECT_NE(r.output.find("1 expired direct upload(s)"), std::string::npos) << r.output;
+  EXPECT_EQ(Sql("SELECT state FROM uploads ORDER BY created_at, id = '" + uploads[1] + "'"),
+            "expired\nopen\n");
+  auto expired = Call(serve->port(), "GET", "/api/v1/uploads/" + uploads[0], "", token);
+  EXPECT_EQ(expired.json()["state"], "expired") << expired.body;
+  auto open = Call(serve->port(), "GET", "/api/v1/uploads/" + uploads[1], "", token);
+  EXPECT_EQ(open.json()["parts_received"].size(), 1u) << open.body;
+  size_t upload_dirs = 0;
+  for (auto& e : fs::directory_iterator(objects / "~uploads")) upload_dirs += e.is_directory();
+  EXPECT_EQ(upload_dirs, 1u) << "the expired upload's parts are gone, the open one's kept";
   for (const fs::path& gone : {recordings / "orphan-old.wav", objects / "~staging" / "put-old",
                                objects / "_probe" / "old", temp / "minutes-task-x-1"})
     EXPECT_FALSE(fs::exists(gone)) << gone;
