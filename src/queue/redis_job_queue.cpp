@@ -136,36 +136,39 @@ Result<int> RedisJobQueue::DrainOutbox() {
   if (!c) return Status(ErrorKind::kUnavailable, "redis unreachable");
   int total = 0;
   for (;;) {
-    int published = 0;
-    // The XADDs happen inside the transaction that marks the rows published: a crash or a
-    // failed commit in between can only publish a job twice (harmless), never lose it.
-    Status s = db_.Transaction([&](Database& tx) -> Status {
-      published = 0;
-      auto rows = tx.Query(
-          "SELECT id FROM jobs WHERE published = 0 AND state = 'ready' AND run_after <= ? "
-          "ORDER BY created_at LIMIT " +
-              std::to_string(kBatch),
-          {IsoFromNow(0)});
-      if (!rows.ok()) return rows.status();
-      if (rows->empty()) return Status::Ok();
-      std::vector<RedisCommand> adds;
-      std::string in;
-      std::vector<DbValue> ids;
-      for (const auto& r : *rows) {
-        adds.push_back({"XADD", stream_, "*", "job", AsString(r[0])});
-        in += in.empty() ? "?" : ", ?";
-        ids.push_back(AsString(r[0]));
-      }
-      auto replies = c->Pipeline(adds);
-      if (!replies.ok()) return replies.status();
-      for (const auto& v : *replies)
-        if (v.type == RedisValue::Type::kError) return Status::Internal("XADD: " + v.str);
-      published = static_cast<int>(ids.size());
-      return tx.Exec("UPDATE jobs SET published = 1 WHERE id IN (" + in + ")", ids);
-    });
-    if (!s.ok()) return s;
-    total += published;
-    if (published < kBatch) return total;
+    // Read, publish, then mark published only the rows still as they were read (ready, same
+    // attempt count). A job claimed meanwhile keeps published = 0 and, should it fail, is
+    // published again for its retry; a crash before the mark publishes a job twice — harmless,
+    // the row lease runs it once. No transaction spans the Redis call, so none conflicts with
+    // the task inserts and claims going on meanwhile.
+    auto rows = db_.Query(
+        "SELECT id, attempts FROM jobs WHERE published = 0 AND state = 'ready' AND run_after <= "
+        "? ORDER BY created_at LIMIT " +
+            std::to_string(kBatch),
+        {IsoFromNow(0)});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return total;
+    std::vector<RedisCommand> adds;
+    std::string in;
+    std::vector<DbValue> params;
+    for (const auto& r : *rows) {
+      adds.push_back({"XADD", stream_, "*", "job", AsString(r[0])});
+      in += in.empty() ? "(?, ?)" : ", (?, ?)";
+      params.push_back(AsString(r[0]));
+      params.emplace_back(std::in_place_type<int64_t>, AsInt(r[1]));
+    }
+    auto replies = c->Pipeline(adds);
+    if (!replies.ok()) return replies.status();
+    for (const auto& v : *replies)
+      if (v.type == RedisValue::Type::kError) return Status::Internal("XADD: " + v.str);
+    if (Status s = db_.Exec("UPDATE jobs SET published = 1 WHERE published = 0 AND state = "
+                            "'ready' AND (id, attempts) IN (" +
+                                in + ")",
+                            params);
+        !s.ok())
+      return s;
+    total += static_cast<int>(rows->size());
+    if (static_cast<int>(rows->size()) < kBatch) return total;
   }
 }
 
