@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "child_process.hpp"
 #include "redis_server.hpp"
@@ -80,6 +81,64 @@ TEST(RedisQueue, RedisStoppedWhileCreatingTasksEveryTaskRunsExactlyOnce) {
   for (const auto& l : logs) all_logs += Slurp(l);
   EXPECT_NE(all_logs.find("\"via\":\"stream\""), std::string::npos) << all_logs;
   EXPECT_EQ(all_logs.find("queuepw"), std::string::npos) << "the password is never logged";
+}
+
+// Two workers on the stream; the one running the task is killed with -9. Its delivery stays
+// pending until it has been idle for a lease, then the other worker takes it with XAUTOCLAIM and
+// finishes the task: one set of results.
+TEST(RedisQueue, WorkerKilledMidTaskTheOtherTakesItsDeliveryOver) {
+  RedisServer redis;
+  TestService svc("redis-kill", {{"alice", "acme", false}},
+                  {"--queue", redis.Url(), "--workers", "0", "--max-upload-mb", "50"});
+  ASSERT_GT(svc.port(), 0);
+  std::string token = svc.Token("alice");
+  std::map<std::string, std::string> env{{"MINUTES_DATA_DIR", svc.dir().string()},
+                                         {"MINUTES_QUEUE", redis.Url()},
+                                         {"MINUTES_WORKER_LEASE_S", "3"},
+                                         {"MINUTES_ASR_THREADS", "1"}};
+  std::vector<std::unique_ptr<ChildProcess>> workers;
+  auto log = svc.dir() / "workers.log";
+  for (int i = 0; i < 2; ++i)
+    workers.push_back(std::make_unique<ChildProcess>(
+        MinutesBinary(), std::vector<std::string>{"worker"}, env, log.string(), true));
+  auto up = Call(svc.port(), "POST", "/api/v1/tasks", Slurp(TestData("planning") / "meeting.wav"),
+                 token, "audio/wav");
+  ASSERT_EQ(up.status, 201) << up.body;
+  std::string id = up.json()["id"];
+  auto db = svc.dir() / "minutes.db";
+  std::string owner;
+  for (int i = 0; i < 300 && owner.empty(); ++i) {
+    owner =
+        Sql(db, "SELECT lease_owner FROM jobs WHERE task_id = '" + id + "' AND state = 'leased'");
+    if (!owner.empty()) owner.pop_back();
+    if (owner.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_FALSE(owner.empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // mid-task
+  int pid = std::stoi(owner.substr(owner.find(':') + 1));
+  for (auto& w : workers)
+    if (w->pid() == pid) w->Kill(SIGKILL);
+  auto t = svc.WaitDone(id, token, 240);
+  EXPECT_EQ(t["state"], "succeeded") << t.dump();
+  EXPECT_EQ(Sql(db, "SELECT count(*) FROM artifacts WHERE task_id = '" + id + "'"), "1\n");
+  EXPECT_EQ(Sql(db, "SELECT count(*) FROM transcripts WHERE task_id = '" + id + "'"), "1\n");
+  EXPECT_EQ(Sql(db, "SELECT attempts FROM jobs WHERE task_id = '" + id +
+                        "' AND kind = "
+                        "'transcribe'"),
+            "2\n");
+  std::string second = Sql(db, "SELECT lease_owner FROM jobs WHERE task_id = '" + id + "'");
+  EXPECT_NE(second, owner + "\n");
+  workers.clear();
+  std::string logs = Slurp(log);
+  // The survivor got it through the stream (XAUTOCLAIM), not by polling the table.
+  std::istringstream lines(logs);
+  std::string line, started;
+  while (std::getline(lines, line))
+    if (line.find("job_started") != std::string::npos &&
+        line.find("\"attempt\":2") != std::string::npos)
+      started = line;
+  ASSERT_FALSE(started.empty()) << logs;
+  EXPECT_NE(started.find("\"via\":\"stream\""), std::string::npos) << started;
 }
 
 TEST(RedisQueue, AWrongRedisUrlIsAClearConfigError) {
