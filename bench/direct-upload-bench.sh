@@ -9,27 +9,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 BIN=$(realpath "$BUILD/minutes")
-source bench/lib-postgres.sh
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-REDIS_PORT=$(free_port); S3_PORT=$(free_port); PORT=$(free_port)
-PID=; S3PID=
+source bench/lib-backends.sh
+PORT=$(free_port)
+PID=
 cleanup() {
   [ -n "$PID" ] && kill -9 "$PID" 2>/dev/null
-  [ -n "$S3PID" ] && kill "$S3PID" 2>/dev/null
-  kill "$(cat "$WORK/redis.pid" 2>/dev/null)" 2>/dev/null || true
-  pg_cleanup
+  backends_cleanup
 }
 trap cleanup EXIT
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" \
-  --daemonize yes --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log"
-mkdir -p "$WORK/s3"
-NODE_OPTIONS=--openssl-legacy-provider tests/tools/node_modules/.bin/s3rver -d "$WORK/s3" \
-  -p "$S3_PORT" -a 127.0.0.1 --configure-bucket media >"$WORK/s3rver.log" 2>&1 &
-S3PID=$!
-until curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/"; do sleep 0.1; done
-export MINUTES_DATABASE=$PG_URL MINUTES_QUEUE=redis://127.0.0.1:$REDIS_PORT/0
-export MINUTES_STORAGE_URL="s3://media/minutes?endpoint=http://127.0.0.1:$S3_PORT&path_style=true&region=us-east-1"
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER MINUTES_LOG_LEVEL=warn
+export MINUTES_DATABASE=$PG_URL MINUTES_QUEUE=$REDIS_URL MINUTES_STORAGE_URL=$S3_URL MINUTES_LOG_LEVEL=warn
 printf pw | "$BIN" user add bench --tenant bench --password-stdin --data-dir "$WORK/data" >/dev/null
 "$BIN" serve --port "$PORT" --data-dir "$WORK/data" --workers 0 --max-upload-mb 2048 \
   >"$WORK/serve.out" 2>"$WORK/serve.err" &

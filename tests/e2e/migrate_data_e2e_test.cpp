@@ -63,7 +63,7 @@ TEST(MigrateData, SqliteToPostgresVerifiedAndRepeatable) {
 
   auto run = RunCommand(cmd + " --batch 7");  // small batches: many of them
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_NE(run.output.find("all 15 tables copied and verified"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("all 16 tables copied and verified"), std::string::npos) << run.output;
   EXPECT_EQ(run.output.find("MISMATCH"), std::string::npos) << run.output;
   EXPECT_EQ(pg.Psql("SELECT count(*) FROM segments"), segments);
   auto again = RunCommand(cmd);
