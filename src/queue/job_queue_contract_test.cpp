@@ -11,6 +11,7 @@
 
 #include "core/clock.hpp"
 #include "db/migrator.hpp"
+#include "pg_server.hpp"
 #include "queue/db_job_queue.hpp"
 #include "queue/redis_job_queue.hpp"
 #include "redis_server.hpp"
@@ -358,6 +359,69 @@ TEST_F(RedisQueue, ProbeFailsClearlyWhileRedisIsDown) {
   EXPECT_NE(probe.status().message().find("redis 127.0.0.1:" + std::to_string(redis_->port())),
             std::string::npos)
       << probe.status().message();
+}
+
+// The same stream over PostgreSQL: the outbox statements (row-value IN, the claim by id) in its
+// dialect, and every job of a concurrent burst run once.
+TEST(RedisQueueOnPostgres, PublishesClaimsAndCompletesEveryJobOnce) {
+  testing::PgServer pg;
+  testing::RedisServer redis;
+  auto db = OpenDatabase(pg.Url());
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  ASSERT_TRUE(Migrate(**db).ok());
+  std::string now = NowIso();
+  ASSERT_TRUE(
+      (*db)->Exec("INSERT INTO tenants (id, name, created_at) VALUES ('t', 't', ?)", {now}).ok());
+  ASSERT_TRUE((*db)
+                  ->Exec("INSERT INTO users (id, tenant_id, username, password_hash, role, "
+                         "created_at) VALUES ('u', 't', 'u', 'x', 'admin', ?)",
+                         {now})
+                  .ok());
+  auto q = OpenJobQueue(redis.Url(), **db);
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  constexpr int kJobs = 30;
+  std::thread enqueue([&] {
+    for (int i = 0; i < kJobs; ++i) {
+      std::string task = "task" + std::to_string(i);
+      Status s = (*db)->Transaction([&](Database& tx) -> Status {
+        if (Status e = tx.Exec("INSERT INTO tasks (id, tenant_id, user_id, state, created_at, "
+                               "updated_at) VALUES (?, 't', 'u', 'queued', ?, ?)",
+                               {task, now, now});
+            !e.ok())
+          return e;
+        return JobQueue::Enqueue(tx, task, "transcribe");
+      });
+      EXPECT_TRUE(s.ok()) << s.message();
+      (*q)->Notify();
+    }
+  });
+  std::mutex mu;
+  std::multiset<std::string> claimed;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 2; ++w)
+    workers.emplace_back([&, w] {
+      auto until = std::chrono::steady_clock::now() + 20s;
+      while (std::chrono::steady_clock::now() < until) {
+        {
+          std::lock_guard lock(mu);
+          if (claimed.size() == kJobs) return;
+        }
+        auto job = (*q)->Claim("pg" + std::to_string(w), 30);
+        if (!job.ok() || !job->has_value()) continue;
+        EXPECT_FALSE((*job)->delivery.empty());
+        EXPECT_TRUE((*q)->Complete(**job).ok());
+        std::lock_guard lock(mu);
+        claimed.insert((*job)->task_id);
+      }
+    });
+  enqueue.join();
+  for (auto& t : workers) t.join();
+  EXPECT_EQ(claimed.size(), static_cast<size_t>(kJobs));
+  EXPECT_EQ(std::set<std::string>(claimed.begin(), claimed.end()).size(), claimed.size());
+  EXPECT_EQ(pg.Psql("SELECT count(*) FROM jobs WHERE state = 'done'"),
+            std::to_string(kJobs) + "\n");
+  // Marked published unless a worker had claimed the job before the pump got to mark it.
+  EXPECT_NE(pg.Psql("SELECT count(*) FROM jobs WHERE published = 1"), "0\n");
 }
 
 }  // namespace
