@@ -163,6 +163,26 @@ void CreateUpload(const ServiceContext& d, Request& req, Response& res) {
   res.Json(201, j);
 }
 
+// The caller's uploads, newest first (?state=open to find the ones to resume).
+void ListUploads(const ServiceContext& d, Request& req, Response& res) {
+  std::string state = req.query["state"];
+  static const std::vector<std::string> kStates = {"", "open", "completed", "aborted", "expired"};
+  if (std::find(kStates.begin(), kStates.end(), state) == kStates.end())
+    return SetError(res, 400, "", "state must be open, completed, aborted or expired",
+                    req.request_id);
+  std::string sql = std::string(kUploadColumns) + "WHERE tenant_id = ? AND user_id = ?";
+  std::vector<DbValue> params = {req.principal->tenant_id, req.principal->user_id};
+  if (!state.empty()) {
+    sql += " AND state = ?";
+    params.push_back(state);
+  }
+  auto rows = d.db.Query(sql + " ORDER BY created_at DESC LIMIT 100", params);
+  if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& r : *rows) items.push_back(UploadJson(RowToUpload(r)));
+  res.Json(200, {{"items", items}});
+}
+
 void ShowUpload(const ServiceContext& d, Request& req, Response& res) {
   auto u = FindUpload(d.db, req.params["id"], req.principal->tenant_id);
   if (!u.ok()) return SetError(res, u.status(), req.request_id);
@@ -346,6 +366,8 @@ void AddUploadRoutes(Router& r, const ServiceContext& ctx) {
   const ServiceContext* d = &ctx;
   r.Add("POST", "/api/v1/uploads", true,
         [d](Request& req, Response& res) { CreateUpload(*d, req, res); });
+  r.Add("GET", "/api/v1/uploads", true,
+        [d](Request& req, Response& res) { ListUploads(*d, req, res); });
   r.Add("GET", "/api/v1/uploads/{id}", true,
         [d](Request& req, Response& res) { ShowUpload(*d, req, res); });
   // Authorized by the token in the URL (like a presigned URL), not by a login.

@@ -32,16 +32,18 @@ TEST(TenantIsolation, EveryRouteHidesAnotherTenantsObjects) {
           .json()["id"];
   std::string hook =
       Call(p, "POST", "/api/v1/webhooks", R"({"url":"http://127.0.0.1:9/x"})", alice).json()["id"];
+  std::string upload = Call(p, "POST", "/api/v1/uploads",
+                            R"({"filename":"a.wav","size":10,"content_type":"audio/wav"})", alice)
+                           .json()["id"];
   std::string bob;
   auto users = Call(p, "GET", "/api/v1/users", "", alice).json();
   for (auto& u : users["items"])
     if (u["username"] == "bob") bob = u["id"];
   ASSERT_FALSE(bob.empty()) << users.dump();
-  const std::map<std::string, std::string> kObject = {{"/api/v1/tasks/", task},
-                                                      {"/api/v1/templates/", "acme-only"},
-                                                      {"/api/v1/hotword-sets/", set},
-                                                      {"/api/v1/webhooks/", hook},
-                                                      {"/api/v1/users/", bob}};
+  const std::map<std::string, std::string> kObject = {
+      {"/api/v1/tasks/", task},       {"/api/v1/templates/", "acme-only"},
+      {"/api/v1/hotword-sets/", set}, {"/api/v1/webhooks/", hook},
+      {"/api/v1/users/", bob},        {"/api/v1/uploads/", upload}};
   const std::map<std::string, std::string> kBody = {
       {"PUT /api/v1/tasks/{id}/speakers", R"({"S1":"Eve"})"},
       {"POST /api/v1/tasks/{id}/minutes", R"({"template":"brief"})"},
@@ -79,6 +81,16 @@ TEST(TenantIsolation, EveryRouteHidesAnotherTenantsObjects) {
       if (key == "PUT /api/v1/templates/{name}") {
         // Template names are per tenant: this writes mallory's own "acme-only", not alice's.
         EXPECT_EQ(Call(p, method, url, R"({"body":"# evil\n"})", mallory).status, 201);
+        ++checked;
+        continue;
+      }
+      if (key == "PUT /api/v1/uploads/{id}/parts/{n}") {
+        // Authorized by the token in the part URL, not by a login: without it, the same 403
+        // for alice's upload as for one that does not exist.
+        auto r = Call(p, method, url.replace(url.find("{n}"), 3, "1"), "x", mallory);
+        auto none = Call(p, method, "/api/v1/uploads/0000/parts/1", "x", mallory);
+        EXPECT_EQ(r.status, 403) << r.body;
+        EXPECT_EQ(r.json()["error"]["message"], none.json()["error"]["message"]);
         ++checked;
         continue;
       }

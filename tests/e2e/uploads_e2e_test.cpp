@@ -111,6 +111,11 @@ TEST(Uploads, PartsThroughTheApiResumableCompletedIntoATask) {
   ASSERT_EQ(PutPart(svc.port(), parts[1]["url"], slice(3)).status, 200);
   // Another tenant cannot see or complete it.
   std::string eve = svc.Token("eve");
+  auto mine = Call(svc.port(), "GET", "/api/v1/uploads?state=open", "", token).json();
+  ASSERT_EQ(mine["items"].size(), 1u) << mine.dump();
+  EXPECT_EQ(mine["items"][0]["id"], id);
+  EXPECT_TRUE(Call(svc.port(), "GET", "/api/v1/uploads", "", eve).json()["items"].empty());
+  EXPECT_EQ(Call(svc.port(), "GET", "/api/v1/uploads?state=bogus", "", token).status, 400);
   EXPECT_EQ(Call(svc.port(), "GET", "/api/v1/uploads/" + id, "", eve).status, 404);
   EXPECT_EQ(Call(svc.port(), "POST", "/api/v1/uploads/" + id + "/complete", "{}", eve).status, 404);
   auto done = Call(svc.port(), "POST", "/api/v1/uploads/" + id + "/complete", "{}", token);
