@@ -154,16 +154,16 @@ TEST_P(QueueContract, AJobWhoseWorkerDiedIsTakenOverAfterItsLease) {
 
 TEST_P(QueueContract, AHeartbeatKeepsTheJobWithItsWorker) {
   AddJob("task");
-  auto job = ClaimWithin(*queue_, "alive", 1);
+  auto job = ClaimWithin(*queue_, "alive", 2);
   ASSERT_TRUE(job.has_value());
   std::atomic<bool> stop{false};
   std::thread beat([&] {
     while (!stop) {
-      EXPECT_TRUE(queue_->Heartbeat(*job, "alive", 1).ok());
-      std::this_thread::sleep_for(250ms);
+      EXPECT_TRUE(queue_->Heartbeat(*job, "alive", 2).ok());
+      std::this_thread::sleep_for(200ms);
     }
   });
-  auto other = ClaimWithin(*queue_, "other", 1, 3s);
+  auto other = ClaimWithin(*queue_, "other", 2, 5s);  // 2.5 leases
   stop = true;
   beat.join();
   EXPECT_FALSE(other.has_value());
