@@ -24,10 +24,18 @@ class [[nodiscard]] Status {
   bool ok() const { return kind_ == ErrorKind::kOk; }
   ErrorKind kind() const { return kind_; }
   const std::string& message() const { return message_; }
+  /// For kUnavailable from a remote service: how long it asked us to wait (its Retry-After)
+  /// before trying again; -1 when it did not say.
+  double retry_after_s() const { return retry_after_s_; }
+  Status WithRetryAfter(double seconds) && {
+    retry_after_s_ = seconds;
+    return std::move(*this);
+  }
 
  private:
   ErrorKind kind_ = ErrorKind::kOk;
   std::string message_;
+  double retry_after_s_ = -1;
 };
 
 /// A value or the Status explaining why there is none.

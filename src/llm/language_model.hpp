@@ -28,6 +28,9 @@ struct Completion {
   std::string model;
   int tokens_in = 0;
   int tokens_out = 0;
+  std::string provider;    ///< which provider answered ("openai", "ollama", …)
+  bool truncated = false;  ///< the model stopped at max_tokens
+  double seconds = 0;      ///< latency of the call that answered
 };
 
 /// A chat-completion model. Implementations are thread-safe: the service calls one instance
@@ -41,7 +44,9 @@ class LanguageModel {
 
   /// Provider and model, e.g. "openai:gpt-4o-mini".
   virtual std::string Name() const = 0;
-  /// Sends the request; routine failures (rate limits, network) come back as Status.
+  /// Sends the request; routine failures come back as Status: kUnavailable for what may pass
+  /// (429, 5xx, timeouts, network; with retry_after_s() when the provider said), kBadInput for
+  /// what will not (a refused request, a wrong key, an unknown model).
   virtual Result<Completion> Complete(const CompletionRequest& request) = 0;
 };
 

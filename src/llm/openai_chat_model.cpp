@@ -1,0 +1,124 @@
+#include "llm/openai_chat_model.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace minutes {
+
+Status ProviderHttpError(const std::string& name, const HttpResponse& r) {
+  std::string detail;
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (j.is_object() && j.contains("error")) {  // OpenAI, Gemini: {"error": {"message"}}
+    const auto& e = j["error"];
+    detail = e.is_object() ? e.value("message", "") : e.is_string() ? e.get<std::string>() : "";
+  } else if (j.is_object() && j.contains("message") && j["message"].is_string()) {  // AWS
+    detail = j["message"];
+  } else {
+    detail = r.body.substr(0, 200);
+  }
+  std::string message =
+      name + ": HTTP " + std::to_string(r.status) + (detail.empty() ? "" : ": " + detail);
+  bool passing = r.status == 429 || r.status == 408 || r.status >= 500;
+  if (!passing) return Status::BadInput(message);
+  return Status(ErrorKind::kUnavailable, message).WithRetryAfter(RetryAfterSeconds(r));
+}
+
+OpenAiChatModel::OpenAiChatModel(OpenAiChatOptions options) : o_(std::move(options)) {
+  while (!o_.base_url.empty() && o_.base_url.back() == '/') o_.base_url.pop_back();
+}
+
+std::string OpenAiChatModel::Body(const CompletionRequest& request) const {
+  nlohmann::json messages = nlohmann::json::array();
+  if (!request.system.empty())
+    messages.push_back({{"role", "system"}, {"content", request.system}});
+  for (const auto& m : request.messages)
+    messages.push_back({{"role", m.role}, {"content", m.content}});
+  nlohmann::json body = {{"model", o_.model},
+                         {"messages", messages},
+                         {"max_tokens", request.max_tokens},
+                         {"temperature", request.temperature}};
+  if (request.json_mode) body["response_format"] = {{"type", "json_object"}};
+  if (o_.stream) {
+    body["stream"] = true;
+    body["stream_options"] = {{"include_usage", true}};
+  }
+  return body.dump();
+}
+
+Result<Completion> OpenAiChatModel::Complete(const CompletionRequest& request) {
+  HttpRequest r;
+  r.url = o_.base_url + "/chat/completions";
+  r.headers = {{"Content-Type", "application/json"}};
+  if (!o_.azure_api_version.empty()) {
+    r.url += "?api-version=" + o_.azure_api_version;
+    r.headers.push_back({"api-key", o_.api_key});
+  } else if (!o_.api_key.empty()) {
+    r.headers.push_back({"Authorization", "Bearer " + o_.api_key});
+  }
+  r.body = Body(request);
+  r.timeout = o_.timeout;
+  std::string text;
+  Completion streamed;
+  Status stream_error;
+  SseParser sse([&](const std::string&, const std::string& data) {
+    if (data == "[DONE]" || !stream_error.ok()) return;
+    auto chunk = nlohmann::json::parse(data, nullptr, false);
+    if (!chunk.is_object()) {
+      stream_error = Status(ErrorKind::kUnavailable, Name() + ": a stream event is not JSON");
+      return;
+    }
+    if (chunk.contains("error")) {
+      stream_error = Status(ErrorKind::kUnavailable, Name() + ": " + chunk["error"].dump());
+      return;
+    }
+    if (chunk.contains("model") && chunk["model"].is_string()) streamed.model = chunk["model"];
+    if (chunk.contains("choices") && chunk["choices"].is_array() && !chunk["choices"].empty()) {
+      const auto& c = chunk["choices"][0];
+      if (c.contains("delta") && c["delta"].contains("content") &&
+          c["delta"]["content"].is_string())
+        text += c["delta"]["content"].get<std::string>();
+      if (c.contains("finish_reason") && c["finish_reason"] == "length") streamed.truncated = true;
+    }
+    if (chunk.contains("usage") && chunk["usage"].is_object()) {
+      streamed.tokens_in = chunk["usage"].value("prompt_tokens", 0);
+      streamed.tokens_out = chunk["usage"].value("completion_tokens", 0);
+    }
+  });
+  if (o_.stream)
+    r.on_data = [&](std::string_view chunk) {
+      sse.Feed(chunk);
+      return true;
+    };
+  auto res = http_.Send(r);
+  if (!res.ok()) return Status(res.status().kind(), o_.provider + ": " + res.status().message());
+  if (res->status < 200 || res->status >= 300) return ProviderHttpError(Name(), *res);
+  if (!stream_error.ok()) return stream_error;
+  return Parse(*res, text, streamed);
+}
+
+Result<Completion> OpenAiChatModel::Parse(const HttpResponse& res, const std::string& streamed,
+                                          Completion out) const {
+  out.provider = o_.provider;
+  out.seconds = res.seconds;
+  if (o_.stream) {
+    out.text = streamed;
+    if (out.model.empty()) out.model = o_.model;
+    return out;
+  }
+  auto j = nlohmann::json::parse(res.body, nullptr, false);
+  if (!j.is_object() || !j.contains("choices") || !j["choices"].is_array() ||
+      j["choices"].empty() || !j["choices"][0].contains("message"))
+    return Status(ErrorKind::kUnavailable, Name() + ": the reply has no choices[0].message");
+  const auto& c = j["choices"][0];
+  const auto& content = c["message"]["content"];
+  out.text = content.is_string() ? content.get<std::string>() : "";
+  out.truncated = c.contains("finish_reason") && c["finish_reason"] == "length";
+  out.model =
+      j.contains("model") && j["model"].is_string() ? j["model"].get<std::string>() : o_.model;
+  if (j.contains("usage") && j["usage"].is_object()) {
+    out.tokens_in = j["usage"].value("prompt_tokens", 0);
+    out.tokens_out = j["usage"].value("completion_tokens", 0);
+  }
+  return out;
+}
+
+}  // namespace minutes

@@ -1,0 +1,174 @@
+#include "net/http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <ctime>
+#include <mutex>
+
+namespace minutes {
+namespace {
+
+struct Transfer {
+  const HttpRequest* request;
+  HttpResponse* response;
+  bool stopped = false;
+};
+
+size_t OnBody(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t bytes = size * n;
+  if (t->request->on_data && t->response->status >= 200 && t->response->status < 300) {
+    if (!t->request->on_data(std::string_view(data, bytes))) {
+      t->stopped = true;
+      return 0;  // aborts the transfer
+    }
+    return bytes;
+  }
+  t->response->body.append(data, bytes);
+  return bytes;
+}
+
+size_t OnHeader(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::string line(data, size * n);
+  if (line.rfind("HTTP/", 0) == 0) {  // a status line (again after 100 Continue / redirects)
+    auto sp = line.find(' ');
+    t->response->status = sp == std::string::npos ? 0 : std::atol(line.c_str() + sp + 1);
+    t->response->headers.clear();
+    return size * n;
+  }
+  auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon), value = line.substr(colon + 1);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.erase(0, 1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+      value.pop_back();
+    t->response->headers[name] = value;
+  }
+  return size * n;
+}
+
+}  // namespace
+
+struct HttpClient::Pool {
+  std::mutex mu;
+  std::vector<CURL*> idle;
+  ~Pool() {
+    for (CURL* h : idle) curl_easy_cleanup(h);
+  }
+  CURL* Take() {
+    std::lock_guard lock(mu);
+    if (idle.empty()) return curl_easy_init();
+    CURL* h = idle.back();
+    idle.pop_back();
+    curl_easy_reset(h);
+    return h;
+  }
+  void Give(CURL* h) {
+    std::lock_guard lock(mu);
+    if (idle.size() < 16)
+      idle.push_back(h);
+    else
+      curl_easy_cleanup(h);
+  }
+};
+
+HttpClient::HttpClient() : pool_(new Pool) {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+HttpClient::~HttpClient() = default;
+
+std::string UrlForMessages(const std::string& url) { return url.substr(0, url.find('?')); }
+
+Result<HttpResponse> HttpClient::Send(const HttpRequest& r) const {
+  CURL* h = pool_->Take();
+  if (h == nullptr) return Status::Internal("cannot start an HTTP transfer");
+  HttpResponse response;
+  Transfer t{&r, &response};
+  curl_slist* list = nullptr;
+  for (const auto& [k, v] : r.headers) list = curl_slist_append(list, (k + ": " + v).c_str());
+  list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
+  curl_easy_setopt(h, CURLOPT_URL, r.url.c_str());
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(r.timeout.count()));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::min<int64_t>(r.timeout.count(), 10000)));
+  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // gzip when offered
+  if (r.method == "POST") {
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, r.body.data());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+  } else if (r.method != "GET") {
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+    if (!r.body.empty()) {
+      curl_easy_setopt(h, CURLOPT_POSTFIELDS, r.body.data());
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    }
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  CURLcode code = curl_easy_perform(h);
+  response.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  curl_slist_free_all(list);
+  if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && t.stopped)) {
+    curl_easy_cleanup(h);  // a connection in an unknown state is not reused
+    std::string what = code == CURLE_OPERATION_TIMEDOUT
+                           ? "no complete reply within " + std::to_string(r.timeout.count()) + " ms"
+                           : curl_easy_strerror(code);
+    return Status(ErrorKind::kUnavailable, r.method + " " + UrlForMessages(r.url) + ": " + what);
+  }
+  pool_->Give(h);
+  return response;
+}
+
+double RetryAfterSeconds(const HttpResponse& r) {
+  auto it = r.headers.find("retry-after");
+  if (it == r.headers.end() || it->second.empty()) return -1;
+  const std::string& v = it->second;
+  if (std::isdigit(static_cast<unsigned char>(v[0]))) return std::atof(v.c_str());
+  std::tm tm{};
+  if (strptime(v.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm) == nullptr) return -1;
+  double delta = std::difftime(timegm(&tm), std::time(nullptr));
+  return delta > 0 ? delta : 0;
+}
+
+void SseParser::Feed(std::string_view chunk) {
+  pending_.append(chunk);
+  size_t start = 0;
+  for (size_t nl; (nl = pending_.find('\n', start)) != std::string::npos; start = nl + 1) {
+    std::string line = pending_.substr(start, nl - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    Line(line);
+  }
+  pending_.erase(0, start);
+}
+
+void SseParser::Line(const std::string& line) {
+  if (line.empty()) {  // end of an event
+    if (has_data_) on_event_(event_.empty() ? "message" : event_, data_);
+    event_.clear();
+    data_.clear();
+    has_data_ = false;
+    return;
+  }
+  if (line[0] == ':') return;  // a comment (keep-alive)
+  auto colon = line.find(':');
+  std::string field = line.substr(0, colon);
+  std::string value = colon == std::string::npos ? "" : line.substr(colon + 1);
+  if (!value.empty() && value[0] == ' ') value.erase(0, 1);
+  if (field == "data") {
+    if (has_data_) data_ += '\n';
+    data_ += value;
+    has_data_ = true;
+  } else if (field == "event") {
+    event_ = value;
+  }
+}
+
+}  // namespace minutes
