@@ -3,6 +3,7 @@
 #include <csignal>
 
 #include "db/migrator.hpp"
+#include "worker/minutes_generation.hpp"
 
 namespace minutes {
 
@@ -19,11 +20,17 @@ Result<Backends> OpenBackends(const Config& config) {
   auto queue = OpenJobQueue(config.queue, *b.db);
   if (!queue.ok()) return queue.status();
   b.queue = std::move(*queue);
+  auto models = OpenModels(config.llm.chain);
+  if (!models.ok()) return models.status();
+  b.models = *models;
+  if (b.models.chain) b.models.chain->OnCall(ForwardProviderCall);
   return b;
 }
 
-WorkerOptions WorkerOptionsFrom(const Config& config, int concurrency) {
+WorkerOptions WorkerOptionsFrom(const Config& config, int concurrency, const Backends& b) {
   WorkerOptions wo;
+  wo.llm = b.models.chain;
+  wo.llm_context_tokens = b.models.context_tokens;
   wo.concurrency = concurrency;
   wo.asr_threads = config.asr.threads;
   wo.lease_s = config.worker.lease_s;

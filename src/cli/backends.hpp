@@ -5,6 +5,7 @@
 
 #include "config/config.hpp"
 #include "db/database.hpp"
+#include "llm/model_factory.hpp"
 #include "queue/job_queue.hpp"
 #include "storage/object_store.hpp"
 #include "worker/worker.hpp"
@@ -15,13 +16,15 @@ struct Backends {
   std::unique_ptr<Database> db;
   std::unique_ptr<ObjectStore> store;
   std::unique_ptr<JobQueue> queue;  ///< declared after db: destroyed before it
+  ConfiguredModels models;          ///< llm.chain (no chain when empty)
 };
 
 /// Opens and migrates the database, opens the object store; errors name the URL.
 Result<Backends> OpenBackends(const Config& config);
 
-/// Worker options from config.worker / config.asr (`concurrency` from the caller).
-WorkerOptions WorkerOptionsFrom(const Config& config, int concurrency);
+/// Worker options from config.worker / config.asr and the opened models (`concurrency` from
+/// the caller).
+WorkerOptions WorkerOptionsFrom(const Config& config, int concurrency, const Backends& backends);
 
 /// Blocks SIGTERM and SIGINT in this thread (call before starting threads) and returns the set
 /// to sigwait on.

@@ -84,7 +84,7 @@ int Serve(const ConfigFlags& flags) {
   ApiServer server(ctx, so);
   if (Status s = server.Start(); !s.ok()) return ReportFailure(s);
   WorkerPool workers(*backends->db, *backends->store, *backends->queue,
-                     WorkerOptionsFrom(c, c.server.workers));
+                     WorkerOptionsFrom(c, c.server.workers, *backends));
   workers.Start();
   std::printf("minutes: listening on http://%s:%d\n", c.server.host.c_str(), server.port());
   std::fflush(stdout);

@@ -26,7 +26,7 @@ int RunWorker(const ConfigFlags& flags) {
   auto backends = OpenBackends(*config);
   if (!backends.ok()) return ReportFailure(backends.status());
   WorkerPool pool(*backends->db, *backends->store, *backends->queue,
-                  WorkerOptionsFrom(*config, config->worker.concurrency));
+                  WorkerOptionsFrom(*config, config->worker.concurrency, *backends));
   StatusServer status(*backends->db, [&pool] { return pool.Running(); });
   std::string status_url;
   if (config->worker.status_port >= 0) {

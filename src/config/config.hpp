@@ -59,6 +59,14 @@ struct MinutesConfig {
   bool operator==(const MinutesConfig&) const = default;
 };
 
+/// The `llm` section: language models for minutes, tried in order (llm/model_factory.hpp for
+/// the URL form); empty = the offline extractive generator only. When every model fails, the
+/// extractive generator writes the minutes.
+struct LlmConfig {
+  std::vector<std::string> chain;  ///< e.g. openai://:${OPENAI_API_KEY}@api.openai.com/v1?model=…
+  bool operator==(const LlmConfig&) const = default;
+};
+
 /// The `worker` section: job processing (in-process workers and `minutes worker`).
 struct WorkerConfig {
   int concurrency = 1;   ///< Jobs at once in `minutes worker`, >= 1.
@@ -100,6 +108,7 @@ struct Config {
   AuthConfig auth;                       ///< Tokens and keys.
   AsrConfig asr;                         ///< Speech recognition.
   MinutesConfig minutes;                 ///< Minutes rendering.
+  LlmConfig llm;                         ///< Language models.
   WorkerConfig worker;                   ///< Job processing.
   WebhooksConfig webhooks;               ///< Webhook deliveries.
   LogConfig log;                         ///< Logging.

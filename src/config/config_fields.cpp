@@ -62,6 +62,7 @@ std::vector<Field> Fields(Config& c) {
       {"asr.language", &c.asr.language},
       {"minutes.template", &c.minutes.template_name},
       {"minutes.templates_dir", &c.minutes.templates_dir},
+      {"llm.chain", &c.llm.chain},
       {"worker.concurrency", &c.worker.concurrency},
       {"worker.lease_s", &c.worker.lease_s},
       {"worker.max_attempts", &c.worker.max_attempts},

@@ -3,14 +3,14 @@
 
 #include "auth/accounts.hpp"
 #include "export/minutes_json.hpp"
-#include "minutes/extractive_generator.hpp"
 #include "queue/job_queue.hpp"
+#include "worker/minutes_generation.hpp"
 #include "worker/stored_transcript.hpp"
 #include "worker/worker.hpp"
 
 namespace minutes {
 
-Status ProcessMinutesJob(Database& db, ObjectStore&, const Job& job, const WorkerOptions&) {
+Status ProcessMinutesJob(Database& db, ObjectStore&, const Job& job, const WorkerOptions& o) {
   auto payload = nlohmann::json::parse(job.payload, nullptr, false);
   if (!payload.is_object() || !payload.contains("template") || !payload.contains("version"))
     return Status::BadInput("minutes job " + job.id + " has no template/version");
@@ -21,8 +21,13 @@ Status ProcessMinutesJob(Database& db, ObjectStore&, const Job& job, const Worke
   // Minutes refer to speakers by id; names are applied when they are read, so a later rename
   // reaches every version.
   for (auto& s : tr->speakers) s.name.reset();
-  auto doc = ExtractiveGenerator().Generate(*tr, {});
-  if (!doc.ok()) return doc.status();
+  // A redelivered job whose version is already written does not call the models again.
+  auto done =
+      db.Query("SELECT 1 FROM artifacts WHERE task_id = ? AND version = ?", {job.task_id, version});
+  if (!done.ok()) return done.status();
+  if (!done->empty()) return Status::Ok();
+  auto written = WriteMinutes(db, o, job.task_id, *tr, tmpl);
+  if (!written.ok()) return written.status();
   return db.Transaction([&](Database& tx) -> Status {
     // Idempotent: a redelivered job finds its version written and stops.
     auto have = tx.Query("SELECT 1 FROM artifacts WHERE task_id = ? AND version = ?",
@@ -31,8 +36,9 @@ Status ProcessMinutesJob(Database& db, ObjectStore&, const Job& job, const Worke
     if (!have->empty()) return Status::Ok();
     return tx.Exec(
         "INSERT INTO artifacts (task_id, version, template, generator, minutes_json, created_at) "
-        "VALUES (?, ?, ?, 'extractive', ?, ?)",
-        {job.task_id, version, tmpl, MinutesToJson(*doc).dump(), NowIso()});
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        {job.task_id, version, tmpl, written->generator, MinutesToJson(written->doc).dump(),
+         NowIso()});
   });
 }
 

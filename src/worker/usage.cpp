@@ -24,10 +24,11 @@ Status RecordProviderCall(Database& db, const ProviderCall& c,
                           const std::map<std::string, double>& prices) {
   return db.Exec(
       "INSERT INTO audit_logs (tenant_id, user_id, action, target, provider, model, "
-      "audio_seconds, tokens_in, tokens_out, cost, created_at) VALUES (?, ?, 'provider.call', ?, "
-      "?, ?, ?, ?, ?, ?, ?)",
+      "audio_seconds, tokens_in, tokens_out, cost, latency_ms, outcome, created_at) VALUES (?, "
+      "?, 'provider.call', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {c.tenant_id, c.user_id, c.task_id, c.provider, c.model, c.audio_seconds, c.tokens_in,
-       c.tokens_out, PriceOf(c, prices), NowIso()});
+       c.tokens_out, c.outcome == "ok" ? PriceOf(c, prices) : 0.0, c.latency_s * 1000, c.outcome,
+       NowIso()});
 }
 
 }  // namespace minutes

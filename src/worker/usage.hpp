@@ -19,6 +19,9 @@ struct ProviderCall {
   std::string tenant_id, user_id, task_id, provider, model;
   double audio_seconds = 0;
   int64_t tokens_in = 0, tokens_out = 0;
+  double latency_s = 0;
+  std::string outcome = "ok";  ///< ok, retry, failed, skipped (circuit open)
+  std::string error;           ///< what went wrong (logged, not stored)
 };
 
 /// The call's cost from `prices` (see the keys above).

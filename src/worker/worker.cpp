@@ -12,9 +12,9 @@
 #include "auth/accounts.hpp"
 #include "export/minutes_json.hpp"
 #include "log/log.hpp"
-#include "minutes/extractive_generator.hpp"
 #include "pipeline/pipeline.hpp"
 #include "worker/metrics.hpp"
+#include "worker/minutes_generation.hpp"
 #include "worker/sweeper.hpp"
 #include "worker/usage.hpp"
 #include "worker/webhooks.hpp"
@@ -32,10 +32,8 @@ Status SetProgress(Database& db, const std::string& task_id, const std::string& 
 struct TaskCanceled {};
 
 Status StoreResults(Database& db, const Job& job, const std::string& owner, const PipelineResult& r,
-                    const std::string& template_name) {
+                    const std::string& template_name, const WrittenMinutes& doc) {
   const std::string& task_id = job.task_id;
-  auto doc = ExtractiveGenerator().Generate(r.transcript, {});
-  if (!doc.ok()) return doc.status();
   return db.Transaction([&](Database& tx) -> Status {
     auto held = HoldsLease(tx, job, owner);
     if (!held.ok()) return held.status();
@@ -71,10 +69,10 @@ Status StoreResults(Database& db, const Job& job, const std::string& owner, cons
     auto have = tx.Query("SELECT 1 FROM artifacts WHERE task_id = ? AND version = 1", {task_id});
     if (!have.ok()) return have.status();
     if (have->empty()) {
-      if (Status s =
-              tx.Exec("INSERT INTO artifacts (task_id, version, template, generator, minutes_json, "
-                      "created_at) VALUES (?, 1, ?, 'extractive', ?, ?)",
-                      {task_id, template_name, MinutesToJson(*doc).dump(), NowIso()});
+      if (Status s = tx.Exec(
+              "INSERT INTO artifacts (task_id, version, template, generator, minutes_json, "
+              "created_at) VALUES (?, 1, ?, ?, ?, ?)",
+              {task_id, template_name, doc.generator, MinutesToJson(doc.doc).dump(), NowIso()});
           !s.ok())
         return s;
     }
@@ -143,7 +141,9 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   Metrics::Global().ObserveStage("decode", result->times.decode);
   Metrics::Global().ObserveStage("transcribe", result->times.transcribe);
   Metrics::Global().ObserveStage("diarize", result->times.diarize);
-  if (Status s = StoreResults(db, job, owner, *result, AsString(r[1])); !s.ok()) return s;
+  auto minutes = WriteMinutes(db, o, task_id, result->transcript, AsString(r[1]));
+  if (!minutes.ok()) return minutes.status();
+  if (Status s = StoreResults(db, job, owner, *result, AsString(r[1]), *minutes); !s.ok()) return s;
   (void)db.Exec(
       "UPDATE objects SET duration = ? WHERE id = (SELECT object_id FROM tasks WHERE id = ?)",
       {result->transcript.duration, task_id});
@@ -151,17 +151,21 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   if (!who.ok() || who->empty() || AsString((*who)[0][2]) != "succeeded") return Status::Ok();
   static const std::map<std::string, double> kNoPrices;
   const auto& prices = o.config ? o.config->prices : kNoPrices;
-  ProviderCall asr{AsString((*who)[0][0]),
-                   AsString((*who)[0][1]),
-                   task_id,
-                   result->engine,
-                   po.language,
-                   result->transcript.duration,
-                   0,
-                   0};
+  ProviderCall asr;
+  asr.tenant_id = AsString((*who)[0][0]);
+  asr.user_id = AsString((*who)[0][1]);
+  asr.task_id = task_id;
+  asr.provider = result->engine;
+  asr.model = po.language;
+  asr.audio_seconds = result->transcript.duration;
   (void)RecordProviderCall(db, asr, prices);
-  ProviderCall minutes{asr.tenant_id, asr.user_id, task_id, "extractive", "tfidf", 0, 0, 0};
-  (void)RecordProviderCall(db, minutes, prices);
+  if (minutes->generator == "extractive") {  // model calls were audited as they happened
+    ProviderCall local = asr;
+    local.provider = "extractive";
+    local.model = "tfidf";
+    local.audio_seconds = 0;
+    (void)RecordProviderCall(db, local, prices);
+  }
   return EnqueueTaskEvent(db, task_id, "task.succeeded");
 }
 

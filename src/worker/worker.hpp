@@ -11,19 +11,22 @@
 
 #include "config/config.hpp"
 #include "db/database.hpp"
+#include "llm/language_model.hpp"
 #include "queue/job_queue.hpp"
 #include "storage/object_store.hpp"
 
 namespace minutes {
 
 struct WorkerOptions {
-  int concurrency = 1;             ///< jobs at once
-  int asr_threads = 0;             ///< per job; 0 = all cores
-  int lease_s = 60;                ///< a dead worker's job is taken again after this
-  int max_attempts = 3;            ///< tries before a task fails
-  std::string temp_dir;            ///< where recordings are fetched to
-  int temp_ttl_s = 0;              ///< sweep temporaries older than this (sweeper.hpp); 0 = off
-  const Config* config = nullptr;  ///< prices, webhook settings; nullptr = defaults
+  int concurrency = 1;                 ///< jobs at once
+  int asr_threads = 0;                 ///< per job; 0 = all cores
+  int lease_s = 60;                    ///< a dead worker's job is taken again after this
+  int max_attempts = 3;                ///< tries before a task fails
+  std::string temp_dir;                ///< where recordings are fetched to
+  int temp_ttl_s = 0;                  ///< sweep temporaries older than this (sweeper.hpp); 0 = off
+  const Config* config = nullptr;      ///< prices, webhook settings; nullptr = defaults
+  std::shared_ptr<LanguageModel> llm;  ///< minutes from language models; null = extractive
+  int llm_context_tokens = 8192;
 };
 
 /// Runs `concurrency` worker threads until Stop().

@@ -1,0 +1,115 @@
+#include "llm/model_factory.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
+
+#include <cstdlib>
+
+#include "llm/openai_chat_model.hpp"
+
+namespace minutes {
+namespace {
+
+// The URL with its key hidden, for messages.
+std::string Shown(const std::string& url) {
+  auto at = url.find('@'), scheme = url.find("://");
+  if (at == std::string::npos || scheme == std::string::npos || at < scheme) return url;
+  return url.substr(0, scheme + 3) + "***" + url.substr(at);
+}
+
+Result<int> Number(const std::string& url, const std::string& key, const std::string& v, int lo,
+                   int hi) {
+  try {
+    size_t used = 0;
+    int n = std::stoi(v, &used);
+    if (used == v.size() && n >= lo && n <= hi) return n;
+  } catch (const std::exception&) {
+  }
+  return Status::BadInput("llm.chain: " + key + " must be a whole number from " +
+                          std::to_string(lo) + " to " + std::to_string(hi) + " in " + Shown(url));
+}
+
+}  // namespace
+
+Result<ChainLink> OpenChainLink(const std::string& url, int* context_tokens) {
+  Poco::URI uri;
+  try {
+    uri = Poco::URI(url);
+  } catch (const Poco::Exception& e) {
+    return Status::BadInput("llm.chain: not a URL: " + Shown(url));
+  }
+  std::string scheme = uri.getScheme();
+  if (scheme != "openai" && scheme != "openai+http")
+    return Status::BadInput("llm.chain: unknown provider \"" + scheme + "\" in " + Shown(url) +
+                            " (openai://… or openai+http://…)");
+  OpenAiChatOptions o;
+  o.provider = "openai";
+  std::string info = uri.getUserInfo();
+  o.api_key = info.find(':') == std::string::npos ? info : info.substr(info.find(':') + 1);
+  if (!o.api_key.empty()) {
+    std::string decoded;
+    Poco::URI::decode(o.api_key, decoded);
+    o.api_key = decoded;
+  }
+  ChainLink link;
+  int context = 8192;
+  for (const auto& [k, v] : uri.getQueryParameters()) {
+    if (k == "model") {
+      o.model = v;
+    } else if (k == "name") {
+      o.provider = v;
+    } else if (k == "stream") {
+      o.stream = v == "true" || v == "1";
+    } else if (k == "api_version") {
+      o.azure_api_version = v;
+    } else if (k == "key_env") {
+      const char* env = std::getenv(v.c_str());
+      if (env == nullptr || !*env)
+        return Status::BadInput("llm.chain: key_env names " + v + ", which is not set");
+      o.api_key = env;
+    } else if (k == "timeout_s") {
+      auto n = Number(url, k, v, 1, 3600);
+      if (!n.ok()) return n.status();
+      o.timeout = std::chrono::seconds(*n);
+    } else if (k == "retries") {
+      auto n = Number(url, k, v, 0, 10);
+      if (!n.ok()) return n.status();
+      link.max_retries = *n;
+    } else if (k == "in_flight") {
+      auto n = Number(url, k, v, 1, 1000);
+      if (!n.ok()) return n.status();
+      link.max_in_flight = *n;
+    } else if (k == "context") {
+      auto n = Number(url, k, v, 1024, 10'000'000);
+      if (!n.ok()) return n.status();
+      context = *n;
+    } else {
+      return Status::BadInput("llm.chain: unknown parameter \"" + k + "\" in " + Shown(url));
+    }
+  }
+  if (o.model.empty()) return Status::BadInput("llm.chain: no model= in " + Shown(url));
+  std::string port = uri.getPort() != 0 ? ":" + std::to_string(uri.getPort()) : "";
+  o.base_url = std::string(scheme == "openai" ? "https" : "http") + "://" + uri.getHost() + port +
+               uri.getPath();
+  if (context_tokens) *context_tokens = context;
+  link.model = std::make_shared<OpenAiChatModel>(o);
+  return link;
+}
+
+Result<ConfiguredModels> OpenModels(const std::vector<std::string>& urls) {
+  ConfiguredModels out;
+  if (urls.empty()) return out;
+  std::vector<ChainLink> links;
+  out.context_tokens = 1 << 30;
+  for (const auto& url : urls) {
+    int context = 0;
+    auto link = OpenChainLink(url, &context);
+    if (!link.ok()) return link.status();
+    links.push_back(*link);
+    out.context_tokens = std::min(out.context_tokens, context);
+  }
+  out.chain = std::make_shared<ModelChain>(std::move(links));
+  return out;
+}
+
+}  // namespace minutes

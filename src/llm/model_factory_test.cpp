@@ -1,0 +1,48 @@
+// Language models from llm.chain URLs.
+#include "llm/model_factory.hpp"
+
+#include <gtest/gtest.h>
+
+#include "fake_openai_server.hpp"
+
+namespace minutes {
+namespace {
+
+TEST(ModelFactory, BuildsAChainFromUrls) {
+  testing::FakeOpenAiServer server("sk/with+chars");
+  server.Push({200, "hello"});
+  std::string port = server.BaseUrl().substr(server.BaseUrl().rfind(':') + 1);
+  auto models = OpenModels(
+      {"openai+http://:sk%2Fwith%2Bchars@127.0.0.1:" + port +
+           "?model=llama3.1&name=ollama&retries=0&in_flight=2&context=32768&timeout_s=5",
+       "openai://:k@api.deepseek.com/v1?model=deepseek-chat&name=deepseek&context=65536"});
+  ASSERT_TRUE(models.ok()) << models.status().message();
+  EXPECT_EQ(models->chain->Name(), "chain(ollama:llama3.1, deepseek:deepseek-chat)");
+  EXPECT_EQ(models->context_tokens, 32768) << "the smallest context of the chain";
+  CompletionRequest r;
+  r.messages = {{"user", "hi"}};
+  auto c = models->chain->Complete(r);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->provider, "ollama");
+  EXPECT_EQ(server.requests().at(0).header("authorization"), "Bearer sk/with+chars");
+  EXPECT_TRUE(OpenModels({})->chain == nullptr);
+}
+
+TEST(ModelFactory, BadUrlsSayWhatIsWrongWithoutTheKey) {
+  for (auto [url, says] : std::vector<std::pair<std::string, std::string>>{
+           {"gemini://:secret@x/v1?model=m", "unknown provider \"gemini\""},
+           {"openai://:secret@x/v1", "no model="},
+           {"openai://:secret@x/v1?model=m&retries=many", "retries must be a whole number"},
+           {"openai://:secret@x/v1?model=m&colour=blue", "unknown parameter \"colour\""},
+           {"openai://x/v1?model=m&key_env=MINUTES_TEST_NO_SUCH_VAR", "is not set"}}) {
+    auto m = OpenModels({url});
+    ASSERT_FALSE(m.ok()) << url;
+    EXPECT_EQ(m.status().kind(), ErrorKind::kBadInput);
+    EXPECT_NE(m.status().message().find(says), std::string::npos) << m.status().message();
+    EXPECT_EQ(m.status().message().find("secret"), std::string::npos) << m.status().message();
+    EXPECT_EQ(m.status().message().rfind("llm.chain: ", 0), 0u) << m.status().message();
+  }
+}
+
+}  // namespace
+}  // namespace minutes

@@ -1,0 +1,28 @@
+#pragma once
+// Who writes a job's minutes: the configured language models (llm.chain; every call audited
+// with provider, model, latency, tokens, cost and outcome), or the extractive generator when
+// none is configured or every model failed.
+#include <string>
+
+#include "core/minutes_doc.hpp"
+#include "core/transcript.hpp"
+#include "db/database.hpp"
+#include "llm/model_chain.hpp"
+#include "worker/worker.hpp"
+
+namespace minutes {
+
+struct WrittenMinutes {
+  MinutesDoc doc;
+  std::string generator;  ///< "openai:gpt-4o-mini", "extractive"…
+};
+
+Result<WrittenMinutes> WriteMinutes(Database& db, const WorkerOptions& o,
+                                    const std::string& task_id, const Transcript& transcript,
+                                    const std::string& template_name);
+
+/// The observer to give the configured ModelChain: it hands each call to the job running on
+/// the calling thread (for its audit lines).
+void ForwardProviderCall(const ProviderCallRecord& call);
+
+}  // namespace minutes
