@@ -7,6 +7,7 @@
 #include "auth/accounts.hpp"
 #include "config/config.hpp"
 #include "db/database.hpp"
+#include "llm/language_model.hpp"
 #include "queue/job_queue.hpp"
 #include "storage/object_store.hpp"
 
@@ -21,6 +22,8 @@ struct ServiceContext {
   const Config& config;  ///< the effective configuration (prices, auth modes, limits)
   int64_t max_upload_bytes = 500LL * 1024 * 1024;
   JobQueue* queue = nullptr;  ///< notified after jobs are committed; probed by /health/ready
+  std::shared_ptr<LanguageModel> llm;  ///< llm.chain for questions; null = offline answers
+  int llm_context_tokens = 8192;
 };
 
 }  // namespace minutes

@@ -124,6 +124,16 @@ const std::map<std::string, Op>& Table() {
         "",
         {{200, "the whole file"}, {206, "the requested range"}, {416, "range not satisfiable"}},
         "application/octet-stream"}},
+      {"POST /api/v1/tasks/{id}/ask",
+       {"results",
+        "Ask about the meeting: an answer grounded in the transcript with the segments it rests "
+        "on (a configured language model, else the best-matching segments)",
+        {},
+        "json:{\"question\"}",
+        {{200,
+          "{question, answer, citations: [{segment, start, end, speaker, speaker_name, "
+          "text}], generator}"},
+         {409, "no transcript yet"}}}},
       {"GET /api/v1/tasks/{id}/transcript",
        {"results",
         "The transcript with speaker names",

@@ -17,6 +17,8 @@ void AddTaskUploadRoute(Router& router, const ServiceContext& ctx);
 void AddTaskStreamRoutes(Router& router, const ServiceContext& ctx);
 /// minutes_routes.cpp: GET/POST /api/v1/tasks/{id}/minutes and the versions list.
 void AddMinutesRoutes(Router& router, const ServiceContext& ctx);
+/// ask_routes.cpp: POST /api/v1/tasks/{id}/ask (questions about a meeting).
+void AddAskRoutes(Router& router, const ServiceContext& ctx);
 /// template_routes.cpp: /api/v1/templates CRUD.
 void AddTemplateRoutes(Router& router, const ServiceContext& ctx);
 /// hotword_routes.cpp: /api/v1/hotword-sets CRUD.

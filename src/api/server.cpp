@@ -145,6 +145,7 @@ ApiServer::ApiServer(const ServiceContext& ctx, ServerOptions o)
   AddAdminRoutes(r, c);
   AddWebhookRoutes(r, c);
   AddUploadRoutes(r, c);
+  AddAskRoutes(r, c);
   AddDocsRoutes(r, c);  // last: it describes the routes above
 }
 

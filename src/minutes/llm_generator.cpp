@@ -28,11 +28,15 @@ std::string Clock(double s) {
   return buf;
 }
 
-std::string Line(const Transcript& tr, const Segment& s) {
+}  // namespace
+
+std::string TranscriptLine(const Transcript& tr, const Segment& s) {
   std::string name = tr.DisplayName(s.speaker);
   std::string who = name == s.speaker ? s.speaker : name + " (" + s.speaker + ")";
   return "[" + s.id + "] " + Clock(s.start) + " " + who + ": " + s.text + "\n";
 }
+
+namespace {
 
 // The JSON object in a reply: the whole text, or the part between the first '{' and the last
 // '}' (models like to wrap it in ```json fences or a sentence).
@@ -99,7 +103,7 @@ std::vector<std::string> LlmMinutesGenerator::Parts(const Transcript& tr) const 
     size_t end = i + 1;
     while (end < tr.segments.size() && tr.segments[end].speaker == tr.segments[i].speaker) ++end;
     std::string turn;
-    for (size_t k = i; k < end; ++k) turn += Line(tr, tr.segments[k]);
+    for (size_t k = i; k < end; ++k) turn += TranscriptLine(tr, tr.segments[k]);
     int cost = EstimateTokens(turn);
     if (used + cost > budget && used > 0) {
       parts.emplace_back();
@@ -110,7 +114,7 @@ std::vector<std::string> LlmMinutesGenerator::Parts(const Transcript& tr) const 
       used += cost;
     } else {  // one turn longer than a part: split it between its segments
       for (size_t k = i; k < end; ++k) {
-        std::string line = Line(tr, tr.segments[k]);
+        std::string line = TranscriptLine(tr, tr.segments[k]);
         int c = EstimateTokens(line);
         if (used + c > budget && used > 0) {
           parts.emplace_back();

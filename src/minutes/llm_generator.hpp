@@ -19,6 +19,9 @@ struct LlmMinutesOptions {
   int reply_tokens = 1500;    ///< kept free for the reply
 };
 
+/// One transcript line as models see it: "[seg-0001] 00:01:02 Alice (S1): text\n".
+std::string TranscriptLine(const Transcript& transcript, const Segment& segment);
+
 /// A rough token count: ~4 bytes per token for ASCII text, one token per other character
 /// (CJK characters are about one token each). Errs on the high side.
 int EstimateTokens(const std::string& text);

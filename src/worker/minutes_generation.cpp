@@ -18,49 +18,57 @@ void ForwardProviderCall(const ProviderCallRecord& call) {
   if (t_calls) t_calls->push_back(call);
 }
 
+ProviderCallCapture::ProviderCallCapture() : previous_(t_calls) { t_calls = &calls; }
+ProviderCallCapture::~ProviderCallCapture() { t_calls = previous_; }
+
+std::string AuditProviderCalls(Database& db, const Config* config, const std::string& task_id,
+                               const std::vector<ProviderCallRecord>& calls) {
+  auto who = db.Query("SELECT tenant_id, user_id FROM tasks WHERE id = ?", {task_id});
+  static const std::map<std::string, double> kNoPrices;
+  const auto& prices = config ? config->prices : kNoPrices;
+  std::string served;
+  for (const auto& c : calls) {
+    auto colon = c.provider.find(':');
+    if (who.ok() && !who->empty()) {
+      ProviderCall call;
+      call.tenant_id = AsString((*who)[0][0]);
+      call.user_id = AsString((*who)[0][1]);
+      call.task_id = task_id;
+      call.provider = c.provider.substr(0, colon);
+      call.model = colon == std::string::npos ? "" : c.provider.substr(colon + 1);
+      call.tokens_in = c.tokens_in;
+      call.tokens_out = c.tokens_out;
+      call.latency_s = c.seconds;
+      call.outcome = c.outcome;
+      (void)RecordProviderCall(db, call, prices);
+    }
+    if (c.outcome == "ok")
+      served = c.provider;
+    else
+      LogEvent(LogLevel::kWarn, "provider_call_failed",
+               {{"task_id", task_id},
+                {"provider", c.provider},
+                {"outcome", c.outcome},
+                {"error", c.error}});
+  }
+  return served;
+}
+
 Result<WrittenMinutes> WriteMinutes(Database& db, const WorkerOptions& o,
                                     const std::string& task_id, const Transcript& tr,
                                     const std::string& template_name) {
   if (o.llm && !tr.segments.empty()) {
-    std::vector<ProviderCallRecord> calls;
-    t_calls = &calls;
     LlmMinutesGenerator gen(o.llm,
                             {std::string(kInstructions) + " Template: " + template_name + ".",
                              o.llm_context_tokens, 1500});
-    auto doc = gen.Generate(tr, {});
-    t_calls = nullptr;
-    auto who = db.Query("SELECT tenant_id, user_id FROM tasks WHERE id = ?", {task_id});
-    static const std::map<std::string, double> kNoPrices;
-    const auto& prices = o.config ? o.config->prices : kNoPrices;
-    std::string served;
-    for (const auto& c : calls) {
-      std::string provider = c.provider.substr(0, c.provider.find(':'));
-      std::string model = c.provider.find(':') == std::string::npos
-                              ? ""
-                              : c.provider.substr(c.provider.find(':') + 1);
-      if (who.ok() && !who->empty()) {
-        ProviderCall call;
-        call.tenant_id = AsString((*who)[0][0]);
-        call.user_id = AsString((*who)[0][1]);
-        call.task_id = task_id;
-        call.provider = provider;
-        call.model = model;
-        call.tokens_in = c.tokens_in;
-        call.tokens_out = c.tokens_out;
-        call.latency_s = c.seconds;
-        call.outcome = c.outcome;
-        (void)RecordProviderCall(db, call, prices);
-      }
-      if (c.outcome == "ok") {
-        served = c.provider;
-      } else {
-        LogEvent(LogLevel::kWarn, "provider_call_failed",
-                 {{"task_id", task_id},
-                  {"provider", c.provider},
-                  {"outcome", c.outcome},
-                  {"error", c.error}});
-      }
+    Result<MinutesDoc> doc = Status::Internal("unset");
+    std::vector<ProviderCallRecord> calls;
+    {
+      ProviderCallCapture capture;
+      doc = gen.Generate(tr, {});
+      calls = capture.calls;
     }
+    std::string served = AuditProviderCalls(db, o.config, task_id, calls);
     if (doc.ok()) return WrittenMinutes{*doc, served.empty() ? gen.Name() : served};
     LogEvent(LogLevel::kWarn, "minutes_fallback",
              {{"task_id", task_id},

@@ -21,6 +21,24 @@ Result<WrittenMinutes> WriteMinutes(Database& db, const WorkerOptions& o,
                                     const std::string& task_id, const Transcript& transcript,
                                     const std::string& template_name);
 
+/// Collects the provider calls the configured models make on this thread while it lives.
+class ProviderCallCapture {
+ public:
+  ProviderCallCapture();
+  ~ProviderCallCapture();
+  ProviderCallCapture(const ProviderCallCapture&) = delete;
+  ProviderCallCapture& operator=(const ProviderCallCapture&) = delete;
+  std::vector<ProviderCallRecord> calls;
+
+ private:
+  std::vector<ProviderCallRecord>* previous_;
+};
+
+/// Writes `calls` to the audit log for `task_id` (its tenant and user), priced from
+/// `config.prices`; failed calls are also logged. Returns the provider that answered, or "".
+std::string AuditProviderCalls(Database& db, const Config* config, const std::string& task_id,
+                               const std::vector<ProviderCallRecord>& calls);
+
 /// The observer to give the configured ModelChain: it hands each call to the job running on
 /// the calling thread (for its audit lines).
 void ForwardProviderCall(const ProviderCallRecord& call);

@@ -28,7 +28,17 @@ TEST(LlmMinutes, TheServiceWritesMinutesWithAModelAndFallsBackWhenItFails) {
   std::atomic<bool> failing{false};
   llm.Respond([&](const nlohmann::json& body) {
     if (failing) return ScriptedReply::Error(503, "model overloaded");
-    std::string user = body["messages"][1]["content"];
+    std::string system = body["messages"][0]["content"], user = body["messages"][1]["content"];
+    if (system.rfind("You answer questions", 0) == 0) {
+      std::smatch q;
+      std::regex last(R"(\[(seg-\d+)\][^\n]*\n\nQuestion:)");
+      nlohmann::json cites = nlohmann::json::array();
+      if (std::regex_search(user, q, last)) cites.push_back(q[1].str());
+      return ScriptedReply(
+          200,
+          nlohmann::json{{"answer", "Friday, said the last speaker."}, {"citations", cites}}.dump(),
+          "stop", 1200, 150);
+    }
     std::smatch m;
     std::regex first(R"(\[(seg-\d+)\] \S+ (S\d+):)");
     nlohmann::json out = {{"title", "Standup by the model"},
@@ -72,8 +82,27 @@ TEST(LlmMinutes, TheServiceWritesMinutesWithAModelAndFallsBackWhenItFails) {
   EXPECT_TRUE(llm.violations().empty()) << llm.violations()[0];
   EXPECT_EQ(llm.requests().at(0).header("authorization"), "Bearer sk-e2e-secret");
 
-  // The provider fails: the regenerated version is written by the extractive generator.
+  // Questions: answered by the model, citing a segment that exists.
+  auto ask = Call(svc.port(), "POST", "/api/v1/tasks/" + id + "/ask",
+                  R"({"question":"When do we ship?"})", token);
+  ASSERT_EQ(ask.status, 200) << ask.body;
+  EXPECT_EQ(ask.json()["answer"], "Friday, said the last speaker.");
+  EXPECT_EQ(ask.json()["generator"], "openai:gpt-4o-mini");
+  ASSERT_EQ(ask.json()["citations"].size(), 1u) << ask.body;
+  EXPECT_GT(ask.json()["citations"][0]["end"].get<double>(), 0);
+  EXPECT_FALSE(ask.json()["citations"][0]["text"].get<std::string>().empty());
+  EXPECT_EQ(
+      Call(svc.port(), "POST", "/api/v1/tasks/" + id + "/ask", R"({"question":" "})", token).status,
+      400);
+
+  // The provider fails: the regenerated version is written by the extractive generator, and
+  // questions are answered with the best-matching segments.
   failing = true;
+  auto offline = Call(svc.port(), "POST", "/api/v1/tasks/" + id + "/ask",
+                      R"({"question":"Who writes the release notes?"})", token);
+  ASSERT_EQ(offline.status, 200) << offline.body;
+  EXPECT_EQ(offline.json()["generator"], "extractive");
+  EXPECT_FALSE(offline.json()["citations"].empty()) << offline.body;
   auto regen = Call(svc.port(), "POST", "/api/v1/tasks/" + id + "/minutes",
                     R"({"template":"default"})", token);
   ASSERT_EQ(regen.status, 202) << regen.body;
@@ -88,17 +117,18 @@ TEST(LlmMinutes, TheServiceWritesMinutesWithAModelAndFallsBackWhenItFails) {
   for (auto& v : versions["items"]) generators.insert(v["generator"]);
   EXPECT_EQ(generators, (std::set<std::string>{"openai:gpt-4o-mini", "extractive"}));
 
-  // Every call audited: the good one with tokens and cost, the failed one with its outcome.
+  // Every call audited: good ones with tokens and cost, failed ones with their outcome.
   auto db = svc.dir() / "minutes.db";
   auto rows = RunCommand("sqlite3 " + ShellQuote(db.string()) +
                          " \"SELECT outcome, tokens_in, tokens_out, round(cost, 6), latency_ms > 0 "
                          "FROM audit_logs WHERE action = 'provider.call' AND provider = 'openai' "
                          "ORDER BY id\"")
                   .output;
-  EXPECT_EQ(rows, "ok|1200|150|0.27|1\nfailed|0|0|0.0|1\n")
-      << rows;  // 1.2k in at 0.15, 0.15k out at 0.6
+  // Minutes, question, failed question, failed regeneration; 1.2k in at 0.15, 0.15k out at 0.6.
+  EXPECT_EQ(rows, "ok|1200|150|0.27|1\nok|1200|150|0.27|1\nfailed|0|0|0.0|1\nfailed|0|0|0.0|1\n")
+      << rows;
   auto usage = Call(svc.port(), "GET", "/api/v1/usage?group_by=user", "", token);
-  EXPECT_NE(usage.body.find("0.27"), std::string::npos) << usage.body;
+  EXPECT_NE(usage.body.find("0.54"), std::string::npos) << usage.body;
   fs::remove(cfg);
 }
 
