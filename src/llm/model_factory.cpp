@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "llm/gemini_model.hpp"
 #include "llm/openai_chat_model.hpp"
 
 namespace minutes {
@@ -39,9 +40,10 @@ Result<ChainLink> OpenChainLink(const std::string& url, int* context_tokens) {
     return Status::BadInput("llm.chain: not a URL: " + Shown(url));
   }
   std::string scheme = uri.getScheme();
-  if (scheme != "openai" && scheme != "openai+http")
+  bool gemini = scheme == "gemini" || scheme == "gemini+http";
+  if (scheme != "openai" && scheme != "openai+http" && !gemini)
     return Status::BadInput("llm.chain: unknown provider \"" + scheme + "\" in " + Shown(url) +
-                            " (openai://… or openai+http://…)");
+                            " (openai://, openai+http://, gemini://)");
   OpenAiChatOptions o;
   o.provider = "openai";
   std::string info = uri.getUserInfo();
@@ -89,8 +91,23 @@ Result<ChainLink> OpenChainLink(const std::string& url, int* context_tokens) {
   }
   if (o.model.empty()) return Status::BadInput("llm.chain: no model= in " + Shown(url));
   std::string port = uri.getPort() != 0 ? ":" + std::to_string(uri.getPort()) : "";
-  o.base_url = std::string(scheme == "openai" ? "https" : "http") + "://" + uri.getHost() + port +
-               uri.getPath();
+  bool tls = scheme == "openai" || scheme == "gemini";
+  o.base_url = std::string(tls ? "https" : "http") + "://" + uri.getHost() + port + uri.getPath();
+  if (context_tokens) *context_tokens = context;
+  if (gemini) {  // a key pool: keys separated by commas
+    GeminiOptions g;
+    g.base_url = o.base_url;
+    g.model = o.model;
+    g.timeout = o.timeout;
+    for (size_t start = 0; start <= o.api_key.size();) {
+      size_t comma = std::min(o.api_key.find(',', start), o.api_key.size());
+      if (comma > start) g.keys.push_back(o.api_key.substr(start, comma - start));
+      start = comma + 1;
+    }
+    if (g.keys.empty()) return Status::BadInput("llm.chain: no API key in " + Shown(url));
+    link.model = std::make_shared<GeminiModel>(g);
+    return link;
+  }
   if (context_tokens) *context_tokens = context;
   link.model = std::make_shared<OpenAiChatModel>(o);
   return link;

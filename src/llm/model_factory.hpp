@@ -3,6 +3,9 @@
 //   openai://[:KEY@]host[:port]/base/path?model=M      an OpenAI-compatible server over https
 //   openai+http://host:port/v1?model=llama3.1           the same over plain http (Ollama, vLLM,
 //                                                       llama.cpp on a private network)
+//   gemini://:KEY1,KEY2@generativelanguage.googleapis.com/v1beta?model=gemini-2.0-flash
+//                                                       Gemini with a key pool (keys_env may
+//                                                       name a variable holding "k1,k2")
 // Parameters: model (required), name (audited provider name; default the scheme, e.g.
 // "deepseek"), stream=true, timeout_s (120), retries (2), in_flight (4), context (8192 tokens),
 // api_version (Azure OpenAI), key_env (read the key from this environment variable instead).

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "fake_gemini_server.hpp"
 #include "fake_openai_server.hpp"
 
 namespace minutes {
@@ -28,9 +29,23 @@ TEST(ModelFactory, BuildsAChainFromUrls) {
   EXPECT_TRUE(OpenModels({})->chain == nullptr);
 }
 
+TEST(ModelFactory, GeminiUrlsCarryAKeyPool) {
+  testing::FakeGeminiServer server({"g1", "g2"});
+  std::string port = server.BaseUrl().substr(server.BaseUrl().rfind(':') + 1);
+  port = port.substr(0, port.find('/'));
+  auto models = OpenModels(
+      {"gemini+http://:g1,g2@127.0.0.1:" + port + "/v1beta?model=gemini-2.0-flash&retries=0"});
+  ASSERT_TRUE(models.ok()) << models.status().message();
+  CompletionRequest r;
+  r.messages = {{"user", "hi"}};
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(models->chain->Complete(r).ok());
+  EXPECT_EQ(server.keys_used(), (std::vector<std::string>{"g1", "g2"}));
+  EXPECT_FALSE(OpenModels({"gemini://generativelanguage.googleapis.com/v1beta?model=m"}).ok());
+}
+
 TEST(ModelFactory, BadUrlsSayWhatIsWrongWithoutTheKey) {
   for (auto [url, says] : std::vector<std::pair<std::string, std::string>>{
-           {"gemini://:secret@x/v1?model=m", "unknown provider \"gemini\""},
+           {"bedrock2://:secret@x/v1?model=m", "unknown provider \"bedrock2\""},
            {"openai://:secret@x/v1", "no model="},
            {"openai://:secret@x/v1?model=m&retries=many", "retries must be a whole number"},
            {"openai://:secret@x/v1?model=m&colour=blue", "unknown parameter \"colour\""},

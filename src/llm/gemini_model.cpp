@@ -1,0 +1,116 @@
+#include "llm/gemini_model.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "llm/openai_chat_model.hpp"
+
+namespace minutes {
+namespace {
+
+// google.rpc.RetryInfo's retryDelay ("12s", "0.5s") in the error details; -1 when absent.
+double RetryDelay(const std::string& body) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_object() || !j.contains("error") || !j["error"].is_object() ||
+      !j["error"].contains("details") || !j["error"]["details"].is_array())
+    return -1;
+  for (const auto& d : j["error"]["details"])
+    if (d.is_object() && d.value("@type", "") == "type.googleapis.com/google.rpc.RetryInfo" &&
+        d.contains("retryDelay") && d["retryDelay"].is_string())
+      return std::atof(d["retryDelay"].get<std::string>().c_str());
+  return -1;
+}
+
+}  // namespace
+
+GeminiModel::GeminiModel(GeminiOptions options, Clock clock)
+    : o_(std::move(options)), clock_(std::move(clock)) {
+  if (!clock_) clock_ = [] { return std::chrono::steady_clock::now(); };
+  while (!o_.base_url.empty() && o_.base_url.back() == '/') o_.base_url.pop_back();
+  rest_until_.assign(o_.keys.size(), {});
+}
+
+std::string GeminiModel::Body(const CompletionRequest& request) const {
+  nlohmann::json contents = nlohmann::json::array();
+  for (const auto& m : request.messages)
+    contents.push_back(
+        {{"role", m.role == "assistant" ? "model" : "user"}, {"parts", {{{"text", m.content}}}}});
+  nlohmann::json config = {{"temperature", request.temperature},
+                           {"maxOutputTokens", request.max_tokens}};
+  if (request.json_mode) config["responseMimeType"] = "application/json";
+  nlohmann::json body = {{"contents", contents}, {"generationConfig", config}};
+  if (!request.system.empty())
+    body["systemInstruction"] = {{"parts", {{{"text", request.system}}}}};
+  return body.dump();
+}
+
+int GeminiModel::NextKey(double* wait_s) {
+  std::lock_guard lock(mu_);
+  auto now = clock_();
+  *wait_s = -1;
+  for (size_t tried = 0; tried < o_.keys.size(); ++tried) {
+    size_t k = next_++ % o_.keys.size();
+    if (rest_until_[k] <= now) return static_cast<int>(k);
+    double left = std::chrono::duration<double>(rest_until_[k] - now).count();
+    if (*wait_s < 0 || left < *wait_s) *wait_s = left;
+  }
+  return -1;
+}
+
+void GeminiModel::Rest(int key, double seconds) {
+  std::lock_guard lock(mu_);
+  rest_until_[key] = clock_() + std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+Result<Completion> GeminiModel::Complete(const CompletionRequest& request) {
+  if (o_.keys.empty()) return Status::BadInput(Name() + ": no API key");
+  std::string body = Body(request);
+  Status last;
+  for (size_t attempt = 0; attempt < o_.keys.size(); ++attempt) {
+    double wait_s = -1;
+    int key = NextKey(&wait_s);
+    if (key < 0)
+      return Status(ErrorKind::kUnavailable, Name() + ": every key is resting after quota errors" +
+                                                 (last.ok() ? "" : " (" + last.message() + ")"))
+          .WithRetryAfter(wait_s);
+    HttpRequest r = HttpRequest::Post(
+        o_.base_url + "/models/" + o_.model + ":generateContent",
+        {{"Content-Type", "application/json"}, {"x-goog-api-key", o_.keys[key]}}, body);
+    r.timeout = o_.timeout;
+    auto res = http_.Send(r);
+    if (!res.ok()) return Status(res.status().kind(), "gemini: " + res.status().message());
+    if (res->status == 429 || res->status == 401 || res->status == 403 ||
+        (res->status == 400 && res->body.find("API_KEY_INVALID") != std::string::npos)) {
+      // This key is out of quota (or not valid): rest it, let the next key serve.
+      last = ProviderHttpError(Name() + " key " + std::to_string(key + 1), *res);
+      double delay = RetryDelay(res->body);
+      if (delay < 0) delay = RetryAfterSeconds(*res);
+      if (res->status != 429) delay = 3600;
+      Rest(key, delay >= 0 ? delay : 60);
+      continue;
+    }
+    if (res->status < 200 || res->status >= 300) return ProviderHttpError(Name(), *res);
+    auto j = nlohmann::json::parse(res->body, nullptr, false);
+    if (!j.is_object() || !j.contains("candidates") || !j["candidates"].is_array() ||
+        j["candidates"].empty())
+      return Status(ErrorKind::kUnavailable, Name() + ": the reply has no candidates");
+    const auto& cand = j["candidates"][0];
+    Completion c;
+    if (cand.contains("content") && cand["content"].contains("parts"))
+      for (const auto& p : cand["content"]["parts"])
+        if (p.contains("text") && p["text"].is_string()) c.text += p["text"].get<std::string>();
+    c.truncated = cand.value("finishReason", "") == "MAX_TOKENS";
+    c.model = j.value("modelVersion", o_.model);
+    if (j.contains("usageMetadata")) {
+      c.tokens_in = j["usageMetadata"].value("promptTokenCount", 0);
+      c.tokens_out = j["usageMetadata"].value("candidatesTokenCount", 0);
+    }
+    c.provider = "gemini";
+    c.seconds = res->seconds;
+    return c;
+  }
+  double wait_s = -1;
+  (void)NextKey(&wait_s);
+  return Status(ErrorKind::kUnavailable, last.message()).WithRetryAfter(wait_s);
+}
+
+}  // namespace minutes
