@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "core/text.hpp"
+#include "export/docx.hpp"
 #include "export/minutes_json.hpp"
 #include "export/subtitles.hpp"
 #include "export/transcript_json.hpp"
@@ -53,6 +54,8 @@ Result<Outputs> BuildOutputs(const Transcript& tr, const MinutesOptions& o,
   ctx.source_name = o.source_name;
   auto md = templates->Render(o.template_name, *doc, ctx);
   if (!md.ok()) return md.status();
+  auto docx = RenderDocx(*doc, {o.title, ctx.date, tr.duration, tr.language});
+  if (!docx.ok()) return docx.status();
   Outputs out;
   out.files = {
       {"transcript.json", TranscriptToJson(tr).dump(1) + "\n"},
@@ -62,6 +65,7 @@ Result<Outputs> BuildOutputs(const Transcript& tr, const MinutesOptions& o,
       {"transcript.rttm", RenderRttm(tr, uri)},
       {"minutes.json", MinutesToJson(*doc).dump(1) + "\n"},
       {"minutes.md", *md},
+      {"minutes.docx", *docx},
   };
   out.minutes = std::move(doc.value());
   return out;

@@ -60,7 +60,44 @@ std::string Row(const std::vector<std::string>& cells, bool header) {
   return r + "</w:tr>";
 }
 
-std::string ActionTable(const MinutesDoc& doc) {
+// The document's fixed words, in English or Chinese.
+struct Labels {
+  const char *owner, *action, *due, *date, *length, *participants, *summary, *decisions,
+      *no_decisions, *actions, *no_actions, *topics, *speakers, *untitled;
+};
+const Labels& LabelsFor(const std::string& language) {
+  static const Labels kEn = {"Owner",
+                             "Action",
+                             "Due",
+                             "Date: ",
+                             "Length: ",
+                             "Participants: ",
+                             "Summary",
+                             "Decisions",
+                             "No decisions were recorded.",
+                             "Action items",
+                             "No action items were recorded.",
+                             "Topics",
+                             "Speakers",
+                             "Meeting minutes"};
+  static const Labels kZh = {"负责人",
+                             "事项",
+                             "截止",
+                             "日期：",
+                             "时长：",
+                             "参会人：",
+                             "会议摘要",
+                             "决定事项",
+                             "没有记录到决定事项。",
+                             "待办事项",
+                             "没有记录到待办事项。",
+                             "议题",
+                             "发言人",
+                             "会议纪要"};
+  return language.rfind("zh", 0) == 0 ? kZh : kEn;
+}
+
+std::string ActionTable(const MinutesDoc& doc, const Labels& l) {
   std::string t =
       "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"5000\" w:type=\"pct\"/>"
       "<w:tblBorders><w:top w:val=\"single\" w:sz=\"4\"/><w:left w:val=\"single\" w:sz=\"4\"/>"
@@ -68,7 +105,7 @@ std::string ActionTable(const MinutesDoc& doc) {
       "<w:insideH w:val=\"single\" w:sz=\"4\"/><w:insideV w:val=\"single\" w:sz=\"4\"/>"
       "</w:tblBorders></w:tblPr><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/><w:gridCol/>"
       "</w:tblGrid>";
-  t += Row({"#", "Owner", "Action", "Due"}, true);
+  t += Row({"#", l.owner, l.action, l.due}, true);
   int n = 0;
   for (const auto& a : doc.action_items)
     t += Row({std::to_string(++n), a.owner, a.text, a.due.empty() ? "—" : a.due}, false);
@@ -76,35 +113,36 @@ std::string ActionTable(const MinutesDoc& doc) {
 }
 
 std::string Document(const MinutesDoc& doc, const DocxInfo& info) {
+  const Labels& l = LabelsFor(info.language);
   std::string b;
-  b += Para(info.title.empty() ? (doc.title.empty() ? "Meeting minutes" : doc.title) : info.title,
-            "Title");
+  b +=
+      Para(info.title.empty() ? (doc.title.empty() ? l.untitled : doc.title) : info.title, "Title");
   std::string meta;
-  if (!info.date.empty()) meta += "Date: " + info.date;
+  if (!info.date.empty()) meta += l.date + info.date;
   if (info.duration_s > 0)
-    meta += (meta.empty() ? "" : "   ") + std::string("Length: ") + FormatClock(info.duration_s);
+    meta += (meta.empty() ? "" : "   ") + std::string(l.length) + FormatClock(info.duration_s);
   if (!doc.speakers.empty()) {
     std::vector<std::string> names;
     for (auto& s : doc.speakers) names.push_back(s.name.empty() ? s.id : s.name);
-    meta += (meta.empty() ? "" : "   ") + std::string("Participants: ") + Join(names, ", ");
+    meta += (meta.empty() ? "" : "   ") + std::string(l.participants) + Join(names, ", ");
   }
   if (!meta.empty()) b += Para(meta);
-  b += Para("Summary", "Heading1");
+  b += Para(l.summary, "Heading1");
   for (auto& s : doc.summary) b += Item(s, 1);
-  b += Para("Decisions", "Heading1");
-  if (doc.decisions.empty()) b += Para("No decisions were recorded.");
+  b += Para(l.decisions, "Heading1");
+  if (doc.decisions.empty()) b += Para(l.no_decisions);
   for (auto& d : doc.decisions) b += Item(d.text, 2);
-  b += Para("Action items", "Heading1");
+  b += Para(l.actions, "Heading1");
   if (doc.action_items.empty())
-    b += Para("No action items were recorded.");
+    b += Para(l.no_actions);
   else
-    b += ActionTable(doc);
+    b += ActionTable(doc, l);
   if (!doc.topics.empty()) {
-    b += Para("Topics", "Heading1");
+    b += Para(l.topics, "Heading1");
     for (auto& t : doc.topics) b += Item(t, 1);
   }
   if (!doc.speakers.empty()) {
-    b += Para("Speakers", "Heading1");
+    b += Para(l.speakers, "Heading1");
     for (auto& s : doc.speakers) {
       char share[16];
       std::snprintf(share, sizeof share, "%.0f%%", s.share * 100);

@@ -12,6 +12,7 @@ struct DocxInfo {
   std::string title;      ///< the heading; the minutes' own title when empty
   std::string date;       ///< "2026-11-23", or empty
   double duration_s = 0;  ///< recording length, 0 = unknown
+  std::string language;   ///< "zh…" = Chinese headings and labels; otherwise English
 };
 
 /// The .docx file's bytes. Speaker names are taken as given (apply display names first).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <regex>
 #include <set>
 
 namespace minutes {
@@ -50,9 +51,39 @@ const std::set<std::string>& Periods() {
   return k;
 }
 
+// The words run together: Chinese has no spaces, so its cues are found in the text itself.
+std::string Joined(const Words& w) {
+  std::string s;
+  for (const auto& x : w) s += x;
+  return s;
+}
+
+bool HasAny(const std::string& text, std::initializer_list<const char*> cues) {
+  for (const char* c : cues)
+    if (text.find(c) != std::string::npos) return true;
+  return false;
+}
+
+bool ChineseDecision(const std::string& t) {
+  return HasAny(t, {"决定", "同意", "确定", "定了", "就这么定", "达成一致", "拍板", "批准",
+                    "通过了", "决议", "敲定"});
+}
+
+bool ChineseFirstPerson(const std::string& t) {
+  return HasAny(t, {"我负责", "我来", "我会", "我去", "我跟进", "交给我", "我这边", "我处理",
+                    "我完成", "我准备"});
+}
+
+bool ChineseAction(const std::string& t) {
+  return ChineseFirstPerson(t) ||
+         HasAny(t, {"负责", "跟进", "待办", "行动项", "请你", "麻烦你", "你来", "安排", "落实",
+                    "需要在", "要在", "之前完成", "截止"});
+}
+
 }  // namespace
 
 bool IsDecision(const Words& w) {
+  if (ChineseDecision(Joined(w))) return true;
   return Has(w, {"we", "decided"}) || Has(w, {"decided", "to"}) || Has(w, {"we", "agreed"}) ||
          Has(w, {"agreed", "to"}) || Has(w, {"agreed", "on"}) || Has(w, {"agreed", "that"}) ||
          Has(w, {"let's", "go", "with"}) || Has(w, {"let", "us", "go", "with"}) ||
@@ -63,6 +94,7 @@ bool IsDecision(const Words& w) {
 }
 
 bool IsFirstPerson(const Words& w) {
+  if (ChineseFirstPerson(Joined(w))) return true;
   if (!w.empty() && w[0] == "i" && !DuePhrase(w).empty()) return true;
   return Has(w, {"action", "item", "for", "me"}) || Has(w, {"i", "will"}) || Has(w, {"i'll"}) ||
          Has(w, {"i", "can"}) || Has(w, {"let", "me"}) || Has(w, {"i'm", "going", "to"}) ||
@@ -71,6 +103,20 @@ bool IsFirstPerson(const Words& w) {
 }
 
 std::string NamedOwner(const Words& w, const std::vector<std::string>& names) {
+  // Chinese: "请王芳负责…", "李雷来跟进", "让李雷…".
+  std::string t = Joined(w);
+  for (const auto& name : names) {
+    if (name.empty() || static_cast<unsigned char>(name[0]) < 0x80) continue;
+    auto at = t.find(name);
+    if (at == std::string::npos) continue;
+    std::string after = t.substr(at + name.size()), before = t.substr(0, at);
+    for (const char* verb : {"负责", "来", "跟进", "会", "去", "处理", "完成", "准备"})
+      if (after.rfind(verb, 0) == 0) return name;
+    for (const char* ask : {"请", "让", "麻烦", "由"})
+      if (before.size() >= std::string(ask).size() &&
+          before.compare(before.size() - std::string(ask).size(), std::string::npos, ask) == 0)
+        return name;
+  }
   static const std::set<std::string> kModal = {"can",    "could", "will", "would", "should",
                                                "please", "needs", "must", "has",   "is"};
   for (size_t i = 0; i < w.size(); ++i) {
@@ -90,6 +136,7 @@ std::string NamedOwner(const Words& w, const std::vector<std::string>& names) {
 }
 
 bool IsActionItem(const Words& w, const std::vector<std::string>& names) {
+  if (ChineseAction(Joined(w))) return true;
   if (Has(w, {"action", "item"}) || Has(w, {"todo"}) || Has(w, {"to", "do", "item"}) ||
       Has(w, {"follow", "up"}) || Has(w, {"make", "sure"}))
     return true;
@@ -106,7 +153,23 @@ bool IsActionItem(const Words& w, const std::vector<std::string>& names) {
   return !NamedOwner(w, names).empty();
 }
 
+namespace {
+// A Chinese deadline: 下周五之前, 周三前, 明天, 月底, 星期一…
+std::string ChineseDue(const std::string& t) {
+  static const std::regex kDue(
+      "(下个?周|本周|这周|下个?星期|周|星期|礼拜)(一|二|三|四|五|六|日|天|末)?(之前|以前|前)?|"
+      "(明天|后天|今天|今晚|月底|年底|下个月|本月底|这个月底)(之前|以前|前)?");
+  std::smatch m;
+  if (!std::regex_search(t, m, kDue)) return "";
+  std::string due = m.str();
+  // A bare 周/星期 without a day is not a date ("这周" and "下周" are).
+  if (due == "周" || due == "星期" || due == "礼拜") return "";
+  return due;
+}
+}  // namespace
+
 std::string DuePhrase(const Words& w) {
+  if (std::string zh = ChineseDue(Joined(w)); !zh.empty()) return zh;
   auto join = [&](size_t a, size_t b) {
     std::string s;
     for (size_t i = a; i < b && i < w.size(); ++i) s += (s.empty() ? "" : " ") + w[i];

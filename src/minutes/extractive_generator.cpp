@@ -7,6 +7,7 @@
 #include <set>
 
 #include "minutes/cues.hpp"
+#include "minutes/retrieval.hpp"
 #include "minutes/sentences.hpp"
 
 namespace minutes {
@@ -23,10 +24,33 @@ std::string Capitalize(std::string s) {
   return s;
 }
 
+bool HasCjk(const std::string& w) {
+  for (unsigned char c : w)
+    if (c >= 0xE4 && c <= 0xE9) return true;
+  return false;
+}
+
+// Chinese is written without spaces: its "words" are character pairs, less the common ones.
+std::vector<std::string> CjkPairs(const std::string& w) {
+  static const std::set<std::string> kCommon = {
+      "我们", "你们", "他们", "大家", "这个", "那个", "一下", "就是", "然后", "可以", "没有",
+      "什么", "现在", "一个", "好的", "这些", "还是", "已经", "时候", "因为", "所以", "如果",
+      "今天", "这样", "那么", "的话", "是不", "不是", "我觉", "觉得", "一起", "需要", "我们的"};
+  std::vector<std::string> out;
+  for (const auto& t : SearchTerms(w))
+    if (t.size() == 6 && HasCjk(t) && !kCommon.count(t)) out.push_back(t);
+  return out;
+}
+
 std::vector<std::string> ContentWords(const Sentence& s) {
   std::vector<std::string> out;
-  for (auto& w : s.words)
-    if (!IsStopword(w) && w.size() > 1) out.push_back(w);
+  for (auto& w : s.words) {
+    if (HasCjk(w)) {
+      for (auto& p : CjkPairs(w)) out.push_back(p);
+    } else if (!IsStopword(w) && w.size() > 1) {
+      out.push_back(w);
+    }
+  }
   return out;
 }
 
@@ -94,6 +118,14 @@ std::vector<std::string> Topics(const std::vector<Sentence>& ss,
   for (auto& s : ss) {
     std::string prev;
     for (auto& w : s.words) {
+      if (HasCjk(w)) {  // character pairs as topic candidates, no phrases of them
+        for (auto& p : CjkPairs(w)) {
+          uni[p]++;
+          first.emplace(p, order++);
+        }
+        prev.clear();
+        continue;
+      }
       bool content =
           !IsStopword(w) && w.size() > 2 && std::find(names.begin(), names.end(), w) == names.end();
       if (!content) {
@@ -201,8 +233,13 @@ Result<MinutesDoc> ExtractiveGenerator::Generate(const Transcript& tr,
     doc.speakers.push_back(
         {sp.id, tr.DisplayName(sp.id), sp.talk_time, total > 0 ? sp.talk_time / total : 0});
 
+  bool chinese = tr.language.rfind("zh", 0) == 0;
   if (!o.title_hint.empty()) {
     doc.title = o.title_hint;
+  } else if (chinese) {
+    doc.title = doc.topics.empty()       ? "会议纪要"
+                : doc.topics.size() == 1 ? "关于" + doc.topics[0] + "的会议"
+                                         : "关于" + doc.topics[0] + "和" + doc.topics[1] + "的会议";
   } else if (doc.topics.size() >= 2) {
     doc.title = "Meeting on " + doc.topics[0] + " and " + doc.topics[1];
   } else if (doc.topics.size() == 1) {

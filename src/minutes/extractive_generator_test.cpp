@@ -119,8 +119,39 @@ TEST(ExtractiveGenerator, PunctuatedAndUnicodeText) {
   t.segments.push_back(s);
   auto doc = ExtractiveGenerator().Generate(t, {});
   ASSERT_TRUE(doc.ok());
-  ASSERT_EQ(doc->decisions.size(), 1u);
+  ASSERT_EQ(doc->decisions.size(), 2u);
   EXPECT_EQ(doc->decisions[0].text, "We agreed to move the café launch!");
+  EXPECT_EQ(doc->decisions[1].text, "我们决定下周发布。");  // Chinese cues (决定) count too
+}
+
+TEST(ExtractiveGenerator, ChineseMeeting) {
+  Transcript t;
+  t.language = "zh";
+  t.speakers = {{"S1", std::string("王芳"), 30}, {"S2", std::string("李雷"), 20}};
+  auto add = [&](const char* sp, double start, const char* text) {
+    t.segments.push_back(
+        {"seg-" + std::to_string(t.segments.size() + 1), sp, start, start + 5, text, {}});
+  };
+  add("S1", 0, "大家好，今天讨论新版本的发布计划。");
+  add("S2", 5, "测试环境已经准备好了，新版本的功能测试还差一点。");
+  add("S1", 10, "我们决定下周五发布新版本。");
+  add("S2", 15, "好的，我负责功能测试，周三之前完成。");
+  add("S1", 20, "请王芳跟进发布说明，发布说明月底前上线。");
+  add("S2", 25, "新版本的发布计划就这么定了。");
+  auto doc = ExtractiveGenerator().Generate(t, {});
+  ASSERT_TRUE(doc.ok());
+  ASSERT_EQ(doc->decisions.size(), 2u);
+  EXPECT_EQ(doc->decisions[0].text, "我们决定下周五发布新版本。");
+  EXPECT_EQ(doc->decisions[0].segment, "seg-3");
+  ASSERT_EQ(doc->action_items.size(), 2u);
+  EXPECT_EQ(doc->action_items[0].owner, "李雷");  // 我负责: the speaker
+  EXPECT_EQ(doc->action_items[0].due, "周三之前");
+  EXPECT_EQ(doc->action_items[1].owner, "王芳");  // 请王芳跟进
+  EXPECT_EQ(doc->action_items[1].due, "月底前");
+  EXPECT_FALSE(doc->summary.empty());
+  ASSERT_FALSE(doc->topics.empty());
+  EXPECT_NE(std::find(doc->topics.begin(), doc->topics.end(), "发布"), doc->topics.end());
+  EXPECT_EQ(doc->title.rfind("关于", 0), 0u) << doc->title;
 }
 
 TEST(ExtractiveGenerator, EmptyTranscriptGivesEmptyMinutes) {

@@ -94,8 +94,9 @@ std::string AsSentence(const std::string& text) {
     if (s[i] == 'i' && start && end) s[i] = 'I';
   }
   char last = s.back();
-  bool ends = last == '.' || last == '!' || last == '?' ||
-              (s.size() >= 3 && static_cast<unsigned char>(s[s.size() - 3]) >= 0xE3);
+  auto lead = s.size() >= 3 ? static_cast<unsigned char>(s[s.size() - 3]) : 0;
+  if (lead >= 0xE4 && lead <= 0xE9) return s + "\xE3\x80\x82";  // a CJK character: add 。
+  bool ends = last == '.' || last == '!' || last == '?' || lead >= 0xE3;
   if (!ends) s += '.';
   return s;
 }
