@@ -26,7 +26,7 @@ RenderContext Ctx() { return {"2026-11-22", 3725, "standup.m4a"}; }
 
 TEST(TemplateSet, BuiltinsRenderTheirSections) {
   auto set = TemplateSet::Builtin();
-  EXPECT_EQ(set.Names(), (std::vector<std::string>{"action-items", "brief", "default"}));
+  EXPECT_EQ(set.Names(), (std::vector<std::string>{"action-items", "brief", "default", "zh"}));
   auto md = set.Render("default", Doc(), Ctx());
   ASSERT_TRUE(md.ok()) << md.status().message();
   for (auto* want : {"# Weekly standup", "01:02:05", "## Summary", "- We release on Friday.",
@@ -42,6 +42,11 @@ TEST(TemplateSet, BuiltinsRenderTheirSections) {
   auto brief = set.Render("brief", Doc(), Ctx());
   ASSERT_TRUE(brief.ok());
   EXPECT_NE(brief->find("**To do:**"), std::string::npos);
+  auto zh = set.Render("zh", Doc(), Ctx());
+  ASSERT_TRUE(zh.ok()) << zh.status().message();
+  for (auto* want : {"## 会议摘要", "## 决定事项", "## 待办事项",
+                     "- [ ] **Carol**：Send the release notes.（截止：by thursday）"})
+    EXPECT_NE(zh->find(want), std::string::npos) << want << "\n" << *zh;
 }
 
 TEST(TemplateSet, EmptyMinutesSayNothingWasRecorded) {

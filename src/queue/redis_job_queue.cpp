@@ -255,6 +255,14 @@ Status RedisJobQueue::Complete(const Job& job) {
 Status RedisJobQueue::Release(const Job& job, const std::string& owner) {
   Status s = rows_.Release(job, owner);
   Acknowledge(job);
+  if (!s.ok()) return s;
+  // Published again right here rather than by the pump: a release restores the attempt count,
+  // so the pump's "still as read" check could not tell this row from the one it published.
+  if (auto c = Acquire()) {
+    auto added = c->Run({"XADD", stream_, "*", "job", job.id});
+    if (added.ok())
+      (void)db_.Exec("UPDATE jobs SET published = 1 WHERE id = ? AND state = 'ready'", {job.id});
+  }
   Notify();
   return s;
 }
