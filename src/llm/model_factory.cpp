@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "llm/bedrock_model.hpp"
 #include "llm/gemini_model.hpp"
 #include "llm/openai_chat_model.hpp"
 
@@ -41,9 +42,11 @@ Result<ChainLink> OpenChainLink(const std::string& url, int* context_tokens) {
   }
   std::string scheme = uri.getScheme();
   bool gemini = scheme == "gemini" || scheme == "gemini+http";
-  if (scheme != "openai" && scheme != "openai+http" && !gemini)
+  bool bedrock = scheme == "bedrock";
+  if (scheme != "openai" && scheme != "openai+http" && !gemini && !bedrock)
     return Status::BadInput("llm.chain: unknown provider \"" + scheme + "\" in " + Shown(url) +
-                            " (openai://, openai+http://, gemini://)");
+                            " (openai://, openai+http://, gemini://, bedrock://)");
+  std::string endpoint;
   OpenAiChatOptions o;
   o.provider = "openai";
   std::string info = uri.getUserInfo();
@@ -62,6 +65,8 @@ Result<ChainLink> OpenChainLink(const std::string& url, int* context_tokens) {
       o.provider = v;
     } else if (k == "stream") {
       o.stream = v == "true" || v == "1";
+    } else if (k == "endpoint" && bedrock) {
+      endpoint = v;
     } else if (k == "api_version") {
       o.azure_api_version = v;
     } else if (k == "key_env") {
@@ -94,6 +99,22 @@ Result<ChainLink> OpenChainLink(const std::string& url, int* context_tokens) {
   bool tls = scheme == "openai" || scheme == "gemini";
   o.base_url = std::string(tls ? "https" : "http") + "://" + uri.getHost() + port + uri.getPath();
   if (context_tokens) *context_tokens = context;
+  if (bedrock) {  // bedrock://REGION?model=…; credentials from the AWS_* environment
+    auto env = [](const char* n) {
+      const char* v = std::getenv(n);
+      return std::string(v ? v : "");
+    };
+    BedrockOptions b;
+    b.region = uri.getHost();
+    b.model = o.model;
+    b.timeout = o.timeout;
+    b.endpoint = endpoint;
+    b.credentials = {env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"),
+                     env("AWS_SESSION_TOKEN")};
+    if (b.region.empty()) return Status::BadInput("llm.chain: no region in " + Shown(url));
+    link.model = std::make_shared<BedrockModel>(b);
+    return link;
+  }
   if (gemini) {  // a key pool: keys separated by commas
     GeminiOptions g;
     g.base_url = o.base_url;

@@ -6,6 +6,8 @@
 //   gemini://:KEY1,KEY2@generativelanguage.googleapis.com/v1beta?model=gemini-2.0-flash
 //                                                       Gemini with a key pool (keys_env may
 //                                                       name a variable holding "k1,k2")
+//   bedrock://eu-central-1?model=amazon.nova-pro-v1:0   Bedrock Converse, SigV4 with the AWS_*
+//                                                       credentials (endpoint= for a VPC one)
 // Parameters: model (required), name (audited provider name; default the scheme, e.g.
 // "deepseek"), stream=true, timeout_s (120), retries (2), in_flight (4), context (8192 tokens),
 // api_version (Azure OpenAI), key_env (read the key from this environment variable instead).

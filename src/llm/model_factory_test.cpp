@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "fake_bedrock_server.hpp"
 #include "fake_gemini_server.hpp"
 #include "fake_openai_server.hpp"
 
@@ -41,6 +42,22 @@ TEST(ModelFactory, GeminiUrlsCarryAKeyPool) {
   for (int i = 0; i < 2; ++i) ASSERT_TRUE(models->chain->Complete(r).ok());
   EXPECT_EQ(server.keys_used(), (std::vector<std::string>{"g1", "g2"}));
   EXPECT_FALSE(OpenModels({"gemini://generativelanguage.googleapis.com/v1beta?model=m"}).ok());
+}
+
+TEST(ModelFactory, BedrockUrlsSignWithTheAwsEnvironment) {
+  AwsCredentials creds{"AKIDEXAMPLE", "secret-example", ""};
+  testing::FakeBedrockServer server(creds, "eu-west-1");
+  setenv("AWS_ACCESS_KEY_ID", creds.access_key.c_str(), 1);
+  setenv("AWS_SECRET_ACCESS_KEY", creds.secret_key.c_str(), 1);
+  auto models = OpenModels(
+      {"bedrock://eu-west-1?model=amazon.nova-pro-v1:0&retries=0&endpoint=" + server.Endpoint()});
+  ASSERT_TRUE(models.ok()) << models.status().message();
+  CompletionRequest r;
+  r.messages = {{"user", "hi"}};
+  auto c = models->chain->Complete(r);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->provider, "bedrock");
+  EXPECT_TRUE(server.violations().empty()) << server.violations()[0];
 }
 
 TEST(ModelFactory, BadUrlsSayWhatIsWrongWithoutTheKey) {

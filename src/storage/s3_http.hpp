@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/status.hpp"
-#include "storage/sigv4.hpp"
+#include "net/sigv4.hpp"
 
 namespace minutes {
 

@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "net/sigv4.hpp"
 #include "storage/object_store.hpp"
-#include "storage/sigv4.hpp"
 
 namespace minutes {
 

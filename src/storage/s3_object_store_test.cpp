@@ -8,8 +8,8 @@
 #include <random>
 #include <sstream>
 
+#include "net/sigv4.hpp"
 #include "s3_server.hpp"
-#include "storage/sigv4.hpp"
 
 namespace minutes {
 namespace {

@@ -1,4 +1,4 @@
-#include "storage/sigv4.hpp"
+#include "net/sigv4.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

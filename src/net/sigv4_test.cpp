@@ -1,7 +1,7 @@
 // The signer against the worked examples in the Amazon S3 API reference ("Signature Calculations
 // for the Authorization Header" and "Query String Authentication"): access key
 // AKIAIOSFODNN7EXAMPLE, bucket examplebucket, us-east-1, 20130524T000000Z.
-#include "storage/sigv4.hpp"
+#include "net/sigv4.hpp"
 
 #include <gtest/gtest.h>
 

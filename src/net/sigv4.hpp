@@ -1,5 +1,5 @@
 #pragma once
-// AWS Signature Version 4 for S3-compatible stores: signed request headers and presigned URLs.
+// AWS Signature Version 4: signed request headers and presigned URLs (S3, Bedrock, Transcribe).
 // Written by hand (libcurl's CURLOPT_AWS_SIGV4 cannot presign and does not canonicalise query
 // strings) and checked against the worked examples of the S3 API reference (sigv4_test.cpp).
 #include <chrono>
