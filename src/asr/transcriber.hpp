@@ -16,6 +16,7 @@ struct TranscriberOptions {
   int threads = 1;        ///< how many Transcribe calls may run at once
   std::string model_dir;  ///< engine-specific model location; empty = the engine's default
   std::string language = "en";
+  std::vector<std::string> hotwords;  ///< words to favour (a provider's prompt or vocabulary)
 };
 
 /// One thread's use of an engine (for PocketSphinx: one decoder). Not thread-safe.

@@ -2,6 +2,7 @@
 
 #include <csignal>
 
+#include "asr/openai_transcriber.hpp"
 #include "db/migrator.hpp"
 #include "worker/minutes_generation.hpp"
 
@@ -20,6 +21,10 @@ Result<Backends> OpenBackends(const Config& config) {
   auto queue = OpenJobQueue(config.queue, *b.db);
   if (!queue.ok()) return queue.status();
   b.queue = std::move(*queue);
+  if (config.asr.engine.find("://") != std::string::npos) {  // a provider: check it now
+    auto asr = ParseOpenAiAsrUrl(config.asr.engine);
+    if (!asr.ok()) return asr.status();
+  }
   auto models = OpenModels(config.llm.chain);
   if (!models.ok()) return models.status();
   b.models = *models;
@@ -33,6 +38,7 @@ WorkerOptions WorkerOptionsFrom(const Config& config, int concurrency, const Bac
   wo.llm_context_tokens = b.models.context_tokens;
   wo.concurrency = concurrency;
   wo.asr_threads = config.asr.threads;
+  wo.asr_engine = config.asr.engine;
   wo.lease_s = config.worker.lease_s;
   wo.max_attempts = config.worker.max_attempts;
   wo.temp_dir = config.worker.temp_dir;

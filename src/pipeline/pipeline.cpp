@@ -138,6 +138,7 @@ Result<PipelineResult> TranscribeRecording(const std::string& path, const Pipeli
   TranscriberOptions to;
   to.threads = threads;
   to.language = o.language;
+  to.hotwords = o.hotwords;
   auto asr = MakeTranscriber(o.engine, to);
   if (!asr.ok()) return asr.status();
   auto diarizer = MakeDiarizer(o.diarizer);
@@ -175,7 +176,7 @@ Result<PipelineResult> TranscribeRecording(const std::string& path, const Pipeli
   if (progress) progress("diarize", 1);
 
   r.transcript = AssembleTranscript(decoded->utts, *words, *turns, decoded->info.seconds());
-  r.transcript.language = "en";
+  r.transcript.language = o.language.empty() || o.language == "auto" ? "en" : o.language;
   return r;
 }
 

@@ -2,6 +2,7 @@
 // The offline path from a recording to a transcript with speakers: decode → VAD → ASR ∥ → diarize.
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "audio/decoder.hpp"
 #include "core/status.hpp"
@@ -14,9 +15,10 @@ struct PipelineOptions {
   std::string engine = "auto";     ///< ASR engine name (see MakeTranscriber)
   std::string diarizer = "local";  ///< diarizer name (see MakeDiarizer)
   std::string language = "en";
-  int threads = 0;       ///< 0 = all cores
-  int speakers = 0;      ///< 0 = find automatically
-  std::string temp_dir;  ///< where the PCM spool lives; empty = $TMPDIR or /tmp
+  int threads = 0;                    ///< 0 = all cores
+  int speakers = 0;                   ///< 0 = find automatically
+  std::string temp_dir;               ///< where the PCM spool lives; empty = $TMPDIR or /tmp
+  std::vector<std::string> hotwords;  ///< the task's hotword set, for engines that take one
 };
 
 /// Called from the calling thread with the stage ("decode", "transcribe", "diarize") and its

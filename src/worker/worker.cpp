@@ -89,8 +89,8 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
                              const std::string& owner, const WorkerOptions& o) {
   const std::string& task_id = job.task_id;
   auto rows = db.Query(
-      "SELECT o.storage_key, t.template, t.speakers, t.language, t.state FROM tasks t JOIN "
-      "objects o ON o.id = t.object_id WHERE t.id = ?",
+      "SELECT o.storage_key, t.template, t.speakers, t.language, t.state, t.hotword_set_id FROM "
+      "tasks t JOIN objects o ON o.id = t.object_id WHERE t.id = ?",
       {task_id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("task " + task_id + " has no recording");
@@ -113,6 +113,13 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   po.threads = o.asr_threads;
   po.speakers = static_cast<int>(AsInt(r[2]));
   po.language = AsString(r[3]);
+  po.engine = o.asr_engine;
+  if (!AsString(r[5]).empty()) {  // the task's hotword set, for engines that take one
+    auto words = db.Query("SELECT word FROM hotwords WHERE set_id = ? ORDER BY weight DESC, word",
+                          {AsString(r[5])});
+    if (words.ok())
+      for (auto& w : *words) po.hotwords.push_back(AsString(w[0]));
+  }
   auto last = std::chrono::steady_clock::now();
   std::string last_stage;
   Result<PipelineResult> result = Status::Internal("not run");
@@ -155,8 +162,10 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   asr.tenant_id = AsString((*who)[0][0]);
   asr.user_id = AsString((*who)[0][1]);
   asr.task_id = task_id;
-  asr.provider = result->engine;
-  asr.model = po.language;
+  asr.provider = result->engine.substr(0, result->engine.find(':'));
+  asr.model = result->engine.find(':') == std::string::npos
+                  ? po.language
+                  : result->engine.substr(result->engine.find(':') + 1);
   asr.audio_seconds = result->transcript.duration;
   (void)RecordProviderCall(db, asr, prices);
   if (minutes->generator == "extractive") {  // model calls were audited as they happened

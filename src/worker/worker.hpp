@@ -20,6 +20,7 @@ namespace minutes {
 struct WorkerOptions {
   int concurrency = 1;                 ///< jobs at once
   int asr_threads = 0;                 ///< per job; 0 = all cores
+  std::string asr_engine = "auto";     ///< asr.engine: auto, pocketsphinx, or a provider URL
   int lease_s = 60;                    ///< a dead worker's job is taken again after this
   int max_attempts = 3;                ///< tries before a task fails
   std::string temp_dir;                ///< where recordings are fetched to
