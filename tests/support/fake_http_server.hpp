@@ -10,11 +10,13 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace minutes::testing {
@@ -38,10 +40,18 @@ class FakeHttpServer {
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(8);
     params->setKeepAlive(true);
+    params->setKeepAliveTimeout(Poco::Timespan(1, 0));  // bounds the wait in the destructor
     server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(this), socket, params);
     server_->start();
   }
-  ~FakeHttpServer() { server_->stopAll(true); }
+  // A handler may still be running (a scripted slow reply the client gave up on): stop
+  // accepting, let every connection end, then destroy the server its threads use.
+  ~FakeHttpServer() {
+    server_->stop();
+    for (int i = 0; i < 200 && server_->currentConnections() > 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    server_->stopAll(true);
+  }
   int port() const { return port_; }
   std::string Url(const std::string& path = "") const {
     return "http://127.0.0.1:" + std::to_string(port_) + path;
