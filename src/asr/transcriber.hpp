@@ -1,6 +1,7 @@
 #pragma once
 // Speech recognition behind one interface: embedded engines now, cloud providers later.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -17,6 +18,34 @@ struct TranscriberOptions {
   std::string model_dir;  ///< engine-specific model location; empty = the engine's default
   std::string language = "en";
   std::vector<std::string> hotwords;  ///< words to favour (a provider's prompt or vocabulary)
+  /// Where whole-recording providers (Amazon Transcribe, Volcano Engine) put the audio for the
+  /// provider to fetch: an object store URL (s3://…); empty = none configured.
+  std::string media_store;
+  std::string media_access_key, media_secret_key;  ///< the store's credentials, when not from env
+};
+
+/// A word as a whole-recording provider returned it, with the provider's speaker label ("" when
+/// the provider does not separate speakers).
+struct LabeledWord {
+  Word word;
+  std::string speaker;
+};
+
+/// One recording for a whole-recording provider.
+struct RecordingRequest {
+  std::string wav_path;  ///< 16 kHz mono 16-bit WAV of the whole recording
+  double seconds = 0;
+  int speakers = 0;  ///< expected speakers; 0 = unknown
+  /// Polled while waiting; true stops the wait (the provider's job is abandoned).
+  std::function<bool()> canceled;
+  /// 0..1 as the provider's job advances (called from the calling thread).
+  std::function<void(double)> progress;
+};
+
+struct RecordingTranscript {
+  std::vector<LabeledWord> words;  ///< in time order
+  bool has_speakers = false;       ///< the provider labelled speakers (its own diarization)
+  std::string language;            ///< what the provider says was spoken; "" = not said
 };
 
 /// One thread's use of an engine (for PocketSphinx: one decoder). Not thread-safe.
@@ -45,11 +74,26 @@ class Transcriber {
   virtual std::string Name() const = 0;
   /// A session for the calling thread. Thread-safe; sessions must not outlive the transcriber.
   virtual Result<std::unique_ptr<TranscriberSession>> NewSession() = 0;
+
+  /// True for providers that take the whole recording in one job instead of utterances.
+  virtual bool WholeRecording() const { return false; }
+  /// The whole recording in one provider job (only when WholeRecording()).
+  virtual Result<RecordingTranscript> TranscribeRecording(const RecordingRequest&) {
+    return Status::Internal(Name() + " transcribes utterances, not whole recordings");
+  }
 };
 
-/// Builds a transcriber from an engine name: "pocketsphinx" (embedded, offline).
-/// Unknown names give Status::BadInput listing the known ones.
+/// Builds a transcriber from an engine name or provider URL: "pocketsphinx" (embedded, offline),
+/// openai://…, transcribe://REGION…, volcengine://…. Unknown names give Status::BadInput listing
+/// the known ones.
 Result<std::unique_ptr<Transcriber>> MakeTranscriber(const std::string& engine,
                                                      const TranscriberOptions& options);
+
+/// Checks an engine name or provider URL without opening anything (for start-up checks).
+Status ValidateAsrEngine(const std::string& engine);
+
+/// The name a task or tenant picks an engine by: its URL's name= parameter, else its scheme
+/// ("openai", "transcribe", "volcengine"), or the engine's own name ("pocketsphinx").
+std::string AsrEngineName(const std::string& engine);
 
 }  // namespace minutes

@@ -43,4 +43,40 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
+namespace {
+
+// The code point starting at s[i] (0 for an invalid sequence).
+char32_t CodePointAt(std::string_view s, size_t i) {
+  auto b = static_cast<unsigned char>(s[i]);
+  int n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+  if (n == 0 || i + static_cast<size_t>(n) > s.size()) return 0;
+  char32_t cp = n == 1 ? b : b & (0x7F >> n);
+  for (int k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  return cp;
+}
+
+char32_t LastCodePoint(std::string_view s) {
+  size_t i = s.size();
+  while (i > 0 && (static_cast<unsigned char>(s[i - 1]) & 0xC0) == 0x80) --i;
+  return i > 0 ? CodePointAt(s, i - 1) : 0;
+}
+
+bool IsCjkScript(char32_t cp) {
+  return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
+         (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFF00 && cp <= 0xFFEF) ||
+         (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
+}  // namespace
+
+void AppendWord(std::string* text, std::string_view word) {
+  if (word.empty()) return;
+  if (!text->empty()) {
+    char32_t before = LastCodePoint(*text), after = CodePointAt(word, 0);
+    bool trailing_punct = word.find_first_not_of(",.!?;:%)]}'\"") == std::string_view::npos;
+    if (!IsCjkScript(before) && !IsCjkScript(after) && !trailing_punct) *text += ' ';
+  }
+  text->append(word);
+}
+
 }  // namespace minutes

@@ -14,6 +14,11 @@ std::string FormatClock(double seconds, char sep = '\0');
 /// Non-ASCII bytes (UTF-8 text) are kept inside words.
 std::vector<std::string> NormalizeWords(std::string_view text);
 
+/// Appends a recognised word to running text: a space between words, none where either side is
+/// Chinese/Japanese/Korean script or CJK punctuation ("我们 决定" would be wrong), and none before
+/// trailing punctuation such as "," or "." that a provider returns as its own item.
+void AppendWord(std::string* text, std::string_view word);
+
 /// Joins strings with a separator.
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 

@@ -25,3 +25,15 @@ TEST(Join, JoinsWithSeparator) {
 }
 
 }  // namespace minutes
+
+TEST(AppendWord, SpacesLatinWordsButNotCjkOrTrailingPunctuation) {
+  std::string t;
+  for (const char* w : {"We", "agreed", ",", "ship", "it", "."}) minutes::AppendWord(&t, w);
+  EXPECT_EQ(t, "We agreed, ship it.");
+  std::string z;
+  for (const char* w : {"我们", "决定", "下周", "发布", "。", "OK"}) minutes::AppendWord(&z, w);
+  EXPECT_EQ(z, "我们决定下周发布。OK");
+  std::string mixed;
+  for (const char* w : {"用", "API", "接口"}) minutes::AppendWord(&mixed, w);
+  EXPECT_EQ(mixed, "用API接口");
+}

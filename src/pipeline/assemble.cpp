@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <map>
 
+#include "core/text.hpp"
+
 namespace minutes {
 namespace {
 
@@ -80,7 +82,7 @@ Transcript AssembleTranscript(const std::vector<Utterance>& utts,
     seg.speaker = it->second;
     seg.start = span.first;
     seg.end = span.second;
-    for (auto& w : piece.words) seg.text += (seg.text.empty() ? "" : " ") + w.word;
+    for (auto& w : piece.words) AppendWord(&seg.text, w.word);
     seg.words = std::move(piece.words);
     talk[seg.speaker] += seg.end - seg.start;
     tr.segments.push_back(std::move(seg));

@@ -1,13 +1,20 @@
 #include "pipeline/pipeline.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <mutex>
 #include <numeric>
 #include <thread>
 
+#include "asr/openai_transcriber.hpp"
 #include "asr/transcriber.hpp"
 #include "audio/pcm_spool.hpp"
 #include "audio/vad.hpp"
@@ -126,7 +133,106 @@ Result<std::vector<std::vector<Word>>> TranscribeAll(Transcriber& asr, const Dec
   return words;
 }
 
+// Writes the spooled recording as one 16 kHz WAV (for providers that take whole recordings),
+// streamed a minute at a time.
+Result<std::string> WriteWav(const Decoded& d, const PipelineOptions& o) {
+  namespace fs = std::filesystem;
+  fs::path dir = o.temp_dir.empty() ? fs::temp_directory_path() : fs::path(o.temp_dir);
+  std::string path = (dir / "minutes-asr-XXXXXX").string();
+  int fd = mkstemp(path.data());
+  if (fd < 0) return Status::Io("cannot create a temporary file in " + dir.string());
+  close(fd);
+  std::ofstream out(path, std::ios::binary);
+  int64_t total = d.info.samples;
+  std::string header = WavBytes({}, 16000);
+  uint32_t data = static_cast<uint32_t>(total * 2);
+  uint32_t riff = 36 + data;
+  header.replace(4, 4, reinterpret_cast<const char*>(&riff), 4);
+  header.replace(40, 4, reinterpret_cast<const char*>(&data), 4);
+  out.write(header.data(), static_cast<std::streamsize>(header.size()));
+  std::vector<int16_t> pcm;
+  for (int64_t at = 0; at < total; at += 16000 * 60) {
+    if (Status s = d.spool.Read(at, std::min(total, at + 16000 * 60), &pcm); !s.ok()) {
+      std::remove(path.c_str());
+      return s;
+    }
+    out.write(reinterpret_cast<const char*>(pcm.data()),
+              static_cast<std::streamsize>(pcm.size() * 2));
+  }
+  out.close();
+  if (!out) {
+    std::remove(path.c_str());
+    return Status::Io("cannot write " + path + " (disk full?)");
+  }
+  return path;
+}
+
+// A whole-recording provider's words placed into our utterances (the one whose span holds a
+// word's midpoint, else the nearest), and its speakers as diarization turns.
+struct WholeResult {
+  std::vector<std::vector<Word>> words;
+  std::vector<SpeakerTurn> turns;
+  bool has_speakers = false;
+};
+
+WholeResult PlaceWords(std::vector<Utterance>* utts, const RecordingTranscript& t,
+                       int64_t samples) {
+  WholeResult r;
+  if (utts->empty() && !t.words.empty()) utts->push_back({0, samples});
+  r.words.resize(utts->size());
+  std::map<std::string, int> labels;
+  for (const auto& lw : t.words) {
+    double mid = (lw.word.start + lw.word.end) / 2;
+    auto it = std::upper_bound(utts->begin(), utts->end(), mid,
+                               [](double v, const Utterance& u) { return v < u.start_s(); });
+    size_t i = it == utts->begin() ? 0 : static_cast<size_t>(it - utts->begin()) - 1;
+    if (mid > (*utts)[i].end_s() && i + 1 < utts->size() &&
+        (*utts)[i + 1].start_s() - mid < mid - (*utts)[i].end_s())
+      ++i;
+    r.words[i].push_back(lw.word);
+    if (!t.has_speakers) continue;
+    int label = labels.emplace(lw.speaker, static_cast<int>(labels.size())).first->second;
+    if (!r.turns.empty() && r.turns.back().speaker == label)
+      r.turns.back().end = std::max(r.turns.back().end, lw.word.end);
+    else
+      r.turns.push_back({std::max(lw.word.start, r.turns.empty() ? 0.0 : r.turns.back().end),
+                         lw.word.end, label});
+  }
+  r.has_speakers = t.has_speakers && !r.turns.empty();
+  return r;
+}
+
+// Process-wide circuit breakers for speech providers: three failures in a row and an engine is
+// passed over for five minutes (unless no other is left).
+struct Breaker {
+  int failures = 0;
+  Clock::time_point open_until{};
+};
+std::mutex g_breaker_mu;
+std::map<std::string, Breaker> g_breakers;
+
+bool BreakerOpen(const std::string& engine) {
+  std::lock_guard lock(g_breaker_mu);
+  return g_breakers[engine].open_until > Clock::now();
+}
+
+void BreakerResult(const std::string& engine, bool ok) {
+  std::lock_guard lock(g_breaker_mu);
+  Breaker& b = g_breakers[engine];
+  if (ok) {
+    b = {};
+  } else if (++b.failures >= 3) {
+    b.open_until = Clock::now() + std::chrono::minutes(5);
+    b.failures = 0;
+  }
+}
+
 }  // namespace
+
+void ResetAsrCircuitBreakers() {
+  std::lock_guard lock(g_breaker_mu);
+  g_breakers.clear();
+}
 
 Result<PipelineResult> TranscribeRecording(const std::string& path, const PipelineOptions& o,
                                            const ProgressFn& progress) {
@@ -134,16 +240,20 @@ Result<PipelineResult> TranscribeRecording(const std::string& path, const Pipeli
   threads = std::max(1, threads);
   PipelineResult r;
 
-  // Load the engine before decoding so a missing model fails before any audio work.
   TranscriberOptions to;
   to.threads = threads;
   to.language = o.language;
   to.hotwords = o.hotwords;
-  auto asr = MakeTranscriber(o.engine, to);
-  if (!asr.ok()) return asr.status();
+  to.media_store = o.media_store;
+  to.media_access_key = o.media_access_key;
+  to.media_secret_key = o.media_secret_key;
+  std::vector<std::string> engines = {o.engine};
+  engines.insert(engines.end(), o.fallback_engines.begin(), o.fallback_engines.end());
+  // Load the first engine before decoding so a missing model fails before any audio work.
+  auto first = MakeTranscriber(o.engine, to);
+  if (!first.ok() && engines.size() == 1) return first.status();
   auto diarizer = MakeDiarizer(o.diarizer);
   if (!diarizer.ok()) return diarizer.status();
-  r.engine = (*asr)->Name();
 
   auto t0 = Clock::now();
   if (progress) progress("decode", 0);
@@ -151,32 +261,105 @@ Result<PipelineResult> TranscribeRecording(const std::string& path, const Pipeli
   if (!decoded.ok()) return decoded.status();
   r.times.decode = Since(t0);
   r.audio = decoded->info;
-  r.utterances = decoded->utts.size();
   if (progress) progress("decode", 1);
 
   auto t1 = Clock::now();
   if (progress) progress("transcribe", 0);
-  auto words = TranscribeAll(**asr, *decoded, threads, progress);
-  if (!words.ok()) return words.status();
+  std::vector<std::vector<Word>> words;
+  WholeResult whole;
+  std::string detected;  // the language a provider says was spoken
+  Status last = first.status();
+  bool done = false;
+  for (size_t e = 0; e < engines.size() && !done; ++e) {
+    const std::string& engine = engines[e];
+    AsrAttempt attempt{engine, "failed", "", 0};
+    if (e + 1 < engines.size() && BreakerOpen(engine)) {
+      attempt.outcome = "skipped (circuit open)";
+      r.attempts.push_back(attempt);
+      continue;
+    }
+    auto a0 = Clock::now();
+    Result<std::unique_ptr<Transcriber>> asr =
+        e == 0 ? std::move(first) : MakeTranscriber(engine, to);
+    Status s = asr.status();
+    if (asr.ok()) {
+      attempt.engine = (*asr)->Name();
+      if ((*asr)->WholeRecording()) {
+        auto wav = WriteWav(*decoded, o);
+        s = wav.status();
+        if (wav.ok()) {
+          RecordingRequest req;
+          req.wav_path = *wav;
+          req.seconds = decoded->info.seconds();
+          req.speakers = o.speakers;
+          req.canceled = o.canceled;
+          req.progress = [&](double f) {
+            if (progress) progress("transcribe", f);
+          };
+          auto t = (*asr)->TranscribeRecording(req);
+          std::remove(wav->c_str());
+          s = t.status();
+          if (t.ok()) {
+            whole = PlaceWords(&decoded->utts, *t, decoded->info.samples);
+            words = whole.words;
+            detected = t->language;
+          }
+        }
+      } else {
+        auto w = TranscribeAll(**asr, *decoded, threads, progress);
+        s = w.status();
+        if (w.ok()) words = std::move(*w);
+      }
+    }
+    attempt.seconds = Since(a0);
+    if (s.ok()) {
+      attempt.outcome = "ok";
+      r.engine = attempt.engine;
+      done = true;
+    } else {
+      attempt.error = s.message();
+      last = s;
+    }
+    if (engine != "pocketsphinx" && engine != "auto") BreakerResult(engine, s.ok());
+    r.attempts.push_back(attempt);
+    if (o.canceled && o.canceled()) break;
+  }
+  if (!done) {
+    if (r.attempts.size() <= 1) return last;
+    std::string all;
+    for (auto& a : r.attempts)
+      all += (all.empty() ? "" : "; ") + a.engine + ": " + (a.error.empty() ? a.outcome : a.error);
+    return Status(last.kind(), "every speech engine failed: " + all);
+  }
+  r.utterances = decoded->utts.size();
   r.times.transcribe = Since(t1);
   if (progress) progress("transcribe", 1);
 
   auto t2 = Clock::now();
   if (progress) progress("diarize", 0);
-  const PcmSpool& spool = decoded->spool;
-  PcmReader read = [&spool](int64_t s, int64_t e, std::vector<int16_t>* out) {
-    return spool.Read(s, e, out);
-  };
-  DiarizeOptions dopt;
-  dopt.speakers = o.speakers;
-  dopt.threads = threads;
-  auto turns = (*diarizer)->Diarize(decoded->utts, read, dopt);
-  if (!turns.ok()) return turns.status();
+  std::vector<SpeakerTurn> turns;
+  if (whole.has_speakers) {  // the provider separated speakers: its labels are the turns
+    turns = std::move(whole.turns);
+    r.diarizer = "provider";
+  } else {  // the local diarizer runs on the audio; its turns label the provider's words
+    const PcmSpool& spool = decoded->spool;
+    PcmReader read = [&spool](int64_t s, int64_t e, std::vector<int16_t>* out) {
+      return spool.Read(s, e, out);
+    };
+    DiarizeOptions dopt;
+    dopt.speakers = o.speakers;
+    dopt.threads = threads;
+    auto local = (*diarizer)->Diarize(decoded->utts, read, dopt);
+    if (!local.ok()) return local.status();
+    turns = std::move(*local);
+    r.diarizer = "local";
+  }
   r.times.diarize = Since(t2);
   if (progress) progress("diarize", 1);
 
-  r.transcript = AssembleTranscript(decoded->utts, *words, *turns, decoded->info.seconds());
-  r.transcript.language = o.language.empty() || o.language == "auto" ? "en" : o.language;
+  r.transcript = AssembleTranscript(decoded->utts, words, turns, decoded->info.seconds());
+  bool automatic = o.language.empty() || o.language == "auto";
+  r.transcript.language = !automatic ? o.language : detected.empty() ? "en" : detected;
   return r;
 }
 

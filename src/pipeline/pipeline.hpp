@@ -19,6 +19,21 @@ struct PipelineOptions {
   int speakers = 0;                   ///< 0 = find automatically
   std::string temp_dir;               ///< where the PCM spool lives; empty = $TMPDIR or /tmp
   std::vector<std::string> hotwords;  ///< the task's hotword set, for engines that take one
+  /// Engines to fail over to, in order, when `engine` cannot transcribe the recording (a
+  /// provider down, refusing, or with its circuit open). The embedded engine can be the last.
+  std::vector<std::string> fallback_engines;
+  /// Object store URL whole-recording providers stage audio in (see TranscriberOptions).
+  std::string media_store, media_access_key, media_secret_key;
+  /// Polled during long provider jobs: true abandons the job.
+  std::function<bool()> canceled;
+};
+
+/// One engine's try at the recording, for the audit log.
+struct AsrAttempt {
+  std::string engine;   ///< Transcriber::Name(), or the engine as configured when it never ran
+  std::string outcome;  ///< "ok", "failed", "skipped (circuit open)"
+  std::string error;
+  double seconds = 0;
 };
 
 /// Called from the calling thread with the stage ("decode", "transcribe", "diarize") and its
@@ -34,7 +49,9 @@ struct PipelineResult {
   Transcript transcript;
   DecodeInfo audio;
   StageTimes times;
-  std::string engine;  ///< the engine that actually ran
+  std::string engine;    ///< the engine that actually ran
+  std::string diarizer;  ///< "local", or "provider" when the ASR provider separated speakers
+  std::vector<AsrAttempt> attempts;  ///< every engine tried, in order
   size_t utterances = 0;
 };
 
@@ -42,5 +59,8 @@ struct PipelineResult {
 /// spooled to a temporary file and read back one utterance at a time.
 Result<PipelineResult> TranscribeRecording(const std::string& path, const PipelineOptions& options,
                                            const ProgressFn& progress = nullptr);
+
+/// Closes every speech provider's circuit breaker (tests).
+void ResetAsrCircuitBreakers();
 
 }  // namespace minutes

@@ -68,6 +68,7 @@ Result<ObjectInfo> ObjectStore::CompleteUpload(const std::string&, const std::st
 }
 Status ObjectStore::AbortUpload(const std::string&, const std::string&) { return Status::Ok(); }
 std::string ObjectStore::PresignGet(const std::string&, int) const { return ""; }
+std::string ObjectStore::S3Uri(const std::string&) const { return ""; }
 
 Status ObjectStore::Probe() {
   static std::atomic<uint64_t> counter{0};

@@ -95,6 +95,9 @@ class ObjectStore {
   virtual Status AbortUpload(const std::string& key, const std::string& upload_id);
   /// A URL anyone can GET `key` from for `expires_s` seconds; "" when the store has none.
   virtual std::string PresignGet(const std::string& key, int expires_s) const;
+  /// "s3://bucket/key" (with the store's prefix) for services that read S3 themselves (Amazon
+  /// Transcribe); "" when the store is not S3.
+  virtual std::string S3Uri(const std::string& key) const;
 
   /// Readiness check: writes, reads back and deletes a small probe object under "_probe/".
   /// Leaves nothing behind when it succeeds.

@@ -424,4 +424,8 @@ Status S3ObjectStore::AbortUpload(const std::string& key, const std::string& upl
   return S3Error(*res, "aborting upload of " + key);
 }
 
+std::string S3ObjectStore::S3Uri(const std::string& key) const {
+  return "s3://" + impl_->where.bucket + "/" + impl_->where.prefix + key;
+}
+
 }  // namespace minutes

@@ -71,6 +71,7 @@ class S3ObjectStore : public ObjectStore {
   std::string PresignGet(const std::string& key, int expires_s) const override {
     return Presign("GET", key, expires_s);
   }
+  std::string S3Uri(const std::string& key) const override;
 
   struct Impl;
 
