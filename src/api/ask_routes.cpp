@@ -8,6 +8,7 @@
 #include "api/audit.hpp"
 #include "api/routes.hpp"
 #include "api/task_store.hpp"
+#include "llm/model_chain.hpp"
 #include "minutes/llm_generator.hpp"
 #include "minutes/retrieval.hpp"
 #include "worker/minutes_generation.hpp"
@@ -35,6 +36,7 @@ nlohmann::json Citation(const Transcript& tr, const Segment& s) {
 // The model's answer, or nullopt when it failed or cited what is not there.
 std::optional<nlohmann::json> ModelAnswer(const ServiceContext& d, const Transcript& tr,
                                           const std::string& question, const std::string& task_id,
+                                          const std::string& task_tenant_id,
                                           std::string* generator) {
   int budget = d.llm_context_tokens - 1000 - EstimateTokens(kSystem) - EstimateTokens(question);
   std::string lines;
@@ -61,7 +63,10 @@ std::optional<nlohmann::json> ModelAnswer(const ServiceContext& d, const Transcr
   std::vector<ProviderCallRecord> calls;
   {
     ProviderCallCapture capture;
-    c = d.llm->Complete(req);
+    auto tenant = d.db.Query("SELECT llm_provider FROM tenants WHERE id = ?", {task_tenant_id});
+    auto model = PreferProvider(
+        d.llm, tenant.ok() && !tenant->empty() ? AsString((*tenant)[0][0]) : std::string());
+    c = model->Complete(req);
     calls = capture.calls;
   }
   std::string served = AuditProviderCalls(d.db, &d.config, task_id, calls);
@@ -104,7 +109,7 @@ void AddAskRoutes(Router& r, const ServiceContext& ctx) {
                       req.request_id);
     std::string generator = "extractive";
     std::optional<nlohmann::json> answer;
-    if (d->llm) answer = ModelAnswer(*d, *tr, question, id, &generator);
+    if (d->llm) answer = ModelAnswer(*d, *tr, question, id, req.principal->tenant_id, &generator);
     if (!answer) {
       generator = "extractive";
       nlohmann::json citations = nlohmann::json::array();

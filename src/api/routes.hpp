@@ -25,6 +25,8 @@ void AddTemplateRoutes(Router& router, const ServiceContext& ctx);
 void AddHotwordRoutes(Router& router, const ServiceContext& ctx);
 /// admin_routes.cpp: /api/v1/users, /api/v1/audit-logs, /api/v1/usage (admins).
 void AddAdminRoutes(Router& router, const ServiceContext& ctx);
+/// tenant_routes.cpp: /api/v1/tenant (the tenant's provider choices).
+void AddTenantRoutes(Router& router, const ServiceContext& ctx);
 /// upload_routes.cpp: /api/v1/uploads (direct, resumable multipart uploads).
 void AddUploadRoutes(Router& router, const ServiceContext& ctx);
 /// webhook_routes.cpp: /api/v1/webhooks CRUD.

@@ -143,6 +143,7 @@ ApiServer::ApiServer(const ServiceContext& ctx, ServerOptions o)
   AddTemplateRoutes(r, c);
   AddHotwordRoutes(r, c);
   AddAdminRoutes(r, c);
+  AddTenantRoutes(r, c);
   AddWebhookRoutes(r, c);
   AddUploadRoutes(r, c);
   AddAskRoutes(r, c);

@@ -26,13 +26,15 @@ nlohmann::json TaskJson(const DbRow& r) {
           {"size", AsInt(r[10])},           {"duration", Nullable(r[11])},
           {"speakers", AsInt(r[12])},       {"language", AsString(r[13])},
           {"hotword_set", Nullable(r[14])}, {"attempts", AsInt(r[15])},
-          {"format", Nullable(r[16])}};
+          {"format", Nullable(r[16])},      {"engine", AsString(r[17])},
+          {"engine_used", Nullable(r[18])}};
 }
 
 const char* const kTaskColumns =
     "SELECT t.id, t.title, t.state, t.stage, t.progress, t.error, t.template, t.created_at, "
     "t.updated_at, o.filename, o.size, tr.duration, t.speakers, t.language, t.hotword_set_id, "
-    "t.attempts, o.format FROM tasks t LEFT JOIN objects o ON o.id = t.object_id LEFT JOIN "
+    "t.attempts, o.format, t.engine, tr.engine FROM tasks t LEFT JOIN objects o ON o.id = "
+    "t.object_id LEFT JOIN "
     "transcripts tr "
     "ON tr.task_id = t.id ";
 

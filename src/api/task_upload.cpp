@@ -7,6 +7,7 @@
 
 #include "api/audit.hpp"
 #include "api/routes.hpp"
+#include "asr/engine_choice.hpp"
 #include "audio/sniff.hpp"
 #include "auth/accounts.hpp"
 #include "queue/job_queue.hpp"
@@ -17,7 +18,7 @@ namespace {
 
 // The task's settings: multipart fields or query parameters.
 struct UploadFields {
-  std::string title, template_name = "default", hotword_set, language = "en";
+  std::string title, template_name = "default", hotword_set, language = "en", engine = "auto";
   int speakers = 0;
   std::string filename;  ///< the client's name for the file: metadata only, never a path
 };
@@ -51,6 +52,8 @@ std::optional<UploadError> SetField(UploadFields& f, const std::string& name,
     f.hotword_set = value;
   else if (name == "language")
     f.language = value.empty() ? "en" : value;
+  else if (name == "engine")
+    f.engine = value.empty() ? "auto" : value;
   else if (name == "speakers") {
     try {
       size_t used = 0;
@@ -62,7 +65,7 @@ std::optional<UploadError> SetField(UploadFields& f, const std::string& name,
   } else if (name != "file") {
     return UploadError{400, "unknown field '" + name +
                                 "' (expected file, title, template, hotword_set, speakers, "
-                                "language)"};
+                                "language, engine)"};
   }
   return std::nullopt;
 }
@@ -130,6 +133,10 @@ std::optional<UploadError> CheckReferences(const ServiceContext& d, const Princi
   if (!templates.ok()) return UploadError{500, templates.status().message()};
   if (!templates->Has(f.template_name))
     return UploadError{400, "unknown template '" + f.template_name + "'"};
+  if (Status e = CheckEngineChoice(ConfiguredEngines(d.config.asr.engine, d.config.asr.fallback),
+                                   f.engine);
+      !e.ok())
+    return UploadError{400, e.message()};
   if (!f.hotword_set.empty()) {
     auto rows = d.db.Query("SELECT 1 FROM hotword_sets WHERE id = ? AND tenant_id = ?",
                            {f.hotword_set, p.tenant_id});
@@ -188,11 +195,11 @@ void CreateFromUpload(const ServiceContext& d, Request& req, Response& res) {
     }
     if (Status e = tx.Exec(
             "INSERT INTO tasks (id, tenant_id, user_id, title, object_id, state, template, "
-            "hotword_set_id, speakers, language, created_at, updated_at) VALUES (?, ?, ?, ?, "
-            "?, 'queued', ?, ?, ?, ?, ?, ?)",
+            "hotword_set_id, speakers, language, engine, created_at, updated_at) VALUES (?, ?, "
+            "?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
             {id, p.tenant_id, p.user_id, f.title.empty() ? AsString(u[3]) : f.title, AsString(u[1]),
              f.template_name, f.hotword_set.empty() ? DbValue(nullptr) : DbValue(f.hotword_set),
-             int64_t{f.speakers}, f.language, now, now});
+             int64_t{f.speakers}, f.language, f.engine, now, now});
         !e.ok())
       return e;
     if (Status e = tx.Exec("UPDATE uploads SET task_id = ? WHERE id = ?", {id, upload_id}); !e.ok())
@@ -263,11 +270,12 @@ void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
           return e;
         if (Status e = tx.Exec(
                 "INSERT INTO tasks (id, tenant_id, user_id, title, object_id, state, template, "
-                "hotword_set_id, speakers, language, created_at, updated_at) VALUES (?, ?, ?, ?, "
-                "?, 'queued', ?, ?, ?, ?, ?, ?)",
+                "hotword_set_id, speakers, language, engine, created_at, updated_at) VALUES (?, ?, "
+                "?, "
+                "?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
                 {*id, p.tenant_id, p.user_id, f.title.empty() ? f.filename : f.title, *oid,
                  f.template_name, f.hotword_set.empty() ? DbValue(nullptr) : DbValue(f.hotword_set),
-                 int64_t{f.speakers}, f.language, now, now});
+                 int64_t{f.speakers}, f.language, f.engine, now, now});
             !e.ok())
           return e;
         return JobQueue::Enqueue(tx, *id, "transcribe");

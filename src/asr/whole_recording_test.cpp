@@ -26,18 +26,9 @@ const AwsCredentials kCreds{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPL
 
 std::string Standup() { return (testing::TestData("standup") / "meeting.wav").string(); }
 
-// The meeting's true lines, as a provider that heard them perfectly would return them.
 std::vector<ScriptLine> StandupScript(const std::string& label_prefix) {
-  std::ifstream in(testing::TestData("standup") / "reference.json");
-  auto j = nlohmann::json::parse(in);
-  std::map<std::string, std::string> labels;
-  std::vector<ScriptLine> out;
-  for (auto& u : j["utterances"]) {
-    std::string who = u["speaker"];
-    auto it = labels.emplace(who, label_prefix + std::to_string(labels.size())).first;
-    out.push_back({it->second, u["start"], u["end"], u["text"]});
-  }
-  return out;
+  return testing::ScriptFromReference((testing::TestData("standup") / "reference.json").string(),
+                                      label_prefix);
 }
 
 class WholeRecordingTest : public ::testing::Test {

@@ -2,7 +2,8 @@
 
 #include <csignal>
 
-#include "asr/openai_transcriber.hpp"
+#include "asr/engine_choice.hpp"
+#include "asr/transcriber.hpp"
 #include "db/migrator.hpp"
 #include "worker/minutes_generation.hpp"
 
@@ -21,10 +22,8 @@ Result<Backends> OpenBackends(const Config& config) {
   auto queue = OpenJobQueue(config.queue, *b.db);
   if (!queue.ok()) return queue.status();
   b.queue = std::move(*queue);
-  if (config.asr.engine.find("://") != std::string::npos) {  // a provider: check it now
-    auto asr = ParseOpenAiAsrUrl(config.asr.engine);
-    if (!asr.ok()) return asr.status();
-  }
+  for (const auto& engine : ConfiguredEngines(config.asr.engine, config.asr.fallback))
+    if (Status s = ValidateAsrEngine(engine); !s.ok()) return s;  // before anything runs
   auto models = OpenModels(config.llm.chain);
   if (!models.ok()) return models.status();
   b.models = *models;
@@ -39,6 +38,7 @@ WorkerOptions WorkerOptionsFrom(const Config& config, int concurrency, const Bac
   wo.concurrency = concurrency;
   wo.asr_threads = config.asr.threads;
   wo.asr_engine = config.asr.engine;
+  wo.asr_fallback = config.asr.fallback;
   wo.lease_s = config.worker.lease_s;
   wo.max_attempts = config.worker.max_attempts;
   wo.temp_dir = config.worker.temp_dir;

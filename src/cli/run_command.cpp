@@ -31,6 +31,7 @@ int RunMeeting(const RunOptions& o) {
 
   PipelineOptions po;
   po.engine = o.engine;
+  po.media_store = o.storage;
   po.language = o.language;
   po.threads = o.threads;
   po.speakers = o.speakers;
@@ -76,8 +77,13 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
   run->add_option("--template", opts->template_name, "Minutes template")->capture_default_str();
   run->add_option("--templates-dir", opts->templates_dir,
                   "Directory of NAME.md.mustache templates overriding the built-ins");
-  run->add_option("--engine", opts->engine, "ASR engine: auto, pocketsphinx")
+  run->add_option("--engine", opts->engine,
+                  "ASR engine: auto, pocketsphinx, or a provider URL (openai://…, "
+                  "transcribe://REGION, volcengine://…)")
       ->capture_default_str();
+  run->add_option("--storage", opts->storage,
+                  "s3://bucket/prefix?… where Amazon Transcribe / Volcano Engine fetch the audio "
+                  "(credentials from AWS_*)");
   run->add_option("--language", opts->language, "Spoken language")->capture_default_str();
   run->add_option("--threads", opts->threads, "Decoding threads (default: all cores)")
       ->check(CLI::Range(0, 256));

@@ -17,6 +17,7 @@ struct RunOptions {
   std::string template_name = "default";
   std::string templates_dir;
   std::string title;
+  std::string storage;  ///< s3://… where whole-recording providers fetch the audio
   int speakers = 0;
   int threads = 0;
   bool quiet = false;

@@ -75,11 +75,15 @@ int Serve(const ConfigFlags& flags) {
   }
   if (!jwt.ok()) return ReportFailure(jwt.status());
   Accounts accounts(*backends->db);
-  ServiceContext ctx{*backends->db,    accounts, *jwt,
-                     *backends->store, c,        int64_t{c.server.max_upload_mb} * 1024 * 1024};
-  ctx.queue = backends->queue.get();
-  ctx.llm = backends->models.chain;
-  ctx.llm_context_tokens = backends->models.context_tokens;
+  ServiceContext ctx{*backends->db,
+                     accounts,
+                     *jwt,
+                     *backends->store,
+                     c,
+                     int64_t{c.server.max_upload_mb} * 1024 * 1024,
+                     backends->queue.get(),
+                     backends->models.chain,
+                     backends->models.context_tokens};
   ServerOptions so;
   so.host = c.server.host;
   so.port = c.server.port;

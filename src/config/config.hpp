@@ -49,6 +49,8 @@ struct AsrConfig {
   std::string engine = "auto";  ///< Engine name; "auto" picks the best available.
   int threads = 0;              ///< Decoder threads; 0 = hardware concurrency.
   std::string language = "en";  ///< Spoken language code.
+  /// Engines tried in order when `engine` fails (provider URLs, or pocketsphinx last).
+  std::vector<std::string> fallback;
   bool operator==(const AsrConfig&) const = default;
 };
 

@@ -60,6 +60,7 @@ std::vector<Field> Fields(Config& c) {
       {"asr.engine", &c.asr.engine},
       {"asr.threads", &c.asr.threads},
       {"asr.language", &c.asr.language},
+      {"asr.fallback", &c.asr.fallback},
       {"minutes.template", &c.minutes.template_name},
       {"minutes.templates_dir", &c.minutes.templates_dir},
       {"llm.chain", &c.llm.chain},

@@ -82,11 +82,31 @@ Result<Completion> ModelChain::TryLink(size_t i, const CompletionRequest& reques
 }
 
 Result<Completion> ModelChain::Complete(const CompletionRequest& request) {
+  return CompleteStartingWith("", request);
+}
+
+std::vector<std::string> ModelChain::ProviderNames() const {
+  std::vector<std::string> names;
+  for (const auto& l : links_) {
+    std::string n = l.model->Name();
+    names.push_back(n.substr(0, n.find(':')));
+  }
+  return names;
+}
+
+Result<Completion> ModelChain::CompleteStartingWith(const std::string& provider,
+                                                    const CompletionRequest& request) {
   if (links_.empty()) return Status::BadInput("no language model configured");
+  std::vector<size_t> order;
+  auto names = ProviderNames();
+  for (size_t i = 0; i < links_.size(); ++i)
+    if (names[i] == provider) order.push_back(i);
+  for (size_t i = 0; i < links_.size(); ++i)
+    if (names[i] != provider) order.push_back(i);
   std::string failures;
   Status last;
   bool any_unavailable = false;
-  for (size_t i = 0; i < links_.size(); ++i) {
+  for (size_t i : order) {
     bool skipped = false;
     auto c = TryLink(i, request, &skipped);
     if (c.ok()) return c;
@@ -96,6 +116,31 @@ Result<Completion> ModelChain::Complete(const CompletionRequest& request) {
   }
   return Status(any_unavailable ? ErrorKind::kUnavailable : last.kind(),
                 "every language model failed: " + failures);
+}
+
+namespace {
+
+class Preferring : public LanguageModel {
+ public:
+  Preferring(std::shared_ptr<ModelChain> chain, std::string provider)
+      : chain_(std::move(chain)), provider_(std::move(provider)) {}
+  std::string Name() const override { return chain_->Name(); }
+  Result<Completion> Complete(const CompletionRequest& request) override {
+    return chain_->CompleteStartingWith(provider_, request);
+  }
+
+ private:
+  std::shared_ptr<ModelChain> chain_;
+  std::string provider_;
+};
+
+}  // namespace
+
+std::shared_ptr<LanguageModel> PreferProvider(std::shared_ptr<LanguageModel> model,
+                                              const std::string& provider) {
+  auto chain = std::dynamic_pointer_cast<ModelChain>(model);
+  if (!chain || provider.empty() || provider == "auto") return model;
+  return std::make_shared<Preferring>(chain, provider);
 }
 
 }  // namespace minutes

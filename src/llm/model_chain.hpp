@@ -45,6 +45,13 @@ class ModelChain : public LanguageModel {
   /// The first link that answers; when none does, kUnavailable (or the last kBadInput) naming
   /// every link's failure.
   Result<Completion> Complete(const CompletionRequest& request) override;
+  /// Like Complete, with the link whose provider is `provider` tried first and the others
+  /// after it in their order.
+  Result<Completion> CompleteStartingWith(const std::string& provider,
+                                          const CompletionRequest& request);
+  /// Each link's provider name — its Name() up to the ':' ("openai", "gemini", a name=…) — in
+  /// order.
+  std::vector<std::string> ProviderNames() const;
   /// Called after every provider call, from the calling thread.
   void OnCall(std::function<void(const ProviderCallRecord&)> observer) {
     observer_ = std::move(observer);
@@ -68,5 +75,10 @@ class ModelChain : public LanguageModel {
   Sleep sleep_;
   std::function<void(const ProviderCallRecord&)> observer_;
 };
+
+/// `model` preferring `provider` when it is a chain holding that provider; `model` itself
+/// otherwise (and for "" or "auto").
+std::shared_ptr<LanguageModel> PreferProvider(std::shared_ptr<LanguageModel> model,
+                                              const std::string& provider);
 
 }  // namespace minutes

@@ -9,8 +9,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "asr/engine_choice.hpp"
+#include "asr/transcriber.hpp"
 #include "auth/accounts.hpp"
 #include "export/minutes_json.hpp"
+#include "llm/model_chain.hpp"
 #include "log/log.hpp"
 #include "pipeline/pipeline.hpp"
 #include "worker/metrics.hpp"
@@ -89,8 +92,9 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
                              const std::string& owner, const WorkerOptions& o) {
   const std::string& task_id = job.task_id;
   auto rows = db.Query(
-      "SELECT o.storage_key, t.template, t.speakers, t.language, t.state, t.hotword_set_id FROM "
-      "tasks t JOIN objects o ON o.id = t.object_id WHERE t.id = ?",
+      "SELECT o.storage_key, t.template, t.speakers, t.language, t.state, t.hotword_set_id, "
+      "t.engine, n.asr_engine, n.llm_provider FROM tasks t JOIN objects o ON o.id = t.object_id "
+      "JOIN tenants n ON n.id = t.tenant_id WHERE t.id = ?",
       {task_id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("task " + task_id + " has no recording");
@@ -113,7 +117,27 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   po.threads = o.asr_threads;
   po.speakers = static_cast<int>(AsInt(r[2]));
   po.language = AsString(r[3]);
-  po.engine = o.asr_engine;
+  // The task's engine, else its tenant's, else the configured order; the rest fail over.
+  std::string choice = AsString(r[6]) != "auto" ? AsString(r[6]) : AsString(r[7]);
+  auto configured = ConfiguredEngines(o.asr_engine, o.asr_fallback);
+  auto engines = EnginesFor(configured, choice);
+  if (!engines.ok()) engines = configured;  // the configuration changed since: its order
+  po.engine = engines->front();
+  po.fallback_engines.assign(engines->begin() + 1, engines->end());
+  if (o.config) {
+    po.media_store = o.config->storage;
+    po.media_access_key = o.config->storage_access_key;
+    po.media_secret_key = o.config->storage_secret_key;
+  }
+  auto next_check = std::chrono::steady_clock::now();
+  bool canceled = false;
+  po.canceled = [&] {  // polled by long provider jobs; the database at most every 2 s
+    if (canceled || std::chrono::steady_clock::now() < next_check) return canceled;
+    next_check = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    auto st = db.Query("SELECT state FROM tasks WHERE id = ?", {task_id});
+    canceled = st.ok() && !st->empty() && AsString((*st)[0][0]) == "canceled";
+    return canceled;
+  };
   if (!AsString(r[5]).empty()) {  // the task's hotword set, for engines that take one
     auto words = db.Query("SELECT word FROM hotwords WHERE set_id = ? ORDER BY weight DESC, word",
                           {AsString(r[5])});
@@ -144,11 +168,14 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   }
   std::error_code ec;
   fs::remove(local, ec);
+  if (canceled) return Status::Ok();  // a provider job abandoned for a canceled task
   if (!result.ok()) return result.status();
   Metrics::Global().ObserveStage("decode", result->times.decode);
   Metrics::Global().ObserveStage("transcribe", result->times.transcribe);
   Metrics::Global().ObserveStage("diarize", result->times.diarize);
-  auto minutes = WriteMinutes(db, o, task_id, result->transcript, AsString(r[1]));
+  WorkerOptions with_llm = o;  // the tenant's language model provider first
+  with_llm.llm = PreferProvider(o.llm, AsString(r[8]));
+  auto minutes = WriteMinutes(db, with_llm, task_id, result->transcript, AsString(r[1]));
   if (!minutes.ok()) return minutes.status();
   if (Status s = StoreResults(db, job, owner, *result, AsString(r[1]), *minutes); !s.ok()) return s;
   (void)db.Exec(
@@ -162,12 +189,20 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   asr.tenant_id = AsString((*who)[0][0]);
   asr.user_id = AsString((*who)[0][1]);
   asr.task_id = task_id;
-  asr.provider = result->engine.substr(0, result->engine.find(':'));
-  asr.model = result->engine.find(':') == std::string::npos
-                  ? po.language
-                  : result->engine.substr(result->engine.find(':') + 1);
-  asr.audio_seconds = result->transcript.duration;
-  (void)RecordProviderCall(db, asr, prices);
+  for (const AsrAttempt& a : result->attempts) {  // every engine tried, failures included
+    ProviderCall call = asr;
+    bool named = a.engine.find("://") == std::string::npos;
+    call.provider = named ? a.engine.substr(0, a.engine.find(':')) : AsrEngineName(a.engine);
+    call.model = !named || a.engine.find(':') == std::string::npos
+                     ? po.language
+                     : a.engine.substr(a.engine.find(':') + 1);
+    call.outcome = a.outcome;
+    call.error = a.error;
+    call.latency_s = a.seconds;
+    call.audio_seconds = a.outcome == "ok" ? result->transcript.duration : 0;
+    (void)RecordProviderCall(db, call, prices);
+    if (a.outcome == "ok") asr = call;
+  }
   if (minutes->generator == "extractive") {  // model calls were audited as they happened
     ProviderCall local = asr;
     local.provider = "extractive";

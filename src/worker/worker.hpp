@@ -18,12 +18,13 @@
 namespace minutes {
 
 struct WorkerOptions {
-  int concurrency = 1;                 ///< jobs at once
-  int asr_threads = 0;                 ///< per job; 0 = all cores
-  std::string asr_engine = "auto";     ///< asr.engine: auto, pocketsphinx, or a provider URL
-  int lease_s = 60;                    ///< a dead worker's job is taken again after this
-  int max_attempts = 3;                ///< tries before a task fails
-  std::string temp_dir;                ///< where recordings are fetched to
+  int concurrency = 1;                    ///< jobs at once
+  int asr_threads = 0;                    ///< per job; 0 = all cores
+  std::string asr_engine = "auto";        ///< asr.engine: auto, pocketsphinx, or a provider URL
+  std::vector<std::string> asr_fallback;  ///< asr.fallback: tried in order when it fails
+  int lease_s = 60;                       ///< a dead worker's job is taken again after this
+  int max_attempts = 3;                   ///< tries before a task fails
+  std::string temp_dir;                   ///< where recordings are fetched to
   int temp_ttl_s = 0;                  ///< sweep temporaries older than this (sweeper.hpp); 0 = off
   const Config* config = nullptr;      ///< prices, webhook settings; nullptr = defaults
   std::shared_ptr<LanguageModel> llm;  ///< minutes from language models; null = extractive

@@ -10,6 +10,9 @@
 
 #include <cstdint>
 #include <cstring>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -39,6 +42,23 @@ inline std::vector<ScriptWord> ScriptWords(const std::vector<ScriptLine>& script
     for (size_t i = 0; i < words.size(); ++i)
       out.push_back({l.speaker, words[i], l.start + step * static_cast<double>(i),
                      l.start + step * static_cast<double>(i + 1) - 0.01});
+  }
+  return out;
+}
+
+/// A synthesized meeting's true lines (tools/synth-meeting's reference.json), speakers
+/// relabelled `prefix`0, `prefix`1… in order of appearance: what a provider that heard them
+/// perfectly would return.
+inline std::vector<ScriptLine> ScriptFromReference(const std::string& reference_json,
+                                                   const std::string& prefix) {
+  std::ifstream in(reference_json);
+  auto j = nlohmann::json::parse(in);
+  std::map<std::string, std::string> labels;
+  std::vector<ScriptLine> out;
+  for (auto& u : j["utterances"]) {
+    std::string who = u["speaker"];
+    auto it = labels.emplace(who, prefix + std::to_string(labels.size())).first;
+    out.push_back({it->second, u["start"], u["end"], u["text"]});
   }
   return out;
 }

@@ -1,0 +1,94 @@
+// The caller's tenant and its provider choices: GET /api/v1/tenant (anyone in it) shows the
+// speech engine and language model provider its tasks use and what may be chosen; PATCH
+// (admins) picks them. Only names of engines and providers the operator configured can be
+// chosen — never URLs or keys.
+#include <algorithm>
+
+#include "api/audit.hpp"
+#include "api/routes.hpp"
+#include "asr/engine_choice.hpp"
+#include "core/text.hpp"
+#include "llm/model_chain.hpp"
+
+namespace minutes {
+namespace {
+
+std::vector<std::string> LlmChoices(const ServiceContext& d) {
+  std::vector<std::string> names = {"auto"};
+  if (auto chain = std::dynamic_pointer_cast<ModelChain>(d.llm))
+    for (auto& n : chain->ProviderNames())
+      if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  return names;
+}
+
+std::vector<std::string> AsrConfigured(const ServiceContext& d) {
+  return ConfiguredEngines(d.config.asr.engine, d.config.asr.fallback);
+}
+
+void Show(const ServiceContext& d, Request& req, Response& res) {
+  auto rows = d.db.Query("SELECT id, name, asr_engine, llm_provider FROM tenants WHERE id = ?",
+                         {req.principal->tenant_id});
+  if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
+  if (rows->empty()) return SetError(res, 404, "", "no such tenant", req.request_id);
+  const DbRow& r = (*rows)[0];
+  res.Json(200, {{"id", AsString(r[0])},
+                 {"name", AsString(r[1])},
+                 {"asr_engine", AsString(r[2])},
+                 {"llm_provider", AsString(r[3])},
+                 {"asr_engines", EngineChoices(AsrConfigured(d))},
+                 {"llm_providers", LlmChoices(d)}});
+}
+
+}  // namespace
+
+void AddTenantRoutes(Router& r, const ServiceContext& ctx) {
+  const ServiceContext* d = &ctx;
+  r.Add("GET", "/api/v1/tenant", true, [d](Request& req, Response& res) { Show(*d, req, res); });
+  r.Add("PATCH", "/api/v1/tenant", true, [d](Request& req, Response& res) {
+    if (!RequireAdmin(req, res)) return;
+    auto body = ReadJsonBody(req);
+    if (!body.ok()) return SetError(res, body.status(), req.request_id);
+    if (!body->is_object() || body->empty())
+      return SetError(res, 400, "", "send {\"asr_engine\": …, \"llm_provider\": …}",
+                      req.request_id);
+    std::string asr, llm;
+    for (auto& [k, v] : body->items()) {
+      if (!v.is_string()) return SetError(res, 400, "", k + " must be a string", req.request_id);
+      if (k == "asr_engine") {
+        asr = v.get<std::string>();
+        if (Status s = CheckEngineChoice(AsrConfigured(*d), asr); !s.ok() || asr.empty())
+          return SetError(res, 400, "",
+                          "asr_engine: " + (asr.empty() ? "must not be empty" : s.message()),
+                          req.request_id);
+      } else if (k == "llm_provider") {
+        llm = v.get<std::string>();
+        auto names = LlmChoices(*d);
+        if (std::find(names.begin(), names.end(), llm) == names.end())
+          return SetError(res, 400, "",
+                          "llm_provider: '" + llm +
+                              "' is not configured here (choose from: " + Join(names, ", ") + ")",
+                          req.request_id);
+      } else {
+        return SetError(res, 400, "",
+                        "unknown field '" + k + "' (expected asr_engine, llm_provider)",
+                        req.request_id);
+      }
+    }
+    Status s = d->db.Transaction([&](Database& tx) -> Status {
+      if (!asr.empty())
+        if (Status e = tx.Exec("UPDATE tenants SET asr_engine = ? WHERE id = ?",
+                               {asr, req.principal->tenant_id});
+            !e.ok())
+          return e;
+      if (!llm.empty())
+        return tx.Exec("UPDATE tenants SET llm_provider = ? WHERE id = ?",
+                       {llm, req.principal->tenant_id});
+      return Status::Ok();
+    });
+    if (!s.ok()) return SetError(res, s, req.request_id);
+    Audit(d->db, req, "tenant.update", req.principal->tenant_id);
+    Show(*d, req, res);
+  });
+}
+
+}  // namespace minutes
