@@ -208,4 +208,23 @@ Result<std::string> TemplateSet::Render(const std::string& name, const MinutesDo
   return TidyBlankLines(out);
 }
 
+std::string TemplatePrompt(const std::string& source) {
+  size_t at = source.find("{{!");
+  if (at == std::string::npos) return "";
+  size_t end = source.find("}}", at);
+  if (end == std::string::npos) return "";
+  std::string body = source.substr(at + 3, end - at - 3);
+  size_t first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos || body.compare(first, 7, "prompt:") != 0) return "";
+  body = body.substr(first + 7);
+  std::string out;  // whitespace runs (line breaks in the template) become single spaces
+  for (char c : body) {
+    bool space = c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out += space ? ' ' : c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 }  // namespace minutes

@@ -48,4 +48,8 @@ class TemplateSet {
 /// Escapes characters that Markdown would otherwise interpret (*, _, `, [, ], <, >, |, \).
 std::string EscapeMarkdown(const std::string& text);
 
+/// The template's own instructions for a language model: the text of a leading
+/// `{{! prompt: … }}` comment (a Mustache comment, so rendering ignores it); "" when none.
+std::string TemplatePrompt(const std::string& source);
+
 }  // namespace minutes

@@ -100,3 +100,20 @@ TEST(EscapeMarkdown, EscapesSpecials) {
 
 }  // namespace
 }  // namespace minutes
+
+TEST(TemplatePrompt, IsTheLeadingPromptComment) {
+  EXPECT_EQ(
+      minutes::TemplatePrompt("{{! prompt: Focus on risks,\n   and who owns them. }}\n# {{title}}"),
+      "Focus on risks, and who owns them.");
+  EXPECT_EQ(minutes::TemplatePrompt("{{! just a note }}\n# {{title}}"), "");
+  EXPECT_EQ(minutes::TemplatePrompt("# {{title}}"), "");
+  // Rendering ignores it.
+  auto set = minutes::TemplateSet::Builtin();
+  ASSERT_TRUE(set.Add("p", "{{! prompt: be brief }}# {{title}}").ok());
+  minutes::MinutesDoc doc;
+  doc.title = "T";
+  auto out = set.Render("p", doc, {});
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->find("be brief"), std::string::npos);
+  EXPECT_NE(out->find("# T"), std::string::npos);
+}

@@ -1,8 +1,11 @@
 #include "worker/minutes_generation.hpp"
 
+#include "llm/model_chain.hpp"
 #include "log/log.hpp"
 #include "minutes/extractive_generator.hpp"
 #include "minutes/llm_generator.hpp"
+#include "minutes/template_set.hpp"
+#include "worker/tenant_templates.hpp"
 #include "worker/usage.hpp"
 
 namespace minutes {
@@ -58,9 +61,21 @@ Result<WrittenMinutes> WriteMinutes(Database& db, const WorkerOptions& o,
                                     const std::string& task_id, const Transcript& tr,
                                     const std::string& template_name) {
   if (o.llm && !tr.segments.empty()) {
-    LlmMinutesGenerator gen(o.llm,
-                            {std::string(kInstructions) + " Template: " + template_name + ".",
-                             o.llm_context_tokens, 1500});
+    // The template's own prompt, and the tenant's language model provider tried first.
+    std::string instructions = std::string(kInstructions) + " Template: " + template_name + ".";
+    std::shared_ptr<LanguageModel> model = o.llm;
+    auto tenant = db.Query(
+        "SELECT t.tenant_id, n.llm_provider FROM tasks t JOIN tenants n ON n.id = t.tenant_id "
+        "WHERE t.id = ?",
+        {task_id});
+    if (tenant.ok() && !tenant->empty()) {
+      model = PreferProvider(o.llm, AsString((*tenant)[0][1]));
+      auto templates = TenantTemplates(db, AsString((*tenant)[0][0]));
+      auto source = templates.ok() ? templates->Source(template_name) : Status::NotFound("");
+      std::string prompt = source.ok() ? TemplatePrompt(*source) : "";
+      if (!prompt.empty()) instructions += "\n" + prompt;
+    }
+    LlmMinutesGenerator gen(model, {instructions, o.llm_context_tokens, 1500});
     Result<MinutesDoc> doc = Status::Internal("unset");
     std::vector<ProviderCallRecord> calls;
     {

@@ -93,7 +93,7 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   const std::string& task_id = job.task_id;
   auto rows = db.Query(
       "SELECT o.storage_key, t.template, t.speakers, t.language, t.state, t.hotword_set_id, "
-      "t.engine, n.asr_engine, n.llm_provider FROM tasks t JOIN objects o ON o.id = t.object_id "
+      "t.engine, n.asr_engine FROM tasks t JOIN objects o ON o.id = t.object_id "
       "JOIN tenants n ON n.id = t.tenant_id WHERE t.id = ?",
       {task_id});
   if (!rows.ok()) return rows.status();
@@ -173,9 +173,7 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   Metrics::Global().ObserveStage("decode", result->times.decode);
   Metrics::Global().ObserveStage("transcribe", result->times.transcribe);
   Metrics::Global().ObserveStage("diarize", result->times.diarize);
-  WorkerOptions with_llm = o;  // the tenant's language model provider first
-  with_llm.llm = PreferProvider(o.llm, AsString(r[8]));
-  auto minutes = WriteMinutes(db, with_llm, task_id, result->transcript, AsString(r[1]));
+  auto minutes = WriteMinutes(db, o, task_id, result->transcript, AsString(r[1]));
   if (!minutes.ok()) return minutes.status();
   if (Status s = StoreResults(db, job, owner, *result, AsString(r[1]), *minutes); !s.ok()) return s;
   (void)db.Exec(

@@ -81,6 +81,10 @@ TEST(LlmMinutes, TheServiceWritesMinutesWithAModelAndFallsBackWhenItFails) {
   EXPECT_EQ(versions["items"][0]["generator"], "openai:gpt-4o-mini") << versions.dump();
   EXPECT_TRUE(llm.violations().empty()) << llm.violations()[0];
   EXPECT_EQ(llm.requests().at(0).header("authorization"), "Bearer sk-e2e-secret");
+  // The default template's own prompt reached the model.
+  EXPECT_NE(llm.bodies().at(0).dump().find("Summarise the meeting for someone who missed it"),
+            std::string::npos)
+      << llm.bodies().at(0).dump();
 
   // Questions: answered by the model, citing a segment that exists.
   auto ask = Call(svc.port(), "POST", "/api/v1/tasks/" + id + "/ask",
