@@ -1,5 +1,6 @@
 #include "minutes/template_set.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -114,7 +115,8 @@ std::string TidyBlankLines(const std::string& md) {
   }
   while (out.size() >= 2 && out[out.size() - 1] == '\n' && out[out.size() - 2] == '\n')
     out.pop_back();
-  return out;
+  // A leading comment (the template's prompt) leaves its line break behind.
+  return out.substr(std::min(out.find_first_not_of('\n'), out.size()));
 }
 
 }  // namespace
