@@ -75,6 +75,10 @@ Result<AwsTranscribeOptions> ParseTranscribeUrl(const std::string& url) {
       auto n = NumberParam("asr.engine: max_speakers", v, 2, 30);
       if (!n.ok()) return n.status();
       o.max_speakers = static_cast<int>(*n);
+    } else if (k == "in_flight") {
+      auto n = NumberParam("asr.engine: in_flight", v, 1, 256);
+      if (!n.ok()) return n.status();
+      o.in_flight = static_cast<int>(*n);
     } else if (k == "retries") {
       auto n = NumberParam("asr.engine: retries", v, 0, 10);
       if (!n.ok()) return n.status();
@@ -250,6 +254,7 @@ std::string AwsTranscribeTranscriber::Vocabulary(const std::string& code,
 
 Result<RecordingTranscript> AwsTranscribeTranscriber::TranscribeRecording(
     const RecordingRequest& request) {
+  ProviderSlot slot(o_.name + " " + o_.endpoint, o_.in_flight);  // waits for a free place
   auto code = TranscribeLanguageCode(o_.language);
   if (!code.ok()) return code.status();
   std::string vocabulary = Vocabulary(*code, request);

@@ -29,6 +29,7 @@ struct AwsTranscribeOptions {
   std::chrono::milliseconds vocabulary_wait{600000};   ///< a new vocabulary to become READY
   std::chrono::milliseconds backoff{1000};             ///< first retry wait on throttling / 5xx
   int retries = 4;
+  int in_flight = 8;  ///< jobs at once, across every task of the process
 };
 
 /// Parses `transcribe://REGION[?endpoint=…&name=…&max_speakers=…&poll_s=…&poll_max_s=…&

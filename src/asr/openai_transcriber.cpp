@@ -12,6 +12,8 @@
 #include <sstream>
 #include <thread>
 
+#include "asr/provider_job.hpp"
+
 namespace minutes {
 namespace {
 
@@ -93,6 +95,10 @@ Result<OpenAiTranscriberOptions> ParseOpenAiAsrUrl(const std::string& url) {
       if (env == nullptr || !*env)
         return Status::BadInput("asr.engine: key_env names " + v + ", which is not set");
       o.api_key = env;
+    } else if (k == "in_flight") {
+      auto n = NumberParam("asr.engine: in_flight", v, 1, 256);
+      if (!n.ok()) return n.status();
+      o.in_flight = static_cast<int>(*n);
     } else if (k == "timeout_s" || k == "retries") {
       char* end = nullptr;
       long n = std::strtol(v.c_str(), &end, 10);
@@ -146,7 +152,10 @@ Result<std::vector<Word>> OpenAiTranscriber::Transcribe(std::span<const int16_t>
   r.timeout = o_.timeout;
   Result<HttpResponse> res = Status::Internal("unset");
   for (int attempt = 0;; ++attempt) {
-    res = http_.Send(r);
+    {
+      ProviderSlot slot(o_.provider + " " + o_.base_url, o_.in_flight);
+      res = http_.Send(r);
+    }
     bool passing = !res.ok() || res->status == 429 || res->status >= 500;
     if (!passing || attempt >= o_.retries) break;
     double wait = res.ok() ? RetryAfterSeconds(*res) : -1;

@@ -23,10 +23,12 @@ struct OpenAiTranscriberOptions {
   std::string language;  ///< ISO-639-1 ("en", "zh"); empty = the server detects it
   std::vector<std::string> hotwords;
   std::chrono::milliseconds timeout{120000};
-  int retries = 2;  ///< per utterance, on 429/5xx/timeouts (honouring Retry-After)
+  int retries = 2;    ///< per utterance, on 429/5xx/timeouts (honouring Retry-After)
+  int in_flight = 4;  ///< requests at once to this provider, across every task of the process
 };
 
-/// Parses `openai://[:KEY@]host/v1?model=whisper-1[&name=groq][&key_env=VAR][&timeout_s=]` (or
+/// Parses `openai://[:KEY@]host/v1?model=whisper-1[&name=groq][&key_env=VAR][&timeout_s=]
+/// [&retries=][&in_flight=]` (or
 /// openai+http:// for a server on a private network).
 Result<OpenAiTranscriberOptions> ParseOpenAiAsrUrl(const std::string& url);
 

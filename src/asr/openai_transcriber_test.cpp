@@ -104,3 +104,29 @@ TEST(OpenAiAsr, BusyServersAreRetriedAndRefusalsAreClear) {
 
 }  // namespace
 }  // namespace minutes
+
+namespace minutes {
+namespace {
+
+TEST(OpenAiAsr, RequestsInFlightToAProviderAreLimitedAcrossTasks) {
+  testing::FakeTranscriptionServer server;
+  server.delay = std::chrono::milliseconds(150);
+  std::string url = "openai+http://:sk-asr@127.0.0.1:" + std::to_string(server.port()) +
+                    "/v1?model=whisper-1&in_flight=2";
+  // Two tasks at once, three threads each: never more than two requests at the server.
+  auto run = [&] {
+    PipelineOptions po;
+    po.engine = url;
+    po.threads = 3;
+    auto r = TranscribeRecording((testing::TestData("standup") / "meeting.wav").string(), po, {});
+    EXPECT_TRUE(r.ok()) << r.status().message();
+  };
+  std::thread a(run), b(run);
+  a.join();
+  b.join();
+  EXPECT_EQ(server.max_concurrent(), 2);
+  EXPECT_FALSE(ValidateAsrEngine(url.substr(0, url.find('&')) + "&in_flight=0").ok());
+}
+
+}  // namespace
+}  // namespace minutes

@@ -2,12 +2,52 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
+#include <mutex>
 #include <random>
 #include <thread>
 
 namespace minutes {
+
+namespace {
+
+struct Slots {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::map<std::string, int> used;
+};
+
+Slots& AllSlots() {
+  static Slots* slots = new Slots;  // never destroyed: threads may hold slots at exit
+  return *slots;
+}
+
+}  // namespace
+
+ProviderSlot::ProviderSlot(const std::string& key, int limit) : key_(key) {
+  Slots& s = AllSlots();
+  std::unique_lock lock(s.mu);
+  s.cv.wait(lock, [&] { return s.used[key_] < std::max(1, limit); });
+  ++s.used[key_];
+}
+
+ProviderSlot::~ProviderSlot() {
+  Slots& s = AllSlots();
+  {
+    std::lock_guard lock(s.mu);
+    --s.used[key_];
+  }
+  s.cv.notify_all();
+}
+
+int ProviderSlot::InUse(const std::string& key) {
+  Slots& s = AllSlots();
+  std::lock_guard lock(s.mu);
+  return s.used[key];
+}
 
 std::string RandomHex(int n) {
   static const char* kHex = "0123456789abcdef";

@@ -9,6 +9,21 @@
 
 namespace minutes {
 
+/// A place among a provider's calls in flight, process-wide: at most `limit` holders of the same
+/// `key` at once (every task and thread of this process); the constructor waits for a place.
+class ProviderSlot {
+ public:
+  ProviderSlot(const std::string& key, int limit);
+  ~ProviderSlot();
+  ProviderSlot(const ProviderSlot&) = delete;
+  ProviderSlot& operator=(const ProviderSlot&) = delete;
+  /// How many hold `key` now (tests).
+  static int InUse(const std::string& key);
+
+ private:
+  std::string key_;
+};
+
 /// `n` random lowercase hex digits.
 std::string RandomHex(int n);
 

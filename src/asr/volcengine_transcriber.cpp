@@ -76,6 +76,10 @@ Result<VolcengineOptions> ParseVolcengineUrl(const std::string& url) {
       if (env == nullptr || !*env)
         return Status::BadInput("asr.engine: " + k + " names " + v + ", which is not set");
       (k == "app_env" ? o.app_id : o.access_token) = env;
+    } else if (k == "in_flight") {
+      auto n = NumberParam("asr.engine: in_flight", v, 1, 256);
+      if (!n.ok()) return n.status();
+      o.in_flight = static_cast<int>(*n);
     } else if (k == "retries") {
       auto n = NumberParam("asr.engine: retries", v, 0, 10);
       if (!n.ok()) return n.status();
@@ -198,6 +202,7 @@ Result<VolcengineTranscriber::Reply> VolcengineTranscriber::Post(const std::stri
 
 Result<RecordingTranscript> VolcengineTranscriber::TranscribeRecording(
     const RecordingRequest& request) {
+  ProviderSlot slot(o_.name + " " + o_.base_url, o_.in_flight);  // waits for a free place
   auto media = stage_->Put(request.wav_path);
   if (!media.ok()) return media.status();
   auto done = [&](Status s) {

@@ -26,6 +26,7 @@ struct VolcengineOptions {
   std::chrono::milliseconds timeout{6 * 3600 * 1000};
   std::chrono::milliseconds backoff{1000};
   int retries = 4;
+  int in_flight = 8;  ///< jobs at once, across every task of the process
 };
 
 /// Parses `volcengine://APPID:TOKEN@openspeech.bytedance.com[?resource=…&name=…&app_env=VAR&

@@ -124,7 +124,33 @@ class FakeTranscriptionServer {
     audio->prompt = form.get("prompt", "");
     return "";
   }
+
+ public:
+  /// Each reply waits this long (to see how many requests a client has in flight).
+  std::chrono::milliseconds delay{0};
+  int max_concurrent() {
+    std::lock_guard lock(mu_);
+    return max_concurrent_;
+  }
+
+ private:
+  struct InFlight {
+    FakeTranscriptionServer* s;
+    explicit InFlight(FakeTranscriptionServer* server) : s(server) {
+      std::lock_guard lock(s->mu_);
+      s->max_concurrent_ = std::max(s->max_concurrent_, ++s->concurrent_);
+    }
+    ~InFlight() {
+      std::lock_guard lock(s->mu_);
+      --s->concurrent_;
+    }
+  };
+  int concurrent_ = 0, max_concurrent_ = 0;
+
+ private:
   void Handle(const ReceivedRequest& r, Poco::Net::HTTPServerResponse& res) {
+    InFlight in_flight(this);
+    if (delay.count() > 0) std::this_thread::sleep_for(delay);
     if (!key_.empty() && r.header("authorization") != "Bearer " + key_)
       return Error(res, 401, "Incorrect API key provided.");
     Poco::Net::HTMLForm form;
