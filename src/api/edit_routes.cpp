@@ -1,0 +1,129 @@
+// People correcting what the machine wrote: PATCH /api/v1/tasks/{id}/segments/{segment} fixes a
+// line's text (its words are spread again over the line's time, so every export agrees), and
+// PUT /api/v1/tasks/{id}/minutes stores edited minutes as a new version (the old ones stay).
+#include <cctype>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include "api/audit.hpp"
+#include "api/routes.hpp"
+#include "api/task_store.hpp"
+#include "core/clock.hpp"
+#include "export/minutes_json.hpp"
+
+namespace minutes {
+namespace {
+
+double AsReal(const DbValue& v) {
+  if (auto* d = std::get_if<double>(&v)) return *d;
+  return static_cast<double>(AsInt(v));
+}
+
+// The corrected text's words, evenly over [start, end], marked certain (a person wrote them).
+nlohmann::json SpreadWords(const std::string& text, double start, double end) {
+  std::istringstream in(text);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  nlohmann::json out = nlohmann::json::array();
+  double step = words.empty() ? 0 : (end - start) / static_cast<double>(words.size());
+  for (size_t i = 0; i < words.size(); ++i)
+    out.push_back({{"word", words[i]},
+                   {"start", start + step * static_cast<double>(i)},
+                   {"end", start + step * static_cast<double>(i + 1)},
+                   {"confidence", 1.0}});
+  return out;
+}
+
+void EditSegment(const ServiceContext& d, Request& req, Response& res) {
+  auto task = FindTask(d.db, req);
+  if (!task.ok()) return SetError(res, task.status(), req.request_id);
+  auto body = ReadJsonBody(req);
+  if (!body.ok()) return SetError(res, 400, "", body.status().message(), req.request_id);
+  if (!body->is_object() || body->size() != 1 || !body->contains("text") ||
+      !(*body)["text"].is_string())
+    return SetError(res, 400, "", "send {\"text\": \"…\"}", req.request_id);
+  std::string text = (*body)["text"];
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  text.erase(0, text.find_first_not_of(" \t\r\n"));
+  if (text.empty()) return SetError(res, 400, "", "the text must not be empty", req.request_id);
+  if (text.size() > 5000)
+    return SetError(res, 400, "", "the text is longer than 5000 bytes", req.request_id);
+  std::string id = req.params["id"], seg = req.params["segment"];
+  nlohmann::json out;
+  Status s = d.db.Transaction([&](Database& tx) -> Status {
+    auto rows = tx.Query(
+        "SELECT speaker, start_s, end_s FROM segments WHERE task_id = ? AND id = ?", {id, seg});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::NotFound("task " + id + " has no segment " + seg);
+    const DbRow& r = (*rows)[0];
+    double start = AsReal(r[1]), end = AsReal(r[2]);
+    nlohmann::json words = SpreadWords(text, start, end);
+    out = {{"id", seg},      {"speaker", AsString(r[0])},
+           {"start", start}, {"end", end},
+           {"text", text},   {"words", words}};
+    return tx.Exec("UPDATE segments SET text = ?, words = ? WHERE task_id = ? AND id = ?",
+                   {text, words.dump(), id, seg});
+  });
+  if (!s.ok()) return SetError(res, s, req.request_id);
+  Audit(d.db, req, "segment.update", id + "/" + seg);
+  res.Json(200, out);
+}
+
+void EditMinutes(const ServiceContext& d, Request& req, Response& res) {
+  auto task = FindTask(d.db, req);
+  if (!task.ok()) return SetError(res, task.status(), req.request_id);
+  auto body = ReadJsonBody(req, 256 * 1024);
+  if (!body.ok()) return SetError(res, 400, "", body.status().message(), req.request_id);
+  if (!body->is_object())
+    return SetError(res, 400, "", "send the minutes as minutes.json fields", req.request_id);
+  static const std::set<std::string> kEditable = {"title", "summary", "decisions", "action_items",
+                                                  "topics"};
+  for (auto& [k, v] : body->items())
+    if (!kEditable.count(k))
+      return SetError(
+          res, 400, "",
+          "'" + k + "' cannot be edited (title, summary, decisions, action_items, topics)",
+          req.request_id);
+  std::string id = req.params["id"];
+  int64_t version = 0;
+  std::optional<Status> refused;
+  Status s = d.db.Transaction([&](Database& tx) -> Status {
+    auto rows = tx.Query(
+        "SELECT version, template, minutes_json FROM artifacts WHERE task_id = ? ORDER BY version "
+        "DESC LIMIT 1",
+        {id});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::NotFound("task " + id + " has no minutes yet");
+    const DbRow& r = (*rows)[0];
+    nlohmann::json merged = nlohmann::json::parse(AsString(r[2]));
+    for (auto& [k, v] : body->items()) merged[k] = v;  // the edited fields over the latest
+    auto doc = MinutesFromJson(merged);
+    if (!doc.ok()) {
+      refused = doc.status();
+      return Status::Ok();
+    }
+    version = AsInt(r[0]) + 1;
+    return tx.Exec(
+        "INSERT INTO artifacts (task_id, version, template, generator, minutes_json, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        {id, version, AsString(r[1]), "edited by " + req.principal->username,
+         MinutesToJson(*doc).dump(), NowIso()});
+  });
+  if (!s.ok()) return SetError(res, s, req.request_id);
+  if (refused) return SetError(res, 400, "", refused->message(), req.request_id);
+  Audit(d.db, req, "minutes.edit", id);
+  res.Json(201, {{"version", version}});
+}
+
+}  // namespace
+
+void AddEditRoutes(Router& r, const ServiceContext& ctx) {
+  const ServiceContext* d = &ctx;
+  r.Add("PATCH", "/api/v1/tasks/{id}/segments/{segment}", true,
+        [d](Request& req, Response& res) { EditSegment(*d, req, res); });
+  r.Add("PUT", "/api/v1/tasks/{id}/minutes", true,
+        [d](Request& req, Response& res) { EditMinutes(*d, req, res); });
+}
+
+}  // namespace minutes
