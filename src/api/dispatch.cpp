@@ -1,0 +1,45 @@
+#include "api/dispatch.hpp"
+
+#include "api/routes.hpp"
+
+namespace minutes {
+
+void RegisterRoutes(Router& r, const ServiceContext& c) {
+  AddHealthRoutes(r, c);
+  AddAuthRoutes(r, c);
+  AddTaskRoutes(r, c);
+  AddMinutesRoutes(r, c);
+  AddTemplateRoutes(r, c);
+  AddHotwordRoutes(r, c);
+  AddAdminRoutes(r, c);
+  AddTenantRoutes(r, c);
+  AddEditRoutes(r, c);
+  AddWebhookRoutes(r, c);
+  AddUploadRoutes(r, c);
+  AddAskRoutes(r, c);
+  AddWebRoutes(r, c);
+  AddDocsRoutes(r, c);  // last: it describes the routes above
+}
+
+void DispatchRequest(const Router& router, const Authenticator& auth, Request& req, Response& res) {
+  try {
+    bool needs_auth = false;
+    const Handler* h = router.Match(req, res, &needs_auth);
+    if (!h) return;
+    if (needs_auth) {
+      auto who = auth.Authenticate(req);
+      if (!who.ok()) {
+        SetError(res, 401, "", who.status().message(), req.request_id);
+        res.headers["WWW-Authenticate"] = "Bearer";
+        return;
+      }
+      req.principal = *who;
+    }
+    (*h)(req, res);
+  } catch (const std::exception&) {  // no exception crosses the edge
+    res = Response{};
+    SetError(res, 500, "", "internal error", req.request_id);
+  }
+}
+
+}  // namespace minutes
