@@ -17,6 +17,13 @@ PACKAGES=(
   # service tests and benchmarks: unzip reads the DOCX exports, wrk and curl load the API;
   # PostgreSQL 15 and Redis for the backend tests (started by the tests themselves)
   unzip wrk curl postgresql-15 postgresql-client-15 redis-server
+  # the web app's end-to-end tests drive a headless Chromium; CJK fonts for its screenshots
+  chromium fonts-noto-cjk
+  # deploy/ checked here: nginx in front of the service, systemd-analyze on the units, openssl for
+  # a throwaway TLS certificate, yamllint on every YAML file
+  nginx-light systemd openssl yamllint
+  # promtool checks the Prometheus scrape config and alert rules in deploy/prometheus
+  prometheus
 )
 
 missing=()
@@ -47,7 +54,37 @@ if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt w
   npm ci --prefix web --no-audit --no-fund --ignore-scripts --loglevel=error
 fi
 
-# The S3-compatible server the storage tests start (s3rver), pinned by tests/tools/package-lock.json.
+# The web app, built into web/dist (not committed) whenever its sources are newer.
+if [ ! -f web/dist/app.js ] || [ -n "$(find web/src web/build.mjs web/package-lock.json -newer web/dist/app.js 2>/dev/null | head -1)" ]; then
+  echo "setup: building the web app"
+  npm run --prefix web --silent build
+fi
+
+# whisper.cpp 1.9.1 (the high-accuracy local engine), built with the project. This machine reaches
+# only Debian and the npm registry, so the sources come from the registry's nodejs-whisper@0.3.1,
+# which vendors them under cpp/whisper.cpp; the tarball is pinned by its registry integrity.
+WHISPER_NPM="nodejs-whisper@0.3.1"
+WHISPER_INTEGRITY="sha512-ceoilUVraRuR5FnNyXpGQT2auAR48Oc3AQBEmkXnVpSn9iN6yVRzQBFCqVTGWbk6Wdi95NhvwXNzFvuR7erLWw=="
+if [ ! -f third_party/whisper.cpp/CMakeLists.txt ]; then
+  echo "setup: whisper.cpp sources from $WHISPER_NPM"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack "$WHISPER_NPM" --silent >/dev/null)
+  got="sha512-$(openssl dgst -sha512 -binary "$tmp"/nodejs-whisper-*.tgz | base64 -w0)"
+  if [ "$got" != "$WHISPER_INTEGRITY" ]; then
+    echo "setup: $WHISPER_NPM does not match its pinned integrity ($got)" >&2
+    rm -rf "$tmp"
+    exit 1
+  fi
+  tar -xzf "$tmp"/nodejs-whisper-*.tgz -C "$tmp" package/cpp/whisper.cpp
+  mkdir -p third_party
+  rm -rf third_party/whisper.cpp.partial
+  mv "$tmp/package/cpp/whisper.cpp" third_party/whisper.cpp.partial
+  mv third_party/whisper.cpp.partial third_party/whisper.cpp
+  rm -rf "$tmp"
+fi
+
+# The S3-compatible server the storage tests start (s3rver) and playwright-core for the web
+# app's browser tests, pinned by tests/tools/package-lock.json.
 if [ ! -f tests/tools/node_modules/.package-lock.json ] || [ tests/tools/package-lock.json -nt tests/tools/node_modules/.package-lock.json ]; then
   echo "setup: npm ci in tests/tools/"
   npm ci --prefix tests/tools --no-audit --no-fund --ignore-scripts --loglevel=error

@@ -23,12 +23,13 @@ void AddAuthRoutes(Router& r, const ServiceContext& ctx) {
              {{"access_token", token}, {"token_type", "bearer"}, {"expires_in", d->jwt.ttl()}});
   });
 
-  r.Add("GET", "/api/v1/me", true, [](Request& req, Response& res) {
+  r.Add("GET", "/api/v1/me", true, [d](Request& req, Response& res) {
     const Principal& p = *req.principal;
     res.Json(200, {{"id", p.user_id},
                    {"username", p.username},
                    {"tenant_id", p.tenant_id},
-                   {"role", p.role}});
+                   {"role", p.role},
+                   {"limits", {{"max_upload_bytes", d->max_upload_bytes}}}});
   });
 }
 

@@ -31,6 +31,10 @@ void AddTenantRoutes(Router& router, const ServiceContext& ctx);
 void AddUploadRoutes(Router& router, const ServiceContext& ctx);
 /// webhook_routes.cpp: /api/v1/webhooks CRUD.
 void AddWebhookRoutes(Router& router, const ServiceContext& ctx);
+/// edit_routes.cpp: fixing a line's text, editing the minutes (a new version).
+void AddEditRoutes(Router& router, const ServiceContext& ctx);
+/// web_routes.cpp: the web app at / and /app/{file}.
+void AddWebRoutes(Router& router, const ServiceContext& ctx);
 /// docs_routes.cpp: /openapi.json, /docs, /redoc and their assets. Registered last: it
 /// describes the routes registered before it.
 void AddDocsRoutes(Router& router, const ServiceContext& ctx);

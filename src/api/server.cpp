@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "api/authenticator.hpp"
+#include "api/dispatch.hpp"
 #include "api/request_log.hpp"
 #include "api/routes.hpp"
 #include "api/socket_body.hpp"
@@ -51,28 +52,7 @@ class Dispatch : public Poco::Net::HTTPRequestHandler {
     req.request_id = in.get("X-Request-ID", "");
     if (req.request_id.empty() || req.request_id.size() > 128)
       req.request_id = RandomHex(8).ok() ? *RandomHex(8) : "0";
-    try {
-      bool needs_auth = false;
-      const Handler* h = router_.Match(req, res, &needs_auth);
-      if (h) {
-        Status denied;
-        if (needs_auth) {
-          auto who = auth_.Authenticate(req);
-          if (who.ok())
-            req.principal = *who;
-          else
-            denied = who.status();
-        }
-        if (!denied.ok()) {
-          SetError(res, 401, "", denied.message(), req.request_id);
-          res.headers["WWW-Authenticate"] = "Bearer";
-        } else {
-          (*h)(req, res);
-        }
-      }
-    } catch (const std::exception& e) {  // no exception crosses the HTTP edge
-      SetError(res, 500, "", "internal error", req.request_id);
-    }
+    DispatchRequest(router_, auth_, req, res);
     out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(res.status));
     out.setContentType(res.content_type);
     out.set("X-Request-ID", req.request_id);
@@ -134,20 +114,7 @@ struct ApiServer::Impl {
 
 ApiServer::ApiServer(const ServiceContext& ctx, ServerOptions o)
     : impl_(new Impl{ctx, std::move(o), {}, nullptr, nullptr, 0}) {
-  Router& r = impl_->router;
-  const ServiceContext& c = impl_->ctx;
-  AddHealthRoutes(r, c);
-  AddAuthRoutes(r, c);
-  AddTaskRoutes(r, c);
-  AddMinutesRoutes(r, c);
-  AddTemplateRoutes(r, c);
-  AddHotwordRoutes(r, c);
-  AddAdminRoutes(r, c);
-  AddTenantRoutes(r, c);
-  AddWebhookRoutes(r, c);
-  AddUploadRoutes(r, c);
-  AddAskRoutes(r, c);
-  AddDocsRoutes(r, c);  // last: it describes the routes above
+  RegisterRoutes(impl_->router, impl_->ctx);
 }
 
 ApiServer::~ApiServer() { Stop(); }

@@ -20,8 +20,8 @@ std::vector<std::string> EngineChoices(const std::vector<std::string>& configure
     std::string n = AsrEngineName(e);
     if (n != "auto" && std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
   }
-  if (std::find(names.begin(), names.end(), "pocketsphinx") == names.end())
-    names.push_back("pocketsphinx");
+  for (const char* embedded : {"whisper", "pocketsphinx"})
+    if (std::find(names.begin(), names.end(), embedded) == names.end()) names.push_back(embedded);
   return names;
 }
 
@@ -40,7 +40,7 @@ Result<std::vector<std::string>> EnginesFor(const std::vector<std::string>& conf
   std::vector<std::string> out, rest;
   for (const auto& e : configured)
     (AsrEngineName(e) == choice && out.empty() ? out : rest).push_back(e);
-  if (out.empty()) out.push_back(choice);  // pocketsphinx, not configured as such
+  if (out.empty()) out.push_back(choice);  // an embedded engine not configured as such
   out.insert(out.end(), rest.begin(), rest.end());
   return out;
 }

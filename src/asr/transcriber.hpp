@@ -16,6 +16,9 @@ namespace minutes {
 struct TranscriberOptions {
   int threads = 1;        ///< how many Transcribe calls may run at once
   std::string model_dir;  ///< engine-specific model location; empty = the engine's default
+  /// whisper: a model name ("base.en", looked up in the models directory) or a file path;
+  /// empty = base.en for English, base otherwise.
+  std::string whisper_model;
   std::string language = "en";
   std::vector<std::string> hotwords;  ///< words to favour (a provider's prompt or vocabulary)
   /// Where whole-recording providers (Amazon Transcribe, Volcano Engine) put the audio for the
@@ -83,7 +86,9 @@ class Transcriber {
   }
 };
 
-/// Builds a transcriber from an engine name or provider URL: "pocketsphinx" (embedded, offline),
+/// Builds a transcriber from an engine name or provider URL: "whisper" (whisper.cpp, needs a
+/// model file), "auto" (whisper when its model file exists, else PocketSphinx), "pocketsphinx"
+/// (embedded, no download),
 /// openai://…, transcribe://REGION…, volcengine://…. Unknown names give Status::BadInput listing
 /// the known ones.
 Result<std::unique_ptr<Transcriber>> MakeTranscriber(const std::string& engine,

@@ -1,15 +1,19 @@
+#include <filesystem>
+
 #include "asr/aws_transcribe.hpp"
 #include "asr/media_stage.hpp"
 #include "asr/openai_transcriber.hpp"
 #include "asr/pocketsphinx_transcriber.hpp"
 #include "asr/transcriber.hpp"
 #include "asr/volcengine_transcriber.hpp"
+#include "asr/whisper_transcriber.hpp"
 
 namespace minutes {
 namespace {
 
 const char* kKnown =
-    "auto, pocketsphinx, openai://…, openai+http://…, transcribe://REGION…, volcengine://…, "
+    "auto, whisper, pocketsphinx, openai://…, openai+http://…, transcribe://REGION…, "
+    "volcengine://…, "
     "volcengine+http://…";
 
 std::string SchemeOf(const std::string& engine) { return engine.substr(0, engine.find("://")); }
@@ -17,7 +21,8 @@ std::string SchemeOf(const std::string& engine) { return engine.substr(0, engine
 }  // namespace
 
 Status ValidateAsrEngine(const std::string& engine) {
-  if (engine == "pocketsphinx" || engine == "auto" || engine.empty()) return Status::Ok();
+  if (engine == "pocketsphinx" || engine == "auto" || engine.empty() || engine == "whisper")
+    return Status::Ok();
   std::string scheme = SchemeOf(engine);
   if (engine.find("://") == std::string::npos)
     return Status::BadInput("asr.engine: unknown engine '" + engine + "' (known: " + kKnown + ")");
@@ -41,6 +46,17 @@ std::string AsrEngineName(const std::string& engine) {
 Result<std::unique_ptr<Transcriber>> MakeTranscriber(const std::string& engine,
                                                      const TranscriberOptions& options) {
   if (Status s = ValidateAsrEngine(engine); !s.ok()) return s;
+  std::string whisper_model = WhisperModelPath(options.whisper_model, options.language);
+  std::error_code ec;
+  bool whisper = engine == "whisper" || ((engine == "auto" || engine.empty()) &&
+                                         std::filesystem::is_regular_file(whisper_model, ec));
+  if (whisper) {
+    WhisperOptions w;
+    w.model_path = whisper_model;
+    w.language = options.language.empty() ? "auto" : options.language;
+    w.hotwords = options.hotwords;
+    return WhisperTranscriber::Load(w);
+  }
   if (engine == "pocketsphinx" || engine == "auto" || engine.empty())
     return MakePocketSphinxTranscriber(options);
   std::string scheme = SchemeOf(engine);

@@ -39,6 +39,7 @@ WorkerOptions WorkerOptionsFrom(const Config& config, int concurrency, const Bac
   wo.asr_threads = config.asr.threads;
   wo.asr_engine = config.asr.engine;
   wo.asr_fallback = config.asr.fallback;
+  wo.asr_model = config.asr.model;
   wo.lease_s = config.worker.lease_s;
   wo.max_attempts = config.worker.max_attempts;
   wo.temp_dir = config.worker.temp_dir;

@@ -4,6 +4,7 @@
 
 #include "cli/admin_command.hpp"
 #include "cli/db_command.hpp"
+#include "cli/lambda_command.hpp"
 #include "cli/migrate_data_command.hpp"
 #include "cli/migrate_files_command.hpp"
 #include "cli/render_command.hpp"
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
   minutes::AddDbCommand(app, &exit_code);
   minutes::AddAdminCommands(app, &exit_code);
   minutes::AddServeCommand(app, &exit_code);
+  minutes::AddLambdaCommand(app, &exit_code);
   minutes::AddWorkerCommand(app, &exit_code);
   minutes::AddConfigCommand(app, &exit_code);
   minutes::AddMigrateDataCommand(app, &exit_code);

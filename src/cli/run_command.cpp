@@ -32,6 +32,7 @@ int RunMeeting(const RunOptions& o) {
   PipelineOptions po;
   po.engine = o.engine;
   po.media_store = o.storage;
+  po.whisper_model = o.model;
   po.language = o.language;
   po.threads = o.threads;
   po.speakers = o.speakers;
@@ -78,9 +79,12 @@ void AddRunCommand(CLI::App& app, int* exit_code) {
   run->add_option("--templates-dir", opts->templates_dir,
                   "Directory of NAME.md.mustache templates overriding the built-ins");
   run->add_option("--engine", opts->engine,
-                  "ASR engine: auto, pocketsphinx, or a provider URL (openai://…, "
-                  "transcribe://REGION, volcengine://…)")
+                  "ASR engine: auto (whisper when its model is there, else pocketsphinx), "
+                  "whisper, pocketsphinx, or a provider URL (openai://…, transcribe://REGION, "
+                  "volcengine://…)")
       ->capture_default_str();
+  run->add_option("--model", opts->model,
+                  "whisper model: a name in the models directory (base.en) or a .bin file");
   run->add_option("--storage", opts->storage,
                   "s3://bucket/prefix?… where Amazon Transcribe / Volcano Engine fetch the audio "
                   "(credentials from AWS_*)");

@@ -18,6 +18,7 @@ struct RunOptions {
   std::string templates_dir;
   std::string title;
   std::string storage;  ///< s3://… where whole-recording providers fetch the audio
+  std::string model;    ///< whisper's model name or file
   int speakers = 0;
   int threads = 0;
   bool quiet = false;

@@ -56,6 +56,19 @@ Result<std::string> JwtSecret(const Config& config) {
   return *fresh;
 }
 
+}  // namespace
+
+Result<JwtIssuer> MakeJwtIssuer(const Config& c) {
+  if (c.auth.jwt_algorithm == "RS256")
+    return JwtIssuer::MakeRs256(c.auth.jwt_private_key_file, c.auth.jwt_public_key_file,
+                                c.auth.jwt_ttl_s);
+  auto secret = JwtSecret(c);
+  if (!secret.ok()) return secret.status();
+  return JwtIssuer::Make(*secret, c.auth.jwt_ttl_s);
+}
+
+namespace {
+
 int Serve(const ConfigFlags& flags) {
   sigset_t stop = BlockStopSignals();  // before any thread starts
   auto config = ResolveConfig(flags);
@@ -64,15 +77,7 @@ int Serve(const ConfigFlags& flags) {
   ConfigureLog(c.log.level, c.log.format);
   auto backends = OpenBackends(c);
   if (!backends.ok()) return ReportFailure(backends.status());
-  Result<JwtIssuer> jwt = Status::Internal("unset");
-  if (c.auth.jwt_algorithm == "RS256") {
-    jwt = JwtIssuer::MakeRs256(c.auth.jwt_private_key_file, c.auth.jwt_public_key_file,
-                               c.auth.jwt_ttl_s);
-  } else {
-    auto secret = JwtSecret(c);
-    if (!secret.ok()) return ReportFailure(secret.status());
-    jwt = JwtIssuer::Make(*secret, c.auth.jwt_ttl_s);
-  }
+  Result<JwtIssuer> jwt = MakeJwtIssuer(c);
   if (!jwt.ok()) return ReportFailure(jwt.status());
   Accounts accounts(*backends->db);
   ServiceContext ctx{*backends->db,

@@ -18,6 +18,7 @@ struct ServerConfig {
   std::vector<std::string> trusted_proxies;  ///< CIDRs whose X-Forwarded-For is believed.
   std::string
       assets_dir;  ///< npm packages of web/ (docs UIs); empty = the build's web/node_modules.
+  std::string web_dir;  ///< the built web app (web/dist); empty = the build's web/dist.
   bool operator==(const ServerConfig&) const = default;
 };
 
@@ -47,6 +48,9 @@ struct AuthConfig {
 /// The `asr` section: speech recognition.
 struct AsrConfig {
   std::string engine = "auto";  ///< Engine name; "auto" picks the best available.
+  /// whisper's model: a name in the models directory ("base.en") or a file; empty = base.en
+  /// (base for other languages).
+  std::string model;
   int threads = 0;              ///< Decoder threads; 0 = hardware concurrency.
   std::string language = "en";  ///< Spoken language code.
   /// Engines tried in order when `engine` fails (provider URLs, or pocketsphinx last).

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "config/config.hpp"
+#include "config/config_fields.hpp"
 
 namespace minutes {
 
@@ -26,6 +27,13 @@ void AddConfigCommand(CLI::App& app, int* exit_code) {
       return;
     }
     std::fputs(ShowConfig(*config).c_str(), stdout);
+  });
+  CLI::App* keys = cmd->add_subcommand(
+      "keys", "Every configuration key and the environment variable that sets it");
+  keys->callback([] {
+    Config defaults;
+    for (const auto& f : config_detail::Fields(defaults))
+      std::printf("%s\t%s\n", f.path.c_str(), config_detail::EnvName(f.path).c_str());
   });
 }
 

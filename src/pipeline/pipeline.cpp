@@ -244,6 +244,7 @@ Result<PipelineResult> TranscribeRecording(const std::string& path, const Pipeli
   to.threads = threads;
   to.language = o.language;
   to.hotwords = o.hotwords;
+  to.whisper_model = o.whisper_model;
   to.media_store = o.media_store;
   to.media_access_key = o.media_access_key;
   to.media_secret_key = o.media_secret_key;

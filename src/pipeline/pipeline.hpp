@@ -19,6 +19,7 @@ struct PipelineOptions {
   int speakers = 0;                   ///< 0 = find automatically
   std::string temp_dir;               ///< where the PCM spool lives; empty = $TMPDIR or /tmp
   std::vector<std::string> hotwords;  ///< the task's hotword set, for engines that take one
+  std::string whisper_model;  ///< whisper's model name or file (see TranscriberOptions)
   /// Engines to fail over to, in order, when `engine` cannot transcribe the recording (a
   /// provider down, refusing, or with its circuit open). The embedded engine can be the last.
   std::vector<std::string> fallback_engines;

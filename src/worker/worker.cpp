@@ -93,7 +93,7 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   const std::string& task_id = job.task_id;
   auto rows = db.Query(
       "SELECT o.storage_key, t.template, t.speakers, t.language, t.state, t.hotword_set_id, "
-      "t.engine, n.asr_engine FROM tasks t JOIN objects o ON o.id = t.object_id "
+      "t.engine, n.asr_engine, o.filename FROM tasks t JOIN objects o ON o.id = t.object_id "
       "JOIN tenants n ON n.id = t.tenant_id WHERE t.id = ?",
       {task_id});
   if (!rows.ok()) return rows.status();
@@ -124,6 +124,7 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   if (!engines.ok()) engines = configured;  // the configuration changed since: its order
   po.engine = engines->front();
   po.fallback_engines.assign(engines->begin() + 1, engines->end());
+  po.whisper_model = o.asr_model;
   if (o.config) {
     po.media_store = o.config->storage;
     po.media_access_key = o.config->storage_access_key;
@@ -169,7 +170,13 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   std::error_code ec;
   fs::remove(local, ec);
   if (canceled) return Status::Ok();  // a provider job abandoned for a canceled task
-  if (!result.ok()) return result.status();
+  if (!result.ok()) {  // said of the recording as its owner knows it, not of our temp file
+    std::string message = result.status().message();
+    std::string name = AsString(r[8]).empty() ? "the recording" : AsString(r[8]);
+    for (size_t at; (at = message.find(local.string())) != std::string::npos;)
+      message.replace(at, local.string().size(), name);
+    return Status(result.status().kind(), message);
+  }
   Metrics::Global().ObserveStage("decode", result->times.decode);
   Metrics::Global().ObserveStage("transcribe", result->times.transcribe);
   Metrics::Global().ObserveStage("diarize", result->times.diarize);

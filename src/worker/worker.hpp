@@ -22,6 +22,7 @@ struct WorkerOptions {
   int asr_threads = 0;                    ///< per job; 0 = all cores
   std::string asr_engine = "auto";        ///< asr.engine: auto, pocketsphinx, or a provider URL
   std::vector<std::string> asr_fallback;  ///< asr.fallback: tried in order when it fails
+  std::string asr_model;                  ///< asr.model: whisper's model name or file
   int lease_s = 60;                       ///< a dead worker's job is taken again after this
   int max_attempts = 3;                   ///< tries before a task fails
   std::string temp_dir;                   ///< where recordings are fetched to

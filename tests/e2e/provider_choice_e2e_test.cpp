@@ -86,14 +86,15 @@ TEST_F(ProviderChoice, TenantsAndTasksPickTheirEngineAndFailuresFailOver) {
   auto tenant = Call(svc_->port(), "GET", "/api/v1/tenant", "", bob);
   ASSERT_EQ(tenant.status, 200) << tenant.body;
   EXPECT_EQ(tenant.json()["asr_engines"],
-            nlohmann::json({"auto", "aws", "volcengine", "pocketsphinx"}));
+            nlohmann::json({"auto", "aws", "volcengine", "pocketsphinx", "whisper"}));
   EXPECT_EQ(tenant.json()["asr_engine"], "auto");
   EXPECT_EQ(
       Call(svc_->port(), "PATCH", "/api/v1/tenant", R"({"asr_engine":"volcengine"})", bob).status,
       403);
-  auto bad = Call(svc_->port(), "PATCH", "/api/v1/tenant", R"({"asr_engine":"whisper"})", alice);
+  auto bad = Call(svc_->port(), "PATCH", "/api/v1/tenant", R"({"asr_engine":"wav2letter"})", alice);
   EXPECT_EQ(bad.status, 400);
-  EXPECT_NE(bad.body.find("choose from: auto, aws, volcengine, pocketsphinx"), std::string::npos)
+  EXPECT_NE(bad.body.find("choose from: auto, aws, volcengine, pocketsphinx, whisper"),
+            std::string::npos)
       << bad.body;
   auto set = Call(svc_->port(), "PATCH", "/api/v1/tenant", R"({"asr_engine":"volcengine"})", alice);
   ASSERT_EQ(set.status, 200) << set.body;
