@@ -1,5 +1,6 @@
 #pragma once
 // Speech recognition behind one interface: embedded engines now, cloud providers later.
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -63,6 +64,13 @@ class TranscriberSession {
   /// The caller owns the samples.
   virtual Result<std::vector<Word>> Transcribe(std::span<const int16_t> samples,
                                                double offset_s) = 0;
+
+  /// Engines that can stop mid-utterance poll `stop` while they work (it outlives the session's
+  /// use); a stopped Transcribe returns an error. Others finish the utterance they are on.
+  virtual void SetStop(const std::atomic<bool>* stop) { (void)stop; }
+
+  /// The language the last Transcribe call heard ("" when the engine does not say).
+  virtual std::string Language() const { return ""; }
 };
 
 /// A speech recognition engine: loads its model once and hands out sessions.

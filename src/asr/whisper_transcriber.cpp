@@ -1,9 +1,11 @@
 #include "asr/whisper_transcriber.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 
 #include "log/log.hpp"
 #include "whisper.h"
@@ -50,9 +52,19 @@ class Session : public TranscriberSession {
     p.language = o_.language == "auto" ? "auto" : o_.language.c_str();
     p.detect_language = false;
     if (!prompt_.empty()) p.initial_prompt = prompt_.c_str();
-    if (whisper_full_with_state(ctx_, state_, p, pcm.data(), static_cast<int>(pcm.size())) != 0)
+    if (stop_ != nullptr) {  // checked by ggml between graph nodes and by whisper per token
+      p.abort_callback = [](void* stop) { return static_cast<std::atomic<bool>*>(stop)->load(); };
+      p.abort_callback_user_data = const_cast<std::atomic<bool>*>(stop_);
+    }
+    language_.clear();
+    if (whisper_full_with_state(ctx_, state_, p, pcm.data(), static_cast<int>(pcm.size())) != 0) {
+      if (stop_ != nullptr && stop_->load()) return Status::Unavailable("transcription canceled");
       return Status::Internal("whisper could not transcribe a piece at " +
                               std::to_string(offset_s) + " s");
+    }
+    if (stop_ != nullptr && stop_->load()) return Status::Unavailable("transcription canceled");
+    const int lang = whisper_full_lang_id_from_state(state_);
+    if (lang >= 0 && whisper_lang_str(lang) != nullptr) language_ = whisper_lang_str(lang);
     const whisper_token eot = whisper_token_eot(ctx_);
     std::vector<Word> words;
     double conf_sum = 0;
@@ -90,7 +102,12 @@ class Session : public TranscriberSession {
     return words;
   }
 
+  void SetStop(const std::atomic<bool>* stop) override { stop_ = stop; }
+  std::string Language() const override { return language_; }
+
  private:
+  const std::atomic<bool>* stop_ = nullptr;
+  std::string language_;
   whisper_context* ctx_;
   whisper_state* state_;
   const WhisperOptions& o_;
@@ -104,7 +121,19 @@ std::string Env(const char* n) {
 
 }  // namespace
 
+std::mutex g_models_dir_mu;
+std::string g_models_dir;
+
+void SetWhisperModelsDir(const std::string& dir) {
+  std::lock_guard lock(g_models_dir_mu);
+  g_models_dir = dir;
+}
+
 std::string WhisperModelsDir() {
+  {
+    std::lock_guard lock(g_models_dir_mu);
+    if (!g_models_dir.empty()) return g_models_dir;
+  }
   if (!Env("MINUTES_MODELS_DIR").empty()) return Env("MINUTES_MODELS_DIR");
   if (!Env("XDG_DATA_HOME").empty()) return Env("XDG_DATA_HOME") + "/minutes/models";
   return (Env("HOME").empty() ? std::string("/tmp") : Env("HOME")) + "/.local/share/minutes/models";

@@ -32,6 +32,9 @@ std::string WhisperModelPath(const std::string& model, const std::string& langua
 /// The directory models are kept in (see WhisperModelPath).
 std::string WhisperModelsDir();
 
+/// Makes `dir` the models directory for this process (config asr.models_dir); "" = the default.
+void SetWhisperModelsDir(const std::string& dir);
+
 class WhisperTranscriber : public Transcriber {
  public:
   /// Loads the model; BadInput naming the file when it is missing or not a whisper model.

@@ -6,12 +6,19 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
+#include <thread>
 
 #include "asr/whisper_random_model.hpp"
 #include "pipeline/pipeline.hpp"
 #include "testdata.hpp"
+#include "whisper.h"
 
 namespace minutes {
 namespace {
@@ -113,6 +120,99 @@ TEST_F(Whisper, TwoSessionsFitTheModelPlus200MegabytesBudget) {
   EXPECT_LT(loaded - before, (model + (32 << 20)) * shadow + quarantine) << "once";
   EXPECT_LE(two - before, (model + (200 << 20)) * shadow + quarantine)
       << "model + two states within the budget";
+}
+
+std::vector<int16_t> Noise(double seconds) {
+  std::mt19937 rng(7);
+  std::normal_distribution<double> n(0, 3000);
+  std::vector<int16_t> pcm(static_cast<size_t>(seconds * 16000));
+  for (auto& x : pcm) x = static_cast<int16_t>(std::clamp(n(rng), -32000.0, 32000.0));
+  return pcm;
+}
+
+double SecondsToTranscribe(TranscriberSession& s, const std::vector<int16_t>& pcm, Status* st) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = s.Transcribe(pcm, 0);
+  *st = r.status();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+TEST_F(Whisper, StopInterruptsAPieceMidDecode) {
+  TranscriberOptions to;
+  to.whisper_model = Model();
+  auto t = MakeTranscriber("whisper", to);
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  auto s = (*t)->NewSession();
+  ASSERT_TRUE(s.ok());
+  std::atomic<bool> stop{false};
+  (*s)->SetStop(&stop);
+  const auto pcm = Noise(28);
+  Status whole;
+  const double full = SecondsToTranscribe(**s, pcm, &whole);
+  ASSERT_TRUE(whole.ok()) << whole.message();
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::duration<double>(full / 5));
+    stop = true;
+  });
+  Status stopped;
+  const double cut = SecondsToTranscribe(**s, pcm, &stopped);
+  stopper.join();
+  EXPECT_FALSE(stopped.ok());
+  EXPECT_NE(stopped.message().find("canceled"), std::string::npos) << stopped.message();
+  EXPECT_LT(cut, full * 0.7) << "a stop is honoured inside the piece, not after it";
+}
+
+TEST_F(Whisper, ACanceledRecordingStopsBeforeTheLastPiece) {
+  PipelineOptions po;
+  po.engine = "whisper";
+  po.whisper_model = Model();
+  po.threads = 1;
+  std::atomic<bool> transcribing{false};
+  po.canceled = [&] { return transcribing.load(); };
+  double reached = 0;
+  auto r = TranscribeRecording((testing::TestData("standup") / "meeting.wav").string(), po,
+                               [&](const std::string& stage, double f) {
+                                 if (stage == "transcribe") transcribing = true, reached = f;
+                               });
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("canceled"), std::string::npos) << r.status().message();
+  EXPECT_LT(reached, 1.0);
+}
+
+TEST_F(Whisper, TheLanguageHeardIsReported) {
+  const fs::path multi = *dir_ / "ggml-tiny.bin";
+  auto shape = WhisperShapeOf("tiny");
+  ASSERT_TRUE(shape.ok());
+  ASSERT_TRUE(WriteRandomWhisperModel(multi.string(), *shape).ok());
+  const auto pcm = Noise(3);
+  for (std::string lang : {"auto", "de"}) {
+    TranscriberOptions to;
+    to.whisper_model = multi.string();
+    to.language = lang;
+    auto t = MakeTranscriber("whisper", to);
+    ASSERT_TRUE(t.ok()) << t.status().message();
+    auto s = (*t)->NewSession();
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ((*s)->Language(), "") << "nothing heard yet";
+    ASSERT_TRUE((*s)->Transcribe(pcm, 0).ok());
+    const std::string heard = (*s)->Language();
+    EXPECT_GE(whisper_lang_id(heard.c_str()), 0) << lang << " → '" << heard << "'";
+    if (lang == "de") EXPECT_EQ(heard, "de") << "a forced language is what is reported";
+  }
+  // The language flows into the transcript (the meeting's first 12 s keep this test short).
+  const fs::path clip = *dir_ / "clip.wav";
+  ASSERT_EQ(std::system(("sox " + (testing::TestData("standup") / "meeting.wav").string() + " " +
+                         clip.string() + " trim 0 12")
+                            .c_str()),
+            0);
+  PipelineOptions po;
+  po.engine = "whisper";
+  po.whisper_model = multi.string();
+  po.language = "auto";
+  auto r = TranscribeRecording(clip.string(), po);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_GE(whisper_lang_id(r->transcript.language.c_str()), 0) << r->transcript.language;
+  fs::remove(multi);
 }
 
 TEST_F(Whisper, AutoPicksWhisperOnlyWhenItsModelExists) {

@@ -7,6 +7,7 @@
 #include "cli/lambda_command.hpp"
 #include "cli/migrate_data_command.hpp"
 #include "cli/migrate_files_command.hpp"
+#include "cli/models_command.hpp"
 #include "cli/render_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/serve_command.hpp"
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   minutes::AddMigrateDataCommand(app, &exit_code);
   minutes::AddMigrateFilesCommand(app, &exit_code);
   minutes::AddSweepCommand(app, &exit_code);
+  minutes::AddModelsCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

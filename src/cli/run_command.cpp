@@ -54,14 +54,15 @@ int RunMeeting(const RunOptions& o) {
   double audio = tr.duration;
   std::printf(
       "%s: audio %s, %zu speaker%s, %zu segments, %zu decision%s, %zu action item%s | wall %.1f s, "
-      "RTF %.3f (decode %.3f, transcribe %.3f, diarize %.3f) | engine %s | -> %s/\n",
+      "RTF %.3f (decode %.3f, transcribe %.3f, diarize %.3f) | engine %s, language %s | -> %s/\n",
       std::filesystem::path(o.input).filename().c_str(), FormatDuration(audio).c_str(),
       tr.speakers.size(), tr.speakers.size() == 1 ? "" : "s", tr.segments.size(),
       outputs->minutes.decisions.size(), outputs->minutes.decisions.size() == 1 ? "" : "s",
       outputs->minutes.action_items.size(), outputs->minutes.action_items.size() == 1 ? "" : "s",
       wall, audio > 0 ? wall / audio : 0.0, audio > 0 ? result->times.decode / audio : 0.0,
       audio > 0 ? result->times.transcribe / audio : 0.0,
-      audio > 0 ? result->times.diarize / audio : 0.0, result->engine.c_str(), o.out.c_str());
+      audio > 0 ? result->times.diarize / audio : 0.0, result->engine.c_str(), tr.language.c_str(),
+      o.out.c_str());
   return 0;
 }
 

@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "asr/whisper_transcriber.hpp"
+
 namespace minutes {
 
 CLI::Option* AddOverride(CLI::App* cmd, ConfigFlags* flags, const std::string& name,
@@ -31,7 +33,9 @@ Result<Config> ResolveConfig(const ConfigFlags& flags) {
     for (char ch : path) name += ch == '.' ? '_' : static_cast<char>(std::toupper(ch));
     env[name] = value;
   }
-  return LoadConfig(flags.config_file, env);
+  auto config = LoadConfig(flags.config_file, env);
+  if (config.ok()) SetWhisperModelsDir(config->asr.models_dir);  // where the worker finds models
+  return config;
 }
 
 }  // namespace minutes

@@ -17,7 +17,7 @@ struct ServerConfig {
   int max_upload_mb = 500;                   ///< Largest accepted upload, >= 1.
   std::vector<std::string> trusted_proxies;  ///< CIDRs whose X-Forwarded-For is believed.
   std::string
-      assets_dir;  ///< npm packages of web/ (docs UIs); empty = the build's web/node_modules.
+      assets_dir;       ///< npm packages of web/ (docs UIs); empty = the build's web/node_modules.
   std::string web_dir;  ///< the built web app (web/dist); empty = the build's web/dist.
   bool operator==(const ServerConfig&) const = default;
 };
@@ -55,6 +55,11 @@ struct AsrConfig {
   std::string language = "en";  ///< Spoken language code.
   /// Engines tried in order when `engine` fails (provider URLs, or pocketsphinx last).
   std::vector<std::string> fallback;
+  /// Where whisper models are kept; empty = $MINUTES_MODELS_DIR, else
+  /// $XDG_DATA_HOME/minutes/models, else ~/.local/share/minutes/models.
+  std::string models_dir;
+  /// Where `minutes models pull` fetches from (a mirror keeps the official file names).
+  std::string models_url = "https://huggingface.co/ggerganov/whisper.cpp/resolve/main";
   bool operator==(const AsrConfig&) const = default;
 };
 

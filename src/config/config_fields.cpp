@@ -63,6 +63,8 @@ std::vector<Field> Fields(Config& c) {
       {"asr.threads", &c.asr.threads},
       {"asr.language", &c.asr.language},
       {"asr.fallback", &c.asr.fallback},
+      {"asr.models_dir", &c.asr.models_dir},
+      {"asr.models_url", &c.asr.models_url},
       {"minutes.template", &c.minutes.template_name},
       {"minutes.templates_dir", &c.minutes.templates_dir},
       {"llm.chain", &c.llm.chain},

@@ -20,6 +20,7 @@ class [[nodiscard]] Status {
   static Status NotFound(std::string m) { return {ErrorKind::kNotFound, std::move(m)}; }
   static Status Io(std::string m) { return {ErrorKind::kIo, std::move(m)}; }
   static Status Internal(std::string m) { return {ErrorKind::kInternal, std::move(m)}; }
+  static Status Unavailable(std::string m) { return {ErrorKind::kUnavailable, std::move(m)}; }
 
   bool ok() const { return kind_ == ErrorKind::kOk; }
   ErrorKind kind() const { return kind_; }

@@ -77,8 +77,12 @@ std::vector<std::vector<size_t>> Schedule(const std::vector<Utterance>& utts, in
 
 // Runs the transcriber over all utterances on `threads` threads, each with its own decoder and
 // its own fixed list; progress is reported from the calling thread.
+// `canceled` is polled from the calling thread; a cancel stops every session mid-utterance where
+// the engine can. `language` gets the language the engine heard over most of the speech.
 Result<std::vector<std::vector<Word>>> TranscribeAll(Transcriber& asr, const Decoded& d,
-                                                     int threads, const ProgressFn& progress) {
+                                                     int threads, const ProgressFn& progress,
+                                                     const std::function<bool()>& canceled,
+                                                     std::string* language) {
   auto lists = Schedule(d.utts, threads);
   int64_t total = 0;
   for (auto& u : d.utts) total += u.end - u.start;
@@ -89,25 +93,30 @@ Result<std::vector<std::vector<Word>>> TranscribeAll(Transcriber& asr, const Dec
   Status error;
   bool failed = false;
   int running = threads;
+  std::atomic<bool> stop{false};
+  std::map<std::string, int64_t> heard;  // language → samples of speech
   auto work = [&](const std::vector<size_t>& list) {
     auto session = asr.NewSession();
+    if (session.ok()) (*session)->SetStop(&stop);
     std::vector<int16_t> pcm;
     for (size_t i : list) {
       {
         std::lock_guard lock(mu);
-        if (failed) break;
+        if (failed || stop) break;
       }
       const Utterance& u = d.utts[i];
       Status s = session.ok() ? d.spool.Read(u.start, u.end, &pcm) : session.status();
+      std::string lang;
       if (s.ok()) {
         auto w = (*session)->Transcribe(pcm, u.start_s());
         if (w.ok())
-          words[i] = std::move(w.value());
+          words[i] = std::move(w.value()), lang = (*session)->Language();
         else
           s = w.status();
       }
       done += u.end - u.start;
       std::lock_guard lock(mu);
+      if (!lang.empty()) heard[lang] += u.end - u.start;
       if (!s.ok() && !failed) failed = true, error = s;
       cv.notify_all();
     }
@@ -121,6 +130,12 @@ Result<std::vector<std::vector<Word>>> TranscribeAll(Transcriber& asr, const Dec
     std::unique_lock lock(mu);
     while (running > 0) {
       cv.wait_for(lock, std::chrono::milliseconds(200));
+      if (canceled && !stop) {
+        lock.unlock();
+        bool c = canceled();
+        lock.lock();
+        if (c) stop = true;
+      }
       if (progress && total > 0) {
         lock.unlock();
         progress("transcribe", static_cast<double>(done.load()) / static_cast<double>(total));
@@ -129,7 +144,11 @@ Result<std::vector<std::vector<Word>>> TranscribeAll(Transcriber& asr, const Dec
     }
   }
   for (auto& t : pool) t.join();
+  if (stop) return Status::Unavailable("transcription canceled");
   if (failed) return error;
+  int64_t most = 0;
+  for (auto& [lang, samples] : heard)
+    if (samples > most) most = samples, *language = lang;
   return words;
 }
 
@@ -268,7 +287,7 @@ Result<PipelineResult> TranscribeRecording(const std::string& path, const Pipeli
   if (progress) progress("transcribe", 0);
   std::vector<std::vector<Word>> words;
   WholeResult whole;
-  std::string detected;  // the language a provider says was spoken
+  std::string detected;  // the language the engine or provider says was spoken
   Status last = first.status();
   bool done = false;
   for (size_t e = 0; e < engines.size() && !done; ++e) {
@@ -307,7 +326,7 @@ Result<PipelineResult> TranscribeRecording(const std::string& path, const Pipeli
           }
         }
       } else {
-        auto w = TranscribeAll(**asr, *decoded, threads, progress);
+        auto w = TranscribeAll(**asr, *decoded, threads, progress, o.canceled, &detected);
         s = w.status();
         if (w.ok()) words = std::move(*w);
       }
@@ -321,9 +340,10 @@ Result<PipelineResult> TranscribeRecording(const std::string& path, const Pipeli
       attempt.error = s.message();
       last = s;
     }
-    if (engine != "pocketsphinx" && engine != "auto") BreakerResult(engine, s.ok());
+    const bool stopped = o.canceled && o.canceled();
+    if (engine != "pocketsphinx" && engine != "auto" && !stopped) BreakerResult(engine, s.ok());
     r.attempts.push_back(attempt);
-    if (o.canceled && o.canceled()) break;
+    if (stopped) break;
   }
   if (!done) {
     if (r.attempts.size() <= 1) return last;
