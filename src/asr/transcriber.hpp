@@ -86,6 +86,16 @@ class Transcriber {
   /// A session for the calling thread. Thread-safe; sessions must not outlive the transcriber.
   virtual Result<std::unique_ptr<TranscriberSession>> NewSession() = 0;
 
+  /// Engines that decode a fixed window whatever the audio's length (whisper: 30 s, its encoder
+  /// costs the same for 3 s as for 30 s) return its length: consecutive utterances are then
+  /// packed into windows of up to this many seconds. 0 = one utterance at a time.
+  virtual double WindowSeconds() const { return 0; }
+
+  /// Threads one session computes with (whisper: 2, splitting its matrix work). The pipeline
+  /// runs threads / this many sessions at once, so memory per session is spent only where it
+  /// buys speed.
+  virtual int ThreadsPerSession() const { return 1; }
+
   /// True for providers that take the whole recording in one job instead of utterances.
   virtual bool WholeRecording() const { return false; }
   /// The whole recording in one provider job (only when WholeRecording()).

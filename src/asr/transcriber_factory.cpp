@@ -55,6 +55,7 @@ Result<std::unique_ptr<Transcriber>> MakeTranscriber(const std::string& engine,
     w.model_path = whisper_model;
     w.language = options.language.empty() ? "auto" : options.language;
     w.hotwords = options.hotwords;
+    w.threads_per_session = options.threads >= 2 ? 2 : 1;
     return WhisperTranscriber::Load(w);
   }
   if (engine == "pocketsphinx" || engine == "auto" || engine.empty())

@@ -46,15 +46,24 @@ class Session : public TranscriberSession {
     p.suppress_nst = true;
     p.temperature = 0.0f;
     p.temperature_inc = 0.2f;  // fallback when a decode looks like a loop or is unsure
-    p.entropy_thold = 2.4f;    // OpenAI's compression-ratio check
+    // One candidate per fallback temperature, not five: each extra decoder costs a state ~11 MB
+    // (tiny) and the retry time, and with a state per thread that decides whether a run stays
+    // within model + 200 MB. Fallbacks are rare on real speech.
+    p.greedy.best_of = 1;
+    p.entropy_thold = 2.4f;  // OpenAI's compression-ratio check
     p.logprob_thold = -1.0f;
     p.no_speech_thold = 0.6f;
     p.language = o_.language == "auto" ? "auto" : o_.language.c_str();
     p.detect_language = false;
     if (!prompt_.empty()) p.initial_prompt = prompt_.c_str();
-    if (stop_ != nullptr) {  // checked by ggml between graph nodes and by whisper per token
+    if (stop_ != nullptr) {  // whisper checks before each window's encoder and per token
+      auto* flag = const_cast<std::atomic<bool>*>(stop_);
       p.abort_callback = [](void* stop) { return static_cast<std::atomic<bool>*>(stop)->load(); };
-      p.abort_callback_user_data = const_cast<std::atomic<bool>*>(stop_);
+      p.abort_callback_user_data = flag;
+      p.encoder_begin_callback = [](whisper_context*, whisper_state*, void* stop) {
+        return !static_cast<std::atomic<bool>*>(stop)->load();
+      };
+      p.encoder_begin_callback_user_data = flag;
     }
     language_.clear();
     if (whisper_full_with_state(ctx_, state_, p, pcm.data(), static_cast<int>(pcm.size())) != 0) {

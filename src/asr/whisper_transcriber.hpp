@@ -20,6 +20,9 @@ struct WhisperOptions {
   std::string model_path;
   std::string language = "en";  ///< "auto" detects it per piece
   std::vector<std::string> hotwords;
+  /// ggml threads per state: 2 on machines with 2+ threads for sessions to share (two threads
+  /// split a window's work nearly twice as fast, and a state per thread would cost ~70–85 MB
+  /// more each).
   int threads_per_session = 1;
 };
 
@@ -41,6 +44,8 @@ class WhisperTranscriber : public Transcriber {
   static Result<std::unique_ptr<Transcriber>> Load(WhisperOptions options);
   ~WhisperTranscriber() override;
   std::string Name() const override { return name_; }
+  double WindowSeconds() const override { return 29.5; }  ///< its 30 s window, with headroom
+  int ThreadsPerSession() const override { return o_.threads_per_session; }
   Result<std::unique_ptr<TranscriberSession>> NewSession() override;
 
  private:

@@ -55,6 +55,34 @@ Result<Decoded> DecodeAndSegment(const std::string& path, const PipelineOptions&
   return d;
 }
 
+// The utterance a word belongs to: the one its middle falls in, else the nearest (utts in time
+// order, not empty).
+size_t UtteranceOf(const std::vector<Utterance>& utts, const Word& w) {
+  const double mid = (w.start + w.end) / 2;
+  auto it = std::upper_bound(utts.begin(), utts.end(), mid,
+                             [](double v, const Utterance& u) { return v < u.start_s(); });
+  size_t i = it == utts.begin() ? 0 : static_cast<size_t>(it - utts.begin()) - 1;
+  if (mid > utts[i].end_s() && i + 1 < utts.size() &&
+      utts[i + 1].start_s() - mid < mid - utts[i].end_s())
+    ++i;
+  return i;
+}
+
+// The pieces an engine decodes: every utterance, or for a fixed-window engine consecutive
+// utterances packed into windows of up to `window_s` (the pauses between them included).
+std::vector<Utterance> Pack(const std::vector<Utterance>& utts, double window_s) {
+  if (window_s <= 0) return utts;
+  const auto limit = static_cast<int64_t>(window_s * 16000);
+  std::vector<Utterance> pieces;
+  for (const Utterance& u : utts) {
+    if (!pieces.empty() && u.end - pieces.back().start <= limit)
+      pieces.back().end = u.end;
+    else
+      pieces.push_back(u);
+  }
+  return pieces;
+}
+
 // Splits utterances into one list per thread, longest first onto the least-loaded list (LPT
 // scheduling). The split is fixed, not first-come-first-served, because a PocketSphinx decoder
 // keeps a little state from one utterance to the next: a fixed schedule makes the transcript
@@ -83,10 +111,15 @@ Result<std::vector<std::vector<Word>>> TranscribeAll(Transcriber& asr, const Dec
                                                      int threads, const ProgressFn& progress,
                                                      const std::function<bool()>& canceled,
                                                      std::string* language) {
-  auto lists = Schedule(d.utts, threads);
+  const std::vector<Utterance> pieces = Pack(d.utts, asr.WindowSeconds());
+  // Sessions: the threads shared by the engine's threads per session, and no more than pieces
+  // (every session holds its own decoding state).
+  threads = std::max(1, threads / std::max(1, asr.ThreadsPerSession()));
+  threads = std::max(1, std::min(threads, static_cast<int>(pieces.size())));
+  auto lists = Schedule(pieces, threads);
   int64_t total = 0;
-  for (auto& u : d.utts) total += u.end - u.start;
-  std::vector<std::vector<Word>> words(d.utts.size());
+  for (auto& u : pieces) total += u.end - u.start;
+  std::vector<std::vector<Word>> words(pieces.size());
   std::atomic<int64_t> done{0};
   std::mutex mu;
   std::condition_variable cv;
@@ -104,7 +137,7 @@ Result<std::vector<std::vector<Word>>> TranscribeAll(Transcriber& asr, const Dec
         std::lock_guard lock(mu);
         if (failed || stop) break;
       }
-      const Utterance& u = d.utts[i];
+      const Utterance& u = pieces[i];
       Status s = session.ok() ? d.spool.Read(u.start, u.end, &pcm) : session.status();
       std::string lang;
       if (s.ok()) {
@@ -149,7 +182,11 @@ Result<std::vector<std::vector<Word>>> TranscribeAll(Transcriber& asr, const Dec
   int64_t most = 0;
   for (auto& [lang, samples] : heard)
     if (samples > most) most = samples, *language = lang;
-  return words;
+  if (pieces.size() == d.utts.size()) return words;
+  std::vector<std::vector<Word>> placed(d.utts.size());  // packed windows back to utterances
+  for (auto& piece : words)
+    for (auto& w : piece) placed[UtteranceOf(d.utts, w)].push_back(std::move(w));
+  return placed;
 }
 
 // Writes the spooled recording as one 16 kHz WAV (for providers that take whole recordings),
@@ -201,14 +238,7 @@ WholeResult PlaceWords(std::vector<Utterance>* utts, const RecordingTranscript& 
   r.words.resize(utts->size());
   std::map<std::string, int> labels;
   for (const auto& lw : t.words) {
-    double mid = (lw.word.start + lw.word.end) / 2;
-    auto it = std::upper_bound(utts->begin(), utts->end(), mid,
-                               [](double v, const Utterance& u) { return v < u.start_s(); });
-    size_t i = it == utts->begin() ? 0 : static_cast<size_t>(it - utts->begin()) - 1;
-    if (mid > (*utts)[i].end_s() && i + 1 < utts->size() &&
-        (*utts)[i + 1].start_s() - mid < mid - (*utts)[i].end_s())
-      ++i;
-    r.words[i].push_back(lw.word);
+    r.words[UtteranceOf(*utts, lw.word)].push_back(lw.word);
     if (!t.has_speakers) continue;
     int label = labels.emplace(lw.speaker, static_cast<int>(labels.size())).first->second;
     if (!r.turns.empty() && r.turns.back().speaker == label)
