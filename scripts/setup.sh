@@ -11,11 +11,14 @@ PACKAGES=(
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
   libwebrtc-audio-processing-dev nlohmann-json3-dev libcli11-dev libkainjow-mustache-dev
   libyaml-cpp-dev libsqlite3-dev sqlite3 libargon2-dev libssl-dev libpoco-dev libcurl4-openssl-dev libpq-dev libhiredis-dev
+  libboost-dev libboost-context-dev
   libgtest-dev libgmock-dev libbenchmark-dev prometheus-cpp-dev
   # making and scoring test audio, the stock recognizer as the baseline, measuring
   pocketsphinx flite espeak-ng sox ffmpeg sctk python3 time bc
   # service tests and benchmarks: unzip reads the DOCX exports, wrk and curl load the API;
   # PostgreSQL 15 and Redis for the backend tests (started by the tests themselves)
+  # golang-go: an independent HTTP client (net/http) in the edge tests
+  golang-go
   unzip wrk curl postgresql-15 postgresql-client-15 redis-server
   # the web app's end-to-end tests drive a headless Chromium; CJK fonts for its screenshots
   chromium fonts-noto-cjk
