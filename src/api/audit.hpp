@@ -2,7 +2,7 @@
 // The audit log: who did what, when, under which request id (table audit_logs).
 #include <string>
 
-#include "api/http.hpp"
+#include "http/message.hpp"
 #include "db/database.hpp"
 
 namespace minutes {

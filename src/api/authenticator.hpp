@@ -8,7 +8,7 @@
 #include <unordered_map>
 
 #include "api/external_jwt.hpp"
-#include "api/http.hpp"
+#include "http/message.hpp"
 #include "api/jwt.hpp"
 #include "auth/accounts.hpp"
 #include "config/config.hpp"

@@ -13,6 +13,8 @@
 
 namespace minutes {
 
+class TaskEventFeed;
+
 /// Shared by all routes; every reference outlives the server.
 struct ServiceContext {
   Database& db;
@@ -24,6 +26,7 @@ struct ServiceContext {
   JobQueue* queue = nullptr;  ///< notified after jobs are committed; probed by /health/ready
   std::shared_ptr<LanguageModel> llm;  ///< llm.chain for questions; null = offline answers
   int llm_context_tokens = 8192;
+  TaskEventFeed* task_events = nullptr;  ///< live task progress; null = no event streams (Lambda)
 };
 
 }  // namespace minutes

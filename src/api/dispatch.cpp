@@ -21,7 +21,9 @@ void RegisterRoutes(Router& r, const ServiceContext& c) {
   AddDocsRoutes(r, c);  // last: it describes the routes above
 }
 
-void DispatchRequest(const Router& router, const Authenticator& auth, Request& req, Response& res) {
+namespace {
+
+void Route(const Router& router, const Authenticator& auth, Request& req, Response& res) {
   try {
     bool needs_auth = false;
     const Handler* h = router.Match(req, res, &needs_auth);
@@ -40,6 +42,16 @@ void DispatchRequest(const Router& router, const Authenticator& auth, Request& r
     res = Response{};
     SetError(res, 500, "", "internal error", req.request_id);
   }
+}
+
+}  // namespace
+
+void DispatchRequest(const Router& router, const Authenticator& auth, Request& req, Response& res) {
+  Route(router, auth, req, res);
+  // API answers are per user and change: no cache keeps them. No browser guesses a type.
+  if (req.path.rfind("/api/", 0) == 0 && !res.headers.count("Cache-Control"))
+    res.headers["Cache-Control"] = "no-store";
+  res.headers["X-Content-Type-Options"] = "nosniff";
 }
 
 }  // namespace minutes

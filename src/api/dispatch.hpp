@@ -4,7 +4,7 @@
 // it (match, authenticate, handle, never let an exception out).
 #include "api/authenticator.hpp"
 #include "api/context.hpp"
-#include "api/router.hpp"
+#include "http/router.hpp"
 
 namespace minutes {
 
@@ -12,7 +12,8 @@ namespace minutes {
 void RegisterRoutes(Router& router, const ServiceContext& ctx);
 
 /// Runs `req` through `router`: 404/405 from the router, 401 when authentication fails, the
-/// handler's response otherwise, 500 (logged, not shown) when a handler throws.
+/// handler's response otherwise, 500 (logged, not shown) when a handler throws. API answers get
+/// Cache-Control: no-store (unless the route chose) and every answer X-Content-Type-Options.
 void DispatchRequest(const Router& router, const Authenticator& auth, Request& req, Response& res);
 
 }  // namespace minutes

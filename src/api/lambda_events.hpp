@@ -7,7 +7,7 @@
 #include <string>
 
 #include "api/authenticator.hpp"
-#include "api/router.hpp"
+#include "http/router.hpp"
 #include "config/config.hpp"
 
 namespace minutes {

@@ -4,7 +4,7 @@
 // tests fail on it), so the document cannot silently fall behind the code.
 #include <nlohmann/json.hpp>
 
-#include "api/router.hpp"
+#include "http/router.hpp"
 
 namespace minutes {
 

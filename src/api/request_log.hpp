@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "api/http.hpp"
+#include "http/message.hpp"
 #include "config/config.hpp"
 
 namespace minutes {

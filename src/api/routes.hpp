@@ -1,7 +1,7 @@
 #pragma once
 // The API's routes, one registration function per area, each in its own file.
 #include "api/context.hpp"
-#include "api/router.hpp"
+#include "http/router.hpp"
 
 namespace minutes {
 

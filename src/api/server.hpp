@@ -1,29 +1,28 @@
 #pragma once
-// `minutes serve`: the HTTP API on POCO's HTTPServer.
+// `minutes serve`: the API's routes on the event-driven HTTP edge (http/server.hpp), with the
+// live task-event feed for event streams.
 #include <memory>
 #include <string>
 
 #include "api/context.hpp"
+#include "http/server.hpp"
 
 namespace minutes {
 
-struct ServerOptions {
-  std::string host = "127.0.0.1";
-  int port = 8000;  ///< 0 = any free port (see ApiServer::port)
-  int max_threads = 32;
-};
+/// The edge's timeouts and limits from the `server` config section.
+HttpLimits HttpLimitsFrom(const ServerConfig& server);
 
 /// The API server. Owns nothing it is given; they must outlive it.
 class ApiServer {
  public:
-  ApiServer(const ServiceContext& ctx, ServerOptions options);
+  ApiServer(const ServiceContext& ctx, std::string host, int port);
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;
 
-  /// Binds and starts serving; BadInput/Io naming the address when it cannot bind.
+  /// Binds and starts serving; BadInput naming the address when it cannot bind.
   Status Start();
-  /// Stops accepting, lets requests in flight finish (up to a few seconds), returns.
+  /// Graceful stop: requests in flight get server.drain_timeout_s, event streams end.
   void Stop();
   /// The bound port (useful with port 0).
   int port() const;

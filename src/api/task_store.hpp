@@ -2,7 +2,7 @@
 // Reading tasks and their results for the routes, always scoped to the caller's tenant.
 #include <nlohmann/json.hpp>
 
-#include "api/http.hpp"
+#include "http/message.hpp"
 #include "core/transcript.hpp"
 #include "db/database.hpp"
 #include "worker/stored_transcript.hpp"

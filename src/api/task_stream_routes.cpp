@@ -1,18 +1,12 @@
 // Long responses of a task: GET /api/v1/tasks/{id}/events (Server-Sent Events until the task
 // ends) and GET /api/v1/tasks/{id}/audio (the recording, with HTTP Range support, or with
 // ?redirect=true a redirect to a presigned object-store URL where the store has them).
-#include <chrono>
-#include <thread>
-
 #include "api/routes.hpp"
+#include "api/task_events.hpp"
 #include "api/task_store.hpp"
 
 namespace minutes {
 namespace {
-
-bool Finished(const std::string& state) {
-  return state == "succeeded" || state == "failed" || state == "canceled";
-}
 
 // Parses a single "bytes=a-b" / "bytes=a-" / "bytes=-n" range against `size`.
 // nullopt: no usable Range header (serve it all); {-1,-1}: unsatisfiable.
@@ -50,45 +44,23 @@ void AddTaskStreamRoutes(Router& r, const ServiceContext& ctx) {
   r.Add("GET", "/api/v1/tasks/{id}/events", true, [d](Request& req, Response& res) {
     auto row = FindTask(d->db, req);
     if (!row.ok()) return SetError(res, row.status(), req.request_id);
-    std::string id = req.params["id"], tenant = req.principal->tenant_id;
+    TaskEventFeed* feed = d->task_events;
+    if (!feed)
+      return SetError(res, 501, "", "live events are not served here: poll GET /api/v1/tasks/{id}",
+                      req.request_id);
+    auto slot = feed->Reserve(req.principal->user_id);
+    if (!slot)
+      return SetError(res, 429, "",
+                      "you have " + std::to_string(d->config.server.max_streams_per_user) +
+                          " event streams open already (server.max_streams_per_user): close one",
+                      req.request_id);
     res.status = 200;
     res.content_type = "text/event-stream";
     res.headers["Cache-Control"] = "no-cache";
     res.headers["X-Accel-Buffering"] = "no";  // nginx: pass events through unbuffered
-    res.stream = [d, id, tenant](std::ostream& out) {
-      std::string last;
-      auto last_write = std::chrono::steady_clock::now();
-      out << "retry: 2000\n\n" << std::flush;
-      for (;;) {
-        auto rows = d->db.Query(std::string(kTaskColumns) + "WHERE t.id = ? AND t.tenant_id = ?",
-                                {id, tenant});
-        if (!rows.ok() || rows->empty()) {
-          out << "event: done\ndata: {\"state\":\"deleted\"}\n\n" << std::flush;
-          return;
-        }
-        nlohmann::json t = TaskJson((*rows)[0]);
-        nlohmann::json ev = {{"id", id},
-                             {"state", t["state"]},
-                             {"stage", t["stage"]},
-                             {"progress", t["progress"]},
-                             {"error", t["error"]}};
-        std::string data = ev.dump();
-        if (data != last) {
-          out << "event: progress\ndata: " << data << "\n\n" << std::flush;
-          last = data;
-          last_write = std::chrono::steady_clock::now();
-        }
-        if (Finished(t["state"])) {
-          out << "event: done\ndata: " << data << "\n\n" << std::flush;
-          return;
-        }
-        if (std::chrono::steady_clock::now() - last_write > std::chrono::seconds(15)) {
-          out << ": keep-alive\n\n" << std::flush;  // proxies close silent connections
-          last_write = std::chrono::steady_clock::now();
-        }
-        if (!out) return;  // the client went away
-        std::this_thread::sleep_for(std::chrono::milliseconds(250));
-      }
+    nlohmann::json current = TaskEventFeed::EventOf(*row);
+    res.events = [feed, id = req.params["id"], current, slot](Response::EventEmit emit) {
+      return feed->Subscribe(id, current, std::move(emit), slot);
     };
   });
 

@@ -1,7 +1,6 @@
 // POST /api/v1/tasks: a recording in (multipart `file` part or the raw body), streamed to
 // storage under a server-chosen key, sniffed, validated, and queued — or nothing left behind.
 #include <Poco/Net/MessageHeader.h>
-#include <Poco/Net/MultipartReader.h>
 
 #include <sstream>
 
@@ -10,6 +9,7 @@
 #include "asr/engine_choice.hpp"
 #include "audio/sniff.hpp"
 #include "auth/accounts.hpp"
+#include "http/multipart_reader.hpp"
 #include "queue/job_queue.hpp"
 #include "worker/tenant_templates.hpp"
 
@@ -79,36 +79,31 @@ std::optional<UploadError> StoreError(const Status& s) {
 std::optional<UploadError> ReadMultipart(const ServiceContext& d, Request& req,
                                          const std::string& boundary, const std::string& key,
                                          UploadFields& f, ObjectInfo& info, bool& stored) {
-  try {
-    Poco::Net::MultipartReader reader(*req.body, boundary);
-    while (reader.hasNextPart()) {
-      Poco::Net::MessageHeader h;
-      reader.nextPart(h);
-      std::string disposition;
-      Poco::Net::NameValueCollection params;
-      Poco::Net::MessageHeader::splitParameters(h.get("Content-Disposition", ""), disposition,
-                                                params);
-      std::string name = params.get("name", "");
-      // A cut body shows up as one more part with no header at all.
-      if (name.empty())
-        return UploadError{400,
-                           "truncated or malformed multipart body: a part without a name "
-                           "(did the upload stop before the closing boundary?)"};
-      if (name == "file") {
-        if (stored) return UploadError{400, "more than one file part"};
-        f.filename = CleanFilename(params.get("filename", ""));
-        auto put = d.store.Put(key, reader.stream(), d.max_upload_bytes);
-        if (!put.ok()) return StoreError(put.status());
-        info = *put;
-        stored = true;
-      } else {
-        std::string value((std::istreambuf_iterator<char>(reader.stream())), {});
-        if (auto e = SetField(f, name, value)) return e;
-      }
+  MultipartReader reader(*req.body, boundary);
+  MultipartPart part;
+  for (;;) {
+    auto next = reader.Next(&part);
+    if (!next.ok())
+      return UploadError{HttpStatusFor(next.status().kind()), next.status().message()};
+    if (!*next) break;
+    if (part.name == "file") {
+      if (stored) return UploadError{400, "more than one file part"};
+      f.filename = CleanFilename(part.filename);
+      auto put = d.store.Put(key, reader.content(), d.max_upload_bytes);
+      // A cut body is the client's doing: say so, rather than the store's read failure.
+      if (!reader.error().ok())
+        return UploadError{HttpStatusFor(reader.error().kind()), reader.error().message()};
+      if (!put.ok()) return StoreError(put.status());
+      info = *put;
+      stored = true;
+    } else {
+      std::string value(1001, '\0');
+      reader.content().read(value.data(), static_cast<std::streamsize>(value.size()));
+      value.resize(static_cast<size_t>(reader.content().gcount()));
+      if (!reader.error().ok())
+        return UploadError{HttpStatusFor(reader.error().kind()), reader.error().message()};
+      if (auto e = SetField(f, part.name, value)) return e;
     }
-  } catch (const Poco::Exception& e) {
-    // The body stopped before the closing boundary (a cut connection or a broken client).
-    return UploadError{400, "truncated or malformed multipart body: " + e.message()};
   }
   if (!stored) return UploadError{400, "no 'file' part: send the recording as the part 'file'"};
   return std::nullopt;
@@ -242,11 +237,11 @@ void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
     for (auto& [k, v] : req.query)
       if (!err && k != "file") err = SetField(f, k, v);
     if (!err && multipart) {
-      std::string boundary = type_params.get("boundary", "");
-      if (boundary.empty())
-        err = UploadError{400, "multipart/form-data without a boundary"};
+      auto boundary = MultipartBoundary(type);
+      if (!boundary.ok())
+        err = UploadError{400, boundary.status().message()};
       else
-        err = ReadMultipart(*d, req, boundary, key, f, info, stored);
+        err = ReadMultipart(*d, req, *boundary, key, f, info, stored);
     } else if (!err) {
       auto put = d->store.Put(key, *req.body, d->max_upload_bytes);
       if (put.ok())

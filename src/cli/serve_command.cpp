@@ -89,10 +89,7 @@ int Serve(const ConfigFlags& flags) {
                      backends->queue.get(),
                      backends->models.chain,
                      backends->models.context_tokens};
-  ServerOptions so;
-  so.host = c.server.host;
-  so.port = c.server.port;
-  ApiServer server(ctx, so);
+  ApiServer server(ctx, c.server.host, c.server.port);
   if (Status s = server.Start(); !s.ok()) return ReportFailure(s);
   WorkerPool workers(*backends->db, *backends->store, *backends->queue,
                      WorkerOptionsFrom(c, c.server.workers, *backends));

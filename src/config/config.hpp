@@ -19,6 +19,48 @@ struct ServerConfig {
   std::string
       assets_dir;       ///< npm packages of web/ (docs UIs); empty = the build's web/node_modules.
   std::string web_dir;  ///< the built web app (web/dist); empty = the build's web/dist.
+
+  // The HTTP edge of `minutes serve` (http/server.hpp): an event loop that never blocks, a
+  // bounded pool of handler threads behind it, timeouts and connection limits.
+
+  /// Event-loop threads (sockets, parsing, timers; they never block), 0..64; 0 = one per core.
+  int io_threads = 0;
+  /// Threads that run route handlers (database, storage, providers), 1..256.
+  int handler_threads = 16;
+  /// Requests waiting for a handler thread, 1..100000; past it the answer is 503 with
+  /// Retry-After.
+  int handler_queue = 256;
+  /// A request's line and headers must arrive within this, counted from the accepted
+  /// connection or from the first byte of a kept-alive request; 1..3600 s.
+  int header_timeout_s = 10;
+  /// A request body that sends no byte for this long is abandoned (400, nothing stored, the
+  /// connection closed); also a download or event stream whose client reads nothing; 1..3600 s.
+  int body_idle_timeout_s = 30;
+  /// An idle kept-alive connection is closed after this; 1..3600 s. Longer than the proxy's
+  /// upstream keepalive_timeout (nginx: 60 s) so the proxy closes first.
+  int keepalive_timeout_s = 65;
+  /// Whole deadline of a non-streaming request, headers in to response written; 1..3600 s.
+  /// Uploads, downloads and event streams have only the idle timeouts.
+  int request_timeout_s = 60;
+  /// Request line and headers together, 1024..1048576 bytes; past it 431.
+  int max_header_bytes = 16384;
+  /// The request line alone, 256..1048576 bytes; past it 414 (it counts in max_header_bytes
+  /// too).
+  int max_request_line_bytes = 8192;
+  /// Open connections, 1..1000000 (and no more than the file-descriptor limit allows at
+  /// start-up); past it a new connection gets 503 and is closed.
+  int max_connections = 16000;
+  /// Open connections per client address, 1..1000000; past it 429. Connections from
+  /// trusted_proxies are not counted per address: their requests count against the
+  /// X-Forwarded-For client instead.
+  int max_connections_per_client = 256;
+  /// Open Server-Sent Events streams per user, 1..100000; past it 429.
+  int max_streams_per_user = 16;
+  /// A quiet event stream gets a comment line this often, 1..3600 s.
+  int sse_heartbeat_s = 15;
+  /// On SIGTERM, requests in flight get this long to finish before connections are closed;
+  /// 0..3600 s.
+  int drain_timeout_s = 10;
   bool operator==(const ServerConfig&) const = default;
 };
 

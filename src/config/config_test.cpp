@@ -214,6 +214,149 @@ log: {level: trace, format: text}
   EXPECT_EQ(config->storage, "s3://bucket/prefix");
 }
 
+// The HTTP edge's keys (server.io_threads … server.drain_timeout_s).
+
+TEST(ConfigEdge, Defaults) {
+  auto config = LoadConfig("", {});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  const ServerConfig& s = config->server;
+  EXPECT_EQ(s.io_threads, 0);
+  EXPECT_EQ(s.handler_threads, 16);
+  EXPECT_EQ(s.handler_queue, 256);
+  EXPECT_EQ(s.header_timeout_s, 10);
+  EXPECT_EQ(s.body_idle_timeout_s, 30);
+  EXPECT_EQ(s.keepalive_timeout_s, 65);
+  EXPECT_EQ(s.request_timeout_s, 60);
+  EXPECT_EQ(s.max_header_bytes, 16384);
+  EXPECT_EQ(s.max_request_line_bytes, 8192);
+  EXPECT_EQ(s.max_connections, 16000);
+  EXPECT_EQ(s.max_connections_per_client, 256);
+  EXPECT_EQ(s.max_streams_per_user, 16);
+  EXPECT_EQ(s.sse_heartbeat_s, 15);
+  EXPECT_EQ(s.drain_timeout_s, 10);
+}
+
+TEST_F(ConfigLoadTest, EdgeKeysFromYaml) {
+  auto config = LoadConfig(Write(R"(
+server:
+  io_threads: 4
+  handler_threads: 32
+  handler_queue: 1000
+  header_timeout_s: 5
+  body_idle_timeout_s: 20
+  keepalive_timeout_s: 75
+  request_timeout_s: 120
+  max_header_bytes: 32768
+  max_request_line_bytes: 4096
+  max_connections: 50000
+  max_connections_per_client: 64
+  max_streams_per_user: 4
+  sse_heartbeat_s: 30
+  drain_timeout_s: 0
+)"),
+                           {});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  const ServerConfig& s = config->server;
+  EXPECT_EQ(s.io_threads, 4);
+  EXPECT_EQ(s.handler_threads, 32);
+  EXPECT_EQ(s.handler_queue, 1000);
+  EXPECT_EQ(s.header_timeout_s, 5);
+  EXPECT_EQ(s.body_idle_timeout_s, 20);
+  EXPECT_EQ(s.keepalive_timeout_s, 75);
+  EXPECT_EQ(s.request_timeout_s, 120);
+  EXPECT_EQ(s.max_header_bytes, 32768);
+  EXPECT_EQ(s.max_request_line_bytes, 4096);
+  EXPECT_EQ(s.max_connections, 50000);
+  EXPECT_EQ(s.max_connections_per_client, 64);
+  EXPECT_EQ(s.max_streams_per_user, 4);
+  EXPECT_EQ(s.sse_heartbeat_s, 30);
+  EXPECT_EQ(s.drain_timeout_s, 0);
+  // `config show` prints them and reads them back.
+  std::string shown = ShowConfig(*config);
+  EXPECT_NE(shown.find("header_timeout_s: 5"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("max_connections_per_client: 64"), std::string::npos) << shown;
+  auto again = LoadConfig(Write(shown), {});
+  ASSERT_TRUE(again.ok()) << again.status().message() << "\n" << shown;
+  EXPECT_TRUE(again->server == config->server) << shown;
+}
+
+TEST_F(ConfigLoadTest, EdgeKeysFromEnvironmentWinOverFile) {
+  std::string path =
+      Write("server: {handler_threads: 8, header_timeout_s: 5, drain_timeout_s: 3}\n");
+  auto config = LoadConfig(path, {{"MINUTES_SERVER_IO_THREADS", "2"},
+                                  {"MINUTES_SERVER_HANDLER_THREADS", "64"},
+                                  {"MINUTES_SERVER_HANDLER_QUEUE", "512"},
+                                  {"MINUTES_SERVER_HEADER_TIMEOUT_S", "15"},
+                                  {"MINUTES_SERVER_BODY_IDLE_TIMEOUT_S", "45"},
+                                  {"MINUTES_SERVER_KEEPALIVE_TIMEOUT_S", "90"},
+                                  {"MINUTES_SERVER_REQUEST_TIMEOUT_S", "30"},
+                                  {"MINUTES_SERVER_MAX_HEADER_BYTES", "8192"},
+                                  {"MINUTES_SERVER_MAX_REQUEST_LINE_BYTES", "2048"},
+                                  {"MINUTES_SERVER_MAX_CONNECTIONS", "1000"},
+                                  {"MINUTES_SERVER_MAX_CONNECTIONS_PER_CLIENT", "10"},
+                                  {"MINUTES_SERVER_MAX_STREAMS_PER_USER", "2"},
+                                  {"MINUTES_SERVER_SSE_HEARTBEAT_S", "5"}});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  const ServerConfig& s = config->server;
+  EXPECT_EQ(s.io_threads, 2);
+  EXPECT_EQ(s.handler_threads, 64);
+  EXPECT_EQ(s.handler_queue, 512);
+  EXPECT_EQ(s.header_timeout_s, 15);
+  EXPECT_EQ(s.body_idle_timeout_s, 45);
+  EXPECT_EQ(s.keepalive_timeout_s, 90);
+  EXPECT_EQ(s.request_timeout_s, 30);
+  EXPECT_EQ(s.max_header_bytes, 8192);
+  EXPECT_EQ(s.max_request_line_bytes, 2048);
+  EXPECT_EQ(s.max_connections, 1000);
+  EXPECT_EQ(s.max_connections_per_client, 10);
+  EXPECT_EQ(s.max_streams_per_user, 2);
+  EXPECT_EQ(s.sse_heartbeat_s, 5);
+  EXPECT_EQ(s.drain_timeout_s, 3);  // not overridden: the file's value stays
+  EXPECT_EQ(ErrorOf("", {{"MINUTES_SERVER_HANDLER_THREADS", "many"}}),
+            "server.handler_threads: expected an integer, got \"many\" "
+            "(from MINUTES_SERVER_HANDLER_THREADS)");
+}
+
+struct EdgeRange {
+  std::string key;  // below "server."
+  int min, max;
+};
+
+TEST_F(ConfigLoadTest, EdgeKeysOutOfRangeNameTheKey) {
+  const std::vector<EdgeRange> ranges = {
+      {"io_threads", 0, 64},
+      {"handler_threads", 1, 256},
+      {"handler_queue", 1, 100000},
+      {"header_timeout_s", 1, 3600},
+      {"body_idle_timeout_s", 1, 3600},
+      {"keepalive_timeout_s", 1, 3600},
+      {"request_timeout_s", 1, 3600},
+      {"max_header_bytes", 1024, 1048576},
+      {"max_request_line_bytes", 256, 1048576},
+      {"max_connections", 1, 1000000},
+      {"max_connections_per_client", 1, 1000000},
+      {"max_streams_per_user", 1, 100000},
+      {"sse_heartbeat_s", 1, 3600},
+      {"drain_timeout_s", 0, 3600},
+  };
+  for (const auto& r : ranges) {
+    for (int ok : {r.min, r.max}) {
+      auto config = LoadConfig(Write("server: {" + r.key + ": " + std::to_string(ok) + "}\n"), {});
+      EXPECT_TRUE(config.ok()) << r.key << " = " << ok << ": " << config.status().message();
+    }
+    for (int bad : {r.min - 1, r.max + 1}) {
+      std::string msg = ErrorOf(Write("server: {" + r.key + ": " + std::to_string(bad) + "}\n"));
+      EXPECT_EQ(msg.rfind("server." + r.key + ": ", 0), 0u)
+          << r.key << " = " << bad << " -> " << msg;
+      EXPECT_NE(msg.find(std::to_string(bad)), std::string::npos) << msg;
+    }
+  }
+  EXPECT_EQ(ErrorOf(Write("server: {handler_threads: 0}\n")),
+            "server.handler_threads: must be between 1 and 256, got 0");
+  EXPECT_EQ(ErrorOf("", {{"MINUTES_SERVER_HEADER_TIMEOUT_S", "0"}}),
+            "server.header_timeout_s: must be between 1 and 3600, got 0");
+}
+
 TEST(ConfigEnvironment, EnvironmentMapReadsProcessEnvironment) {
   setenv("MINUTES_CONFIG_TEST_VAR", "x=y", 1);
   auto env = EnvironmentMap();

@@ -47,6 +47,35 @@ Status AtLeast(const std::string& path, int value, int min) {
                           std::to_string(value));
 }
 
+Status Between(const std::string& path, int value, int min, int max) {
+  if (value >= min && value <= max) return Status::Ok();
+  return Status::BadInput(path + ": must be between " + std::to_string(min) + " and " +
+                          std::to_string(max) + ", got " + std::to_string(value));
+}
+
+/// The HTTP edge's threads, timeouts and limits (ServerConfig documents each range).
+Status ValidateEdge(const ServerConfig& s) {
+  for (const Status& st : {
+           Between("server.io_threads", s.io_threads, 0, 64),
+           Between("server.handler_threads", s.handler_threads, 1, 256),
+           Between("server.handler_queue", s.handler_queue, 1, 100000),
+           Between("server.header_timeout_s", s.header_timeout_s, 1, 3600),
+           Between("server.body_idle_timeout_s", s.body_idle_timeout_s, 1, 3600),
+           Between("server.keepalive_timeout_s", s.keepalive_timeout_s, 1, 3600),
+           Between("server.request_timeout_s", s.request_timeout_s, 1, 3600),
+           Between("server.max_header_bytes", s.max_header_bytes, 1024, 1048576),
+           Between("server.max_request_line_bytes", s.max_request_line_bytes, 256, 1048576),
+           Between("server.max_connections", s.max_connections, 1, 1000000),
+           Between("server.max_connections_per_client", s.max_connections_per_client, 1, 1000000),
+           Between("server.max_streams_per_user", s.max_streams_per_user, 1, 100000),
+           Between("server.sse_heartbeat_s", s.sse_heartbeat_s, 1, 3600),
+           Between("server.drain_timeout_s", s.drain_timeout_s, 0, 3600),
+       }) {
+    if (!st.ok()) return st;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status DeriveAndValidate(Config& c) {
@@ -80,6 +109,7 @@ Status DeriveAndValidate(Config& c) {
         OneOf("log.format", c.log.format, {"auto", "json", "text"}, "auto|json|text")}) {
     if (!st.ok()) return st;
   }
+  if (Status st = ValidateEdge(c.server); !st.ok()) return st;
   for (size_t i = 0; i < c.server.trusted_proxies.size(); ++i) {
     if (!IsCidr(c.server.trusted_proxies[i])) {
       return Status::BadInput("server.trusted_proxies[" + std::to_string(i) +

@@ -1,4 +1,4 @@
-#include "api/router.hpp"
+#include "http/router.hpp"
 
 #include <sstream>
 
@@ -24,6 +24,9 @@ void Router::Add(const std::string& method, const std::string& pattern, bool aut
 const Handler* Router::Match(Request& req, Response& res, bool* needs_auth) const {
   auto segs = Split(req.path);
   bool path_matched = false;
+  std::vector<std::string> allowed;
+  // HEAD is GET without the body (the server drops it).
+  const std::string& method = req.method == "HEAD" ? std::string("GET") : req.method;
   for (const auto& r : routes_) {
     if (r.segments.size() != segs.size()) continue;
     std::map<std::string, std::string> params;
@@ -37,16 +40,26 @@ const Handler* Router::Match(Request& req, Response& res, bool* needs_auth) cons
     }
     if (!ok) continue;
     path_matched = true;
-    if (r.method != req.method) continue;
+    if (r.method != method) {
+      allowed.push_back(r.method);
+      if (r.method == "GET") allowed.push_back("HEAD");
+      continue;
+    }
     req.params = std::move(params);
     req.route = r.pattern;
     *needs_auth = r.auth;
     return &r.handler;
   }
-  if (path_matched)
-    SetError(res, 405, "", req.method + " is not allowed on " + req.path, req.request_id);
-  else
+  if (path_matched) {
+    std::string allow;
+    for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+    SetError(res, 405, "",
+             req.method + " is not allowed on " + req.path + " (allowed: " + allow + ")",
+             req.request_id);
+    res.headers["Allow"] = allow;
+  } else {
     SetError(res, 404, "", "no route for " + req.path, req.request_id);
+  }
   return nullptr;
 }
 

@@ -1,4 +1,4 @@
-#include "api/router.hpp"
+#include "http/router.hpp"
 
 #include <gtest/gtest.h>
 

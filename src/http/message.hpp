@@ -1,14 +1,15 @@
 #pragma once
-// The HTTP edge: requests and responses as the routes see them, and the error body mapping.
+// Requests and responses as the routes see them, whatever carries them (the event-driven server
+// in http/server.hpp, or AWS Lambda), and the error body mapping. No socket type appears here.
 #include <functional>
 #include <istream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
 
-#include "api/jwt.hpp"
 #include "core/status.hpp"
 
 namespace minutes {
@@ -39,8 +40,15 @@ struct Response {
   std::map<std::string, std::string> headers;
   /// When set, the body is written by this callback instead of `body` (large files, Server-Sent
   /// Events): `content_length` bytes, or chunked when it is -1.
+  /// The callback may block on the client (the server suspends it without holding a thread).
   std::function<void(std::ostream&)> stream;
   int64_t content_length = -1;
+  /// Server-Sent Events: when set, the server writes the headers, then calls this once with an
+  /// `emit(text, last)` that any thread may call until `last` (text already in SSE framing,
+  /// written in order). The returned subscription is destroyed when the stream ends or the
+  /// client leaves, after which `emit` does nothing. Quiet streams get heartbeats from the server.
+  using EventEmit = std::function<void(std::string text, bool last)>;
+  std::function<std::shared_ptr<void>(EventEmit emit)> events;
   void Json(int code, const nlohmann::json& j) {
     status = code;
     content_type = "application/json";

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "api/http.hpp"
+#include "http/message.hpp"
 
 namespace minutes {
 
@@ -15,8 +15,9 @@ class Router {
  public:
   /// `auth`: the route needs an authenticated caller (else 401 before the handler runs).
   void Add(const std::string& method, const std::string& pattern, bool auth, Handler handler);
-  /// Finds the route: sets req.params; 404 when no pattern matches, 405 when only the method
-  /// differs. Returns the handler or nullptr with `res` filled with the error.
+  /// Finds the route: sets req.params; HEAD finds the GET route; 404 when no pattern matches,
+  /// 405 with an `Allow` header when only the method differs. Returns the handler or nullptr with
+  /// `res` filled with the error.
   const Handler* Match(Request& req, Response& res, bool* needs_auth) const;
 
   /// A registered route, as the OpenAPI description and metrics see it.

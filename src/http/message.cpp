@@ -1,4 +1,4 @@
-#include "api/http.hpp"
+#include "http/message.hpp"
 
 namespace minutes {
 
@@ -28,8 +28,18 @@ std::string CodeFor(int status) {
       return "not_found";
     case 405:
       return "method_not_allowed";
+    case 408:
+      return "request_timeout";
     case 409:
       return "conflict";
+    case 411:
+      return "length_required";
+    case 414:
+      return "uri_too_long";
+    case 429:
+      return "too_many_requests";
+    case 431:
+      return "header_fields_too_large";
     case 413:
       return "payload_too_large";
     case 416:

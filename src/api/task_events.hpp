@@ -1,0 +1,71 @@
+#pragma once
+// Live task progress for event streams (GET /api/v1/tasks/{id}/events). One thread reads every
+// subscribed task together — one query per 500 tasks, four times a second, and none while
+// nobody listens — and hands each change to that task's subscribers. A stream costs no thread
+// and no query of its own, whichever process runs the task.
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "db/database.hpp"
+#include "http/message.hpp"
+
+namespace minutes {
+
+class TaskEventFeed {
+ public:
+  /// `max_streams_per_user`: Reserve refuses beyond it.
+  TaskEventFeed(Database& db, int max_streams_per_user,
+                std::chrono::milliseconds interval = std::chrono::milliseconds(250));
+  ~TaskEventFeed();
+  TaskEventFeed(const TaskEventFeed&) = delete;
+  TaskEventFeed& operator=(const TaskEventFeed&) = delete;
+
+  /// A stream slot of `user_id` (held until the handle is destroyed), or nullptr when the user
+  /// has max_streams_per_user open. Thread-safe.
+  std::shared_ptr<void> Reserve(const std::string& user_id);
+
+  /// Sends `emit` the task's events: at once `retry` and the current state `current` (the
+  /// event object), then each change, then `done` (last) when the task ends or is deleted.
+  /// Emits stop when the returned handle is destroyed; `slot` is held as long. Never blocks.
+  std::shared_ptr<void> Subscribe(const std::string& task_id, const nlohmann::json& current,
+                                  Response::EventEmit emit, std::shared_ptr<void> slot);
+
+  /// Streams open now (for tests and metrics).
+  int subscribers() const;
+
+  /// The event object of a task row selected with kTaskColumns.
+  static nlohmann::json EventOf(const DbRow& task_row);
+  /// Whether a state is final.
+  static bool Finished(const std::string& state);
+
+ private:
+  struct Subscriber {
+    uint64_t id;
+    Response::EventEmit emit;
+  };
+  struct Watched {
+    std::string last;  // the event data last sent
+    std::map<uint64_t, Subscriber> subscribers;
+  };
+  void Run();
+  void Poll();
+  void Unsubscribe(const std::string& task_id, uint64_t id);
+
+  Database& db_;
+  int max_per_user_;
+  std::chrono::milliseconds interval_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<std::string, Watched> tasks_;
+  std::map<std::string, int> per_user_;
+  uint64_t next_id_ = 1;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace minutes

@@ -1,0 +1,78 @@
+#pragma once
+// The istream a handler reads its request body from and the ostream it writes a streamed
+// response to, over whatever moves the bytes (the connection, which suspends the handler's
+// fiber while the network is slow). Large reads and writes bypass the stream buffer.
+#include <cstddef>
+#include <istream>
+#include <ostream>
+#include <streambuf>
+#include <vector>
+
+namespace minutes {
+
+/// Where request body bytes come from.
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  /// Up to `n` bytes into `dst`; 0 at the end of the body. On a failure (client gone, idle
+  /// timeout, malformed chunking) returns -1; the source remembers why.
+  virtual std::ptrdiff_t ReadBody(char* dst, size_t n) = 0;
+};
+
+/// Where streamed response bytes go.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  /// Writes all `n` bytes; false when the client is gone (nothing more will be written).
+  virtual bool WriteBody(const char* data, size_t n) = 0;
+};
+
+class SourceBuf : public std::streambuf {
+ public:
+  explicit SourceBuf(BodySource& source);
+
+ protected:
+  int_type underflow() override;
+  std::streamsize xsgetn(char* s, std::streamsize n) override;
+
+ private:
+  BodySource& source_;
+  std::vector<char> buf_;
+  bool failed_ = false;
+};
+
+class SinkBuf : public std::streambuf {
+ public:
+  explicit SinkBuf(BodySink& sink);
+
+ protected:
+  int_type overflow(int_type c) override;
+  std::streamsize xsputn(const char* s, std::streamsize n) override;
+  int sync() override;
+
+ private:
+  bool FlushBuffer();
+  BodySink& sink_;
+  std::vector<char> buf_;
+  bool failed_ = false;
+};
+
+/// An istream over a BodySource (badbit when the body fails).
+class SourceStream : public std::istream {
+ public:
+  explicit SourceStream(BodySource& source) : std::istream(nullptr), buf_(source) { rdbuf(&buf_); }
+
+ private:
+  SourceBuf buf_;
+};
+
+/// An ostream over a BodySink (badbit when the client is gone). flush() sends what is buffered.
+class SinkStream : public std::ostream {
+ public:
+  explicit SinkStream(BodySink& sink) : std::ostream(nullptr), buf_(sink) { rdbuf(&buf_); }
+
+ private:
+  SinkBuf buf_;
+};
+
+}  // namespace minutes
