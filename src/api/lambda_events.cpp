@@ -135,7 +135,9 @@ Result<Parsed> Parse(const json& e) {
 
 json ToGateway(const Response& res, const std::string& body, int version,
                const std::string& request_id) {
-  json headers = {{"content-type", res.content_type}, {"x-request-id", request_id}};
+  json headers = {{"x-request-id", request_id}};
+  if (!res.content_type.empty() && res.status != 204 && res.status != 304)
+    headers["content-type"] = res.content_type;
   for (auto& [k, v] : res.headers) headers[Lower(k)] = v;
   bool text = IsText(res.content_type);
   json out = {{"statusCode", res.status},

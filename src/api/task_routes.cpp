@@ -127,7 +127,7 @@ void AddTaskRoutes(Router& r, const ServiceContext& ctx) {
     for (auto& k : *keys) (void)d->store.Delete(AsString(k[1]));  // rows first: no dangling row
     Audit(d->db, req, "task.delete", id);
     res.status = 204;
-    res.content_type = "application/json";
+    res.content_type.clear();
     res.body.clear();
   });
 

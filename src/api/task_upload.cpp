@@ -206,6 +206,7 @@ void CreateFromUpload(const ServiceContext& d, Request& req, Response& res) {
   if (d.queue) d.queue->Notify();
   Audit(d.db, req, "task.create", id);
   res.Json(201, {{"id", id}, {"state", "queued"}, {"upload_id", upload_id}});
+  res.headers["Location"] = "/api/v1/tasks/" + id;
 }
 
 }  // namespace
@@ -285,6 +286,7 @@ void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
     if (d->queue) d->queue->Notify();
     Audit(d->db, req, "task.create", *id);
     res.Json(201, {{"id", *id}, {"state", "queued"}});
+    res.headers["Location"] = "/api/v1/tasks/" + *id;
   });
 }
 

@@ -52,7 +52,9 @@ std::string Lower(boost::beast::string_view s) {
   return out;
 }
 
-std::string RequestId() {
+}  // namespace
+
+std::string NewRequestId() {
   thread_local std::mt19937_64 rng(std::random_device{}());
   static const char* hex = "0123456789abcdef";
   std::string out(16, '0');
@@ -60,6 +62,8 @@ std::string RequestId() {
   for (int i = 0; i < 16; ++i) out[i] = hex[(v >> (i * 4)) & 15];
   return out;
 }
+
+namespace {
 
 bool UsableRequestId(const std::string& id) {
   if (id.empty() || id.size() > 128) return false;
@@ -171,7 +175,7 @@ void Connection::OnHeader(beast::error_code ec) {
     return std::string();
   };
   req.request_id = req.header("X-Request-ID");
-  if (!UsableRequestId(req.request_id)) req.request_id = RequestId();
+  if (!UsableRequestId(req.request_id)) req.request_id = NewRequestId();
   req.method = std::string(msg.method_string());
   req.peer_address = peer_;
   req.client_address = trusted_peer_ && server_.hooks.client_address
@@ -376,6 +380,7 @@ void Connection::OnDeadline() {
              "the request took longer than " +
                  std::to_string(server_.limits.request_timeout.count()) + " s",
              ex_->req.request_id);
+    deadline_res_->headers["Retry-After"] = "1";
     return WriteWhole(*deadline_res_);
   }
   if (state_ == State::kWriting) Close();  // a reader too slow for a whole response
@@ -453,7 +458,7 @@ void Connection::FinishExchange(int status) {
 void Connection::Reject(int status, const std::string& code, const std::string& message) {
   if (!ex_) {
     ex_ = std::make_shared<Exchange>();
-    ex_->req.request_id = RequestId();
+    ex_->req.request_id = NewRequestId();
     ex_->req.peer_address = ex_->req.client_address = peer_;
     if (parser_ && parser_->is_header_done())
       ex_->req.method = std::string(parser_->get().method_string());
@@ -461,7 +466,7 @@ void Connection::Reject(int status, const std::string& code, const std::string& 
   close_after_ = true;
   deadline_res_ = std::make_unique<Response>();
   SetError(*deadline_res_, status, code, message, ex_->req.request_id);
-  if (status == 503) deadline_res_->headers["Retry-After"] = "1";
+  if (status == 503 || status == 429) deadline_res_->headers["Retry-After"] = "1";
   WriteWhole(*deadline_res_);
 }
 
@@ -742,7 +747,7 @@ void Connection::PumpEvents() {
   events_.pop_front();
   events_bytes_ -= event_writing_.size();
   events_busy_ = true;
-  events_wrote_ = true;
+  last_event_write_ = std::chrono::steady_clock::now();
   streamed_->body().data = event_writing_.data();
   streamed_->body().size = event_writing_.size();
   streamed_->body().more = true;
@@ -757,12 +762,14 @@ void Connection::PumpEvents() {
                      });
 }
 
+// A comment line once the stream has been quiet for sse_heartbeat (proxies close silent ones).
 void Connection::Heartbeat() {
-  timer_.expires_after(server_.limits.sse_heartbeat);
+  timer_.expires_at(last_event_write_ + server_.limits.sse_heartbeat);
   timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (ec || self->state_ != State::kEvents) return;
-    if (!self->events_wrote_) self->QueueEvent(": keep-alive\n\n", false);
-    self->events_wrote_ = false;
+    auto quiet_until = self->last_event_write_ + self->server_.limits.sse_heartbeat;
+    if (std::chrono::steady_clock::now() >= quiet_until)
+      self->QueueEvent(": keep-alive\n\n", false);
     self->Heartbeat();
   });
 }

@@ -113,7 +113,8 @@ class Connection : public std::enable_shared_from_this<Connection>,
   std::deque<std::string> events_;
   std::string event_writing_;
   size_t events_bytes_ = 0;
-  bool events_busy_ = false, events_last_ = false, events_wrote_ = false;
+  bool events_busy_ = false, events_last_ = false;
+  std::chrono::steady_clock::time_point last_event_write_ = std::chrono::steady_clock::now();
   char linger_buf_[4096];
 };
 

@@ -33,13 +33,15 @@ int ConnectionsThatFit(int wanted) {
 
 // A refusal written without waiting (the socket's send buffer is empty) before closing.
 void Refuse(tcp::socket& socket, int status, const std::string& code, const std::string& message) {
-  std::string body =
-      R"({"error":{"code":")" + code + R"(","message":")" + message + R"(","request_id":""}})";
-  std::string text = "HTTP/1.1 " + std::to_string(status) +
-                     (status == 429 ? " Too Many Requests" : " Service Unavailable") +
-                     "\r\nContent-Type: application/json\r\nRetry-After: 1\r\nConnection: "
-                     "close\r\nContent-Length: " +
-                     std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string id = NewRequestId();
+  std::string body = R"({"error":{"code":")" + code + R"(","message":")" + message +
+                     R"(","request_id":")" + id + R"("}})";
+  std::string text =
+      "HTTP/1.1 " + std::to_string(status) +
+      (status == 429 ? " Too Many Requests" : " Service Unavailable") +
+      "\r\nContent-Type: application/json\r\nX-Request-ID: " + id +
+      "\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n\r\n" + body;
   boost::system::error_code ec;
   socket.non_blocking(true, ec);
   socket.write_some(asio::buffer(text), ec);

@@ -19,6 +19,9 @@ namespace minutes {
 
 class Connection;
 
+/// A fresh request id (16 hex digits) for requests that did not bring one.
+std::string NewRequestId();
+
 struct HttpServer::Impl {
   std::string host;
   int port = 0;
