@@ -62,6 +62,15 @@ void AddAdminRoutes(Router& r, const ServiceContext& ctx) {
     res.Json(200, {{"items", items}});
   });
 
+  r.Add("GET", "/api/v1/users/{id}", true, [d](Request& req, Response& res) {
+    if (!RequireAdmin(req, res)) return;
+    auto row = d->db.Query(std::string(kUserColumns) + "WHERE id = ? AND tenant_id = ?",
+                           {req.params["id"], req.principal->tenant_id});
+    if (!row.ok()) return SetError(res, row.status(), req.request_id);
+    if (row->empty()) return SetError(res, 404, "", "no user " + req.params["id"], req.request_id);
+    res.Json(200, UserJson((*row)[0]));
+  });
+
   r.Add("POST", "/api/v1/users", true, [d](Request& req, Response& res) {
     if (!RequireAdmin(req, res)) return;
     auto body = ReadJsonBody(req);
@@ -86,6 +95,7 @@ void AddAdminRoutes(Router& r, const ServiceContext& ctx) {
     }
     Audit(d->db, req, "user.create", user->id);
     auto row = d->db.Query(std::string(kUserColumns) + "WHERE id = ?", {user->id});
+    res.headers["Location"] = "/api/v1/users/" + user->id;
     res.Json(201, row.ok() && !row->empty() ? UserJson((*row)[0]) : nlohmann::json{});
   });
 

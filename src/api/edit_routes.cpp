@@ -113,6 +113,7 @@ void EditMinutes(const ServiceContext& d, Request& req, Response& res) {
   if (!s.ok()) return SetError(res, s, req.request_id);
   if (refused) return SetError(res, 400, "", refused->message(), req.request_id);
   Audit(d.db, req, "minutes.edit", id);
+  res.headers["Location"] = "/api/v1/tasks/" + id + "/minutes?version=" + std::to_string(version);
   res.Json(201, {{"version", version}});
 }
 

@@ -138,6 +138,7 @@ void AddHotwordRoutes(Router& r, const ServiceContext& ctx) {
     });
     if (!s.ok()) return SetError(res, s, req.request_id);
     Audit(d->db, req, "hotwords.create", *id);
+    res.headers["Location"] = "/api/v1/hotword-sets/" + *id;
     res.Json(201, {{"id", *id}, {"name", set->name}, {"words", WordsJson(d->db, *id)}});
   });
 
@@ -188,6 +189,7 @@ void AddHotwordRoutes(Router& r, const ServiceContext& ctx) {
     if (!s.ok()) return SetError(res, s, req.request_id);
     Audit(d->db, req, "hotwords.delete", id);
     res.status = 204;
+    res.content_type.clear();
     res.body.clear();
   });
 }

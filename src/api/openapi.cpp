@@ -15,6 +15,9 @@ struct Op {
   std::string body;  ///< "", "json:<what>", "multipart", "raw"
   std::map<int, std::string> responses;
   std::string produces = "application/json";
+  /// The path a 201's Location header gives, e.g. "/api/v1/uploads/{id}" ("" = none; spelt
+  /// out so that entries leaving it off are not warned about).
+  std::string location = "";
 };
 
 const std::map<std::string, Op>& Table() {
@@ -61,7 +64,9 @@ const std::map<std::string, Op>& Table() {
         "json:{\"filename\", \"size\", \"content_type\"}",
         {{201, "{id, part_size, parts_total, parts: [{number, size, method, url}], expires_at}"},
          {413, "larger than server.max_upload_mb"},
-         {415, "not audio/* or video/*"}}}},
+         {415, "not audio/* or video/*"}},
+        "application/json",
+        "/api/v1/uploads/{id}"}},
       {"GET /api/v1/uploads",
        {"uploads",
         "The caller's direct uploads, newest first (the last 100)",
@@ -70,14 +75,16 @@ const std::map<std::string, Op>& Table() {
         {{200, "{items}"}}}},
       {"GET /api/v1/uploads/{id}",
        {"uploads",
-        "An upload: the parts received so far, the missing ones with fresh URLs (resume)",
+        "An upload: the parts received so far, the missing ones with fresh URLs (resume); "
+        "URLs handed out before stay valid until their own expiry",
         {},
         "",
         {{200, "{state, parts_received, missing, parts}"}}}},
       {"PUT /api/v1/uploads/{id}/parts/{n}",
        {"uploads",
-        "One part, exactly its size (local storage; authorized by the URL's token)",
-        {"token: from the part URL"},
+        "One part, exactly its size (local storage; authorized by the URL's token, which signs "
+        "the upload, the part number and the expiry)",
+        {"expires: from the part URL (Unix seconds)", "token: from the part URL"},
         "",
         {{200, "{number, size, etag}"}, {400, "wrong size"}, {403, "wrong or expired token"}}}},
       {"POST /api/v1/uploads/{id}/complete",
@@ -178,7 +185,9 @@ const std::map<std::string, Op>& Table() {
         "topics over the latest version",
         {},
         "json:{\"title\"?, \"summary\"?, \"decisions\"?, \"action_items\"?, \"topics\"?}",
-        {{201, "{version}"}, {400, "not valid minutes"}}}},
+        {{201, "{version}"}, {400, "not valid minutes"}},
+        "application/json",
+        "/api/v1/tasks/{id}/minutes?version=N"}},
       {"GET /api/v1/templates",
        {"templates", "Built-in and the tenant's templates", {}, "", {{200, "{items}"}}}},
       {"GET /api/v1/templates/{name}",
@@ -192,7 +201,9 @@ const std::map<std::string, Op>& Table() {
         "Write the next version of a tenant template (Mustache, validated)",
         {},
         "json:{\"body\"}",
-        {{200, "a new version"}, {201, "version 1"}}}},
+        {{200, "a new version"}, {201, "version 1"}},
+        "application/json",
+        "/api/v1/templates/{name}"}},
       {"DELETE /api/v1/templates/{name}",
        {"templates",
         "Delete a tenant template, all versions (admins)",
@@ -206,7 +217,9 @@ const std::map<std::string, Op>& Table() {
         "Create a hotword set",
         {},
         "json:{\"name\", \"words\": [\"word\" | {\"word\", \"weight\" 0..10}]}",
-        {{201, "the set"}, {409, "name taken"}}}},
+        {{201, "the set"}, {409, "name taken"}},
+        "application/json",
+        "/api/v1/hotword-sets/{id}"}},
       {"GET /api/v1/hotword-sets/{id}",
        {"hotwords", "A hotword set with its words", {}, "", {{200, "the set"}}}},
       {"PUT /api/v1/hotword-sets/{id}",
@@ -223,7 +236,11 @@ const std::map<std::string, Op>& Table() {
         "Add a user to the tenant (admins)",
         {},
         "json:{\"username\", \"password\", \"role\": admin|member}",
-        {{201, "the user"}, {409, "username taken"}}}},
+        {{201, "the user"}, {409, "username taken"}},
+        "application/json",
+        "/api/v1/users/{id}"}},
+      {"GET /api/v1/users/{id}",
+       {"admin", "A user of the tenant (admins)", {}, "", {{200, "the user"}}}},
       {"PATCH /api/v1/users/{id}",
        {"admin",
         "Disable/enable, change role or password (admins)",
@@ -264,7 +281,11 @@ const std::map<std::string, Op>& Table() {
         "timestamp.body) on task.succeeded / task.failed, retried with backoff",
         {},
         "json:{\"url\", \"events\"?, \"secret\"?}",
-        {{201, "the webhook with its secret (shown once)"}}}},
+        {{201, "the webhook with its secret (shown once)"}},
+        "application/json",
+        "/api/v1/webhooks/{id}"}},
+      {"GET /api/v1/webhooks/{id}",
+       {"admin", "A webhook, without its secret (admins)", {}, "", {{200, "the webhook"}}}},
       {"DELETE /api/v1/webhooks/{id}",
        {"admin", "Delete a webhook (admins)", {}, "", {{204, "deleted"}}}},
       {"GET /", {"web", "The web app", {}, "", {{200, "HTML"}}, "text/html"}},
@@ -350,6 +371,9 @@ json Operation(const std::string& path, const Op& op, bool auth) {
                                               : json{{"$ref", "#/components/schemas/Error"}}}}}};
     if (code < 300 && op.produces == "application/json")
       r["content"]["application/json"]["schema"] = {{"type", "object"}};
+    if (code == 201 && !op.location.empty())
+      r["headers"]["Location"] = {{"description", "the new resource: " + op.location},
+                                  {"schema", {{"type", "string"}}}};
     responses[std::to_string(code)] = r;
   }
   json error = {

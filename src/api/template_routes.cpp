@@ -107,6 +107,7 @@ void AddTemplateRoutes(Router& r, const ServiceContext& ctx) {
     });
     if (!s.ok()) return SetError(res, s, req.request_id);
     Audit(d->db, req, "template.put", name);
+    if (version == 1) res.headers["Location"] = "/api/v1/templates/" + name;
     res.Json(version == 1 ? 201 : 200, {{"name", name}, {"version", version}});
   });
 
@@ -126,6 +127,7 @@ void AddTemplateRoutes(Router& r, const ServiceContext& ctx) {
     if (!s.ok()) return SetError(res, s, req.request_id);
     Audit(d->db, req, "template.delete", name);
     res.status = 204;
+    res.content_type.clear();
     res.body.clear();
   });
 }

@@ -1,11 +1,19 @@
 // Direct uploads for big recordings: POST /api/v1/uploads hands out part URLs (presigned
-// object-store URLs, or the API's own token-signed part URLs on local storage — same shape),
+// object-store URLs, or the API's own signed part URLs on local storage — same shape),
 // the client PUTs the parts (resumable: GET lists what arrived), then complete joins and
 // verifies them into an object that POST /api/v1/tasks {"upload_id"} turns into a task.
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <ctime>
 #include <sstream>
 
 #include "api/audit.hpp"
+#include "api/jwt.hpp"
 #include "api/routes.hpp"
 #include "audio/sniff.hpp"
 #include "auth/password.hpp"
@@ -19,7 +27,9 @@ constexpr int64_t kMinPart = 8 * kMiB, kMaxPart = 64 * kMiB;
 constexpr int kMaxParts = 10000;
 
 struct UploadRow {
-  std::string id, tenant_id, filename, content_type, storage_key, store_upload_id, token_hash,
+  std::string id, tenant_id, filename, content_type, storage_key, store_upload_id,
+      token_hash,    ///< SHA-256 of the one token of URLs from before migration 0006; else ""
+      part_url_key,  ///< signs the API's part URLs (PartUrlToken); "" until first needed
       state, object_id, task_id, created_at, expires_at;
   int64_t size = 0, part_size = 0;
   int parts_total() const { return static_cast<int>((size + part_size - 1) / part_size); }
@@ -30,18 +40,18 @@ struct UploadRow {
 
 constexpr const char* kUploadColumns =
     "SELECT id, tenant_id, filename, content_type, storage_key, store_upload_id, token_hash, "
-    "state, object_id, task_id, created_at, expires_at, size, part_size FROM uploads ";
+    "state, object_id, task_id, created_at, expires_at, size, part_size, part_url_key FROM "
+    "uploads ";
 
 UploadRow RowToUpload(const DbRow& r) {
   UploadRow u;
-  for (int i = 0; i < 12; ++i) {
-    std::string* fields[] = {&u.id,          &u.tenant_id,       &u.filename,   &u.content_type,
-                             &u.storage_key, &u.store_upload_id, &u.token_hash, &u.state,
-                             &u.object_id,   &u.task_id,         &u.created_at, &u.expires_at};
-    *fields[i] = AsString(r[i]);
-  }
+  std::string* fields[] = {&u.id,          &u.tenant_id,       &u.filename,   &u.content_type,
+                           &u.storage_key, &u.store_upload_id, &u.token_hash, &u.state,
+                           &u.object_id,   &u.task_id,         &u.created_at, &u.expires_at};
+  for (int i = 0; i < 12; ++i) *fields[i] = AsString(r[i]);
   u.size = AsInt(r[12]);
   u.part_size = AsInt(r[13]);
+  u.part_url_key = AsString(r[14]);
   return u;
 }
 
@@ -65,14 +75,89 @@ int UrlTtl(const ServiceContext& d) {
   return std::min(ttl, 7 * 86400);  // SigV4's longest
 }
 
-// Part URLs for `numbers`: presigned by the store, or the API's own with the upload's token.
-nlohmann::json PartUrls(const ServiceContext& d, const UploadRow& u, const std::string& token,
+// Unix seconds of a stored timestamp ("2026-11-22T10:00:30Z", milliseconds ignored); 0 when
+// it is not one, which makes URLs signed with it already expired.
+int64_t UnixFromIso(const std::string& iso) {
+  std::tm tm{};
+  if (std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+    return 0;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+// The API's part URLs carry their own expiry and a token signing it with the upload's key:
+// hex HMAC-SHA256(part_url_key, "minutes-upload-part\n" id "\n" part "\n" expires). Nothing
+// is stored per URL, so any number of them are valid side by side until their expiry, and
+// handing out new ones (GET) leaves the earlier ones working. `part` and `expires` are signed
+// as they appear in the URL.
+std::string PartUrlToken(const std::string& key, const std::string& upload_id,
+                         const std::string& part, const std::string& expires) {
+  std::string message = "minutes-upload-part\n" + upload_id + "\n" + part + "\n" + expires;
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < len; ++i) hex += {kHex[mac[i] >> 4], kHex[mac[i] & 15]};
+  return hex;
+}
+
+// Compares secrets in time that does not depend on where they differ.
+bool SameSecret(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// True when `query` holds a valid, unexpired token for PUTting part `part` of `u`.
+bool PartUrlValid(const UploadRow& u, const std::string& part,
+                  const std::map<std::string, std::string>& query) {
+  auto token = query.find("token"), expires = query.find("expires");
+  if (token == query.end()) return false;
+  // URLs handed out before migration 0006 (or by an older instance during a roll-out) carry
+  // the upload's single token and no expiry; the upload's own expiry still applies to them.
+  if (expires == query.end())
+    return !u.token_hash.empty() && SameSecret(Sha256Hex(token->second), u.token_hash);
+  if (u.part_url_key.empty()) return false;  // an empty key would let anyone sign
+  const std::string& text = expires->second;
+  int64_t at = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), at);
+  if (ec != std::errc() || end != text.data() + text.size()) return false;
+  return SameSecret(PartUrlToken(u.part_url_key, u.id, part, text), token->second) &&
+         UnixNow() <= at;
+}
+
+// The upload's part URL key, made on first need for uploads started before migration 0006 (or
+// by an older instance during a roll-out); concurrent callers end up with the same key.
+Status EnsurePartUrlKey(Database& db, UploadRow& u) {
+  if (!u.part_url_key.empty()) return Status::Ok();
+  auto key = RandomHex(32);
+  if (!key.ok()) return key.status();
+  if (Status s = db.Exec("UPDATE uploads SET part_url_key = ? WHERE id = ? AND part_url_key = ''",
+                         {*key, u.id});
+      !s.ok())
+    return s;
+  auto rows = db.Query("SELECT part_url_key FROM uploads WHERE id = ?", {u.id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("no upload '" + u.id + "'");
+  u.part_url_key = AsString((*rows)[0][0]);
+  return Status::Ok();
+}
+
+// Part URLs for `numbers`: presigned by the store, or the API's own, signed with the upload's
+// key and valid as long as the upload.
+nlohmann::json PartUrls(const ServiceContext& d, const UploadRow& u,
                         const std::vector<int>& numbers) {
   nlohmann::json parts = nlohmann::json::array();
+  std::string expires = std::to_string(UnixFromIso(u.expires_at));
   for (int n : numbers) {
     std::string url = d.store.PresignPart(u.storage_key, u.store_upload_id, n, UrlTtl(d));
-    if (url.empty())
-      url = "/api/v1/uploads/" + u.id + "/parts/" + std::to_string(n) + "?token=" + token;
+    if (url.empty()) {
+      std::string part = std::to_string(n);
+      url = "/api/v1/uploads/" + u.id + "/parts/" + part + "?expires=" + expires +
+            "&token=" + PartUrlToken(u.part_url_key, u.id, part, expires);
+    }
     parts.push_back({{"number", n}, {"size", u.PartBytes(n)}, {"method", "PUT"}, {"url", url}});
   }
   return parts;
@@ -92,17 +177,6 @@ nlohmann::json UploadJson(const UploadRow& u) {
   if (!u.object_id.empty()) j["object_id"] = u.object_id;
   if (!u.task_id.empty()) j["task_id"] = u.task_id;
   return j;
-}
-
-// A new token for the upload's API part URLs (only its hash is kept): GET hands out fresh
-// URLs for the parts still missing, so the token is renewed then.
-Result<std::string> RenewToken(Database& db, const std::string& id) {
-  auto token = RandomHex(24);
-  if (!token.ok()) return token.status();
-  if (Status s = db.Exec("UPDATE uploads SET token_hash = ? WHERE id = ?", {Sha256Hex(*token), id});
-      !s.ok())
-    return s;
-  return *token;
 }
 
 void CreateUpload(const ServiceContext& d, Request& req, Response& res) {
@@ -128,8 +202,8 @@ void CreateUpload(const ServiceContext& d, Request& req, Response& res) {
   if (type.rfind("audio/", 0) != 0 && type.rfind("video/", 0) != 0 &&
       type != "application/octet-stream")
     return SetError(res, 415, "", "content_type must be audio/* or video/*", req.request_id);
-  auto id = RandomHex(12), oid = RandomHex(12), token = RandomHex(24);
-  if (!id.ok() || !oid.ok() || !token.ok())
+  auto id = RandomHex(12), oid = RandomHex(12), key = RandomHex(32);
+  if (!id.ok() || !oid.ok() || !key.ok())
     return SetError(res, 500, "", "internal error", req.request_id);
   UploadRow u;
   u.id = *id;
@@ -145,12 +219,13 @@ void CreateUpload(const ServiceContext& d, Request& req, Response& res) {
   auto started = d.store.BeginUpload(u.storage_key);
   if (!started.ok()) return SetError(res, started.status(), req.request_id);
   u.store_upload_id = *started;
+  u.part_url_key = *key;
   Status s = d.db.Exec(
       "INSERT INTO uploads (id, tenant_id, user_id, filename, content_type, size, part_size, "
-      "storage_key, store_upload_id, token_hash, state, created_at, expires_at) VALUES (?, ?, ?, "
-      "?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
+      "storage_key, store_upload_id, token_hash, part_url_key, state, created_at, expires_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, 'open', ?, ?)",
       {u.id, u.tenant_id, p.user_id, u.filename, u.content_type, u.size, u.part_size, u.storage_key,
-       u.store_upload_id, Sha256Hex(*token), u.created_at, u.expires_at});
+       u.store_upload_id, u.part_url_key, u.created_at, u.expires_at});
   if (!s.ok()) {
     (void)d.store.AbortUpload(u.storage_key, u.store_upload_id);
     return SetError(res, s, req.request_id);
@@ -158,8 +233,9 @@ void CreateUpload(const ServiceContext& d, Request& req, Response& res) {
   std::vector<int> all(u.parts_total());
   for (int i = 0; i < u.parts_total(); ++i) all[i] = i + 1;
   nlohmann::json j = UploadJson(u);
-  j["parts"] = PartUrls(d, u, *token, all);
+  j["parts"] = PartUrls(d, u, all);
   Audit(d.db, req, "upload.create", u.id);
+  res.headers["Location"] = "/api/v1/uploads/" + u.id;
   res.Json(201, j);
 }
 
@@ -207,9 +283,9 @@ void ShowUpload(const ServiceContext& d, Request& req, Response& res) {
     for (int n = 1; n <= u->parts_total(); ++n) missing.push_back(n);
   }
   j["missing"] = missing;
-  auto token = RenewToken(d.db, u->id);
-  if (!token.ok()) return SetError(res, token.status(), req.request_id);
-  j["parts"] = PartUrls(d, *u, *token, missing);
+  // Fresh URLs for what is missing; the ones handed out before stay valid until their expiry.
+  if (Status s = EnsurePartUrlKey(d.db, *u); !s.ok()) return SetError(res, s, req.request_id);
+  j["parts"] = PartUrls(d, *u, missing);
   res.Json(200, j);
 }
 
@@ -225,14 +301,13 @@ void RefusePart(Request& req, Response& res, int code, const std::string& messag
 
 void PutPart(const ServiceContext& d, Request& req, Response& res) {
   auto rows = d.db.Query(std::string(kUploadColumns) + "WHERE id = ?", {req.params["id"]});
-  auto token = req.query.find("token");
   if (!rows.ok())
     return RefusePart(req, res, HttpStatusFor(rows.status().kind()), rows.status().message());
-  // One answer for a wrong token and an unknown upload: the URL is the credential.
-  if (rows->empty() || token == req.query.end() ||
-      Sha256Hex(token->second) != AsString((*rows)[0][6]))
+  // One answer for a wrong, foreign or expired token and an unknown upload: the URL is the
+  // credential.
+  UploadRow u = rows->empty() ? UploadRow{} : RowToUpload((*rows)[0]);
+  if (rows->empty() || !PartUrlValid(u, req.params["n"], req.query))
     return RefusePart(req, res, 403, "this part URL is not valid (wrong or expired token)");
-  UploadRow u = RowToUpload((*rows)[0]);
   if (u.state != "open" || u.expires_at < NowIso())
     return RefusePart(req, res, 409,
                       "upload " + u.id + " is " + (u.state == "open" ? "expired" : u.state));
@@ -357,6 +432,7 @@ void AbortUpload(const ServiceContext& d, Request& req, Response& res) {
     return SetError(res, s, req.request_id);
   Audit(d.db, req, "upload.abort", u->id);
   res.status = 204;
+  res.content_type.clear();
   res.body.clear();
 }
 
@@ -370,7 +446,7 @@ void AddUploadRoutes(Router& r, const ServiceContext& ctx) {
         [d](Request& req, Response& res) { ListUploads(*d, req, res); });
   r.Add("GET", "/api/v1/uploads/{id}", true,
         [d](Request& req, Response& res) { ShowUpload(*d, req, res); });
-  // Authorized by the token in the URL (like a presigned URL), not by a login.
+  // Authorized by the signed token in the URL (like a presigned URL), not by a login.
   r.Add("PUT", "/api/v1/uploads/{id}/parts/{n}", false,
         [d](Request& req, Response& res) { PutPart(*d, req, res); });
   r.Add("POST", "/api/v1/uploads/{id}/complete", true,

@@ -10,28 +10,45 @@
 #include "auth/accounts.hpp"
 
 namespace minutes {
+namespace {
+
+constexpr const char* kWebhookColumns = "SELECT id, url, events, created_at FROM webhooks ";
+
+// A webhook as listed and shown; the secret is only ever shown by the POST that made it.
+nlohmann::json WebhookJson(const DbRow& row) {
+  nlohmann::json events = nlohmann::json::array();
+  std::stringstream ss(AsString(row[2]));
+  for (std::string e; std::getline(ss, e, ',');) events.push_back(e);
+  return {{"id", AsString(row[0])},
+          {"url", AsString(row[1])},
+          {"events", events},
+          {"created_at", AsString(row[3])}};
+}
+
+}  // namespace
 
 void AddWebhookRoutes(Router& r, const ServiceContext& ctx) {
   const ServiceContext* d = &ctx;
 
   r.Add("GET", "/api/v1/webhooks", true, [d](Request& req, Response& res) {
     if (!RequireAdmin(req, res)) return;
-    auto rows = d->db.Query(
-        "SELECT id, url, events, created_at FROM webhooks WHERE tenant_id = ? ORDER BY "
-        "created_at",
-        {req.principal->tenant_id});
+    auto rows =
+        d->db.Query(std::string(kWebhookColumns) + "WHERE tenant_id = ? ORDER BY created_at",
+                    {req.principal->tenant_id});
     if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
     nlohmann::json items = nlohmann::json::array();
-    for (auto& row : *rows) {
-      nlohmann::json events = nlohmann::json::array();
-      std::stringstream ss(AsString(row[2]));
-      for (std::string e; std::getline(ss, e, ',');) events.push_back(e);
-      items.push_back({{"id", AsString(row[0])},
-                       {"url", AsString(row[1])},
-                       {"events", events},
-                       {"created_at", AsString(row[3])}});
-    }
+    for (auto& row : *rows) items.push_back(WebhookJson(row));
     res.Json(200, {{"items", items}});
+  });
+
+  r.Add("GET", "/api/v1/webhooks/{id}", true, [d](Request& req, Response& res) {
+    if (!RequireAdmin(req, res)) return;
+    auto rows = d->db.Query(std::string(kWebhookColumns) + "WHERE id = ? AND tenant_id = ?",
+                            {req.params["id"], req.principal->tenant_id});
+    if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
+    if (rows->empty())
+      return SetError(res, 404, "", "no webhook " + req.params["id"], req.request_id);
+    res.Json(200, WebhookJson((*rows)[0]));
   });
 
   r.Add("POST", "/api/v1/webhooks", true, [d](Request& req, Response& res) {
@@ -74,6 +91,7 @@ void AddWebhookRoutes(Router& r, const ServiceContext& ctx) {
         {*id, req.principal->tenant_id, url, secret, events, NowIso()});
     if (!s.ok()) return SetError(res, s, req.request_id);
     Audit(d->db, req, "webhook.create", *id);
+    res.headers["Location"] = "/api/v1/webhooks/" + *id;
     res.Json(201, {{"id", *id}, {"url", url}, {"events", list}, {"secret", secret}});
   });
 
@@ -88,6 +106,7 @@ void AddWebhookRoutes(Router& r, const ServiceContext& ctx) {
     if (!s.ok()) return SetError(res, s, req.request_id);
     Audit(d->db, req, "webhook.delete", req.params["id"]);
     res.status = 204;
+    res.content_type.clear();
     res.body.clear();
   });
 }

@@ -1,11 +1,14 @@
-// Direct uploads (POST /api/v1/uploads): parts PUT to the API's token URLs on local storage or
+// Direct uploads (POST /api/v1/uploads): parts PUT to the API's signed URLs on local storage or
 // to presigned URLs of an S3-compatible server (s3rver), resumable, completed into a verified
 // object, then a task made from it.
 #include <Poco/URI.h>
 #include <gtest/gtest.h>
 #include <openssl/sha.h>
 
+#include <chrono>
+#include <ctime>
 #include <fstream>
+#include <thread>
 
 #include "http_client.hpp"
 #include "run_command.hpp"
@@ -58,6 +61,22 @@ Reply PutPart(int api_port, const std::string& url, const std::string& body) {
   return Call(uri.getPort(), "PUT", uri.getPathAndQuery(), body, "", "application/octet-stream");
 }
 
+// `url` with query parameter `name` set to `value`.
+std::string WithQuery(const std::string& url, const std::string& name, const std::string& value) {
+  Poco::URI uri(url);
+  auto params = uri.getQueryParameters();
+  for (auto& [k, v] : params)
+    if (k == name) v = value;
+  uri.setQueryParameters(params);
+  return uri.getPathAndQuery();
+}
+
+std::string QueryParam(const std::string& url, const std::string& name) {
+  for (auto& [k, v] : Poco::URI(url).getQueryParameters())
+    if (k == name) return v;
+  return "";
+}
+
 nlohmann::json Create(TestService& svc, const std::string& token, const std::string& name,
                       size_t size, int expect = 201) {
   auto r =
@@ -94,9 +113,7 @@ TEST(Uploads, PartsThroughTheApiResumableCompletedIntoATask) {
   ASSERT_EQ(status.status, 200) << status.body;
   EXPECT_EQ(status.json()["parts_received"].size(), 1u) << status.body;
   EXPECT_EQ(status.json()["missing"], nlohmann::json({1, 3})) << status.body;
-  // The old URLs' token was renewed with the fresh ones.
-  EXPECT_EQ(PutPart(svc.port(), parts[0]["url"], slice(1)).status, 403);
-  parts = status.json()["parts"];
+  parts = status.json()["parts"];  // URLs for the missing parts (the POST's stay valid too)
   ASSERT_EQ(parts.size(), 2u);
   EXPECT_EQ(parts[0]["number"], 1);
   // Completing early names what is missing.
@@ -144,6 +161,98 @@ TEST(Uploads, PartsThroughTheApiResumableCompletedIntoATask) {
                     "/api/v1/tasks/" + task.json()["id"].get<std::string>() + "/audio", "", token);
   EXPECT_EQ(audio.status, 200);
   EXPECT_EQ(Sha256Hex(audio.body), Sha256Hex(wav));
+}
+
+// Checking progress while parts are in flight must not break them: a part URL stays valid until
+// its own expiry whatever else the client calls. Its token signs the upload, the part and the
+// expiry: moved to another part or upload, or with a later expiry, it is refused.
+TEST(Uploads, PartUrlsStayValidWhateverTheClientCalls) {
+  TestService svc("uploads-urls", {{"alice", "acme", false}}, {"--max-upload-mb", "64"});
+  ASSERT_GT(svc.port(), 0);
+  int port = svc.port();
+  std::string token = svc.Token("alice");
+  std::string wav = QuietWav(300);  // 9.6 MB: parts of 8 and 1.6 MiB
+  auto up = Create(svc, token, "urls.wav", wav.size());
+  std::string id = up["id"];
+  ASSERT_EQ(up["parts_total"], 2) << up.dump();
+  nlohmann::json from_get;
+  for (int i = 0; i < 2; ++i) {
+    auto status = Call(port, "GET", "/api/v1/uploads/" + id, "", token);
+    ASSERT_EQ(status.status, 200) << status.body;
+    from_get = status.json()["parts"];
+    ASSERT_EQ(from_get.size(), 2u) << status.body;
+  }
+  std::string url1 = up["parts"][0]["url"], url2 = up["parts"][1]["url"];
+  std::string part1 = wav.substr(0, 8 << 20), part2 = wav.substr(8 << 20);
+
+  auto other = Create(svc, token, "other.wav", 100);
+  std::string other_url = other["parts"][0]["url"];
+  std::string moved = "/api/v1/uploads/" + id + "/parts/2?expires=" + QueryParam(url1, "expires") +
+                      "&token=" + QueryParam(url1, "token");
+  std::string later =
+      WithQuery(url1, "expires", std::to_string(std::stoll(QueryParam(url1, "expires")) + 3600));
+  for (const std::string& bad :
+       {moved, later, WithQuery(url1, "token", QueryParam(other_url, "token")),
+        WithQuery(url1, "token", std::string(64, '0')), WithQuery(url1, "token", ""),
+        "/api/v1/uploads/" + id + "/parts/1"})
+    EXPECT_EQ(PutPart(port, bad, bad == moved ? part2 : part1).status, 403) << bad;
+
+  auto p1 = PutPart(port, url1, part1);
+  EXPECT_EQ(p1.status, 200) << p1.body;
+  auto p2 = PutPart(port, url2, part2);
+  EXPECT_EQ(p2.status, 200) << p2.body;
+  // The URLs from the GETs work as well, side by side with the POST's.
+  auto p1_again = PutPart(port, from_get[0]["url"], part1);
+  EXPECT_EQ(p1_again.status, 200) << p1_again.body;
+  auto done = Call(port, "POST", "/api/v1/uploads/" + id + "/complete", "{}", token);
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(done.json()["object"]["sha256"], Sha256Hex(wav));
+  auto task = Call(port, "POST", "/api/v1/tasks", R"({"upload_id":")" + id + "\"}", token);
+  EXPECT_EQ(task.status, 201) << task.body;
+
+  // An upload started before part URLs were signed one by one (migration 0006), or by an older
+  // instance during a roll-out: its single-token URLs keep working, and GET adds signed ones.
+  std::string other_id = other["id"];
+  auto legacy = RunCommand("sqlite3 -cmd '.timeout 10000' " +
+                           ShellQuote((svc.dir() / "minutes.db").string()) +
+                           " \"UPDATE uploads SET token_hash = '" + Sha256Hex("legacy-token") +
+                           "', part_url_key = '' WHERE id = '" + other_id + "'\"");
+  ASSERT_EQ(legacy.exit_code, 0) << legacy.output;
+  auto resumed = Call(port, "GET", "/api/v1/uploads/" + other_id, "", token);
+  ASSERT_EQ(resumed.status, 200) << resumed.body;
+  std::string signed_url = resumed.json()["parts"][0]["url"];
+  EXPECT_NE(signed_url.find("expires="), std::string::npos) << signed_url;
+  std::string quiet = QuietWav(1).substr(0, 100);
+  EXPECT_EQ(PutPart(port, signed_url, quiet).status, 200);
+  EXPECT_EQ(
+      PutPart(port, "/api/v1/uploads/" + other_id + "/parts/1?token=legacy-token", quiet).status,
+      200);
+  EXPECT_EQ(PutPart(port, "/api/v1/uploads/" + other_id + "/parts/1?token=other", quiet).status,
+            403);
+}
+
+// A part URL past its expiry gets the same 403 as a forged one (uploads live 3 s here).
+TEST(Uploads, ExpiredPartUrlsAreRefusedLikeForgedOnes) {
+  setenv("MINUTES_WORKER_TEMP_TTL_S", "3", 1);
+  TestService svc("uploads-expiry", {{"alice", "acme", false}});
+  unsetenv("MINUTES_WORKER_TEMP_TTL_S");
+  ASSERT_GT(svc.port(), 0);
+  std::string token = svc.Token("alice");
+  std::string quiet = QuietWav(1).substr(0, 100);
+  auto fresh = Create(svc, token, "fresh.wav", 100);
+  auto late = Create(svc, token, "late.wav", 100);
+  EXPECT_EQ(PutPart(svc.port(), fresh["parts"][0]["url"], quiet).status, 200)
+      << "valid until its expiry";
+  std::string url = late["parts"][0]["url"];
+  auto forged = PutPart(svc.port(), WithQuery(url, "token", std::string(64, 'f')), quiet);
+  EXPECT_EQ(forged.status, 403) << forged.body;
+  int64_t expires = std::stoll(QueryParam(url, "expires"));
+  EXPECT_LE(expires, static_cast<int64_t>(std::time(nullptr)) + 3) << url;
+  while (std::time(nullptr) <= expires) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto expired = PutPart(svc.port(), url, quiet);
+  EXPECT_EQ(expired.status, 403) << expired.body;
+  EXPECT_EQ(expired.json()["error"]["code"], forged.json()["error"]["code"]);
+  EXPECT_EQ(expired.json()["error"]["message"], forged.json()["error"]["message"]);
 }
 
 TEST(Uploads, BadRequestsGetClearErrors) {
