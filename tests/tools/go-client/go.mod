@@ -1,0 +1,3 @@
+module minutes/tests/tools/go-client
+
+go 1.19
