@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   # build
   build-essential cmake pkg-config clang-format
+  # libFuzzer (scripts/fuzz.sh): clang with its sanitizer and fuzzer runtimes
+  clang-14 libclang-rt-14-dev
   # libraries
   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us

@@ -74,10 +74,20 @@ Status ApiServer::Start() {
     s.server.reset();
     return st;
   }
+  Metrics::Global().SetEdgeSource([server = s.server.get()] {
+    auto st = server->stats();
+    return std::map<std::string, double>{
+        {"connections", st.connections},
+        {"event_streams", st.event_streams},
+        {"handlers_alive", static_cast<double>(st.handlers_alive)},
+        {"handler_queue", static_cast<double>(st.handler_queue)},
+        {"refused_connections", static_cast<double>(st.refused_connections)}};
+  });
   return Status::Ok();
 }
 
 void ApiServer::Stop() {
+  if (impl_->server) Metrics::Global().SetEdgeSource(nullptr);
   if (impl_->server) impl_->server->Stop();
   impl_->server.reset();
 }

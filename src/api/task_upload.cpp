@@ -84,7 +84,8 @@ std::optional<UploadError> ReadMultipart(const ServiceContext& d, Request& req,
   for (;;) {
     auto next = reader.Next(&part);
     if (!next.ok())
-      return UploadError{HttpStatusFor(next.status().kind()), next.status().message()};
+      return UploadError{HttpStatusFor(next.status().kind()),
+                         "malformed multipart body: " + next.status().message()};
     if (!*next) break;
     if (part.name == "file") {
       if (stored) return UploadError{400, "more than one file part"};
@@ -92,7 +93,8 @@ std::optional<UploadError> ReadMultipart(const ServiceContext& d, Request& req,
       auto put = d.store.Put(key, reader.content(), d.max_upload_bytes);
       // A cut body is the client's doing: say so, rather than the store's read failure.
       if (!reader.error().ok())
-        return UploadError{HttpStatusFor(reader.error().kind()), reader.error().message()};
+        return UploadError{HttpStatusFor(reader.error().kind()),
+                           "malformed multipart body: " + reader.error().message()};
       if (!put.ok()) return StoreError(put.status());
       info = *put;
       stored = true;

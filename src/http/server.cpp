@@ -106,8 +106,10 @@ void HttpServer::Impl::Accept() {
     if (peer.rfind("::ffff:", 0) == 0) peer = peer.substr(7);
     bool trusted = hooks.trusted_proxy && hooks.trusted_proxy(peer);
     if (connections >= limits.max_connections) {
+      ++refused;
       Refuse(socket, 503, "unavailable", "the server has too many connections");
     } else if (!trusted && !AcquireClient(peer)) {
+      ++refused;
       Refuse(socket, 429, "too_many_requests", "too many connections from " + peer);
     } else {
       socket.set_option(tcp::no_delay(true), peer_ec);
@@ -210,6 +212,7 @@ HttpServer::Stats HttpServer::stats() const {
   st.event_streams = impl_->event_streams;
   st.handlers_alive = Fiber::Alive();
   st.handler_queue = impl_->pool ? impl_->pool->queued() : 0;
+  st.refused_connections = impl_->refused;
   return st;
 }
 

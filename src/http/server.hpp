@@ -66,10 +66,11 @@ class HttpServer {
 
   /// Live counters, for tests and /metrics.
   struct Stats {
-    int connections = 0;        ///< open now
-    int event_streams = 0;      ///< open now
-    size_t handlers_alive = 0;  ///< handler fibers started and not finished
-    size_t handler_queue = 0;   ///< waiting for a thread
+    int connections = 0;               ///< open now
+    int event_streams = 0;             ///< open now
+    size_t handlers_alive = 0;         ///< handler fibers started and not finished
+    size_t handler_queue = 0;          ///< waiting for a thread
+    uint64_t refused_connections = 0;  ///< over max_connections or per client, since start
   };
   Stats stats() const;
 

@@ -39,6 +39,7 @@ struct HttpServer::Impl {
   std::atomic<int> connections{0};
   std::atomic<int> event_streams{0};
   std::atomic<bool> draining{false};
+  std::atomic<uint64_t> refused{0};
 
   /// Per client address: open connections (direct) or requests in flight (via trusted proxies).
   bool AcquireClient(const std::string& address);

@@ -41,6 +41,14 @@ struct Metrics::Impl {
           .Name("minutes_provider_cost_total")
           .Help("Cost of provider calls from the price table, by provider")
           .Register(registry);
+  prometheus::Family<prometheus::Gauge>& edge =
+      prometheus::BuildGauge()
+          .Name("minutes_http_edge")
+          .Help(
+              "The HTTP edge now: connections, event_streams, handlers_alive, handler_queue, "
+              "refused_connections (since start)")
+          .Register(registry);
+  std::function<std::map<std::string, double>()> edge_source;
   std::mutex scrape;  // Render sets gauges; one scrape at a time
   // Metric children by label key: prometheus-cpp's Add hashes a label map under a lock on
   // every call; requests look theirs up here instead.
@@ -84,8 +92,16 @@ void Metrics::ObserveStage(const std::string& stage, double seconds) {
   impl_->stages.Add({{"stage", stage}}, kBuckets).Observe(seconds);
 }
 
+void Metrics::SetEdgeSource(std::function<std::map<std::string, double>()> source) {
+  std::lock_guard lock(impl_->scrape);
+  impl_->edge_source = std::move(source);
+}
+
 std::string Metrics::Render(Database& db) {
   std::lock_guard lock(impl_->scrape);
+  if (impl_->edge_source)
+    for (const auto& [what, value] : impl_->edge_source())
+      impl_->edge.Add({{"what", what}}).Set(value);
   for (const char* state : {"ready", "leased", "dead"}) impl_->queue.Add({{"state", state}}).Set(0);
   if (auto rows = db.Query("SELECT state, count(*) FROM jobs GROUP BY state"); rows.ok())
     for (auto& r : *rows)

@@ -3,6 +3,8 @@
 // Each process keeps its own counters: a separate `minutes worker` exports its stage durations
 // on its status port (worker.status_port); queue depth and provider costs come from the
 // database and are the same everywhere.
+#include <functional>
+#include <map>
 #include <string>
 
 #include "db/database.hpp"
@@ -17,6 +19,9 @@ class Metrics {
                       double seconds);
   /// One pipeline stage of a job ("decode", "transcribe", "diarize", "minutes").
   void ObserveStage(const std::string& stage, double seconds);
+  /// Where the HTTP edge's live figures (connections, event streams, …) are read at each scrape,
+  /// as minutes_http_edge{what=…}; nullptr = none. Thread-safe.
+  void SetEdgeSource(std::function<std::map<std::string, double>()> source);
   /// The text exposition format, with queue depth and provider calls/cost read from `db` now.
   std::string Render(Database& db);
 

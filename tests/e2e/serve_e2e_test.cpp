@@ -1,4 +1,5 @@
 // `minutes serve` driven over HTTP: health, login, bearer tokens and API keys, errors.
+#include <Poco/InflatingStream.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -6,6 +7,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 
 #include "run_command.hpp"
@@ -116,6 +118,72 @@ TEST_F(Serve, BadRequestsGetClearErrors) {
 }
 
 TEST_F(Serve, StopsCleanlyOnSigterm) { EXPECT_EQ(server_->Stop(), 0); }
+
+}  // namespace
+}  // namespace minutes
+
+namespace minutes {
+namespace {
+
+struct Fetched {
+  int status = 0;
+  std::string body;
+  Poco::Net::HTTPResponse head;
+};
+
+Fetched Get(int port, const std::string& path, bool gzip) {
+  Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(port));
+  Poco::Net::HTTPRequest req("GET", path, Poco::Net::HTTPMessage::HTTP_1_1);
+  if (gzip) req.set("Accept-Encoding", "gzip, deflate");
+  s.sendRequest(req);
+  Fetched f;
+  std::istream& in = s.receiveResponse(f.head);
+  f.status = f.head.getStatus();
+  f.body.assign(std::istreambuf_iterator<char>(in), {});
+  return f;
+}
+
+// The page links content-hashed assets, kept a year; gzip goes to clients that ask, and
+// unzips to exactly the plain file; nothing but those names reaches the disk.
+TEST_F(Serve, WebAssetsAreHashedCachedAndGzipped) {
+  int p = server_->port();
+  auto page = Get(p, "/", false);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.head.get("Cache-Control", ""), "no-cache");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(page.body, m, std::regex("/app/(app\\.[0-9a-f]+\\.js)")))
+      << page.body;
+  std::string js = m[1];
+  auto plain = Get(p, "/app/" + js, false);
+  ASSERT_EQ(plain.status, 200);
+  EXPECT_EQ(plain.head.get("Content-Encoding", ""), "");
+  EXPECT_EQ(plain.head.get("Cache-Control", ""), "public, max-age=31536000, immutable");
+  EXPECT_EQ(plain.head.get("Vary", ""), "Accept-Encoding");
+  auto zipped = Get(p, "/app/" + js, true);
+  ASSERT_EQ(zipped.status, 200);
+  EXPECT_EQ(zipped.head.get("Content-Encoding", ""), "gzip");
+  EXPECT_LT(zipped.body.size(), plain.body.size() / 2);
+  std::istringstream zin(zipped.body);
+  Poco::InflatingInputStream inflate(zin, Poco::InflatingStreamBuf::STREAM_GZIP);
+  std::string unzipped((std::istreambuf_iterator<char>(inflate)), {});
+  EXPECT_EQ(unzipped, plain.body);
+  for (std::string bad : {"/app/..%2fminutes.db", "/app/app.js.gz", "/app/app.zzzz.js",
+                          "/app/index.html.gz", "/app/.%2e%2fjwt-secret"})
+    EXPECT_EQ(Get(p, bad, true).status, 404) << bad;
+}
+
+// /metrics shows the edge as it is now: open connections, event streams, handler queue.
+TEST_F(Serve, MetricsShowTheEdge) {
+  auto m = Get(server_->port(), "/metrics", false);
+  ASSERT_EQ(m.status, 200);
+  for (const char* what :
+       {"connections", "event_streams", "handlers_alive", "handler_queue", "refused_connections"})
+    EXPECT_NE(m.body.find("minutes_http_edge{what=\"" + std::string(what) + "\"}"),
+              std::string::npos)
+        << what;
+  // This scrape's own connection is open while it is rendered.
+  EXPECT_NE(m.body.find("minutes_http_edge{what=\"connections\"} 1"), std::string::npos);
+}
 
 }  // namespace
 }  // namespace minutes
