@@ -108,6 +108,12 @@ class Edge : public ::testing::Test {
       const Handler* h = router_.Match(req, res, &auth);
       if (h) (*h)(req, res);
     };
+    if (trusted_) {
+      hooks.trusted_proxy = [](const std::string&) { return true; };
+      hooks.client_address = [](const std::string&, const std::string& forwarded) {
+        return forwarded;
+      };
+    }
     hooks.finished = [this](const Request& req, int status, double) {
       std::lock_guard lock(mu_);
       finished_.push_back(req.path + " " + std::to_string(status));
@@ -125,6 +131,7 @@ class Edge : public ::testing::Test {
   }
 
   Router router_;
+  bool trusted_ = false;  // every peer is a trusted proxy; the client is X-Forwarded-For
   std::unique_ptr<HttpServer> server_;
   int port_ = 0;
   std::mutex mu_;
@@ -425,6 +432,78 @@ TEST_F(Edge, StopLetsARequestInFlightFinish) {
   stopper.join();
   EXPECT_EQ(StatusOf(r), 200) << r;
   EXPECT_NE(r.find("Connection: close"), std::string::npos) << r;
+}
+
+TEST_F(Edge, BehindATrustedProxyRequestsAreCountedPerForwardedClient) {
+  std::mutex m;
+  std::condition_variable cv;
+  bool release = false;
+  router_.Add("GET", "/block", false, [&](Request& req, Response& res) {
+    std::unique_lock lock(m);
+    cv.wait(lock, [&] { return release; });
+    res.Json(200, {{"client", req.client_address}});
+  });
+  HttpLimits l = Small();
+  l.handler_threads = 4;
+  l.max_connections_per_client = 2;
+  trusted_ = true;
+  StartServer(l);
+  // Three connections from the proxy's one address: not limited per address.
+  Raw a(port_), b(port_), c(port_), d(port_);
+  auto from = [](const std::string& client) {
+    return "GET /block HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: " + client + "\r\n\r\n";
+  };
+  ASSERT_TRUE(a.Send(from("198.51.100.7")));
+  ASSERT_TRUE(b.Send(from("198.51.100.7")));
+  std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(c.Send(from("198.51.100.7")));  // a third request in flight for that client
+  std::string refused = c.Response(1000ms);
+  EXPECT_EQ(StatusOf(refused), 429) << refused;
+  EXPECT_NE(refused.find("Retry-After"), std::string::npos) << refused;
+  ASSERT_TRUE(d.Send(from("203.0.113.9")));  // another client behind the same proxy
+  {
+    std::lock_guard lock(m);
+    release = true;
+  }
+  cv.notify_all();
+  EXPECT_NE(a.Response().find("198.51.100.7"), std::string::npos);
+  EXPECT_NE(b.Response().find("198.51.100.7"), std::string::npos);
+  EXPECT_NE(d.Response().find("203.0.113.9"), std::string::npos);
+}
+
+TEST_F(Edge, AnIdleKeptAliveConnectionIsClosedAfterTheKeepAliveTimeout) {
+  router_.Add("GET", "/fast", false, [](Request&, Response& res) { res.Json(200, {{"ok", 1}}); });
+  HttpLimits l = Small();
+  l.keepalive_timeout = 1s;
+  StartServer(l);
+  Raw c(port_);
+  ASSERT_TRUE(c.Send("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_EQ(StatusOf(c.Response()), 200);
+  auto t0 = Clock::now();
+  EXPECT_TRUE(c.Closed(3000ms));
+  EXPECT_GT(Clock::now() - t0, 800ms);
+  EXPECT_EQ(server_->stats().connections, 0);
+}
+
+TEST_F(Edge, AHandlerPastTheRequestDeadlineGets503AndItsLateAnswerIsDropped) {
+  std::atomic<bool> finished{false};
+  router_.Add("GET", "/slow", false, [&](Request&, Response& res) {
+    std::this_thread::sleep_for(1500ms);
+    res.Json(200, {{"late", true}});
+    finished = true;
+  });
+  HttpLimits l = Small();
+  l.request_timeout = 1s;
+  StartServer(l);
+  Raw c(port_);
+  ASSERT_TRUE(c.Send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"));
+  std::string r = c.Response(3000ms);
+  EXPECT_EQ(StatusOf(r), 503) << r;
+  EXPECT_NE(r.find("\"timeout\""), std::string::npos) << r;
+  EXPECT_TRUE(c.Closed(3000ms));
+  auto end = Clock::now() + 3s;
+  while (!finished && Clock::now() < end) std::this_thread::sleep_for(20ms);
+  EXPECT_TRUE(finished);
 }
 
 }  // namespace
