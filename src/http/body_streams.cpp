@@ -8,21 +8,22 @@ namespace {
 constexpr size_t kBuffer = 64 * 1024;  // reads and writes at least this big go around it
 }  // namespace
 
-SourceBuf::SourceBuf(BodySource& source) : source_(source), buf_(kBuffer) {
-  setg(buf_.data(), buf_.data(), buf_.data());
+// Buffers are left uninitialised: a slow client's pages become resident only as bytes arrive.
+SourceBuf::SourceBuf(BodySource& source) : source_(source), buf_(new char[kBuffer]) {
+  setg(buf_.get(), buf_.get(), buf_.get());
 }
 
 SourceBuf::int_type SourceBuf::underflow() {
   if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
   if (failed_) throw std::runtime_error("the request body failed");
-  std::ptrdiff_t got = source_.ReadBody(buf_.data(), buf_.size());
+  std::ptrdiff_t got = source_.ReadBody(buf_.get(), kBuffer);
   // Throwing makes the istream set badbit: readers see a failed body, not a short one.
   if (got < 0) {
     failed_ = true;
     throw std::runtime_error("the request body failed");
   }
   if (got == 0) return traits_type::eof();
-  setg(buf_.data(), buf_.data(), buf_.data() + got);
+  setg(buf_.get(), buf_.get(), buf_.get() + got);
   return traits_type::to_int_type(*gptr());
 }
 
@@ -50,15 +51,15 @@ std::streamsize SourceBuf::xsgetn(char* s, std::streamsize n) {
   return done;
 }
 
-SinkBuf::SinkBuf(BodySink& sink) : sink_(sink), buf_(kBuffer) {
-  setp(buf_.data(), buf_.data() + buf_.size());
+SinkBuf::SinkBuf(BodySink& sink) : sink_(sink), buf_(new char[kBuffer]) {
+  setp(buf_.get(), buf_.get() + kBuffer);
 }
 
 bool SinkBuf::FlushBuffer() {
   size_t n = static_cast<size_t>(pptr() - pbase());
   if (n == 0) return !failed_;
   if (failed_ || !sink_.WriteBody(pbase(), n)) failed_ = true;
-  setp(buf_.data(), buf_.data() + buf_.size());
+  setp(buf_.get(), buf_.get() + kBuffer);
   return !failed_;
 }
 

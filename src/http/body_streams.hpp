@@ -4,6 +4,7 @@
 // fiber while the network is slow). Large reads and writes bypass the stream buffer.
 #include <cstddef>
 #include <istream>
+#include <memory>
 #include <ostream>
 #include <streambuf>
 #include <vector>
@@ -37,7 +38,7 @@ class SourceBuf : public std::streambuf {
 
  private:
   BodySource& source_;
-  std::vector<char> buf_;
+  std::unique_ptr<char[]> buf_;
   bool failed_ = false;
 };
 
@@ -53,7 +54,7 @@ class SinkBuf : public std::streambuf {
  private:
   bool FlushBuffer();
   BodySink& sink_;
-  std::vector<char> buf_;
+  std::unique_ptr<char[]> buf_;
   bool failed_ = false;
 };
 

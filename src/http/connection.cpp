@@ -45,6 +45,8 @@ constexpr uint64_t kPrereadLimit = 64 * 1024;
 constexpr std::chrono::seconds kLinger{2};
 // What of a body its handler left unread is read and dropped to keep the connection.
 constexpr size_t kDrainLimit = 64 * 1024;
+// Room in the read buffer while a body streams in (one system call reads up to this).
+constexpr size_t kBodyReadBytes = 64 * 1024;
 
 std::string Lower(boost::beast::string_view s) {
   std::string out(s.data(), s.size());
@@ -127,6 +129,8 @@ void Connection::ReadRequest(bool first) {
   if (!first && server_.draining) return Close();
   if (first || buffer_.size() > 0) return ReadHeader();
   // An idle kept-alive connection: wait for its next byte without a buffer or a parser.
+  buffer_.shrink_to_fit();
+  parser_.reset();
   waiting_idle_ = true;
   timer_.expires_after(server_.limits.keepalive_timeout);
   timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
@@ -538,6 +542,8 @@ void Connection::StartBodyRead(char* dst, size_t n, size_t got) {
   }
   parser_->get().body().data = dst + got;
   parser_->get().body().size = n - got;
+  // Beast reads as much as the buffer has room for: without room, 512 bytes a system call.
+  if (buffer_.capacity() < kBodyReadBytes) buffer_.reserve(kBodyReadBytes);
   ArmBodyIdle();
   bhttp::async_read_some(
       stream_, buffer_, *parser_,

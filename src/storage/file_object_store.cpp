@@ -20,7 +20,7 @@ namespace minutes {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr size_t kChunkBytes = 256 * 1024;
+constexpr size_t kChunkBytes = 1024 * 1024;
 constexpr const char* kStagingDir = "~staging";
 constexpr const char* kShaSuffix = "~sha256";
 
@@ -60,14 +60,16 @@ Result<ObjectInfo> FileObjectStore::Put(const std::string& key, std::istream& bo
 
   Sha256 sha;
   int64_t size = 0;
-  std::vector<char> buf(kChunkBytes);
-  while (body.read(buf.data(), buf.size()) || body.gcount() > 0) {
+  // Not zero-filled: a slowly arriving upload makes its pages resident only as bytes come.
+  std::unique_ptr<char[]> chunk(new char[kChunkBytes]);
+  char* buf_data = chunk.get();
+  while (body.read(buf_data, kChunkBytes) || body.gcount() > 0) {
     const auto n = static_cast<size_t>(body.gcount());
     size += static_cast<int64_t>(n);
     if (size > max_bytes)
       return Status::BadInput("object larger than " + std::to_string(max_bytes) + " bytes");
-    sha.Update(buf.data(), n);
-    if (Status s = data.Write(buf.data(), n); !s.ok()) return s;
+    sha.Update(buf_data, n);
+    if (Status s = data.Write(buf_data, n); !s.ok()) return s;
   }
   if (body.bad()) return Status::Io("reading the body of object '" + key + "' failed");
   if (Status s = data.SyncAndClose(); !s.ok()) return s;
