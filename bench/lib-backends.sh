@@ -2,8 +2,8 @@
 # redis-server and s3rver on free loopback ports with their data in $WORK, all stopped and
 # removed on exit. Sets PG_URL, REDIS_URL, S3_URL (a bucket "media", prefix "minutes") and the
 # AWS_* credentials s3rver accepts.
+source "$(dirname "${BASH_SOURCE[0]}")/lib-serve.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib-postgres.sh"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 REDIS_PORT=$(free_port)
 S3_PORT=$(free_port)
 S3PID=
