@@ -628,16 +628,21 @@ bool Connection::WriteStreamHeader(Exchange& ex) {
   return write_ok_;
 }
 
-bool Connection::WriteBody(const char* data, size_t n) {
+bool Connection::WriteBody(const char* data, size_t n) { return WritePiece(data, n, true); }
+
+bool Connection::EndStream() { return WritePiece(nullptr, 0, false); }
+
+// One piece of a streamed response (`more` false: the end, e.g. the last chunk), from the fiber.
+bool Connection::WritePiece(const char* data, size_t n, bool more) {
   if (!write_ok_) return false;
-  Await([this, data, n] {
+  Await([this, data, n, more] {
     if (state_ == State::kClosed || deadline_fired_) {
       write_ok_ = false;
       return ResumeFiber();
     }
     streamed_->body().data = const_cast<char*>(data);
     streamed_->body().size = n;
-    streamed_->body().more = true;
+    streamed_->body().more = more;
     stream_.expires_after(server_.limits.body_idle_timeout);
     bhttp::async_write(stream_, *serializer_,
                        [this, self = shared_from_this(), n](beast::error_code ec, size_t) {
@@ -646,28 +651,6 @@ bool Connection::WriteBody(const char* data, size_t n) {
                          write_ok_ = !ec;
                          if (ec) close_after_ = true;
                          streamed_bytes_ += static_cast<int64_t>(n);
-                         ResumeFiber();
-                       });
-  });
-  return write_ok_;
-}
-
-bool Connection::EndStream() {
-  if (!write_ok_) return false;
-  Await([this] {
-    if (state_ == State::kClosed || deadline_fired_) {
-      write_ok_ = false;
-      return ResumeFiber();
-    }
-    streamed_->body().data = nullptr;
-    streamed_->body().size = 0;
-    streamed_->body().more = false;
-    stream_.expires_after(server_.limits.body_idle_timeout);
-    bhttp::async_write(stream_, *serializer_,
-                       [this, self = shared_from_this()](beast::error_code ec, size_t) {
-                         stream_.expires_never();
-                         write_ok_ = !ec;
-                         if (ec) close_after_ = true;
                          ResumeFiber();
                        });
   });

@@ -64,6 +64,7 @@ class Connection : public std::enable_shared_from_this<Connection>,
   void StreamResponse(Exchange& ex);
   bool WriteStreamHeader(Exchange& ex);
   bool EndStream();
+  bool WritePiece(const char* data, size_t n, bool more);
   std::ptrdiff_t ReadBody(char* dst, size_t n) override;
   bool WriteBody(const char* data, size_t n) override;
   void StartBodyRead(char* dst, size_t n, size_t got);

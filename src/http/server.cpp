@@ -156,8 +156,8 @@ Status HttpServer::Start() {
     s.acceptor->listen(asio::socket_base::max_listen_connections);
     s.port = s.acceptor->local_endpoint().port();
   } catch (const std::exception& e) {
+    s.acceptor.reset();  // before the context it belongs to
     s.ios.clear();
-    s.acceptor.reset();
     return Status::BadInput("cannot listen on " + s.host + ":" + std::to_string(s.port) + ": " +
                             e.what());
   }
