@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "child_process.hpp"
+#include "edge_test_env.hpp"
 #include "run_command.hpp"
 #include "testdata.hpp"
 
@@ -58,10 +59,6 @@ using std::chrono::seconds;
 
 // ---------------------------------------------------------------------------------------------
 // A raw HTTP/1.1 connection.
-
-double MsSince(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
 
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -548,16 +545,6 @@ Keys EdgeKeys(const Keys& overrides = {}) {
   return keys;
 }
 
-bool WithoutEdgeKeys() {
-  const char* v = std::getenv("MINUTES_E2E_WITHOUT_EDGE_KEYS");
-  return v && *v && std::string(v) != "0";
-}
-
-std::string Binary() {
-  const char* v = std::getenv("MINUTES_E2E_BINARY");
-  return v && *v ? std::string(v) : MinutesBinary();
-}
-
 /// `minutes serve` on a fresh data dir with a config file, no workers (tasks stay queued), and
 /// users alice and bob (tenant acme, password "pw").
 class EdgeServer {
@@ -575,10 +562,10 @@ class EdgeServer {
         for (auto& [k, v] : keys) out << "  " << k << ": " << v << "\n";
     }
     for (const char* user : {"alice", "bob"})
-      RunCommand("printf pw | " + Binary() + " user add " + user +
+      RunCommand("printf pw | " + EdgeTestBinary() + " user add " + user +
                  " --tenant acme --password-stdin --config " + ShellQuote(config_));
     process_ = std::make_unique<ChildProcess>(
-        Binary(), std::vector<std::string>{"serve", "--config", config_, "--port", "0"},
+        EdgeTestBinary(), std::vector<std::string>{"serve", "--config", config_, "--port", "0"},
         std::map<std::string, std::string>{}, log_path());
   }
   ~EdgeServer() {

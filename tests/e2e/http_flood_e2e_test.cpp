@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "child_process.hpp"
+#include "edge_test_env.hpp"
 #include "run_command.hpp"
 #include "testdata.hpp"
 
@@ -52,20 +53,6 @@ constexpr int kIdle = 1000;             // idle connections, from 127.0.0.2..9
 constexpr int kSlow = 200;              // slow uploads, from 127.0.0.10..13
 constexpr int kStreams = 300;           // unread event streams, from 127.0.0.14..19
 constexpr int64_t kSlowBody = 1 << 20;  // what the slow uploads announce
-
-double MsSince(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
-
-bool WithoutEdgeKeys() {
-  const char* v = std::getenv("MINUTES_E2E_WITHOUT_EDGE_KEYS");
-  return v && *v && std::string(v) != "0";
-}
-
-std::string Binary() {
-  const char* v = std::getenv("MINUTES_E2E_BINARY");
-  return v && *v ? std::string(v) : MinutesBinary();
-}
 
 /// A non-blocking TCP socket bound to `source`, connecting to 127.0.0.1:port; -1 on failure.
 int StartConnect(int port, const std::string& source) {
@@ -259,10 +246,11 @@ class HttpFlood : public ::testing::Test {
                "  max_connections_per_client: 256\n  max_streams_per_user: 1000\n"
                "  sse_heartbeat_s: 15\n  drain_timeout_s: 10\n";
     }
-    RunCommand("printf pw | " + Binary() + " user add alice --tenant acme --password-stdin " +
-               "--config " + ShellQuote(config));
+    RunCommand("printf pw | " + EdgeTestBinary() +
+               " user add alice --tenant acme --password-stdin " + "--config " +
+               ShellQuote(config));
     server_ = std::make_unique<ChildProcess>(
-        Binary(), std::vector<std::string>{"serve", "--config", config, "--port", "0"},
+        EdgeTestBinary(), std::vector<std::string>{"serve", "--config", config, "--port", "0"},
         std::map<std::string, std::string>{}, (dir_ / "server.log").string());
     ASSERT_GT(server_->port(), 0) << ReadFile((dir_ / "server.log").string());
     std::string login = R"({"username":"alice","password":"pw"})";
