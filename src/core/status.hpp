@@ -1,5 +1,7 @@
 #pragma once
 // Errors as values: routine failures travel as Status / Result<T>, never as exceptions.
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <utility>
@@ -8,7 +10,23 @@
 namespace minutes {
 
 /// What kind of failure happened; callers map kinds to exit codes or HTTP statuses.
-enum class ErrorKind { kOk, kBadInput, kNotFound, kIo, kUnavailable, kInternal };
+/// (Abseil's canonical codes are the model; add a kind rather than compare message text.)
+enum class ErrorKind {
+  kOk,
+  kBadInput,            // 400: the request itself is wrong
+  kNotFound,            // 404
+  kIo,                  // 500: local I/O failed
+  kUnavailable,         // 503: a dependency is down or busy; retrying can help
+  kInternal,            // 500: a bug
+  kAlreadyExists,       // 409: the thing to create is there already
+  kConflict,            // 409: the state changed under the caller (version, lease, race)
+  kUnauthenticated,     // 401: no valid credentials
+  kPermissionDenied,    // 403: valid credentials, not allowed
+  kFailedPrecondition,  // 422: well-formed, but the state or a policy refuses it
+  kTooLarge,            // 413: over a size or duration limit
+  kResourceExhausted,   // 429: a rate, count or quota is used up (retry_after_s may say when)
+  kInsufficientStorage  // 507: the volume is full
+};
 
 /// Outcome of an operation: ok, or a kind plus a human-readable message.
 class [[nodiscard]] Status {
@@ -21,6 +39,24 @@ class [[nodiscard]] Status {
   static Status Io(std::string m) { return {ErrorKind::kIo, std::move(m)}; }
   static Status Internal(std::string m) { return {ErrorKind::kInternal, std::move(m)}; }
   static Status Unavailable(std::string m) { return {ErrorKind::kUnavailable, std::move(m)}; }
+  static Status AlreadyExists(std::string m) { return {ErrorKind::kAlreadyExists, std::move(m)}; }
+  static Status Conflict(std::string m) { return {ErrorKind::kConflict, std::move(m)}; }
+  static Status Unauthenticated(std::string m) {
+    return {ErrorKind::kUnauthenticated, std::move(m)};
+  }
+  static Status PermissionDenied(std::string m) {
+    return {ErrorKind::kPermissionDenied, std::move(m)};
+  }
+  static Status FailedPrecondition(std::string m) {
+    return {ErrorKind::kFailedPrecondition, std::move(m)};
+  }
+  static Status TooLarge(std::string m) { return {ErrorKind::kTooLarge, std::move(m)}; }
+  static Status ResourceExhausted(std::string m) {
+    return {ErrorKind::kResourceExhausted, std::move(m)};
+  }
+  static Status InsufficientStorage(std::string m) {
+    return {ErrorKind::kInsufficientStorage, std::move(m)};
+  }
 
   bool ok() const { return kind_ == ErrorKind::kOk; }
   ErrorKind kind() const { return kind_; }
@@ -47,14 +83,22 @@ class [[nodiscard]] Result {
   Result(Status status) : status_(std::move(status)) {}  // NOLINT
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
-  T& value() & { return *value_; }
-  const T& value() const& { return *value_; }
-  T&& value() && { return std::move(*value_); }
-  T* operator->() { return &*value_; }
-  const T* operator->() const { return &*value_; }
-  T& operator*() { return *value_; }
+  // value() on an error is a programming error: it fails loudly instead of being undefined.
+  T& value() & { return Checked(); }
+  const T& value() const& { return const_cast<Result*>(this)->Checked(); }
+  T&& value() && { return std::move(Checked()); }
+  T* operator->() { return &Checked(); }
+  const T* operator->() const { return &const_cast<Result*>(this)->Checked(); }
+  T& operator*() { return Checked(); }
 
  private:
+  T& Checked() {
+    if (!value_) {
+      std::fprintf(stderr, "minutes: Result::value() on an error: %s\n", status_.message().c_str());
+      std::abort();
+    }
+    return *value_;
+  }
   std::optional<T> value_;
   Status status_;
 };

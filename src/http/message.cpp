@@ -1,5 +1,7 @@
 #include "http/message.hpp"
 
+#include <cmath>
+
 namespace minutes {
 
 int HttpStatusFor(ErrorKind kind) {
@@ -10,6 +12,21 @@ int HttpStatusFor(ErrorKind kind) {
       return 404;
     case ErrorKind::kUnavailable:
       return 503;
+    case ErrorKind::kAlreadyExists:
+    case ErrorKind::kConflict:
+      return 409;
+    case ErrorKind::kUnauthenticated:
+      return 401;
+    case ErrorKind::kPermissionDenied:
+      return 403;
+    case ErrorKind::kFailedPrecondition:
+      return 422;
+    case ErrorKind::kTooLarge:
+      return 413;
+    case ErrorKind::kResourceExhausted:
+      return 429;
+    case ErrorKind::kInsufficientStorage:
+      return 507;
     default:
       return 500;
   }
@@ -46,8 +63,12 @@ std::string CodeFor(int status) {
       return "range_not_satisfiable";
     case 415:
       return "unsupported_media_type";
+    case 422:
+      return "unprocessable";
     case 503:
       return "unavailable";
+    case 507:
+      return "insufficient_storage";
     default:
       return "internal";
   }
@@ -66,6 +87,10 @@ void SetError(Response& res, const Status& s, const std::string& request_id) {
   int code = HttpStatusFor(s.kind());
   // Internal details stay in the log; the client gets a request id to quote.
   SetError(res, code, "", code == 500 ? "internal error" : s.message(), request_id);
+  if (s.retry_after_s() >= 0) {
+    res.headers["Retry-After"] =
+        std::to_string(static_cast<long long>(std::ceil(s.retry_after_s())));
+  }
 }
 
 }  // namespace minutes
