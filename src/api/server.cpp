@@ -74,6 +74,7 @@ Status ApiServer::Start() {
     s.server.reset();
     return st;
   }
+  s.server->Every(TaskEventFeed::kInterval, [feed = s.events.get()] { feed->Poll(); });
   Metrics::Global().SetEdgeSource([server = s.server.get()] {
     auto st = server->stats();
     return std::map<std::string, double>{

@@ -13,20 +13,8 @@ std::string Frame(const std::string& event, const std::string& data) {
 
 }  // namespace
 
-TaskEventFeed::TaskEventFeed(Database& db, int max_streams_per_user,
-                             std::chrono::milliseconds interval)
-    : db_(db), max_per_user_(max_streams_per_user), interval_(interval) {
-  thread_ = std::thread([this] { Run(); });
-}
-
-TaskEventFeed::~TaskEventFeed() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
-}
+TaskEventFeed::TaskEventFeed(Database& db, int max_streams_per_user)
+    : db_(db), max_per_user_(max_streams_per_user) {}
 
 bool TaskEventFeed::Finished(const std::string& state) {
   return state == "succeeded" || state == "failed" || state == "canceled";
@@ -80,7 +68,6 @@ std::shared_ptr<void> TaskEventFeed::Subscribe(const std::string& task_id,
     if (w.subscribers.empty()) w.last = data;
     w.subscribers[id] = {id, std::move(emit)};
   }
-  cv_.notify_all();
   return std::shared_ptr<void>(nullptr,
                                [this, task_id, id, slot](void*) { Unsubscribe(task_id, id); });
 }
@@ -91,21 +78,6 @@ void TaskEventFeed::Unsubscribe(const std::string& task_id, uint64_t id) {
   if (it == tasks_.end()) return;
   it->second.subscribers.erase(id);
   if (it->second.subscribers.empty()) tasks_.erase(it);
-}
-
-void TaskEventFeed::Run() {
-  std::unique_lock lock(mu_);
-  while (!stopping_) {
-    if (tasks_.empty()) {
-      cv_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
-      continue;
-    }
-    cv_.wait_for(lock, interval_, [this] { return stopping_; });
-    if (stopping_) break;
-    lock.unlock();
-    Poll();
-    lock.lock();
-  }
 }
 
 void TaskEventFeed::Poll() {

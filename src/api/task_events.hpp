@@ -1,15 +1,13 @@
 #pragma once
-// Live task progress for event streams (GET /api/v1/tasks/{id}/events). One thread reads every
-// subscribed task together — one query per 500 tasks, four times a second, and none while
-// nobody listens — and hands each change to that task's subscribers. A stream costs no thread
-// and no query of its own, whichever process runs the task.
+// Live task progress for event streams (GET /api/v1/tasks/{id}/events). Poll(), run four times a
+// second on the HTTP server's handler pool, reads every subscribed task together — one query per
+// 500 tasks, none while nobody listens — and hands each change to that task's subscribers. A
+// stream costs no thread and no query of its own, whichever process runs the task.
 #include <chrono>
-#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "db/database.hpp"
 #include "http/message.hpp"
@@ -19,9 +17,9 @@ namespace minutes {
 class TaskEventFeed {
  public:
   /// `max_streams_per_user`: Reserve refuses beyond it.
-  TaskEventFeed(Database& db, int max_streams_per_user,
-                std::chrono::milliseconds interval = std::chrono::milliseconds(250));
-  ~TaskEventFeed();
+  TaskEventFeed(Database& db, int max_streams_per_user);
+  /// How often Poll should run.
+  static constexpr std::chrono::milliseconds kInterval{250};
   TaskEventFeed(const TaskEventFeed&) = delete;
   TaskEventFeed& operator=(const TaskEventFeed&) = delete;
 
@@ -34,6 +32,10 @@ class TaskEventFeed {
   /// Emits stop when the returned handle is destroyed; `slot` is held as long. Never blocks.
   std::shared_ptr<void> Subscribe(const std::string& task_id, const nlohmann::json& current,
                                   Response::EventEmit emit, std::shared_ptr<void> slot);
+
+  /// Reads the subscribed tasks and sends what changed. One caller at a time (the server's
+  /// ticker); returns at once when nobody listens.
+  void Poll();
 
   /// Streams open now (for tests and metrics).
   int subscribers() const;
@@ -52,20 +54,14 @@ class TaskEventFeed {
     std::string last;  // the event data last sent
     std::map<uint64_t, Subscriber> subscribers;
   };
-  void Run();
-  void Poll();
   void Unsubscribe(const std::string& task_id, uint64_t id);
 
   Database& db_;
   int max_per_user_;
-  std::chrono::milliseconds interval_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;
   std::map<std::string, Watched> tasks_;
   std::map<std::string, int> per_user_;
   uint64_t next_id_ = 1;
-  bool stopping_ = false;
-  std::thread thread_;
 };
 
 }  // namespace minutes

@@ -5,25 +5,45 @@
 
 namespace minutes {
 namespace {
-constexpr size_t kBuffer = 64 * 1024;  // reads and writes at least this big go around it
+// Reads at least this big go around the buffer; one read takes what has arrived, up to this.
+constexpr size_t kBuffer = 1024 * 1024;
+// Writes at least this big go around the buffer (a streamed response holds one).
+constexpr size_t kSinkBuffer = 64 * 1024;
 }  // namespace
 
 // Buffers are left uninitialised: a slow client's pages become resident only as bytes arrive.
-SourceBuf::SourceBuf(BodySource& source) : source_(source), buf_(new char[kBuffer]) {
-  setg(buf_.get(), buf_.get(), buf_.get());
+SourceBuf::SourceBuf(BodySource& source) : source_(source) {
+  for (auto& b : bufs_) b = std::shared_ptr<char[]>(new char[kBuffer]);
+  setg(bufs_[0].get(), bufs_[0].get(), bufs_[0].get());
+}
+
+SourceBuf::~SourceBuf() {
+  if (pending_) source_.AbandonRead(bufs_[1 - current_]);
 }
 
 SourceBuf::int_type SourceBuf::underflow() {
   if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
   if (failed_) throw std::runtime_error("the request body failed");
-  std::ptrdiff_t got = source_.ReadBody(buf_.get(), kBuffer);
+  if (ended_) return traits_type::eof();
+  int next = 1 - current_;
+  if (!pending_) source_.StartRead(bufs_[next].get(), kBuffer);
+  std::ptrdiff_t got = source_.CollectRead();
+  pending_ = false;
   // Throwing makes the istream set badbit: readers see a failed body, not a short one.
   if (got < 0) {
     failed_ = true;
     throw std::runtime_error("the request body failed");
   }
-  if (got == 0) return traits_type::eof();
-  setg(buf_.get(), buf_.get(), buf_.get() + got);
+  if (got == 0) {
+    ended_ = true;
+    return traits_type::eof();
+  }
+  current_ = next;
+  char* b = bufs_[current_].get();
+  setg(b, b, b + got);
+  // Read ahead into the buffer just handed out last time: the reader is done with it.
+  source_.StartRead(bufs_[1 - current_].get(), kBuffer);
+  pending_ = true;
   return traits_type::to_int_type(*gptr());
 }
 
@@ -35,15 +55,6 @@ std::streamsize SourceBuf::xsgetn(char* s, std::streamsize n) {
       std::memcpy(s + done, gptr(), static_cast<size_t>(take));
       gbump(static_cast<int>(take));
       done += take;
-    } else if (n - done >= static_cast<std::streamsize>(kBuffer)) {
-      if (failed_) throw std::runtime_error("the request body failed");
-      std::ptrdiff_t got = source_.ReadBody(s + done, static_cast<size_t>(n - done));
-      if (got < 0) {
-        failed_ = true;
-        throw std::runtime_error("the request body failed");
-      }
-      if (got == 0) break;
-      done += got;
     } else if (underflow() == traits_type::eof()) {
       break;
     }
@@ -51,15 +62,15 @@ std::streamsize SourceBuf::xsgetn(char* s, std::streamsize n) {
   return done;
 }
 
-SinkBuf::SinkBuf(BodySink& sink) : sink_(sink), buf_(new char[kBuffer]) {
-  setp(buf_.get(), buf_.get() + kBuffer);
+SinkBuf::SinkBuf(BodySink& sink) : sink_(sink), buf_(new char[kSinkBuffer]) {
+  setp(buf_.get(), buf_.get() + kSinkBuffer);
 }
 
 bool SinkBuf::FlushBuffer() {
   size_t n = static_cast<size_t>(pptr() - pbase());
   if (n == 0) return !failed_;
   if (failed_ || !sink_.WriteBody(pbase(), n)) failed_ = true;
-  setp(buf_.get(), buf_.get() + kBuffer);
+  setp(buf_.get(), buf_.get() + kSinkBuffer);
   return !failed_;
 }
 
@@ -73,7 +84,7 @@ SinkBuf::int_type SinkBuf::overflow(int_type c) {
 }
 
 std::streamsize SinkBuf::xsputn(const char* s, std::streamsize n) {
-  if (n >= static_cast<std::streamsize>(kBuffer)) {
+  if (n >= static_cast<std::streamsize>(kSinkBuffer)) {
     if (!FlushBuffer()) return 0;
     if (!sink_.WriteBody(s, static_cast<size_t>(n))) {
       failed_ = true;

@@ -11,13 +11,25 @@
 
 namespace minutes {
 
-/// Where request body bytes come from.
+/// Where request body bytes come from. One read at a time; it may be started early, so the
+/// network fills the next buffer while the reader works on the last one.
 class BodySource {
  public:
   virtual ~BodySource() = default;
-  /// Up to `n` bytes into `dst`; 0 at the end of the body. On a failure (client gone, idle
-  /// timeout, malformed chunking) returns -1; the source remembers why.
-  virtual std::ptrdiff_t ReadBody(char* dst, size_t n) = 0;
+  /// Starts reading up to `n` bytes into `dst` (which must stay valid until the read is
+  /// collected or abandoned).
+  virtual void StartRead(char* dst, size_t n) = 0;
+  /// Waits for the started read: bytes read, 0 at the end of the body, -1 on a failure (client
+  /// gone, idle timeout, malformed chunking; the source remembers why).
+  virtual std::ptrdiff_t CollectRead() = 0;
+  /// The reader is done and will not collect the started read: `keep` (owning its buffer) is
+  /// held until the read ends. No effect when no read is outstanding.
+  virtual void AbandonRead(std::shared_ptr<void> keep) = 0;
+  /// Up to `n` bytes into `dst` now: StartRead + CollectRead.
+  std::ptrdiff_t ReadBody(char* dst, size_t n) {
+    StartRead(dst, n);
+    return CollectRead();
+  }
 };
 
 /// Where streamed response bytes go.
@@ -28,9 +40,13 @@ class BodySink {
   virtual bool WriteBody(const char* data, size_t n) = 0;
 };
 
+/// Reads ahead: while the reader works on one buffer, the next is being filled.
 class SourceBuf : public std::streambuf {
  public:
   explicit SourceBuf(BodySource& source);
+  ~SourceBuf() override;
+  SourceBuf(const SourceBuf&) = delete;
+  SourceBuf& operator=(const SourceBuf&) = delete;
 
  protected:
   int_type underflow() override;
@@ -38,8 +54,10 @@ class SourceBuf : public std::streambuf {
 
  private:
   BodySource& source_;
-  std::unique_ptr<char[]> buf_;
-  bool failed_ = false;
+  std::shared_ptr<char[]> bufs_[2];
+  int current_ = 0;       // bufs_[current_] is the get area; the other is being filled
+  bool pending_ = false;  // a read into the other buffer is outstanding
+  bool ended_ = false, failed_ = false;
 };
 
 class SinkBuf : public std::streambuf {

@@ -2,8 +2,10 @@
 
 #include <Poco/URI.h>
 
+#include <array>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <sstream>
@@ -146,6 +148,8 @@ void Connection::ReadRequest(bool first) {
 }
 
 void Connection::ReadHeader() {
+  direct_ = false;
+  direct_left_ = 0;
   parser_.emplace();
   parser_->header_limit(static_cast<uint32_t>(server_.limits.max_header_bytes));
   // Each route limits its own body. (Not boost::none: Boost 1.74 then refuses every
@@ -222,6 +226,8 @@ void Connection::OnHeader(beast::error_code ec) {
   }
   if (!chunked && *length <= kPrereadLimit) return PrereadBody();
   ex.streamed_body = true;
+  direct_ = !chunked;
+  direct_left_ = direct_ ? *length : 0;
   Dispatch();
 }
 
@@ -314,14 +320,22 @@ void Connection::Dispatch() {
 void Connection::RunHandler(const std::shared_ptr<Exchange>& ex_ptr) {
   Exchange& ex = *ex_ptr;
   fiber_ = Fiber::Current();
-  SourceStream body(*this);
-  if (ex.streamed_body) ex.req.body = &body;
-  server_.hooks.handle(ex.req, ex.res);
-  if (!ex.body_failure.empty() && (ex.res.status < 400 || ex.res.status >= 500)) {
-    ex.res = Response{};
-    SetError(ex.res, 400, ex.body_failure_code, ex.body_failure, ex.req.request_id);
+  {
+    SourceStream body(*this);
+    if (ex.streamed_body) ex.req.body = &body;
+    server_.hooks.handle(ex.req, ex.res);
+    ex.req.body = nullptr;
+  }  // a read-ahead still out is abandoned here
+  std::string failure, failure_code;
+  {
+    std::lock_guard lock(read_mu_);
+    failure = ex.body_failure;
+    failure_code = ex.body_failure_code;
   }
-  if (ex.streamed_body) ex.req.body = nullptr;
+  if (!failure.empty() && (ex.res.status < 400 || ex.res.status >= 500)) {
+    ex.res = Response{};
+    SetError(ex.res, 400, failure_code, failure, ex.req.request_id);
+  }
   Response& res = ex.res;
   bool bodyless = ex.head || res.status == 204 || res.status == 304;
   if (res.stream && !bodyless && !deadline_fired_) StreamResponse(ex);
@@ -330,6 +344,15 @@ void Connection::RunHandler(const std::shared_ptr<Exchange>& ex_ptr) {
 
 void Connection::OnHandlerDone(const std::shared_ptr<Exchange>& ex) {
   if (ex != ex_) return;  // answered already: the deadline passed
+  {
+    std::lock_guard lock(read_mu_);
+    if (read_abandoned_) {  // the body stream's read-ahead is still out: stop it, then go on
+      after_read_ = [self = shared_from_this(), ex] { self->OnHandlerDone(ex); };
+      beast::error_code ignored;
+      stream_.socket().cancel(ignored);
+      return;
+    }
+  }
   if (state_ == State::kClosed) return FinishExchange(ex->res.status);
   timer_.cancel();
   Response& res = ex->res;
@@ -339,7 +362,7 @@ void Connection::OnHandlerDone(const std::shared_ptr<Exchange>& ex) {
       close_after_ = true;  // cut short: the client must not take it for the whole
     serializer_.reset();
     streamed_.reset();
-    bool keep = keep_alive_ && !close_after_ && parser_->is_done() && !server_.draining;
+    bool keep = keep_alive_ && !close_after_ && BodyDone() && !server_.draining;
     FinishExchange(res.status);
     if (!keep) return Linger();
     return ReadRequest(false);
@@ -348,31 +371,63 @@ void Connection::OnHandlerDone(const std::shared_ptr<Exchange>& ex) {
   // A little left unread (a multipart epilogue, the last chunk) is read and dropped, so the
   // connection stays usable; a client never told to send its body is not waited for.
   bool may_drain = !(ex->expect_continue && !ex->continue_sent) && ex->body_failure.empty();
-  if (!parser_->is_done() && may_drain && !close_after_) return DrainThenWrite(0);
+  if (!BodyDone() && may_drain && !close_after_) return DrainThenWrite(0);
   WriteWhole(res);
 }
 
 void Connection::DrainThenWrite(size_t drained) {
   Exchange& ex = *ex_;
-  if (parser_->is_done() || drained > kDrainLimit) return WriteWhole(ex.res);
+  if (BodyDone() || drained > kDrainLimit) return WriteWhole(ex.res);
   if (ex.scratch.empty()) ex.scratch.resize(16 * 1024);
-  parser_->get().body().data = ex.scratch.data();
-  parser_->get().body().size = ex.scratch.size();
+  ReadSomeBody(ex.scratch.data(), ex.scratch.size(),
+               [self = shared_from_this(), drained](beast::error_code ec, size_t got) {
+                 if (self->state_ == State::kClosed) return self->FinishExchange(0);
+                 if (ec) {
+                   self->close_after_ = true;
+                   return self->WriteWhole(self->ex_->res);
+                 }
+                 self->DrainThenWrite(drained + got);
+               });
+}
+
+bool Connection::BodyDone() const { return direct_ ? direct_left_ == 0 : parser_->is_done(); }
+
+// A body with a length goes straight from the socket (after what Beast read with the header)
+// into the reader's buffer: no copy through Beast's buffer, and one system call fills as much as
+// has arrived. A chunked body is unframed by Beast's parser.
+void Connection::ReadSomeBody(char* dst, size_t n, BodyReadDone done) {
+  if (direct_) {
+    auto want = static_cast<size_t>(std::min<uint64_t>(n, direct_left_));
+    if (buffer_.size() > 0) {
+      size_t take = std::min(want, buffer_.size());
+      std::memcpy(dst, buffer_.data().data(), take);
+      buffer_.consume(take);
+      direct_left_ -= take;
+      return done({}, take);
+    }
+    ArmBodyIdle();
+    return stream_.socket().async_read_some(
+        asio::buffer(dst, want), [this, self = shared_from_this(), done = std::move(done)](
+                                     beast::error_code ec, size_t got) {
+          DisarmBodyIdle(ec);
+          direct_left_ -= got;
+          done(ec, got);
+        });
+  }
+  parser_->get().body().data = dst;
+  parser_->get().body().size = n;
+  // Beast reads as much as the buffer has room for: without room, 512 bytes a system call.
+  if (buffer_.capacity() < kBodyReadBytes) buffer_.reserve(kBodyReadBytes);
   ArmBodyIdle();
-  bhttp::async_read_some(stream_, buffer_, *parser_,
-                         [self = shared_from_this(), drained](beast::error_code ec, size_t) {
-                           self->DisarmBodyIdle(ec);
-                           if (self->state_ == State::kClosed) return self->FinishExchange(0);
-                           Exchange& e = *self->ex_;
-                           size_t got = e.scratch.size() - self->parser_->get().body().size;
-                           self->parser_->get().body().data = nullptr;
-                           if (ec == bhttp::error::need_buffer) ec = {};
-                           if (ec) {
-                             self->close_after_ = true;
-                             return self->WriteWhole(e.res);
-                           }
-                           self->DrainThenWrite(drained + got);
-                         });
+  bhttp::async_read_some(
+      stream_, buffer_, *parser_,
+      [this, self = shared_from_this(), n, done = std::move(done)](beast::error_code ec, size_t) {
+        DisarmBodyIdle(ec);
+        size_t got = n - parser_->get().body().size;
+        parser_->get().body().data = nullptr;
+        if (ec == bhttp::error::need_buffer) ec = {};
+        done(ec, got);
+      });
 }
 
 void Connection::OnDeadline() {
@@ -412,7 +467,7 @@ void Connection::WriteWhole(const Response& res) {
   }
   // The body must be fully read before the connection can carry another request; a client that
   // was never told to send it (no 100 Continue yet) may or may not: close then.
-  bool body_pending = !parser_ || !parser_->is_done();
+  bool body_pending = !parser_ || !BodyDone();
   bool keep = keep_alive_ && !close_after_ && !close_asked && !server_.draining && !body_pending;
   out.keep_alive(keep);
   if (!bodyless) {
@@ -487,14 +542,18 @@ void Connection::Linger() {
   timer_.async_wait([self = shared_from_this()](beast::error_code e) {
     if (!e) self->Close();
   });
+  // The buffer is the lingering connection's own: idle connections carry none.
   struct Drop {
     std::shared_ptr<Connection> self;
+    std::shared_ptr<std::array<char, 4096>> buf;
     void operator()(beast::error_code e, size_t) {
       if (e || self->state_ == State::kClosed) return self->Close();
-      self->stream_.socket().async_read_some(asio::buffer(self->linger_buf_), std::move(*this));
+      auto& sock = self->stream_.socket();
+      sock.async_read_some(asio::buffer(*buf), std::move(*this));
     }
   };
-  stream_.socket().async_read_some(asio::buffer(linger_buf_), Drop{shared_from_this()});
+  auto buf = std::make_shared<std::array<char, 4096>>();
+  stream_.socket().async_read_some(asio::buffer(*buf), Drop{shared_from_this(), buf});
 }
 
 // ---- the body and a streamed response, from the handler's fiber ----
@@ -507,19 +566,78 @@ void Connection::Await(std::function<void()> op) {
 
 void Connection::ResumeFiber() { fiber_->Resume(); }
 
-std::ptrdiff_t Connection::ReadBody(char* dst, size_t n) {
-  Exchange& ex = *ex_;
-  if (!ex.body_failure.empty()) return -1;
-  if (n == 0) return 0;
-  Await([this, dst, n] { StartBodyRead(dst, n, 0); });
+// From the fiber. The I/O thread reads; the fiber goes on until it collects the result.
+void Connection::StartRead(char* dst, size_t n) {
+  std::unique_lock lock(read_mu_);
+  read_state_ = ReadState::kPending;
+  bool failed = !ex_->body_failure.empty();
+  lock.unlock();
+  if (failed || n == 0) return CompleteRead(failed ? -1 : 0);
+  asio::post(executor(), [this, self = shared_from_this(), dst, n] { StartBodyRead(dst, n, 0); });
+}
+
+// From the fiber: the result, suspending until the read ends if it has not.
+std::ptrdiff_t Connection::CollectRead() {
+  {
+    std::lock_guard lock(read_mu_);
+    if (read_state_ == ReadState::kDone) {
+      read_state_ = ReadState::kIdle;
+      return read_result_;
+    }
+  }
+  Fiber* f = fiber_;
+  // Decided once the fiber is off its thread, so CompleteRead can resume it.
+  f->Suspend([this] {
+    std::unique_lock lock(read_mu_);
+    if (read_state_ == ReadState::kDone) {
+      read_state_ = ReadState::kIdle;
+      lock.unlock();
+      return ResumeFiber();
+    }
+    read_waiting_ = true;
+  });
+  fiber_ = f;
   return read_result_;
+}
+
+// From the fiber, as the body stream goes away with a read outstanding.
+void Connection::AbandonRead(std::shared_ptr<void> keep) {
+  std::lock_guard lock(read_mu_);
+  if (read_state_ != ReadState::kPending) {
+    read_state_ = ReadState::kIdle;
+    return;
+  }
+  read_abandoned_ = true;
+  abandoned_buf_ = std::move(keep);
+}
+
+void Connection::CompleteRead(std::ptrdiff_t result) {
+  std::unique_lock lock(read_mu_);
+  read_result_ = result;
+  if (read_abandoned_) {  // on the I/O thread: the handler's end may go on now
+    read_abandoned_ = false;
+    read_state_ = ReadState::kIdle;
+    abandoned_buf_.reset();
+    auto then = std::move(after_read_);
+    after_read_ = nullptr;
+    lock.unlock();
+    if (then) then();
+    return;
+  }
+  if (read_waiting_) {
+    read_waiting_ = false;
+    read_state_ = ReadState::kIdle;
+    lock.unlock();
+    return ResumeFiber();
+  }
+  read_state_ = ReadState::kDone;
 }
 
 void Connection::StartBodyRead(char* dst, size_t n, size_t got) {
   Exchange& ex = *ex_;
   if (state_ == State::kClosed) {
     FailBody(asio::error::operation_aborted);
-    return ResumeFiber();
+    return CompleteRead(-1);
   }
   if (ex.expect_continue && !ex.continue_sent) {
     ex.continue_sent = true;
@@ -531,45 +649,38 @@ void Connection::StartBodyRead(char* dst, size_t n, size_t got) {
           stream_.expires_never();
           if (ec) {
             FailBody(ec);
-            return ResumeFiber();
+            return CompleteRead(-1);
           }
           StartBodyRead(dst, n, 0);
         });
   }
-  if (parser_->is_done()) {
-    read_result_ = static_cast<std::ptrdiff_t>(got);
-    return ResumeFiber();
-  }
-  parser_->get().body().data = dst + got;
-  parser_->get().body().size = n - got;
-  // Beast reads as much as the buffer has room for: without room, 512 bytes a system call.
-  if (buffer_.capacity() < kBodyReadBytes) buffer_.reserve(kBodyReadBytes);
-  ArmBodyIdle();
-  bhttp::async_read_some(
-      stream_, buffer_, *parser_,
-      [this, self = shared_from_this(), dst, n, got](beast::error_code ec, size_t) mutable {
-        DisarmBodyIdle(ec);
-        got = n - parser_->get().body().size;
-        parser_->get().body().data = nullptr;
-        if (ec == bhttp::error::need_buffer) ec = {};
+  if (BodyDone()) return CompleteRead(static_cast<std::ptrdiff_t>(got));
+  ReadSomeBody(
+      dst + got, n - got,
+      [this, self = shared_from_this(), dst, n, got](beast::error_code ec, size_t more) mutable {
+        got += more;
         if (ec) {
           FailBody(ec);
           // What arrived before the failure is handed out; the failure comes with the next read.
-          read_result_ = got > 0 ? static_cast<std::ptrdiff_t>(got) : -1;
-          return ResumeFiber();
+          return CompleteRead(got > 0 ? static_cast<std::ptrdiff_t>(got) : -1);
         }
         beast::error_code avail_ec;
         bool more_now = buffer_.size() > 0 || stream_.socket().available(avail_ec) > 0;
-        if (parser_->is_done() || got == n || (got > 0 && !more_now)) {
-          read_result_ = static_cast<std::ptrdiff_t>(got);
-          return ResumeFiber();
-        }
+        if (BodyDone() || got == n || (got > 0 && !more_now))
+          return CompleteRead(static_cast<std::ptrdiff_t>(got));
         StartBodyRead(dst, n, got);  // more is there already, or only framing arrived
       });
 }
 
 void Connection::FailBody(beast::error_code ec) {
   Exchange& ex = *ex_;
+  std::lock_guard lock(read_mu_);  // the fiber reads the failure under it
+  if (read_abandoned_) {
+    // The handler has answered already and its answer stands. A stopped read-ahead leaves a
+    // body with a length in a known state (the rest can be drained); a chunked one may not.
+    if (ec != asio::error::operation_aborted || !direct_) close_after_ = true;
+    return;
+  }
   close_after_ = true;
   if (!ex.body_failure.empty()) return;
   if (ec == beast::error::timeout) {

@@ -10,7 +10,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <deque>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -65,10 +67,16 @@ class Connection : public std::enable_shared_from_this<Connection>,
   bool WriteStreamHeader(Exchange& ex);
   bool EndStream();
   bool WritePiece(const char* data, size_t n, bool more);
-  std::ptrdiff_t ReadBody(char* dst, size_t n) override;
+  void StartRead(char* dst, size_t n) override;
+  std::ptrdiff_t CollectRead() override;
+  void AbandonRead(std::shared_ptr<void> keep) override;
+  void CompleteRead(std::ptrdiff_t result);  // on the I/O thread, when a read ends
   bool WriteBody(const char* data, size_t n) override;
   void StartBodyRead(char* dst, size_t n, size_t got);
   void FailBody(boost::beast::error_code ec);
+  using BodyReadDone = std::function<void(boost::beast::error_code, size_t)>;
+  void ReadSomeBody(char* dst, size_t n, BodyReadDone done);
+  bool BodyDone() const;
   void ArmBodyIdle();
   void DisarmBodyIdle(boost::beast::error_code& ec);
   /// From the fiber: suspends it, runs `op` on the I/O thread; `op` must end by Resume().
@@ -100,7 +108,14 @@ class Connection : public std::enable_shared_from_this<Connection>,
   std::unique_ptr<Response> deadline_res_;
   std::shared_ptr<Exchange> ex_;
   Fiber* fiber_ = nullptr;
-  // Results handed from the I/O thread to the resumed fiber.
+  // A body read the fiber started (StartRead): the I/O thread does it and hands the result over.
+  enum class ReadState { kIdle, kPending, kDone };
+  std::mutex read_mu_;
+  ReadState read_state_ = ReadState::kIdle;
+  bool read_waiting_ = false;            // the fiber is suspended in CollectRead
+  bool read_abandoned_ = false;          // nobody will collect it (the handler is done)
+  std::shared_ptr<void> abandoned_buf_;  // what the abandoned read writes into
+  std::function<void()> after_read_;     // the handler's end, waiting for the abandoned read
   std::ptrdiff_t read_result_ = 0;
   bool write_ok_ = false;
   // The response being written.
@@ -116,7 +131,9 @@ class Connection : public std::enable_shared_from_this<Connection>,
   size_t events_bytes_ = 0;
   bool events_busy_ = false, events_last_ = false;
   std::chrono::steady_clock::time_point last_event_write_ = std::chrono::steady_clock::now();
-  char linger_buf_[4096];
+  // A body with a Content-Length is read past Beast's parser: how much of it is still to come.
+  bool direct_ = false;
+  uint64_t direct_left_ = 0;
 };
 
 }  // namespace minutes

@@ -162,7 +162,9 @@ Status HttpServer::Start() {
                             e.what());
   }
   s.accept_retry = std::make_unique<asio::steady_timer>(*s.ios[0]);
-  s.pool = std::make_unique<HandlerPool>(s.limits.handler_threads, s.limits.handler_queue);
+  int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  int handlers = s.limits.handler_threads > 0 ? s.limits.handler_threads : std::max(4, 2 * cores);
+  s.pool = std::make_unique<HandlerPool>(handlers, s.limits.handler_queue);
   s.Accept();
   for (int i = 0; i < io_threads; ++i)
     s.io_threads.emplace_back([io = s.ios[i].get(), i] {
@@ -184,6 +186,7 @@ void HttpServer::Stop() {
     boost::system::error_code ec;
     s.acceptor->close(ec);
     s.accept_retry->cancel();
+    for (auto& t : s.tickers) t->timer.cancel();
   });
   for (auto& c : s.Live()) asio::post(c->executor(), [c] { c->Drain(); });
   auto wait_until = [&s](std::chrono::steady_clock::duration budget, auto done) {
@@ -199,9 +202,35 @@ void HttpServer::Stop() {
   for (auto& io : s.ios) io->stop();
   for (auto& t : s.io_threads) t.join();
   s.io_threads.clear();
+  s.tickers.clear();
   s.accept_retry.reset();
   s.acceptor.reset();
   s.ios.clear();  // destroys handlers never run, and the connections they held
+}
+
+void HttpServer::Impl::Arm(const std::shared_ptr<Ticker>& t) {
+  t->timer.expires_after(t->period);
+  t->timer.async_wait([this, t](boost::system::error_code ec) {
+    if (ec || draining) return;
+    pool->Submit([this, t] {
+      t->task();
+      asio::post(*ios[0], [this, t] {
+        if (!draining) Arm(t);
+      });
+    });
+  });
+}
+
+void HttpServer::Every(std::chrono::milliseconds period, std::function<void()> task) {
+  Impl& s = *impl_;
+  if (!s.started) return;
+  auto t = std::make_shared<Impl::Ticker>(*s.ios[0]);
+  t->period = period;
+  t->task = std::move(task);
+  asio::post(*s.ios[0], [&s, t] {
+    s.tickers.push_back(t);
+    if (!s.draining) s.Arm(t);
+  });
 }
 
 int HttpServer::port() const { return impl_->port; }

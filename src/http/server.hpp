@@ -17,8 +17,8 @@ namespace minutes {
 
 /// Timeouts and limits; the `server` config section maps onto these.
 struct HttpLimits {
-  int io_threads = 0;  ///< event-loop threads; 0 = hardware concurrency
-  int handler_threads = 16;
+  int io_threads = 0;                       ///< event-loop threads; 0 = hardware concurrency
+  int handler_threads = 0;                  ///< 0 = two per core, at least 4
   size_t handler_queue = 256;               ///< requests waiting for a handler thread; beyond: 503
   std::chrono::seconds header_timeout{10};  ///< request line + headers, from first byte
   std::chrono::seconds body_idle_timeout{30};  ///< between body bytes, and writes to a reader
@@ -61,6 +61,10 @@ class HttpServer {
   /// `drain_timeout` to finish (their responses say Connection: close); event streams end;
   /// then the rest are closed and the threads joined.
   void Stop();
+  /// Runs `task` on the handler pool every `period` from now until Stop, never two runs at once
+  /// (the next period starts when a run returns). For periodic work of the routes (event feeds)
+  /// without a thread of its own. Call after Start.
+  void Every(std::chrono::milliseconds period, std::function<void()> task);
   /// The bound port (useful with port 0).
   int port() const;
 

@@ -52,6 +52,16 @@ struct HttpServer::Impl {
 
   void Accept();
 
+  /// Periodic tasks (HttpServer::Every), armed on ios[0].
+  struct Ticker {
+    explicit Ticker(boost::asio::io_context& io) : timer(io) {}
+    boost::asio::steady_timer timer;
+    std::chrono::milliseconds period{0};
+    std::function<void()> task;
+  };
+  std::vector<std::shared_ptr<Ticker>> tickers;
+  void Arm(const std::shared_ptr<Ticker>& t);
+
  private:
   std::mutex clients_mu_;
   std::unordered_map<std::string, int> clients_;

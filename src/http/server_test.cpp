@@ -206,6 +206,77 @@ TEST_F(Edge, ChunkedBodyThenMoreRequestsOnTheSameConnection) {
   EXPECT_EQ(StatusOf(c.Response()), 200);
 }
 
+// A body with a length bigger than the preread goes straight from the socket to the handler:
+// exactly its bytes (checked by a position-dependent sum), never the next request's, whether the
+// next request arrives in the same packet, the handler reads it all or leaves a rest unread.
+TEST_F(Edge, LengthBodiesStreamExactlyTheirBytesAndPipelinedRequestsFollow) {
+  auto body_of = [](size_t n, int seed) {
+    std::string b(n, '\0');
+    for (size_t i = 0; i < n; ++i) b[i] = static_cast<char>((i * 7 + seed) & 0xff);
+    return b;
+  };
+  auto sum_of = [](const std::string& b) {
+    uint64_t sum = 0;
+    for (size_t i = 0; i < b.size(); ++i) sum += (i + 1) * static_cast<unsigned char>(b[i]);
+    return sum;
+  };
+  router_.Add("POST", "/sum", false, [](Request& req, Response& res) {
+    std::vector<char> buf(300000);
+    uint64_t sum = 0, at = 0;
+    while (req.body->read(buf.data(), static_cast<std::streamsize>(buf.size())) ||
+           req.body->gcount() > 0)
+      for (std::streamsize i = 0; i < req.body->gcount(); ++i)
+        sum += ++at * static_cast<unsigned char>(buf[static_cast<size_t>(i)]);
+    res.Json(200, {{"bytes", at}, {"sum", sum}});
+  });
+  router_.Add("POST", "/first-byte", false, [](Request& req, Response& res) {
+    char c = 0;
+    req.body->read(&c, 1);  // the rest is left unread
+    res.Json(200, {{"first", static_cast<int>(static_cast<unsigned char>(c))}});
+  });
+  router_.Add("GET", "/fast", false, [](Request&, Response& res) { res.Json(200, {{"ok", 1}}); });
+  StartServer(Small());
+  Raw c(port_);
+  std::string one = body_of(1000003, 1), two = body_of(70001, 2), rest = body_of(65600, 3);
+  auto post = [](const std::string& path, const std::string& body) {
+    return "POST " + path +
+           " HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+           body;
+  };
+  ASSERT_TRUE(c.Send(post("/sum", one) + "GET /fast HTTP/1.1\r\nHost: x\r\n\r\n" +
+                     post("/sum", two) + post("/first-byte", rest) +
+                     "GET /fast HTTP/1.1\r\nHost: x\r\n\r\n"));
+  std::string r = c.Response();
+  EXPECT_NE(r.find("\"bytes\":1000003,\"sum\":" + std::to_string(sum_of(one))), std::string::npos)
+      << r;
+  EXPECT_EQ(StatusOf(c.Response()), 200);
+  r = c.Response();
+  EXPECT_NE(r.find("\"bytes\":70001,\"sum\":" + std::to_string(sum_of(two))), std::string::npos)
+      << r;
+  r = c.Response();
+  EXPECT_NE(r.find("{\"first\":3}"), std::string::npos) << r;
+  EXPECT_EQ(StatusOf(c.Response()), 200);  // the unread rest was dropped, not taken for a request
+}
+
+TEST_F(Edge, EveryRunsOnThePoolOneAtATimeUntilStop) {
+  StartServer(Small());
+  std::atomic<int> runs{0}, running{0}, overlapped{0};
+  server_->Every(5ms, [&] {
+    if (++running > 1) ++overlapped;
+    std::this_thread::sleep_for(10ms);  // longer than the period: the next waits for this one
+    ++runs;
+    --running;
+  });
+  auto until = Clock::now() + 2s;
+  while (runs < 5 && Clock::now() < until) std::this_thread::sleep_for(5ms);
+  EXPECT_GE(runs.load(), 5);
+  EXPECT_EQ(overlapped.load(), 0);
+  server_->Stop();
+  int after_stop = runs;
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(runs.load(), after_stop);
+}
+
 TEST_F(Edge, TheHandlerQueueIsBoundedAndOverflowIs503WithRetryAfter) {
   std::mutex m;
   std::condition_variable cv;
