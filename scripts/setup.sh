@@ -13,7 +13,7 @@ PACKAGES=(
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
   libwebrtc-audio-processing-dev nlohmann-json3-dev libcli11-dev libkainjow-mustache-dev
   libyaml-cpp-dev libsqlite3-dev sqlite3 libargon2-dev libssl-dev libpoco-dev libcurl4-openssl-dev libpq-dev libhiredis-dev
-  libboost-dev libboost-context-dev
+  libboost-dev libboost-context-dev liburing-dev
   libgtest-dev libgmock-dev libbenchmark-dev prometheus-cpp-dev
   # making and scoring test audio, the stock recognizer as the baseline, measuring
   pocketsphinx flite espeak-ng sox ffmpeg sctk python3 time bc

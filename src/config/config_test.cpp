@@ -221,7 +221,7 @@ TEST(ConfigEdge, Defaults) {
   ASSERT_TRUE(config.ok()) << config.status().message();
   const ServerConfig& s = config->server;
   EXPECT_EQ(s.io_threads, 0);
-  EXPECT_EQ(s.handler_threads, 16);
+  EXPECT_EQ(s.handler_threads, 0);
   EXPECT_EQ(s.handler_queue, 256);
   EXPECT_EQ(s.header_timeout_s, 10);
   EXPECT_EQ(s.body_idle_timeout_s, 30);
@@ -325,7 +325,7 @@ struct EdgeRange {
 TEST_F(ConfigLoadTest, EdgeKeysOutOfRangeNameTheKey) {
   const std::vector<EdgeRange> ranges = {
       {"io_threads", 0, 64},
-      {"handler_threads", 1, 256},
+      {"handler_threads", 0, 256},
       {"handler_queue", 1, 100000},
       {"header_timeout_s", 1, 3600},
       {"body_idle_timeout_s", 1, 3600},
@@ -351,8 +351,8 @@ TEST_F(ConfigLoadTest, EdgeKeysOutOfRangeNameTheKey) {
       EXPECT_NE(msg.find(std::to_string(bad)), std::string::npos) << msg;
     }
   }
-  EXPECT_EQ(ErrorOf(Write("server: {handler_threads: 0}\n")),
-            "server.handler_threads: must be between 1 and 256, got 0");
+  EXPECT_EQ(ErrorOf(Write("server: {handler_threads: -1}\n")),
+            "server.handler_threads: must be between 0 and 256, got -1");
   EXPECT_EQ(ErrorOf("", {{"MINUTES_SERVER_HEADER_TIMEOUT_S", "0"}}),
             "server.header_timeout_s: must be between 1 and 3600, got 0");
 }

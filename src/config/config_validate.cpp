@@ -57,7 +57,7 @@ Status Between(const std::string& path, int value, int min, int max) {
 Status ValidateEdge(const ServerConfig& s) {
   for (const Status& st : {
            Between("server.io_threads", s.io_threads, 0, 64),
-           Between("server.handler_threads", s.handler_threads, 1, 256),
+           Between("server.handler_threads", s.handler_threads, 0, 256),
            Between("server.handler_queue", s.handler_queue, 1, 100000),
            Between("server.header_timeout_s", s.header_timeout_s, 1, 3600),
            Between("server.body_idle_timeout_s", s.body_idle_timeout_s, 1, 3600),

@@ -1,6 +1,7 @@
 #include "storage/staged_file.hpp"
 
 #include <fcntl.h>
+#include <liburing.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,14 +38,19 @@ StagedFile::StagedFile(const std::filesystem::path& dir) {
   }
 }
 
+struct StagedFile::Ring {
+  io_uring ring{};
+};
+
 StagedFile::~StagedFile() {
+  (void)AwaitWrite();  // the kernel must be done with spare_ before it is freed
   if (fd_ >= 0) close(fd_);
   if (!path_.empty()) unlink(path_.c_str());
 }
 
-Status StagedFile::WriteAll(const char* data, size_t n) {
+Status StagedFile::WriteAt(const char* data, size_t n, off_t at) {
   while (n > 0) {
-    ssize_t w = ::write(fd_, data, n);
+    ssize_t w = ::pwrite(fd_, data, n, at);
     if (w < 0 && errno == EINTR) continue;
     if (w < 0) {
       last_errno_ = errno;
@@ -52,8 +58,14 @@ Status StagedFile::WriteAll(const char* data, size_t n) {
     }
     data += w;
     n -= static_cast<size_t>(w);
-    written_ += w;
+    at += w;
   }
+  return Status::Ok();
+}
+
+Status StagedFile::WriteAll(const char* data, size_t n) {
+  if (Status s = WriteAt(data, n, written_); !s.ok()) return s;
+  written_ += static_cast<off_t>(n);
   return Status::Ok();
 }
 
@@ -82,28 +94,89 @@ Status StagedFile::Write(const char* data, size_t n) {
 // Writes the whole aligned blocks of block_ directly; keeps the unaligned rest at its start.
 Status StagedFile::FlushBlocks() {
   size_t whole = used_ / kAlign * kAlign;
-  if (whole > 0) {
-    off_t at = written_;
-    Status s = WriteAll(block_.get(), whole);
-    if (!s.ok() && last_errno_ == EINVAL) {
-      // Some file systems accept O_DIRECT at open and refuse the writes: go buffered instead.
-      int flags = fcntl(fd_, F_GETFL);
-      if (flags >= 0 && fcntl(fd_, F_SETFL, flags & ~O_DIRECT) == 0 &&
-          lseek(fd_, at, SEEK_SET) == at) {
-        written_ = at;
-        s = WriteAll(block_.get(), whole);
+  if (whole == 0) return Status::Ok();
+  if (!ring_tried_) {  // only files that grow a whole block get a ring and a second buffer
+    ring_tried_ = true;
+    void* mem = nullptr;
+    auto ring = std::unique_ptr<Ring, void (*)(Ring*)>(new Ring, [](Ring* r) {
+      io_uring_queue_exit(&r->ring);
+      delete r;
+    });
+    if (io_uring_queue_init(2, &ring->ring, 0) == 0) {
+      if (posix_memalign(&mem, kAlign, kBlockBytes) == 0) {
+        spare_ = {static_cast<char*>(mem), std::free};
+        ring_ = std::move(ring);
+      } else {
+        io_uring_queue_exit(&ring->ring);
+        delete ring.release();
       }
+    } else {
+      delete ring.release();  // never initialised: nothing to exit
     }
-    if (!s.ok()) return s;
-    std::memmove(block_.get(), block_.get() + whole, used_ - whole);
-    used_ -= whole;
+  }
+  if (ring_ && direct_) return Submit(whole);
+  off_t at = written_;
+  if (Status s = WriteDirect(block_.get(), whole, at); !s.ok()) return s;
+  written_ = at + static_cast<off_t>(whole);
+  std::memmove(block_.get(), block_.get() + whole, used_ - whole);
+  used_ -= whole;
+  return Status::Ok();
+}
+
+Status StagedFile::Submit(size_t whole) {
+  if (Status s = AwaitWrite(); !s.ok()) return s;  // spare_ is free again
+  std::swap(block_, spare_);
+  // The unaligned rest starts the next block.
+  std::memcpy(block_.get(), spare_.get() + whole, used_ - whole);
+  used_ -= whole;
+  io_uring_sqe* sqe = io_uring_get_sqe(&ring_->ring);
+  io_uring_prep_write(sqe, fd_, spare_.get(), static_cast<unsigned>(whole),
+                      static_cast<uint64_t>(written_));
+  in_flight_ = whole;
+  in_flight_at_ = written_;
+  written_ += static_cast<off_t>(whole);
+  int r = io_uring_submit(&ring_->ring);
+  if (r < 0) {  // not submitted: write it now
+    in_flight_ = 0;
+    return WriteDirect(spare_.get(), whole, in_flight_at_);
   }
   return Status::Ok();
+}
+
+Status StagedFile::AwaitWrite() {
+  if (in_flight_ == 0) return Status::Ok();
+  size_t n = in_flight_;
+  in_flight_ = 0;
+  io_uring_cqe* cqe = nullptr;
+  int r;
+  do {
+    r = io_uring_wait_cqe(&ring_->ring, &cqe);
+  } while (r == -EINTR);
+  if (r < 0) return Errno("waiting for a staged write", -r);
+  int res = cqe->res;
+  io_uring_cqe_seen(&ring_->ring, cqe);
+  if (res == static_cast<int>(n)) return Status::Ok();
+  if (res >= 0)  // short: the rest the ordinary way
+    return WriteDirect(spare_.get() + res, n - static_cast<size_t>(res), in_flight_at_ + res);
+  last_errno_ = -res;
+  if (last_errno_ == EINVAL) return WriteDirect(spare_.get(), n, in_flight_at_);
+  return Errno("writing staged object", last_errno_);
+}
+
+Status StagedFile::WriteDirect(const char* data, size_t n, off_t at) {
+  Status s = WriteAt(data, n, at);
+  if (!s.ok() && last_errno_ == EINVAL) {
+    // Some file systems accept O_DIRECT at open and refuse the writes: go buffered instead.
+    int flags = fcntl(fd_, F_GETFL);
+    if (flags >= 0 && fcntl(fd_, F_SETFL, flags & ~O_DIRECT) == 0) s = WriteAt(data, n, at);
+  }
+  return s;
 }
 
 Status StagedFile::SyncAndClose() {
   if (direct_) {
     if (Status s = FlushBlocks(); !s.ok()) return s;
+    if (Status s = AwaitWrite(); !s.ok()) return s;
     if (used_ > 0) {  // the unaligned tail goes through the page cache
       int flags = fcntl(fd_, F_GETFL);
       if (flags < 0 || fcntl(fd_, F_SETFL, flags & ~O_DIRECT) != 0)

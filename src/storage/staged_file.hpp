@@ -14,6 +14,9 @@ namespace minutes {
 /// supports it, whole blocks are written with O_DIRECT from an aligned buffer: a large upload
 /// then goes to the disk as it arrives instead of piling up in the page cache for the fsync
 /// at the end (which on this project's machines ran at a fifth of the direct write rate).
+/// Once a file has a whole block, blocks are written asynchronously (io_uring; two buffers, one
+/// filling while the other is written), so receiving and hashing go on during the disk write;
+/// where io_uring is refused (seccomp, old kernels) the writes are synchronous.
 class StagedFile {
  public:
   explicit StagedFile(const std::filesystem::path& dir);
@@ -35,14 +38,24 @@ class StagedFile {
  private:
   Status WriteAll(const char* data, size_t n);
   Status FlushBlocks();
+  Status WriteDirect(const char* data, size_t n, off_t at);  ///< n a multiple of kAlign
+  Status WriteAt(const char* data, size_t n, off_t at);
+  Status Submit(size_t n);  ///< block_'s first n bytes, asynchronously; block_ is swapped
+  Status AwaitWrite();      ///< the asynchronous write in flight, if any
 
   int fd_ = -1;
   bool direct_ = false;
   std::filesystem::path path_;
   std::unique_ptr<char, void (*)(void*)> block_{nullptr, nullptr};  ///< aligned, kBlockBytes
-  size_t used_ = 0;                                                 ///< bytes in block_
-  int last_errno_ = 0;                                              ///< of the last failed write
-  off_t written_ = 0, synced_ = 0;                                  ///< for buffered writeback
+  std::unique_ptr<char, void (*)(void*)> spare_{nullptr, nullptr};  ///< the one being written
+  struct Ring;  ///< io_uring, made at the first block
+  std::unique_ptr<Ring, void (*)(Ring*)> ring_{nullptr, nullptr};
+  bool ring_tried_ = false;
+  size_t in_flight_ = 0;  ///< bytes of spare_ being written at in_flight_at_
+  off_t in_flight_at_ = 0;
+  size_t used_ = 0;                 ///< bytes in block_
+  int last_errno_ = 0;              ///< of the last failed write
+  off_t written_ = 0, synced_ = 0;  ///< for buffered writeback
 };
 
 }  // namespace minutes
