@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
   # build
-  build-essential cmake pkg-config clang-format
+  build-essential cmake pkg-config clang-format mold
   # libFuzzer (scripts/fuzz.sh): clang with its sanitizer and fuzzer runtimes
   clang-14 libclang-rt-14-dev
   # libraries
