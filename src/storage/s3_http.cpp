@@ -68,7 +68,11 @@ size_t OnRead(char* p, size_t size, size_t n, void* user) {
   return take;
 }
 
-const bool kCurlReady = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
+// On first use, not at start-up: a service on local disk never loads TLS (~2 MB, milliseconds).
+bool CurlReady() {
+  static const bool ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  return ready;
+}
 
 }  // namespace
 
@@ -99,7 +103,7 @@ S3Client::S3Client(const S3Location& where, AwsCredentials creds)
 S3Client::~S3Client() = default;
 
 Result<S3Response> S3Client::Send(const S3Request& r) const {
-  if (!kCurlReady) return Status(ErrorKind::kInternal, "libcurl failed to initialise");
+  if (!CurlReady()) return Status(ErrorKind::kInternal, "libcurl failed to initialise");
   const bool idempotent = r.method != "POST";
   std::string last_error;
   for (int attempt = 0; attempt < 3; ++attempt) {
