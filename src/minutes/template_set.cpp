@@ -39,7 +39,7 @@ Result<TemplateSet> TemplateSet::LoadDirectory(const std::filesystem::path& dir,
     std::stringstream ss;
     ss << in.rdbuf();
     if (Status s = Validate(name, ss.str(), limits); !s.ok())
-      return Status(s.kind(), s.message() + " (" + p.string() + ")");
+      return Status::BadInput(s.message() + " (" + p.string() + ")");  // exit code 2 in the CLI
     set.sources_[name] = ss.str();
   }
   return set;
