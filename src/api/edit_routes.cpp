@@ -11,6 +11,7 @@
 #include "api/task_store.hpp"
 #include "core/clock.hpp"
 #include "export/minutes_json.hpp"
+#include "worker/minutes_versions.hpp"
 
 namespace minutes {
 namespace {
@@ -89,26 +90,24 @@ void EditMinutes(const ServiceContext& d, Request& req, Response& res) {
   int64_t version = 0;
   std::optional<Status> refused;
   Status s = d.db.Transaction([&](Database& tx) -> Status {
-    auto rows = tx.Query(
-        "SELECT version, template, minutes_json FROM artifacts WHERE task_id = ? ORDER BY version "
-        "DESC LIMIT 1",
-        {id});
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) return Status::NotFound("task " + id + " has no minutes yet");
-    const DbRow& r = (*rows)[0];
-    nlohmann::json merged = nlohmann::json::parse(AsString(r[2]));
-    for (auto& [k, v] : body->items()) merged[k] = v;  // the edited fields over the latest
+    auto latest = FindMinutesVersion(tx, id, std::nullopt);
+    if (!latest.ok()) return latest.status();
+    if (!*latest) return Status::NotFound("task " + id + " has no minutes yet");
+    MinutesVersion v = std::move(**latest);
+    nlohmann::json merged = nlohmann::json::parse(v.minutes_json);
+    for (auto& [k, val] : body->items()) merged[k] = val;  // the edited fields over the latest
     auto doc = MinutesFromJson(merged);
     if (!doc.ok()) {
       refused = doc.status();
       return Status::Ok();
     }
-    version = AsInt(r[0]) + 1;
-    return tx.Exec(
-        "INSERT INTO artifacts (task_id, version, template, generator, minutes_json, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        {id, version, AsString(r[1]), "edited by " + req.principal->username,
-         MinutesToJson(*doc).dump(), NowIso()});
+    // The edited version keeps the template the one it edits was made with.
+    version = v.version + 1;
+    v.version = version;
+    v.generator = "edited by " + req.principal->username;
+    v.minutes_json = MinutesToJson(*doc).dump();
+    v.created_at.clear();
+    return InsertMinutesVersion(tx, v);
   });
   if (!s.ok()) return SetError(res, s, req.request_id);
   if (refused) return SetError(res, 400, "", refused->message(), req.request_id);

@@ -6,16 +6,16 @@
 #include "export/docx.hpp"
 #include "export/minutes_json.hpp"
 #include "queue/job_queue.hpp"
+#include "worker/minutes_versions.hpp"
 #include "worker/tenant_templates.hpp"
 
 namespace minutes {
 namespace {
 
-// The artifact row (version, template, minutes_json, created_at) asked for: ?version=N or the
-// latest.
-Result<DbRow> FindVersion(Database& db, const Request& req) {
+// The minutes version asked for: ?version=N or the latest.
+Result<MinutesVersion> FindVersion(Database& db, const Request& req) {
   std::string id = req.params.at("id");
-  Result<std::vector<DbRow>> rows = std::vector<DbRow>{};
+  std::optional<int64_t> wanted;
   if (auto v = req.query.find("version"); v != req.query.end()) {
     int64_t n = 0;
     try {
@@ -25,21 +25,28 @@ Result<DbRow> FindVersion(Database& db, const Request& req) {
     } catch (const std::exception&) {
       return Status::BadInput("version must be a positive whole number");
     }
-    rows = db.Query(
-        "SELECT version, template, minutes_json, created_at FROM artifacts WHERE task_id = ? AND "
-        "version = ?",
-        {id, n});
-    if (rows.ok() && rows->empty())
-      return Status::NotFound("task " + id + " has no minutes version " + v->second);
-  } else {
-    rows = db.Query(
-        "SELECT version, template, minutes_json, created_at FROM artifacts WHERE task_id = ? "
-        "ORDER BY version DESC LIMIT 1",
-        {id});
-    if (rows.ok() && rows->empty()) return Status::NotFound("the minutes are not ready yet");
+    wanted = n;
   }
-  if (!rows.ok()) return rows.status();
-  return (*rows)[0];
+  auto found = FindMinutesVersion(db, id, wanted);
+  if (!found.ok()) return found.status();
+  if (!*found)
+    return Status::NotFound(wanted ? "task " + id + " has no minutes version " +
+                                         std::to_string(*wanted)
+                                   : "the minutes are not ready yet");
+  return std::move(**found);
+}
+
+// The template text `v` is rendered with: the one it was made with. Versions from before
+// templates were kept (migration 0008) that no tenant template matched used the built-in.
+Result<std::pair<std::string, std::string>> VersionTemplate(Database& db,
+                                                            const std::string& tenant_id,
+                                                            const MinutesVersion& v) {
+  if (v.template_body) return std::make_pair(v.template_name, *v.template_body);
+  if (auto builtin = TemplateSet::Builtin().Source(v.template_name); builtin.ok())
+    return std::make_pair(v.template_name, *builtin);
+  auto resolved = ResolveTemplate(db, tenant_id, v.template_name);  // deleted before 0008
+  if (!resolved.ok()) return resolved.status();
+  return std::make_pair(resolved->name, resolved->body);
 }
 
 }  // namespace
@@ -55,7 +62,7 @@ void AddMinutesRoutes(Router& r, const ServiceContext& ctx) {
       return SetError(res, 400, "", "format must be md, json or docx", req.request_id);
     auto art = FindVersion(d->db, req);
     if (!art.ok()) return SetError(res, art.status(), req.request_id);
-    auto doc = MinutesFromJson(nlohmann::json::parse(AsString((*art)[2])));
+    auto doc = MinutesFromJson(nlohmann::json::parse(art->minutes_json));
     if (!doc.ok()) return SetError(res, doc.status(), req.request_id);
     // Names given to speakers since the minutes were written show up at once.
     auto tr = LoadTranscript(d->db, req.params["id"]);
@@ -63,11 +70,12 @@ void AddMinutesRoutes(Router& r, const ServiceContext& ctx) {
       for (auto& a : doc->action_items) a.owner = tr->DisplayName(a.owner);
       for (auto& s : doc->speakers) s.name = tr->DisplayName(s.id);
     }
-    res.headers["X-Minutes-Version"] = std::to_string(AsInt((*art)[0]));
+    res.headers["X-Minutes-Version"] = std::to_string(art->version);
     if (f == "json") {
       nlohmann::json j = MinutesToJson(*doc);
-      j["version"] = AsInt((*art)[0]);
-      j["template"] = AsString((*art)[1]);
+      j["version"] = art->version;
+      j["template"] = art->template_name;
+      if (art->template_version) j["template_version"] = *art->template_version;
       return res.Json(200, j);
     }
     std::string title = AsString((*task)[1]);
@@ -79,15 +87,16 @@ void AddMinutesRoutes(Router& r, const ServiceContext& ctx) {
       res.status = 200;
       res.content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
       res.headers["Content-Disposition"] = "attachment; filename=\"minutes-" + req.params["id"] +
-                                           "-v" + std::to_string(AsInt((*art)[0])) + ".docx\"";
+                                           "-v" + std::to_string(art->version) + ".docx\"";
       res.body = std::move(*bytes);
       return;
     }
-    auto templates = TenantTemplates(d->db, req.principal->tenant_id);
-    if (!templates.ok()) return SetError(res, templates.status(), req.request_id);
-    std::string tmpl = AsString((*art)[1]);
-    if (!templates->Has(tmpl)) tmpl = "default";  // the tenant deleted it since
-    auto md = templates->Render(tmpl, *doc, {date, duration, title});
+    // Rendered with the template this version was made with, so editing the template later
+    // never changes what an existing version says.
+    auto tmpl = VersionTemplate(d->db, req.principal->tenant_id, *art);
+    if (!tmpl.ok()) return SetError(res, tmpl.status(), req.request_id);
+    auto md = TemplateSet::RenderSource(tmpl->first, tmpl->second, *doc, {date, duration, title},
+                                        TemplateLimitsFrom(&d->config));
     if (!md.ok()) return SetError(res, md.status(), req.request_id);
     res.status = 200;
     res.content_type = "text/markdown; charset=utf-8";
@@ -98,16 +107,19 @@ void AddMinutesRoutes(Router& r, const ServiceContext& ctx) {
     auto task = FindTask(d->db, req);
     if (!task.ok()) return SetError(res, task.status(), req.request_id);
     auto rows = d->db.Query(
-        "SELECT version, template, generator, created_at FROM artifacts WHERE task_id = ? ORDER "
-        "BY version",
+        "SELECT version, template, generator, created_at, template_version FROM artifacts WHERE "
+        "task_id = ? ORDER BY version",
         {req.params["id"]});
     if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
     nlohmann::json items = nlohmann::json::array();
-    for (auto& row : *rows)
-      items.push_back({{"version", AsInt(row[0])},
-                       {"template", AsString(row[1])},
-                       {"generator", AsString(row[2])},
-                       {"created_at", AsString(row[3])}});
+    for (auto& row : *rows) {
+      nlohmann::json item = {{"version", AsInt(row[0])},
+                             {"template", AsString(row[1])},
+                             {"generator", AsString(row[2])},
+                             {"created_at", AsString(row[3])}};
+      if (!std::holds_alternative<std::nullptr_t>(row[4])) item["template_version"] = AsInt(row[4]);
+      items.push_back(item);
+    }
     res.Json(200, {{"items", items}});
   });
 
@@ -128,7 +140,8 @@ void AddMinutesRoutes(Router& r, const ServiceContext& ctx) {
     Status s = d->db.Transaction([&](Database& tx) -> Status {
       auto ready = tx.Query("SELECT 1 FROM transcripts WHERE task_id = ?", {id});
       if (!ready.ok()) return ready.status();
-      if (ready->empty()) return Status(ErrorKind::kUnavailable, "no transcript yet");
+      if (ready->empty())
+        return Status::Conflict("the transcript is not ready yet: wait for the task to finish");
       // The next number after every version written or already queued.
       auto top =
           tx.Query("SELECT coalesce(max(version), 0) FROM artifacts WHERE task_id = ?", {id});
@@ -147,9 +160,6 @@ void AddMinutesRoutes(Router& r, const ServiceContext& ctx) {
       return JobQueue::Enqueue(tx, id, "minutes",
                                nlohmann::json{{"template", tmpl}, {"version", version}}.dump());
     });
-    if (!s.ok() && s.message() == "no transcript yet")
-      return SetError(res, 409, "", "the transcript is not ready yet: wait for the task to finish",
-                      req.request_id);
     if (!s.ok()) return SetError(res, s, req.request_id);
     if (d->queue) d->queue->Notify();
     Audit(d->db, req, "minutes.regenerate", id);

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include "cli/outputs.hpp"
+
 namespace minutes {
 namespace {
 
@@ -37,6 +42,33 @@ TEST(SpeakerNames, RejectsMalformedAndUnknown) {
   EXPECT_NE(s.message().find("S9"), std::string::npos);
   EXPECT_NE(s.message().find("S1, S2"), std::string::npos);
   EXPECT_FALSE(t.speakers[0].name.has_value()) << "nothing applied on error";
+}
+
+// `minutes render`/`run` check the chosen templates directory before any work: the review's
+// nesting bomb is refused with its line and the limit, and nothing is rendered.
+TEST(RenderTemplates, NestingBombInTemplatesDirIsRefused) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("minutes-cli-bomb-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::string open, close;
+  for (int i = 0; i < 21; ++i) {
+    open += "{{#speakers}}";
+    close += "{{/speakers}}";
+  }
+  std::ofstream(dir / "bomb.md.mustache") << "# {{title}}\n" << open << "{{name}}\n" << close;
+  MinutesOptions o;
+  o.template_name = "bomb";
+  o.templates_dir = dir.string();
+  Status s = CheckTemplate(o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.kind(), ErrorKind::kBadInput);
+  EXPECT_NE(s.message().find("template 'bomb' line 2: sections nested 21 deep; the limit is 8"),
+            std::string::npos)
+      << s.message();
+  Transcript t = Two();
+  auto out = BuildOutputs(t, o, "meeting");
+  EXPECT_FALSE(out.ok());
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -110,6 +110,11 @@ struct AsrConfig {
 struct MinutesConfig {
   std::string template_name = "default";  ///< YAML key `template`.
   std::string templates_dir;              ///< Extra templates; empty = built-in only.
+  // Caps on templates and rendering (minutes/template_outline.hpp TemplateLimits).
+  int template_max_kb = 64;      ///< A template's text, 1..1024 KB; past it 413 on save.
+  int template_max_depth = 8;    ///< Sections nested in sections, 1..32; deeper is refused.
+  int render_max_kb = 1024;      ///< One rendered document, 16..65536 KB; past it 422.
+  int render_timeout_ms = 1000;  ///< One render's wall time, 10..60000 ms; past it 422.
   bool operator==(const MinutesConfig&) const = default;
 };
 

@@ -400,5 +400,26 @@ TEST_F(ConfigLoadTest, StorageTakesAUrlOrAMapWithCredentials) {
   EXPECT_NE(bad.status().message().find("storage.colour"), std::string::npos);
 }
 
+// The template caps (minutes.template_max_kb … minutes.render_timeout_ms).
+
+TEST_F(ConfigLoadTest, TemplateCapsHaveDefaultsAndAreChecked) {
+  auto config = LoadConfig("", {});
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->minutes.template_max_kb, 64);
+  EXPECT_EQ(config->minutes.template_max_depth, 8);
+  EXPECT_EQ(config->minutes.render_max_kb, 1024);
+  EXPECT_EQ(config->minutes.render_timeout_ms, 1000);
+  auto set = LoadConfig(Write("minutes: {template_max_depth: 4, render_max_kb: 256}\n"),
+                        {{"MINUTES_MINUTES_RENDER_TIMEOUT_MS", "250"}});
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  EXPECT_EQ(set->minutes.template_max_depth, 4);
+  EXPECT_EQ(set->minutes.render_max_kb, 256);
+  EXPECT_EQ(set->minutes.render_timeout_ms, 250);
+  EXPECT_EQ(ErrorOf(Write("minutes: {template_max_depth: 0}\n")),
+            "minutes.template_max_depth: must be between 1 and 32, got 0");
+  EXPECT_EQ(ErrorOf(Write("minutes: {render_max_kb: 1}\n")),
+            "minutes.render_max_kb: must be between 16 and 65536, got 1");
+}
+
 }  // namespace
 }  // namespace minutes

@@ -110,6 +110,14 @@ Status DeriveAndValidate(Config& c) {
     if (!st.ok()) return st;
   }
   if (Status st = ValidateEdge(c.server); !st.ok()) return st;
+  for (const Status& st : {
+           Between("minutes.template_max_kb", c.minutes.template_max_kb, 1, 1024),
+           Between("minutes.template_max_depth", c.minutes.template_max_depth, 1, 32),
+           Between("minutes.render_max_kb", c.minutes.render_max_kb, 16, 65536),
+           Between("minutes.render_timeout_ms", c.minutes.render_timeout_ms, 10, 60000),
+       }) {
+    if (!st.ok()) return st;
+  }
   for (size_t i = 0; i < c.server.trusted_proxies.size(); ++i) {
     if (!IsCidr(c.server.trusted_proxies[i])) {
       return Status::BadInput("server.trusted_proxies[" + std::to_string(i) +

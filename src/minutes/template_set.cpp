@@ -1,150 +1,28 @@
 #include "minutes/template_set.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
 #include <fstream>
-#include <kainjow/mustache.hpp>
-#include <regex>
 #include <sstream>
 
 #include "core/text.hpp"
 #include "minutes/builtin_templates.hpp"
 
 namespace minutes {
-namespace {
 
-namespace mu = kainjow::mustache;
-
-// kainjow reports "… at <byte offset>": turn that into a line number people can find.
-std::string LocateError(const std::string& name, const std::string& source,
-                        const std::string& message) {
-  static const std::regex kAt(R"(^(.*) at (\d+)$)");
-  std::smatch m;
-  std::string reason = message;
-  int line = 0;
-  if (std::regex_match(message, m, kAt)) {
-    reason = m[1].str();
-    size_t pos = std::min<size_t>(std::stoul(m[2].str()), source.size());
-    line = 1 + static_cast<int>(std::count(source.begin(), source.begin() + pos, '\n'));
-  }
-  if (!reason.empty()) reason[0] = static_cast<char>(std::tolower(reason[0]));
-  return "template '" + name + "'" + (line > 0 ? " line " + std::to_string(line) : "") + ": " +
-         reason;
-}
-
-std::string Percent(double share) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%.0f%%", share * 100);
-  return buf;
-}
-
-mu::data Bool(bool b) { return b ? mu::data::type::bool_true : mu::data::type::bool_false; }
-
-mu::data BuildData(const MinutesDoc& doc, const RenderContext& ctx) {
-  auto esc = EscapeMarkdown;
-  mu::data d;
-  d.set("title", esc(doc.title));
-  d.set("date", esc(ctx.date));
-  d.set("duration", FormatClock(ctx.duration_seconds));
-  d.set("source", esc(ctx.source_name));
-
-  mu::data summary{mu::data::type::list};
-  for (auto& s : doc.summary) summary.push_back(mu::data(esc(s)));
-  d.set("summary", summary);
-  d.set("has_summary", Bool(!doc.summary.empty()));
-
-  std::map<std::string, std::string> names;
-  for (auto& s : doc.speakers) names[s.id] = s.name;
-  auto name_of = [&](const std::string& id) {
-    auto it = names.find(id);
-    return esc(it == names.end() ? id : it->second);
-  };
-
-  mu::data decisions{mu::data::type::list};
-  for (auto& x : doc.decisions) {
-    mu::data item;
-    item.set("text", esc(x.text));
-    item.set("speaker", name_of(x.speaker));
-    item.set("segment", esc(x.segment));
-    decisions.push_back(item);
-  }
-  d.set("decisions", decisions);
-  d.set("has_decisions", Bool(!doc.decisions.empty()));
-
-  mu::data actions{mu::data::type::list};
-  for (auto& x : doc.action_items) {
-    mu::data item;
-    item.set("text", esc(x.text));
-    item.set("owner", esc(x.owner.empty() ? "Unassigned" : x.owner));
-    item.set("due", esc(x.due));
-    item.set("has_due", Bool(!x.due.empty()));
-    item.set("segment", esc(x.segment));
-    actions.push_back(item);
-  }
-  d.set("action_items", actions);
-  d.set("has_action_items", Bool(!doc.action_items.empty()));
-
-  mu::data topics{mu::data::type::list};
-  for (auto& t : doc.topics) topics.push_back(mu::data(esc(t)));
-  d.set("topics", topics);
-  d.set("has_topics", Bool(!doc.topics.empty()));
-  d.set("topics_line", esc(Join(doc.topics, ", ")));
-
-  mu::data speakers{mu::data::type::list};
-  for (auto& s : doc.speakers) {
-    mu::data item;
-    item.set("id", esc(s.id));
-    item.set("name", esc(s.name));
-    item.set("talk_time", FormatClock(s.talk_time));
-    item.set("share", Percent(s.share));
-    speakers.push_back(item);
-  }
-  d.set("speakers", speakers);
-  d.set("has_speakers", Bool(!doc.speakers.empty()));
-  return d;
-}
-
-// Empty sections leave runs of blank lines behind; Markdown needs at most one.
-std::string TidyBlankLines(const std::string& md) {
-  std::string out;
-  int newlines = 0;
-  for (char c : md) {
-    newlines = c == '\n' ? newlines + 1 : 0;
-    if (newlines <= 2) out += c;
-  }
-  while (out.size() >= 2 && out[out.size() - 1] == '\n' && out[out.size() - 2] == '\n')
-    out.pop_back();
-  // A leading comment (the template's prompt) leaves its line break behind.
-  return out.substr(std::min(out.find_first_not_of('\n'), out.size()));
-}
-
-}  // namespace
-
-std::string EscapeMarkdown(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    if (c == '\\' || c == '*' || c == '_' || c == '`' || c == '[' || c == ']' || c == '<' ||
-        c == '>' || c == '|')
-      out += '\\';
-    out += c;
-  }
-  return out;
-}
-
-TemplateSet TemplateSet::Builtin() {
+TemplateSet TemplateSet::Builtin(const TemplateLimits& limits) {
   TemplateSet set;
+  set.limits_ = limits;
   for (const auto& t : BuiltinTemplates()) set.sources_[t.name] = t.source;
   return set;
 }
 
-Result<TemplateSet> TemplateSet::LoadDirectory(const std::filesystem::path& dir) {
+Result<TemplateSet> TemplateSet::LoadDirectory(const std::filesystem::path& dir,
+                                               const TemplateLimits& limits) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
     return Status::BadInput("templates directory " + dir.string() + " does not exist");
-  TemplateSet set = Builtin();
+  TemplateSet set = Builtin(limits);
   std::vector<fs::path> files;
   for (auto& e : fs::directory_iterator(dir, ec)) {
     std::string fn = e.path().filename().string();
@@ -160,23 +38,22 @@ Result<TemplateSet> TemplateSet::LoadDirectory(const std::filesystem::path& dir)
     if (!in) return Status::Io("cannot read template " + p.string());
     std::stringstream ss;
     ss << in.rdbuf();
-    if (Status s = Validate(name, ss.str()); !s.ok())
-      return Status::BadInput(s.message() + " (" + p.string() + ")");
+    if (Status s = Validate(name, ss.str(), limits); !s.ok())
+      return Status::BadInput(s.message() + " (" + p.string() + ")");  // exit code 2 in the CLI
     set.sources_[name] = ss.str();
   }
   return set;
 }
 
 Status TemplateSet::Add(const std::string& name, const std::string& source) {
-  if (Status s = Validate(name, source); !s.ok()) return s;
+  if (Status s = Validate(name, source, limits_); !s.ok()) return s;
   sources_[name] = source;
   return Status::Ok();
 }
 
-Status TemplateSet::Validate(const std::string& name, const std::string& source) {
-  mu::mustache tmpl{source};
-  if (!tmpl.is_valid()) return Status::BadInput(LocateError(name, source, tmpl.error_message()));
-  return Status::Ok();
+Status TemplateSet::Validate(const std::string& name, const std::string& source,
+                             const TemplateLimits& limits) {
+  return ValidateTemplate(name, source, limits);
 }
 
 std::vector<std::string> TemplateSet::Names() const {
@@ -200,14 +77,13 @@ Result<std::string> TemplateSet::Render(const std::string& name, const MinutesDo
                                         const RenderContext& ctx) const {
   auto it = sources_.find(name);
   if (it == sources_.end()) return NotFoundError(name);
-  mu::mustache tmpl{it->second};
-  if (!tmpl.is_valid())
-    return Status::BadInput(LocateError(name, it->second, tmpl.error_message()));
-  tmpl.set_custom_escape([](const std::string& s) { return s; });  // values are pre-escaped
-  std::string out = tmpl.render(BuildData(doc, ctx));
-  if (!tmpl.is_valid())
-    return Status::BadInput(LocateError(name, it->second, tmpl.error_message()));
-  return TidyBlankLines(out);
+  return RenderSource(name, it->second, doc, ctx, limits_);
+}
+
+Result<std::string> TemplateSet::RenderSource(const std::string& name, const std::string& source,
+                                              const MinutesDoc& doc, const RenderContext& ctx,
+                                              const TemplateLimits& limits) {
+  return RenderTemplate(name, source, doc, ctx, limits);
 }
 
 std::string TemplatePrompt(const std::string& source) {

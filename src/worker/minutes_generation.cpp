@@ -60,21 +60,22 @@ std::string AuditProviderCalls(Database& db, const Config* config, const std::st
 Result<WrittenMinutes> WriteMinutes(Database& db, const WorkerOptions& o,
                                     const std::string& task_id, const Transcript& tr,
                                     const std::string& template_name) {
+  auto tenant = db.Query(
+      "SELECT t.tenant_id, n.llm_provider FROM tasks t JOIN tenants n ON n.id = t.tenant_id "
+      "WHERE t.id = ?",
+      {task_id});
+  if (!tenant.ok()) return tenant.status();
+  // A task deleted meanwhile still gets its minutes computed (nothing stores them then).
+  const bool known = !tenant->empty();
+  auto used = ResolveTemplate(db, known ? AsString((*tenant)[0][0]) : "", template_name);
+  if (!used.ok()) return used.status();
   if (o.llm && !tr.segments.empty()) {
     // The template's own prompt, and the tenant's language model provider tried first.
-    std::string instructions = std::string(kInstructions) + " Template: " + template_name + ".";
-    std::shared_ptr<LanguageModel> model = o.llm;
-    auto tenant = db.Query(
-        "SELECT t.tenant_id, n.llm_provider FROM tasks t JOIN tenants n ON n.id = t.tenant_id "
-        "WHERE t.id = ?",
-        {task_id});
-    if (tenant.ok() && !tenant->empty()) {
-      model = PreferProvider(o.llm, AsString((*tenant)[0][1]));
-      auto templates = TenantTemplates(db, AsString((*tenant)[0][0]));
-      auto source = templates.ok() ? templates->Source(template_name) : Status::NotFound("");
-      std::string prompt = source.ok() ? TemplatePrompt(*source) : "";
-      if (!prompt.empty()) instructions += "\n" + prompt;
-    }
+    std::string instructions = std::string(kInstructions) + " Template: " + used->name + ".";
+    std::shared_ptr<LanguageModel> model =
+        known ? PreferProvider(o.llm, AsString((*tenant)[0][1])) : o.llm;
+    std::string prompt = TemplatePrompt(used->body);
+    if (!prompt.empty()) instructions += "\n" + prompt;
     LlmMinutesGenerator gen(model, {instructions, o.llm_context_tokens, 1500});
     Result<MinutesDoc> doc = Status::Internal("unset");
     std::vector<ProviderCallRecord> calls;
@@ -84,7 +85,7 @@ Result<WrittenMinutes> WriteMinutes(Database& db, const WorkerOptions& o,
       calls = capture.calls;
     }
     std::string served = AuditProviderCalls(db, o.config, task_id, calls);
-    if (doc.ok()) return WrittenMinutes{*doc, served.empty() ? gen.Name() : served};
+    if (doc.ok()) return WrittenMinutes{*doc, served.empty() ? gen.Name() : served, *used};
     LogEvent(LogLevel::kWarn, "minutes_fallback",
              {{"task_id", task_id},
               {"error", doc.status().message()},
@@ -92,7 +93,7 @@ Result<WrittenMinutes> WriteMinutes(Database& db, const WorkerOptions& o,
   }
   auto doc = ExtractiveGenerator().Generate(tr, {});
   if (!doc.ok()) return doc.status();
-  return WrittenMinutes{*doc, "extractive"};
+  return WrittenMinutes{*doc, "extractive", *used};
 }
 
 }  // namespace minutes

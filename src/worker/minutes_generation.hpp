@@ -8,6 +8,7 @@
 #include "core/transcript.hpp"
 #include "db/database.hpp"
 #include "llm/model_chain.hpp"
+#include "worker/tenant_templates.hpp"
 #include "worker/worker.hpp"
 
 namespace minutes {
@@ -15,8 +16,12 @@ namespace minutes {
 struct WrittenMinutes {
   MinutesDoc doc;
   std::string generator;  ///< "openai:gpt-4o-mini", "extractive"…
+  /// The template the version is made with (the tenant's current one; `default` when the
+  /// named one was deleted since): kept with the version so later edits never change it.
+  ResolvedTemplate template_used;
 };
 
+/// Writes minutes for `transcript` with the tenant's current template `template_name`.
 Result<WrittenMinutes> WriteMinutes(Database& db, const WorkerOptions& o,
                                     const std::string& task_id, const Transcript& transcript,
                                     const std::string& template_name);

@@ -5,6 +5,7 @@
 #include "export/minutes_json.hpp"
 #include "queue/job_queue.hpp"
 #include "worker/minutes_generation.hpp"
+#include "worker/minutes_versions.hpp"
 #include "worker/stored_transcript.hpp"
 #include "worker/worker.hpp"
 
@@ -22,23 +23,25 @@ Status ProcessMinutesJob(Database& db, ObjectStore&, const Job& job, const Worke
   // reaches every version.
   for (auto& s : tr->speakers) s.name.reset();
   // A redelivered job whose version is already written does not call the models again.
-  auto done =
-      db.Query("SELECT 1 FROM artifacts WHERE task_id = ? AND version = ?", {job.task_id, version});
+  auto done = HasMinutesVersion(db, job.task_id, version);
   if (!done.ok()) return done.status();
-  if (!done->empty()) return Status::Ok();
+  if (*done) return Status::Ok();
   auto written = WriteMinutes(db, o, job.task_id, *tr, tmpl);
   if (!written.ok()) return written.status();
   return db.Transaction([&](Database& tx) -> Status {
     // Idempotent: a redelivered job finds its version written and stops.
-    auto have = tx.Query("SELECT 1 FROM artifacts WHERE task_id = ? AND version = ?",
-                         {job.task_id, version});
+    auto have = HasMinutesVersion(tx, job.task_id, version);
     if (!have.ok()) return have.status();
-    if (!have->empty()) return Status::Ok();
-    return tx.Exec(
-        "INSERT INTO artifacts (task_id, version, template, generator, minutes_json, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        {job.task_id, version, tmpl, written->generator, MinutesToJson(written->doc).dump(),
-         NowIso()});
+    if (*have) return Status::Ok();
+    MinutesVersion v;
+    v.task_id = job.task_id;
+    v.version = version;
+    v.template_name = written->template_used.name;
+    v.template_body = written->template_used.body;
+    v.template_version = written->template_used.version;
+    v.generator = written->generator;
+    v.minutes_json = MinutesToJson(written->doc).dump();
+    return InsertMinutesVersion(tx, v);
   });
 }
 

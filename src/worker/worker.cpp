@@ -18,6 +18,7 @@
 #include "pipeline/pipeline.hpp"
 #include "worker/metrics.hpp"
 #include "worker/minutes_generation.hpp"
+#include "worker/minutes_versions.hpp"
 #include "worker/sweeper.hpp"
 #include "worker/usage.hpp"
 #include "worker/webhooks.hpp"
@@ -35,7 +36,7 @@ Status SetProgress(Database& db, const std::string& task_id, const std::string& 
 struct TaskCanceled {};
 
 Status StoreResults(Database& db, const Job& job, const std::string& owner, const PipelineResult& r,
-                    const std::string& template_name, const WrittenMinutes& doc) {
+                    const WrittenMinutes& doc) {
   const std::string& task_id = job.task_id;
   return db.Transaction([&](Database& tx) -> Status {
     auto held = HoldsLease(tx, job, owner);
@@ -69,15 +70,18 @@ Status StoreResults(Database& db, const Job& job, const std::string& owner, cons
           !s.ok())
         return s;
     }
-    auto have = tx.Query("SELECT 1 FROM artifacts WHERE task_id = ? AND version = 1", {task_id});
+    auto have = HasMinutesVersion(tx, task_id, 1);
     if (!have.ok()) return have.status();
-    if (have->empty()) {
-      if (Status s = tx.Exec(
-              "INSERT INTO artifacts (task_id, version, template, generator, minutes_json, "
-              "created_at) VALUES (?, 1, ?, ?, ?, ?)",
-              {task_id, template_name, doc.generator, MinutesToJson(doc.doc).dump(), NowIso()});
-          !s.ok())
-        return s;
+    if (!*have) {
+      MinutesVersion v;
+      v.task_id = task_id;
+      v.version = 1;
+      v.template_name = doc.template_used.name;
+      v.template_body = doc.template_used.body;
+      v.template_version = doc.template_used.version;
+      v.generator = doc.generator;
+      v.minutes_json = MinutesToJson(doc.doc).dump();
+      if (Status s = InsertMinutesVersion(tx, v); !s.ok()) return s;
     }
     return tx.Exec(
         "UPDATE tasks SET state = 'succeeded', stage = 'done', progress = 1, error = NULL, "
@@ -182,7 +186,7 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   Metrics::Global().ObserveStage("diarize", result->times.diarize);
   auto minutes = WriteMinutes(db, o, task_id, result->transcript, AsString(r[1]));
   if (!minutes.ok()) return minutes.status();
-  if (Status s = StoreResults(db, job, owner, *result, AsString(r[1]), *minutes); !s.ok()) return s;
+  if (Status s = StoreResults(db, job, owner, *result, *minutes); !s.ok()) return s;
   (void)db.Exec(
       "UPDATE objects SET duration = ? WHERE id = (SELECT object_id FROM tasks WHERE id = ?)",
       {result->transcript.duration, task_id});

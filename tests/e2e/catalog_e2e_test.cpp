@@ -67,9 +67,11 @@ TEST_F(Catalog, TemplatesAreVersionedValidatedAndScoped) {
   EXPECT_EQ(Do("GET", "/api/v1/templates/team", mallory_).status, 404);
   EXPECT_EQ(Do("DELETE", "/api/v1/templates/team", mallory_).status, 404);
   EXPECT_EQ(Do("GET", "/api/v1/templates", mallory_).json()["items"].size(), builtins);
-  // Members write; only admins delete.
-  EXPECT_EQ(Do("DELETE", "/api/v1/templates/team", alice_).status, 403);
-  EXPECT_EQ(Do("DELETE", "/api/v1/templates/team", boss_).status, 204);
+  // Members delete their own templates; the tenant's (an admin's) only admins delete.
+  ASSERT_EQ(Do("PUT", "/api/v1/templates/board", boss_, R"({"body":"{{title}}"})").status, 201);
+  EXPECT_EQ(Do("DELETE", "/api/v1/templates/board", alice_).status, 403);
+  EXPECT_EQ(Do("DELETE", "/api/v1/templates/board", boss_).status, 204);
+  EXPECT_EQ(Do("DELETE", "/api/v1/templates/team", alice_).status, 204);
   EXPECT_EQ(Do("GET", "/api/v1/templates/team", alice_).status, 404);
 }
 

@@ -74,6 +74,62 @@ TEST(Postgres, TheServiceRunsOnPostgres) {
   EXPECT_EQ(pg.Psql("SELECT count(*) FROM tasks"), "0\n");
 }
 
+// Migration 0008 on PostgreSQL with data in the tables (taken back to the schema before it):
+// versions get the template that was current when they were written, templates their owner;
+// then the ownership rules and kept templates through the API.
+TEST(Postgres, TemplateOwnersAndVersionTemplatesMigrateAndHold) {
+  PgServer pg;
+  std::string db = " --database " + ShellQuote(pg.Url());
+  for (auto [user, admin] : {std::pair{"boss", " --admin"}, std::pair{"alice", ""}})
+    ASSERT_EQ(RunCommand("printf pw | " + MinutesBinary() + " user add " + user +
+                         " --tenant acme --password-stdin" + admin + db)
+                  .exit_code,
+              0);
+  std::string undo = pg.Psql(
+      "ALTER TABLE artifacts DROP COLUMN template_body; ALTER TABLE artifacts DROP COLUMN "
+      "template_version; ALTER TABLE prompt_templates DROP COLUMN owner_id; DELETE FROM "
+      "schema_migrations WHERE version = 8;"
+      "INSERT INTO prompt_templates (id, tenant_id, name, version, body, created_at) SELECT "
+      "'p' || v, tenant_id, 'team', v, CASE v WHEN 1 THEN 'one {{title}}' ELSE 'two {{title}}' "
+      "END, CASE v WHEN 1 THEN '2026-01-01T10:00:00Z' ELSE '2026-01-01T12:00:00Z' END FROM "
+      "users, (VALUES (1), (2)) AS x(v) WHERE username = 'alice';"
+      "INSERT INTO audit_logs (tenant_id, user_id, action, target, created_at) SELECT tenant_id, "
+      "id, 'template.put', 'team', '2026-01-01T10:00:00Z' FROM users WHERE username = 'alice';"
+      "INSERT INTO tasks (id, tenant_id, user_id, title, state, created_at, updated_at) SELECT "
+      "'t1', tenant_id, id, 'Standup', 'succeeded', 'x', 'x' FROM users WHERE username = "
+      "'alice';"
+      "INSERT INTO artifacts (task_id, version, template, generator, minutes_json, created_at) "
+      "VALUES ('t1', 1, 'team', 'extractive', '{\"title\":\"Standup\",\"summary\":[],"
+      "\"decisions\":[],\"action_items\":[],\"topics\":[],\"speakers\":[]}', "
+      "'2026-01-01T11:00:00Z')");
+  auto migrated = RunCommand(MinutesBinary() + " db migrate" + db);
+  ASSERT_EQ(migrated.exit_code, 0) << migrated.output << undo;
+  EXPECT_EQ(pg.Psql("SELECT template_version || ':' || template_body FROM artifacts"),
+            "1:one {{title}}\n");
+  EXPECT_EQ(pg.Psql("SELECT DISTINCT u.username FROM prompt_templates p JOIN users u ON u.id = "
+                    "p.owner_id"),
+            "alice\n");
+
+  TestService svc("pg-templates", {}, {"--database", pg.Url(), "--workers", "0"});
+  ASSERT_GT(svc.port(), 0);
+  std::string alice = svc.Token("alice"), boss = svc.Token("boss");
+  auto put = [&](const std::string& name, const std::string& token, const std::string& body) {
+    return Call(svc.port(), "PUT", "/api/v1/templates/" + name,
+                nlohmann::json{{"body", body}}.dump(), token)
+        .status;
+  };
+  EXPECT_EQ(put("default", alice, "# {{title}}"), 403);
+  EXPECT_EQ(put("team", alice, "three {{title}}"), 200);  // hers since the migration
+  EXPECT_EQ(put("board", boss, "# {{title}}"), 201);
+  EXPECT_EQ(put("board", alice, "# {{title}}!"), 403);
+  EXPECT_EQ(pg.Psql("SELECT count(*) FROM prompt_templates WHERE name = 'board' AND owner_id IS "
+                    "NULL"),
+            "1\n");
+  auto md = Call(svc.port(), "GET", "/api/v1/tasks/t1/minutes?format=md", "", alice);
+  EXPECT_EQ(md.status, 200) << md.body;
+  EXPECT_EQ(md.body, "one Standup");
+}
+
 std::string Slurp(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), {});

@@ -40,6 +40,7 @@ class ServerProcess {
   }
   ~ServerProcess() { Stop(); }
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   /// Sends SIGTERM and returns the exit code (-1 when it did not exit normally).
   int Stop() {
     if (pid_ <= 0) return exit_code_;

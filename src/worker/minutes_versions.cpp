@@ -1,0 +1,46 @@
+#include "worker/minutes_versions.hpp"
+
+#include "core/clock.hpp"
+
+namespace minutes {
+
+Status InsertMinutesVersion(Database& tx, const MinutesVersion& v) {
+  return tx.Exec(
+      "INSERT INTO artifacts (task_id, version, template, template_body, template_version, "
+      "generator, minutes_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      {v.task_id, v.version, v.template_name,
+       v.template_body ? DbValue(*v.template_body) : DbValue(nullptr),
+       v.template_version ? DbValue(*v.template_version) : DbValue(nullptr), v.generator,
+       v.minutes_json, v.created_at.empty() ? NowIso() : v.created_at});
+}
+
+Result<std::optional<MinutesVersion>> FindMinutesVersion(Database& db, const std::string& task_id,
+                                                         std::optional<int64_t> version) {
+  const std::string columns =
+      "SELECT task_id, version, template, template_body, template_version, generator, "
+      "minutes_json, created_at FROM artifacts WHERE task_id = ? ";
+  auto rows = version ? db.Query(columns + "AND version = ?", {task_id, *version})
+                      : db.Query(columns + "ORDER BY version DESC LIMIT 1", {task_id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<MinutesVersion>();
+  const DbRow& r = (*rows)[0];
+  MinutesVersion v;
+  v.task_id = AsString(r[0]);
+  v.version = AsInt(r[1]);
+  v.template_name = AsString(r[2]);
+  if (!std::holds_alternative<std::nullptr_t>(r[3])) v.template_body = AsString(r[3]);
+  if (!std::holds_alternative<std::nullptr_t>(r[4])) v.template_version = AsInt(r[4]);
+  v.generator = AsString(r[5]);
+  v.minutes_json = AsString(r[6]);
+  v.created_at = AsString(r[7]);
+  return std::optional<MinutesVersion>(std::move(v));
+}
+
+Result<bool> HasMinutesVersion(Database& db, const std::string& task_id, int64_t version) {
+  auto rows =
+      db.Query("SELECT 1 FROM artifacts WHERE task_id = ? AND version = ?", {task_id, version});
+  if (!rows.ok()) return rows.status();
+  return !rows->empty();
+}
+
+}  // namespace minutes

@@ -1,0 +1,36 @@
+#pragma once
+// The minutes-versions repository (table artifacts): every version of a task's minutes, never
+// overwritten, each with the template it was made with — its text and the tenant's version
+// number — so later template edits never change what an existing version says.
+#include <optional>
+#include <string>
+
+#include "db/database.hpp"
+
+namespace minutes {
+
+/// One row of artifacts.
+struct MinutesVersion {
+  std::string task_id;
+  int64_t version = 0;
+  std::string template_name;
+  /// The template text it was made with; nullopt for rows from before migration 0008 whose
+  /// template could not be recovered (then the built-in of that name is what they used).
+  std::optional<std::string> template_body;
+  std::optional<int64_t> template_version;  ///< 0 = built-in; nullopt = unknown (pre-0008)
+  std::string generator;
+  std::string minutes_json;
+  std::string created_at;
+};
+
+/// Inserts `v` (created_at stamped now when empty). Run it inside the caller's transaction.
+Status InsertMinutesVersion(Database& tx, const MinutesVersion& v);
+
+/// Version `version` of the task's minutes, or the latest when nullopt; nullopt when absent.
+Result<std::optional<MinutesVersion>> FindMinutesVersion(Database& db, const std::string& task_id,
+                                                         std::optional<int64_t> version);
+
+/// Whether the task has minutes version `version`.
+Result<bool> HasMinutesVersion(Database& db, const std::string& task_id, int64_t version);
+
+}  // namespace minutes
