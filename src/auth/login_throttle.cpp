@@ -38,7 +38,7 @@ Status LoginThrottle::Check(const std::string& username, const std::string& addr
   std::string addr = AddressSubject(address);
   auto rows = db_.Query(
       "SELECT subject, locked_until FROM login_throttle WHERE subject IN (?, ?) AND "
-      "locked_until > ?",
+      "locked_until >= ?",
       {UserSubject(username), addr.empty() ? UserSubject(username) : addr, now});
   if (!rows.ok()) return rows.status();
   int64_t until = 0;
@@ -46,11 +46,14 @@ Status LoginThrottle::Check(const std::string& username, const std::string& addr
   for (const auto& r : *rows) {
     if (AsInt(r[1]) > until) until = AsInt(r[1]), by_user = AsString(r[0]).rfind("user:", 0) == 0;
   }
-  if (until <= now) return Status::Ok();
+  if (rows->empty()) return Status::Ok();
+  // Times are whole seconds: a lock until second U holds through all of U, so it lasts at least
+  // its delay however late in a second it began, and U - now + 1 is when it is surely over.
+  const int64_t wait = until - now + 1;
   return Status::ResourceExhausted(std::string("too many failed sign-ins ") +
                                    (by_user ? "for this username" : "from this address") +
-                                   "; try again in " + std::to_string(until - now) + " s")
-      .WithRetryAfter(static_cast<double>(until - now));
+                                   "; try again in " + std::to_string(wait) + " s")
+      .WithRetryAfter(static_cast<double>(wait));
 }
 
 Result<int64_t> LoginThrottle::Fail(Database& tx, const std::string& subject, int free,

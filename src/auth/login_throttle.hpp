@@ -25,6 +25,7 @@ class LoginThrottle {
   LoginThrottle(Database& db, LoginThrottleOptions options) : db_(db), o_(options) {}
 
   /// Ok, or ResourceExhausted (with Retry-After) while the username or the address is locked.
+  /// A lock of d seconds recorded in second n holds through second n + d.
   /// `address` may be empty (no address known): only the username counts then.
   Status Check(const std::string& username, const std::string& address, int64_t now);
   /// Counts a failure against both; returns how many seconds the next attempt must wait (0 when

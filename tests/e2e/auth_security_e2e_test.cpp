@@ -213,35 +213,46 @@ TEST_F(AuthSecurity, ChangingYourOwnPasswordKillsYourOtherTokensAndKeys) {
   EXPECT_TRUE(svc_->Token("cher").empty());
 }
 
+int RetryAfter(const Reply& r) {
+  auto it = r.headers.find("Retry-After");
+  return it == r.headers.end() ? -1 : std::stoi(it->second);
+}
+
 TEST_F(AuthSecurity, FailedSignInsAreThrottledPerUsernameAuditedAndResetBySuccess) {
   NewUser("tess");
   const std::string addr = "198.51.100.7";
   const std::string wrong = "wrong-password-xyz";
-  for (int i = 1; i <= 5; ++i)
-    ASSERT_EQ(svc_->Post("/api/v1/auth/login", Login("tess", wrong), "", addr).status, 401) << i;
-  EXPECT_EQ(svc_->Post("/api/v1/auth/login", Login("tess", wrong), "", addr).status, 401)
+  auto attempt = [&](const std::string& user, const std::string& pw, const std::string& from) {
+    return svc_->Post("/api/v1/auth/login", Login(user, pw), "", from);
+  };
+  for (int i = 1; i <= 5; ++i) ASSERT_EQ(attempt("tess", wrong, addr).status, 401) << i;
+  EXPECT_EQ(attempt("tess", wrong, addr).status, 401)
       << "the sixth is checked, counted and locks the name for 1 s";
-  auto locked = svc_->Post("/api/v1/auth/login", Login("tess", kPw), "", "203.0.113.9");
+  auto locked = attempt("tess", kPw, "203.0.113.9");
   ASSERT_EQ(locked.status, 429) << "even the right password, from another address";
-  EXPECT_EQ(locked.headers["Retry-After"], "1");
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-  EXPECT_EQ(svc_->Post("/api/v1/auth/login", Login("tess", wrong), "", addr).status, 401);
-  auto longer = svc_->Post("/api/v1/auth/login", Login("tess", wrong), "", addr);
+  int first = RetryAfter(locked);
+  EXPECT_GE(first, 1);
+  EXPECT_LE(first, 2);  // whole seconds: a 1 s lock holds to the end of its second
+  std::this_thread::sleep_for(std::chrono::seconds(first));
+  EXPECT_EQ(attempt("tess", wrong, addr).status, 401);
+  auto longer = attempt("tess", wrong, addr);
   ASSERT_EQ(longer.status, 429);
-  EXPECT_EQ(longer.headers["Retry-After"], "2") << "the lock doubles";
-  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
-  EXPECT_EQ(svc_->Post("/api/v1/auth/login", Login("tess", kPw), "", addr).status, 200);
-  for (int i = 0; i < 3; ++i)
-    EXPECT_EQ(svc_->Post("/api/v1/auth/login", Login("tess", wrong), "", addr).status, 401)
-        << "the success reset the count";
+  EXPECT_GE(RetryAfter(longer), 2) << "the lock doubles";
+  // A success resets the count: four failures, a success, five more are all plain 401s.
+  NewUser("tom");
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(attempt("tom", wrong, addr).status, 401);
+  EXPECT_EQ(attempt("tom", kPw, addr).status, 200);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(attempt("tom", wrong, addr).status, 401) << i;
+  EXPECT_EQ(attempt("tom", kPw, addr).status, 200);
 
   auto log = Call(svc_->port(), "GET", "/api/v1/audit-logs?action=auth.login_failed", "", boss_);
   ASSERT_EQ(log.status, 200);
   int from_addr = 0;
-  for (auto& item : log.json()["items"])
+  const auto items = log.json()["items"];
+  for (const auto& item : items)
     if (item.value("client_address", "") == addr && item.value("username", "") == "tess")
       ++from_addr;
-  EXPECT_EQ(from_addr, 10) << "every checked failure, with the address: " << log.body;
+  EXPECT_EQ(from_addr, 7) << "every checked failure, with the address: " << log.body.substr(0, 600);
   auto ok = Call(svc_->port(), "GET", "/api/v1/audit-logs?action=auth.login", "", boss_);
   EXPECT_NE(ok.body.find(addr), std::string::npos) << "successes too";
   EXPECT_EQ(log.body.find(wrong), std::string::npos) << "never the password";
@@ -299,7 +310,7 @@ TEST(AuthSecurityAddress, AnAddressSprayingUsernamesIsThrottled) {
   auto locked =
       svc.Post("/api/v1/auth/login", Login("boss", kPw), "", "2001:db8:5:6:ffff::2");  // same /64
   EXPECT_EQ(locked.status, 429) << locked.body;
-  EXPECT_EQ(locked.headers["Retry-After"], "1");
+  EXPECT_GE(RetryAfter(locked), 1);
   EXPECT_EQ(svc.Post("/api/v1/auth/login", Login("boss", kPw), "", "192.0.2.44").status, 200)
       << "other addresses sign in";
 }
