@@ -50,7 +50,7 @@ TEST_F(AdminCli, UsersTenantsAndKeys) {
   EXPECT_NE(add.output.find("user alice added to tenant acme as admin"), std::string::npos);
   auto dup = Minutes("user add alice --tenant globex --password-stdin", "correct-battery-42");
   EXPECT_EQ(dup.exit_code, 2);
-  EXPECT_NE(dup.output.find("taken"), std::string::npos);
+  EXPECT_NE(dup.output.find("not available"), std::string::npos) << dup.output;
   EXPECT_EQ(Minutes("user add bob --tenant acme").exit_code, 2) << "no password, no terminal";
   EXPECT_EQ(
       Minutes("user add 'x/y' --tenant acme --password-stdin", "correct-battery-42").exit_code, 2);
