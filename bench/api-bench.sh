@@ -22,7 +22,7 @@ rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 hwm_kb() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
-printf pw | "$BIN" user add bench --tenant bench --password-stdin --data-dir "$DATA" >/dev/null
+printf correct-battery-42 | "$BIN" user add bench --tenant bench --password-stdin --data-dir "$DATA" >/dev/null
 "$BIN" db migrate --data-dir "$DATA" >/dev/null
 
 # Start-up: exec to the first 200 from /health/ready (database, queue and storage probed).
@@ -37,7 +37,7 @@ sleep 1
 echo "idle RSS (serve --workers 1): $(( $(rss_kb $PID) / 1024 )) MB (target <= 30)"
 
 TOKEN=$(curl -fs -X POST "$URL/api/v1/auth/login" -H 'Content-Type: application/json' \
-  -d '{"username":"bench","password":"pw"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  -d '{"username":"bench","password":"correct-battery-42"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 
 # A task to read: a short recording (the worker transcribes it; the GETs read the row meanwhile).
 sox -n -r 16000 -c 1 -b 16 "$WORK/tone.wav" synth 3 sine 440 2>/dev/null

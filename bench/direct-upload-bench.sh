@@ -18,7 +18,7 @@ cleanup() {
 }
 trap cleanup EXIT
 export MINUTES_DATABASE=$PG_URL MINUTES_QUEUE=$REDIS_URL MINUTES_STORAGE_URL=$S3_URL MINUTES_LOG_LEVEL=warn
-printf pw | "$BIN" user add bench --tenant bench --password-stdin --data-dir "$WORK/data" >/dev/null
+printf correct-battery-42 | "$BIN" user add bench --tenant bench --password-stdin --data-dir "$WORK/data" >/dev/null
 "$BIN" serve --port "$PORT" --data-dir "$WORK/data" --workers 0 --max-upload-mb 2048 \
   >"$WORK/serve.out" 2>"$WORK/serve.err" &
 PID=$!
@@ -28,7 +28,7 @@ rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$PID/status"; }
 sleep 1
 IDLE=$(rss_kb)
 TOKEN=$(curl -fs -X POST "$URL/api/v1/auth/login" -H 'Content-Type: application/json' \
-  -d '{"username":"bench","password":"pw"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  -d '{"username":"bench","password":"correct-battery-42"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 
 # 1 GiB of real media: a WAV of 48 kHz stereo silence.
 ffmpeg -v error -f lavfi -i anullsrc=r=48000:cl=stereo -t 5592 -c:a pcm_s16le "$WORK/big.wav"

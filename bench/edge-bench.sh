@@ -184,7 +184,7 @@ bench_one() {
   local bin=$2
   shift 2
   mkdir -p "$WORK/$LABEL"
-  printf pw | "$bin" user add bench --tenant bench --password-stdin --data-dir "$WORK/$LABEL/data" >/dev/null
+  printf correct-battery-42 | "$bin" user add bench --tenant bench --password-stdin --data-dir "$WORK/$LABEL/data" >/dev/null
   "$bin" db migrate --data-dir "$WORK/$LABEL/data" >/dev/null
   PORT=$(free_port)
   URL=http://127.0.0.1:$PORT
@@ -198,7 +198,7 @@ bench_one() {
   R[$LABEL/idle_rss]=$(($(rss_kb "$PID") / 1024))
   R[$LABEL/idle_threads]=$(thread_count "$PID")
   echo "  start-up ${R[$LABEL/startup_ms]} ms, idle RSS ${R[$LABEL/idle_rss]} MB, ${R[$LABEL/idle_threads]} threads"
-  TOKEN=$(login_token "$URL" bench pw)
+  TOKEN=$(login_token "$URL" bench correct-battery-42)
   TASK=$(curl -fs -X POST "$URL/api/v1/tasks?title=bench" -H "Authorization: Bearer $TOKEN" \
     -H 'Content-Type: audio/wav' --data-binary @"$WORK/tone.wav" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')

@@ -85,14 +85,11 @@ void AddAdminRoutes(Router& r, const ServiceContext& ctx) {
     auto tenant = d->db.Query("SELECT name FROM tenants WHERE id = ?", {req.principal->tenant_id});
     if (!tenant.ok() || tenant->empty())
       return SetError(res, 500, "", "internal error", req.request_id);
+    // A clash is AlreadyExists (409) with one message whether the name is in this tenant or
+    // another; a weak password is FailedPrecondition (422).
     auto user = d->accounts.AddUser((*body)["username"], AsString((*tenant)[0][0]),
                                     (*body)["password"], role == "admin");
-    if (!user.ok()) {
-      bool taken = user.status().message().find("taken") != std::string::npos ||
-                   user.status().message().find("exists") != std::string::npos;
-      return SetError(res, taken ? 409 : HttpStatusFor(user.status().kind()), "",
-                      user.status().message(), req.request_id);
-    }
+    if (!user.ok()) return SetError(res, user.status(), req.request_id);
     Audit(d->db, req, "user.create", user->id);
     auto row = d->db.Query(std::string(kUserColumns) + "WHERE id = ?", {user->id});
     res.headers["Location"] = "/api/v1/users/" + user->id;
@@ -105,7 +102,6 @@ void AddAdminRoutes(Router& r, const ServiceContext& ctx) {
                            {req.params["id"], req.principal->tenant_id});
     if (!row.ok()) return SetError(res, row.status(), req.request_id);
     if (row->empty()) return SetError(res, 404, "", "no user " + req.params["id"], req.request_id);
-    std::string username = AsString((*row)[0][1]);
     auto body = ReadJsonBody(req);
     if (!body.ok()) return SetError(res, body.status(), req.request_id);
     bool self = req.params["id"] == req.principal->user_id;
@@ -125,17 +121,13 @@ void AddAdminRoutes(Router& r, const ServiceContext& ctx) {
     if (body->contains("password") &&
         (!(*body)["password"].is_string() || (*body)["password"].get<std::string>().empty()))
       return SetError(res, 400, "", "password must be a non-empty string", req.request_id);
-    if (body->contains("disabled"))
-      if (Status s = d->accounts.SetDisabled(username, (*body)["disabled"]); !s.ok())
-        return SetError(res, s, req.request_id);
-    if (body->contains("role"))
-      if (Status s = d->db.Exec("UPDATE users SET role = ? WHERE id = ?",
-                                {(*body)["role"].get<std::string>(), req.params["id"]});
-          !s.ok())
-        return SetError(res, s, req.request_id);
-    if (body->contains("password"))
-      if (Status s = d->accounts.ResetPassword(username, (*body)["password"]); !s.ok())
-        return SetError(res, s, req.request_id);
+    UserChanges changes;
+    if (body->contains("disabled")) changes.disabled = (*body)["disabled"].get<bool>();
+    if (body->contains("role")) changes.role = (*body)["role"].get<std::string>();
+    if (body->contains("password")) changes.password = (*body)["password"].get<std::string>();
+    // All or nothing, in one transaction; the user's earlier tokens and keys stop working.
+    auto updated = d->accounts.UpdateUser(req.params["id"], changes);
+    if (!updated.ok()) return SetError(res, updated.status(), req.request_id);
     Audit(d->db, req, "user.update", req.params["id"]);
     auto after = d->db.Query(std::string(kUserColumns) + "WHERE id = ?", {req.params["id"]});
     res.Json(200, after.ok() && !after->empty() ? UserJson((*after)[0]) : nlohmann::json{});
@@ -162,7 +154,8 @@ void AddAdminRoutes(Router& r, const ServiceContext& ctx) {
     args.push_back((*page - 1) * *size);
     auto rows = d->db.Query(
         "SELECT a.id, a.user_id, u.username, a.action, a.target, a.request_id, a.provider, "
-        "a.model, a.audio_seconds, a.tokens_in, a.tokens_out, a.cost, a.created_at FROM "
+        "a.model, a.audio_seconds, a.tokens_in, a.tokens_out, a.cost, a.created_at, "
+        "a.client_address FROM "
         "audit_logs a LEFT JOIN users u ON u.id = a.user_id " +
             where + " ORDER BY a.id DESC LIMIT ? OFFSET ?",
         args);
@@ -187,7 +180,8 @@ void AddAdminRoutes(Router& r, const ServiceContext& ctx) {
                        {"tokens_in", val(row[9])},
                        {"tokens_out", val(row[10])},
                        {"cost", val(row[11])},
-                       {"created_at", AsString(row[12])}});
+                       {"created_at", AsString(row[12])},
+                       {"client_address", val(row[13])}});
     res.Json(200, {{"items", items},
                    {"page", *page},
                    {"page_size", *size},

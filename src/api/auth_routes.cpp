@@ -1,26 +1,54 @@
-// POST /api/v1/auth/login and GET /api/v1/me.
+// POST /api/v1/auth/login, GET /api/v1/me and PUT /api/v1/me/password.
+#include "api/audit.hpp"
 #include "api/routes.hpp"
+#include "log/log.hpp"
 
 namespace minutes {
+namespace {
+
+void TokenResponse(const ServiceContext& d, const User& u, Response& res) {
+  std::string token =
+      d.jwt.Issue({u.id, u.tenant_id, u.username, u.role, 0, u.token_generation}, UnixNow());
+  res.Json(200, {{"access_token", token}, {"token_type", "bearer"}, {"expires_in", d.jwt.ttl()}});
+}
+
+bool StringField(const nlohmann::json& body, const char* name) {
+  return body.contains(name) && body[name].is_string();
+}
+
+}  // namespace
 
 void AddAuthRoutes(Router& r, const ServiceContext& ctx) {
   const ServiceContext* d = &ctx;
   r.Add("POST", "/api/v1/auth/login", false, [d](Request& req, Response& res) {
     auto body = ReadJsonBody(req);
     if (!body.ok()) return SetError(res, body.status(), req.request_id);
-    if (!body->contains("username") || !(*body)["username"].is_string() ||
-        !body->contains("password") || !(*body)["password"].is_string())
+    if (!StringField(*body, "username") || !StringField(*body, "password"))
       return SetError(res, 400, "", "username and password (strings) are required", req.request_id);
-    auto user = d->accounts.Login((*body)["username"], (*body)["password"]);
+    const std::string username = (*body)["username"];
+    std::optional<User> known;
+    auto user = d->accounts.Login(username, (*body)["password"], req.client_address, &known);
+    const std::string tenant_id = known ? known->tenant_id : "", user_id = known ? known->id : "";
     if (!user.ok()) {
-      if (user.status().kind() == ErrorKind::kNotFound)
-        return SetError(res, 401, "", "wrong username or password", req.request_id);
-      return SetError(res, user.status(), req.request_id);
+      const Status& s = user.status();
+      if (s.kind() == ErrorKind::kUnauthenticated || s.kind() == ErrorKind::kResourceExhausted) {
+        bool throttled = s.kind() == ErrorKind::kResourceExhausted;
+        // Failures are audited (at most as many as the throttle lets through to a password
+        // check); refusals while throttled only reach the log, so a flood writes no rows.
+        if (!throttled)
+          AuditFor(d->db, req, tenant_id, user_id, "auth.login_failed", known ? username : "");
+        LogEvent(LogLevel::kWarn, throttled ? "login_throttled" : "login_failed",
+                 {{"request_id", req.request_id},
+                  {"client", req.client_address},
+                  {"user_id", user_id},
+                  {"known_user", known.has_value()}});
+      }
+      SetError(res, s, req.request_id);
+      if (s.kind() == ErrorKind::kUnauthenticated) res.headers["WWW-Authenticate"] = "Bearer";
+      return;
     }
-    std::string token =
-        d->jwt.Issue({user->id, user->tenant_id, user->username, user->role, 0}, UnixNow());
-    res.Json(200,
-             {{"access_token", token}, {"token_type", "bearer"}, {"expires_in", d->jwt.ttl()}});
+    AuditFor(d->db, req, user->tenant_id, user->id, "auth.login", user->username);
+    TokenResponse(*d, *user, res);
   });
 
   r.Add("GET", "/api/v1/me", true, [d](Request& req, Response& res) {
@@ -30,6 +58,24 @@ void AddAuthRoutes(Router& r, const ServiceContext& ctx) {
                    {"tenant_id", p.tenant_id},
                    {"role", p.role},
                    {"limits", {{"max_upload_bytes", d->max_upload_bytes}}}});
+  });
+
+  r.Add("PUT", "/api/v1/me/password", true, [d](Request& req, Response& res) {
+    auto body = ReadJsonBody(req);
+    if (!body.ok()) return SetError(res, body.status(), req.request_id);
+    if (!StringField(*body, "current_password") || !StringField(*body, "new_password"))
+      return SetError(res, 400, "", "current_password and new_password (strings) are required",
+                      req.request_id);
+    auto user = d->accounts.ChangePassword(req.principal->user_id, (*body)["current_password"],
+                                           (*body)["new_password"], req.client_address);
+    if (!user.ok()) {
+      if (user.status().kind() == ErrorKind::kPermissionDenied)
+        Audit(d->db, req, "user.password_change_failed", req.principal->user_id);
+      return SetError(res, user.status(), req.request_id);
+    }
+    Audit(d->db, req, "user.password_change", user->id);
+    // Every earlier token of the user, this request's included, stopped working: a fresh one.
+    TokenResponse(*d, *user, res);
   });
 }
 

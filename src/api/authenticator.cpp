@@ -54,16 +54,17 @@ Result<Principal> Authenticator::Provision(const std::string& username, const st
     std::string name =
         tenant_name.ok() && !tenant_name->empty() ? AsString((*tenant_name)[0][0]) : tenant;
     auto made = accounts_.AddUser(username, name, *password, role == "admin");
-    if (!made.ok() && made.status().message().find("taken") == std::string::npos)
-      return Status::NotFound("cannot provision user '" + username +
-                              "': " + made.status().message());
-    rows = find();  // another request may have provisioned it at the same moment
-    if (!rows.ok() || rows->empty()) return Status::NotFound("cannot provision " + username);
+    // AlreadyExists: another request may have provisioned it at the same moment.
+    if (!made.ok() && made.status().kind() != ErrorKind::kAlreadyExists)
+      return Status::Unauthenticated("cannot provision user '" + username +
+                                     "': " + made.status().message());
+    rows = find();
+    if (!rows.ok() || rows->empty()) return Status::Unauthenticated("cannot provision " + username);
   }
   const DbRow& u = (*rows)[0];
   if (AsString(u[1]) != tenant && AsString(u[2]) != tenant)
-    return Status::NotFound("user '" + username + "' belongs to another tenant");
-  if (AsInt(u[4]) != 0) return Status::NotFound("user '" + username + "' is disabled");
+    return Status::Unauthenticated("user '" + username + "' belongs to another tenant");
+  if (AsInt(u[4]) != 0) return Status::Unauthenticated("user '" + username + "' is disabled");
   std::string effective = role.empty() ? AsString(u[3]) : role;
   return Principal{AsString(u[0]), AsString(u[1]), username, effective};
 }
@@ -75,30 +76,34 @@ Result<Principal> Authenticator::FromGateway(const Request& req) const {
   std::string secret = req.header("X-Gateway-Secret");
   if (!trusted && !a.gateway_secret.empty() && secret.size() == a.gateway_secret.size())
     trusted = CRYPTO_memcmp(secret.data(), a.gateway_secret.data(), secret.size()) == 0;
-  if (!trusted) return Status::NotFound("gateway headers are accepted only from a trusted proxy");
+  if (!trusted)
+    return Status::Unauthenticated("gateway headers are accepted only from a trusted proxy");
   std::string user = req.header("X-User-ID"), tenant = req.header("X-Tenant-ID");
   std::string role = req.header("X-User-Role");
   if (user.empty() || tenant.empty())
-    return Status::NotFound("gateway requests need both X-User-ID and X-Tenant-ID");
+    return Status::Unauthenticated("gateway requests need both X-User-ID and X-Tenant-ID");
   if (!role.empty() && role != "admin" && role != "member")
-    return Status::NotFound("X-User-Role must be admin or member");
+    return Status::Unauthenticated("X-User-Role must be admin or member");
   return Provision(user, tenant, role);
 }
 
-bool Authenticator::StillEnabled(const std::string& user_id) const {
+std::optional<UserState> Authenticator::CurrentState(const std::string& user_id) const {
   auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mu_);
-    auto it = enabled_.find(user_id);
-    if (it != enabled_.end() && now - it->second.second < std::chrono::seconds(1))
-      return it->second.first;
+    auto it = states_.find(user_id);
+    if (it != states_.end() && now - it->second.read_at < std::chrono::seconds(1))
+      return it->second.state;
   }
-  auto rows = db_.Query("SELECT disabled FROM users WHERE id = ?", {user_id});
-  bool enabled = rows.ok() && !rows->empty() && AsInt((*rows)[0][0]) == 0;
+  auto read = accounts_.State(user_id);
+  std::optional<UserState> state;
+  if (read.ok()) state = std::move(*read);
+  // A database hiccup is not remembered: the next request asks again.
+  if (!read.ok() && read.status().kind() != ErrorKind::kNotFound) return state;
   std::lock_guard lock(mu_);
-  if (enabled_.size() > 100000) enabled_.clear();  // bounded: one entry per active user
-  enabled_[user_id] = {enabled, now};
-  return enabled;
+  if (states_.size() > 100000) states_.clear();  // bounded: one entry per active user
+  states_[user_id] = {state, now};
+  return state;
 }
 
 Result<Principal> Authenticator::Authenticate(const Request& req) const {
@@ -108,19 +113,26 @@ Result<Principal> Authenticator::Authenticate(const Request& req) const {
   std::string h = req.header("Authorization");
   const std::string kBearer = "Bearer ";
   if (h.rfind(kBearer, 0) != 0)
-    return Status::NotFound("authentication required: send Authorization: Bearer <token>");
+    return Status::Unauthenticated("authentication required: send Authorization: Bearer <token>");
   std::string cred = h.substr(kBearer.size());
   if (cred.rfind(config_.auth.api_key_prefix, 0) == 0) {
     auto u = accounts_.AuthenticateApiKey(cred);
-    if (!u.ok()) return Status::NotFound("invalid API key");
+    if (!u.ok()) return Status::Unauthenticated("invalid API key");
     return Principal{u->id, u->tenant_id, u->username, u->role};
   }
   int64_t now = UnixNow();
   auto c = jwt_.Verify(cred, now);
   if (c.ok()) {
-    // Tokens outlive nothing: a user disabled since the token was issued is refused.
-    if (!StillEnabled(c->user_id)) return Status::NotFound("the account is disabled");
-    return Principal{c->user_id, c->tenant_id, c->username, c->role};
+    // Tokens outlive no change: a user disabled, demoted or re-passworded since the token was
+    // issued is refused (the generation moved on), and the role is the one the user has now.
+    auto state = CurrentState(c->user_id);
+    if (!state) return Status::Unauthenticated("the token's user no longer exists");
+    if (state->disabled) return Status::Unauthenticated("the account is disabled");
+    if (state->token_generation != c->generation)
+      return Status::Unauthenticated(
+          "the token was revoked by a change to the account (password, role or status); sign "
+          "in again");
+    return Principal{c->user_id, c->tenant_id, c->username, state->role};
   }
   if (external_) {
     auto e = external_->Verify(cred, now);

@@ -4,14 +4,15 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
 #include "api/external_jwt.hpp"
-#include "http/message.hpp"
 #include "api/jwt.hpp"
 #include "auth/accounts.hpp"
 #include "config/config.hpp"
+#include "http/message.hpp"
 
 namespace minutes {
 
@@ -20,7 +21,9 @@ class Authenticator {
   /// BadInput naming the config key when a configured key file is missing or unusable.
   static Result<std::unique_ptr<Authenticator>> Make(const Config& config, Database& db,
                                                      Accounts& accounts, const JwtIssuer& jwt);
-  /// The caller, or an error whose message says why (returned to the client with 401).
+  /// The caller, or an Unauthenticated error whose message says why (returned with 401). A
+  /// login token's role is the user's current one; a token issued before the user's last
+  /// password, role or enabled-state change is refused.
   Result<Principal> Authenticate(const Request& req) const;
 
  private:
@@ -37,12 +40,17 @@ class Authenticator {
   Accounts& accounts_;
   const JwtIssuer& jwt_;
   std::unique_ptr<ExternalJwtVerifier> external_;
-  /// Whether a token's user is still enabled, remembered for a second: a disable takes effect
-  /// within that, and a busy server does not ask the database on every request.
-  bool StillEnabled(const std::string& user_id) const;
+  /// A token's user as the database has it (role, enabled, token generation), remembered for at
+  /// most a second: a demotion, disable or password change takes effect within that on every
+  /// instance, and a busy server does not ask the database on every request. Empty when the
+  /// user is gone or the database cannot say.
+  std::optional<UserState> CurrentState(const std::string& user_id) const;
+  struct CachedState {
+    std::optional<UserState> state;
+    std::chrono::steady_clock::time_point read_at;
+  };
   mutable std::mutex mu_;
-  mutable std::unordered_map<std::string, std::pair<bool, std::chrono::steady_clock::time_point>>
-      enabled_;
+  mutable std::unordered_map<std::string, CachedState> states_;
 };
 
 /// Whether `address` (IPv4 or IPv6 text) lies in `cidr` ("10.0.0.0/8", "::1/128").

@@ -63,13 +63,14 @@ std::string JwtIssuer::Issue(TokenClaims c, int64_t now) const {
   token.payload().set("tid", c.tenant_id);
   token.payload().set("name", c.username);
   token.payload().set("role", c.role);
+  token.payload().set("gen", static_cast<Poco::Int64>(c.generation));
   token.payload().set("iat", static_cast<Poco::Int64>(now));
   token.payload().set("exp", static_cast<Poco::Int64>(now + ttl_));
   return signer_->sign(token, algorithm_);
 }
 
 Result<TokenClaims> JwtIssuer::Verify(const std::string& jwt, int64_t now) const {
-  const Status invalid = Status::NotFound("invalid token");
+  const Status invalid = Status::Unauthenticated("invalid token");
   Poco::JWT::Token token;
   try {
     if (!signer_->tryVerify(jwt, token)) return invalid;
@@ -85,11 +86,12 @@ Result<TokenClaims> JwtIssuer::Verify(const std::string& jwt, int64_t now) const
     c.tenant_id = p.getValue<std::string>("tid");
     c.username = p.optValue<std::string>("name", "");
     c.role = p.optValue<std::string>("role", "member");
+    c.generation = p.has("gen") ? p.getValue<Poco::Int64>("gen") : 0;
   } catch (const std::exception&) {
     return invalid;
   }
   c.user_id = token.getSubject();
-  if (c.expires_at <= now) return Status::NotFound("token expired");
+  if (c.expires_at <= now) return Status::Unauthenticated("token expired");
   return c;
 }
 

@@ -18,6 +18,9 @@ namespace minutes {
 struct TokenClaims {
   std::string user_id, tenant_id, username, role;
   int64_t expires_at = 0;  ///< Unix seconds
+  /// The user's token generation when the token was issued (claim `gen`; 0 when absent, as in
+  /// tokens from before generations): a token of an older generation is refused.
+  int64_t generation = 0;
 };
 
 /// Issues and checks the service's own login tokens. Thread-safe.
@@ -30,7 +33,7 @@ class JwtIssuer {
                                      const std::string& public_key_file, int ttl_seconds);
   /// A signed token for the claims; expires ttl seconds from `now`.
   std::string Issue(TokenClaims claims, int64_t now) const;
-  /// The claims of a valid, unexpired token of the configured algorithm; NotFound-kind error
+  /// The claims of a valid, unexpired token of the configured algorithm; Unauthenticated
   /// ("invalid token", "token expired") otherwise.
   Result<TokenClaims> Verify(const std::string& token, int64_t now) const;
   int ttl() const { return ttl_; }

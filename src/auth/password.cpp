@@ -44,6 +44,39 @@ bool VerifyPassword(const std::string& password, const std::string& encoded) {
   return argon2id_verify(encoded.c_str(), password.data(), password.size()) == ARGON2_OK;
 }
 
+Status HashSlots::Run(const std::function<void()>& fn) {
+  const Status busy =
+      Status::Unavailable("too many sign-ins at once; try again in a moment").WithRetryAfter(1);
+  {
+    std::unique_lock lock(mu_);
+    if (running_ >= concurrency_) {
+      if (waiting_ >= queue_) return busy;
+      ++waiting_;
+      bool got = freed_.wait_for(lock, max_wait_, [&] { return running_ < concurrency_; });
+      --waiting_;
+      if (!got) return busy;
+    }
+    ++running_;
+  }
+  struct Release {
+    HashSlots* s;
+    ~Release() {
+      {
+        std::lock_guard lock(s->mu_);
+        --s->running_;
+      }
+      s->freed_.notify_one();
+    }
+  } release{this};
+  fn();
+  return Status::Ok();
+}
+
+int HashSlots::running() const {
+  std::lock_guard lock(mu_);
+  return running_;
+}
+
 Result<std::string> RandomHex(size_t n) {
   std::vector<unsigned char> buf(n);
   if (RAND_bytes(buf.data(), static_cast<int>(n)) != 1)

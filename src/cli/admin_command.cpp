@@ -23,9 +23,10 @@ using Common = ConfigFlags;
 void AddCommon(CLI::App* cmd, Common* c) { AddConfigFlags(cmd, c); }
 
 // Opens the database and brings its schema up to date, as the server does on start.
-Result<std::unique_ptr<Database>> OpenMigrated(const Common& c) {
+Result<std::unique_ptr<Database>> OpenMigrated(const Common& c, AccountOptions* options) {
   auto config = ResolveConfig(c);
   if (!config.ok()) return config.status();
+  *options = AccountOptionsFrom(*config);  // the same password policy as the API's
   auto db = OpenDatabase(config->database);
   if (!db.ok()) return db.status();
   auto m = Migrate(**db);
@@ -58,12 +59,13 @@ Result<std::string> ReadPassword(bool from_stdin) {
 template <typename Fn>
 std::function<void()> Run(const std::shared_ptr<Common>& c, int* exit_code, Fn fn) {
   return [c, exit_code, fn] {
-    auto db = OpenMigrated(*c);
+    AccountOptions options;
+    auto db = OpenMigrated(*c, &options);
     if (!db.ok()) {
       *exit_code = ReportFailure(db.status());
       return;
     }
-    Accounts accounts(**db);
+    Accounts accounts(**db, options);
     Status s = fn(accounts, **db);
     *exit_code = s.ok() ? 0 : ReportFailure(s);
   };

@@ -55,7 +55,7 @@ int RunLambda(const ConfigFlags& flags) {
     PostError(http, base + "/init/error", "Runtime.InitError", s.message());
     return ReportFailure(s);
   }
-  Accounts accounts(*backends->db);
+  Accounts accounts(*backends->db, AccountOptionsFrom(c));
   ServiceContext ctx{*backends->db,
                      accounts,
                      *jwt,

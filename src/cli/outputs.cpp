@@ -73,7 +73,15 @@ Result<Outputs> BuildOutputs(const Transcript& tr, const MinutesOptions& o,
 
 int ReportFailure(const Status& s) {
   std::fprintf(stderr, "minutes: error: %s\n", s.message().c_str());
-  return s.kind() == ErrorKind::kBadInput || s.kind() == ErrorKind::kNotFound ? 2 : 1;
+  switch (s.kind()) {  // what the caller asked for is wrong: exit 2
+    case ErrorKind::kBadInput:
+    case ErrorKind::kNotFound:
+    case ErrorKind::kAlreadyExists:
+    case ErrorKind::kFailedPrecondition:
+      return 2;
+    default:
+      return 1;
+  }
 }
 
 }  // namespace minutes

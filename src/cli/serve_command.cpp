@@ -79,7 +79,7 @@ int Serve(const ConfigFlags& flags) {
   if (!backends.ok()) return ReportFailure(backends.status());
   Result<JwtIssuer> jwt = MakeJwtIssuer(c);
   if (!jwt.ok()) return ReportFailure(jwt.status());
-  Accounts accounts(*backends->db);
+  Accounts accounts(*backends->db, AccountOptionsFrom(c));
   ServiceContext ctx{*backends->db,
                      accounts,
                      *jwt,

@@ -38,4 +38,17 @@ Result<Config> ResolveConfig(const ConfigFlags& flags) {
   return config;
 }
 
+AccountOptions AccountOptionsFrom(const Config& config) {
+  const AuthConfig& a = config.auth;
+  AccountOptions o;
+  o.policy.min_length = a.password_min_length;
+  o.throttle.free_failures_per_user = a.login_free_failures;
+  o.throttle.free_failures_per_address = a.login_free_failures_per_address;
+  o.throttle.base_delay_s = a.login_delay_base_s;
+  o.throttle.max_delay_s = a.login_delay_max_s;
+  o.hash_concurrency = a.password_hash_concurrency;
+  o.hash_queue = a.password_hash_queue;
+  return o;
+}
+
 }  // namespace minutes

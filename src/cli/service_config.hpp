@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "auth/accounts.hpp"
 #include "config/config.hpp"
 
 namespace minutes {
@@ -25,5 +26,8 @@ CLI::Option* AddOverride(CLI::App* cmd, ConfigFlags* flags, const std::string& n
 
 /// The effective configuration; BadInput naming the key when it is invalid.
 Result<Config> ResolveConfig(const ConfigFlags& flags);
+
+/// The account rules from the `auth.*` keys (password policy, login throttle, hash slots).
+AccountOptions AccountOptionsFrom(const Config& config);
 
 }  // namespace minutes

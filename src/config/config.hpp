@@ -85,6 +85,21 @@ struct AuthConfig {
   std::string external_jwt_audience;  ///< Required `aud` when set.
   std::string external_jwt_tenant_claim = "tenant";
   std::string external_jwt_role_claim = "role";
+  /// New passwords: at least this many characters (also: not a common password, not the
+  /// username); 8..256.
+  int password_min_length = 10;
+  /// Consecutive failed sign-ins allowed per username before each further one locks it for
+  /// login_delay_base_s, doubling up to login_delay_max_s; a success resets. 1..1000.
+  int login_free_failures = 5;
+  /// The same per client address (IPv6 by /64); higher, as people share addresses. 1..100000.
+  int login_free_failures_per_address = 20;
+  int login_delay_base_s = 1;   ///< First lock after the free failures; 1..3600.
+  int login_delay_max_s = 900;  ///< Longest lock; login_delay_base_s..86400.
+  /// argon2id hashes (64 MiB each) at once in this process; 1..64.
+  int password_hash_concurrency = 2;
+  /// Sign-ins that may wait for a hash slot (each holds a handler thread); past it 503 with
+  /// Retry-After. 0..1000.
+  int password_hash_queue = 4;
   bool operator==(const AuthConfig&) const = default;
 };
 

@@ -31,6 +31,9 @@ TEST(ConfigDefaults, NoFileNeeded) {
   EXPECT_EQ(config->auth.jwt_secret, "");
   EXPECT_EQ(config->auth.jwt_ttl_s, 3600);
   EXPECT_EQ(config->auth.api_key_prefix, "mk_");
+  EXPECT_EQ(config->auth.password_min_length, 10);
+  EXPECT_EQ(config->auth.login_free_failures, 5);
+  EXPECT_EQ(config->auth.password_hash_concurrency, 2);
   EXPECT_EQ(config->asr.engine, "auto");
   EXPECT_EQ(config->asr.threads, 0);
   EXPECT_EQ(config->asr.language, "en");
@@ -190,6 +193,13 @@ TEST_F(ConfigLoadTest, EveryValidationErrorStartsWithItsKey) {
       {"storage: /tmp/objects", "storage: "},
       {"queue: kafka://x", "queue: "},
       {"auth: {jwt_ttl_s: 0}", "auth.jwt_ttl_s: "},
+      {"auth: {password_min_length: 4}", "auth.password_min_length: "},
+      {"auth: {login_free_failures: 0}", "auth.login_free_failures: "},
+      {"auth: {login_free_failures_per_address: 0}", "auth.login_free_failures_per_address: "},
+      {"auth: {login_delay_base_s: 0}", "auth.login_delay_base_s: "},
+      {"auth: {login_delay_base_s: 60, login_delay_max_s: 30}", "auth.login_delay_max_s: "},
+      {"auth: {password_hash_concurrency: 0}", "auth.password_hash_concurrency: "},
+      {"auth: {password_hash_queue: -1}", "auth.password_hash_queue: "},
       {"asr: {threads: -2}", "asr.threads: "},
       {"log: {level: loud}", "log.level: "},
       {"log: {format: xml}", "log.format: "},

@@ -118,6 +118,19 @@ Status DeriveAndValidate(Config& c) {
        }) {
     if (!st.ok()) return st;
   }
+  const AuthConfig& a = c.auth;
+  for (const Status& st : {
+           Between("auth.password_min_length", a.password_min_length, 8, 256),
+           Between("auth.login_free_failures", a.login_free_failures, 1, 1000),
+           Between("auth.login_free_failures_per_address", a.login_free_failures_per_address, 1,
+                   100000),
+           Between("auth.login_delay_base_s", a.login_delay_base_s, 1, 3600),
+           Between("auth.login_delay_max_s", a.login_delay_max_s, a.login_delay_base_s, 86400),
+           Between("auth.password_hash_concurrency", a.password_hash_concurrency, 1, 64),
+           Between("auth.password_hash_queue", a.password_hash_queue, 0, 1000),
+       }) {
+    if (!st.ok()) return st;
+  }
   for (size_t i = 0; i < c.server.trusted_proxies.size(); ++i) {
     if (!IsCidr(c.server.trusted_proxies[i])) {
       return Status::BadInput("server.trusted_proxies[" + std::to_string(i) +

@@ -100,11 +100,11 @@ class AdminApi : public ::testing::Test {
     for (auto [user, tenant, admin] :
          {std::tuple{"boss", "acme", true}, std::tuple{"alice", "acme", false},
           std::tuple{"mallory", "evil", true}})
-      ASSERT_EQ(
-          RunCommand("printf pw | " + MinutesBinary() + " user add " + user + " --tenant " +
-                     tenant + " --password-stdin --config " + config + (admin ? " --admin" : ""))
-              .exit_code,
-          0);
+      ASSERT_EQ(RunCommand("printf correct-battery-42 | " + MinutesBinary() + " user add " + user +
+                           " --tenant " + tenant + " --password-stdin --config " + config +
+                           (admin ? " --admin" : ""))
+                    .exit_code,
+                0);
     serve_ = std::make_unique<ChildProcess>(
         MinutesBinary(), std::vector<std::string>{"serve", "--config", config, "--port", "0"},
         std::map<std::string, std::string>{}, (dir_ / "serve.err").string());
@@ -119,7 +119,7 @@ class AdminApi : public ::testing::Test {
   }
   std::string Token(const std::string& user) {
     return Call(serve_->port(), "POST", "/api/v1/auth/login",
-                R"({"username":")" + user + R"(","password":"pw"})")
+                R"({"username":")" + user + R"(","password":"correct-battery-42"})")
         .json()
         .value("access_token", "");
   }
@@ -138,23 +138,25 @@ TEST_F(AdminApi, UsersAreManagedByAdminsOfTheirOwnTenant) {
   auto users = Do("GET", "/api/v1/users", boss_).json()["items"];
   ASSERT_EQ(users.size(), 2u);  // boss and alice, not mallory
   auto made = Do("POST", "/api/v1/users", boss_,
-                 R"({"username":"carol","password":"pw3","role":"member"})");
+                 R"({"username":"carol","password":"correct-battery-44","role":"member"})");
   ASSERT_EQ(made.status, 201) << made.body;
   std::string carol = made.json()["id"];
-  EXPECT_EQ(Do("POST", "/api/v1/users", boss_, R"({"username":"carol","password":"x"})").status,
-            409);
+  EXPECT_EQ(
+      Do("POST", "/api/v1/users", boss_, R"({"username":"carol","password":"correct-battery-45"})")
+          .status,
+      409);
   EXPECT_EQ(Do("POST", "/api/v1/users", boss_, R"({"username":"dan","password":"x","role":"god"})")
                 .status,
             400);
-  EXPECT_EQ(
-      Call(serve_->port(), "POST", "/api/v1/auth/login", R"({"username":"carol","password":"pw3"})")
-          .status,
-      200);
+  EXPECT_EQ(Call(serve_->port(), "POST", "/api/v1/auth/login",
+                 R"({"username":"carol","password":"correct-battery-44"})")
+                .status,
+            200);
   EXPECT_EQ(Do("PATCH", "/api/v1/users/" + carol, boss_, R"({"disabled":true})").status, 200);
-  EXPECT_EQ(
-      Call(serve_->port(), "POST", "/api/v1/auth/login", R"({"username":"carol","password":"pw3"})")
-          .status,
-      401);
+  EXPECT_EQ(Call(serve_->port(), "POST", "/api/v1/auth/login",
+                 R"({"username":"carol","password":"correct-battery-44"})")
+                .status,
+            401);
   auto promoted =
       Do("PATCH", "/api/v1/users/" + carol, boss_, R"({"disabled":false,"role":"admin"})");
   EXPECT_EQ(promoted.json()["role"], "admin");

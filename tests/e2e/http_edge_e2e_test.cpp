@@ -546,7 +546,7 @@ Keys EdgeKeys(const Keys& overrides = {}) {
 }
 
 /// `minutes serve` on a fresh data dir with a config file, no workers (tasks stay queued), and
-/// users alice and bob (tenant acme, password "pw").
+/// users alice and bob (tenant acme, password "correct-battery-42").
 class EdgeServer {
  public:
   EdgeServer(const std::string& name, const Keys& keys) {
@@ -562,7 +562,7 @@ class EdgeServer {
         for (auto& [k, v] : keys) out << "  " << k << ": " << v << "\n";
     }
     for (const char* user : {"alice", "bob"})
-      RunCommand("printf pw | " + EdgeTestBinary() + " user add " + user +
+      RunCommand("printf correct-battery-42 | " + EdgeTestBinary() + " user add " + user +
                  " --tenant acme --password-stdin --config " + ShellQuote(config_));
     process_ = std::make_unique<ChildProcess>(
         EdgeTestBinary(), std::vector<std::string>{"serve", "--config", config_, "--port", "0"},
@@ -583,7 +583,7 @@ class EdgeServer {
   std::string Token(const std::string& user) {
     auto r =
         Exchange(port(), Req("POST", "/api/v1/auth/login", {{"Content-Type", "application/json"}},
-                             R"({"username":")" + user + R"(","password":"pw"})"));
+                             R"({"username":")" + user + R"(","password":"correct-battery-42"})"));
     auto j = r.Json();
     return j.is_object() && j.contains("access_token") ? j["access_token"].get<std::string>() : "";
   }
@@ -923,7 +923,7 @@ TEST_F(HttpEdge, PipelinedRequestsAreAnsweredInOrder) {
   ASSERT_TRUE(c.Send(Req("GET", "/health", {{"X-Request-ID", "pipe-4"}}) +
                      Req("POST", "/api/v1/auth/login",
                          {{"Content-Type", "application/json"}, {"X-Request-ID", "pipe-5"}},
-                         R"({"username":"bob","password":"pw"})") +
+                         R"({"username":"bob","password":"correct-battery-42"})") +
                      Req("GET", "/health", {{"X-Request-ID", "pipe-6"}})));
   auto r4 = c.Read(), r5 = c.Read(), r6 = c.Read();
   EXPECT_EQ(r4.Header("x-request-id"), "pipe-4") << r4.Describe();

@@ -246,14 +246,14 @@ class HttpFlood : public ::testing::Test {
                "  max_connections_per_client: 256\n  max_streams_per_user: 1000\n"
                "  sse_heartbeat_s: 15\n  drain_timeout_s: 10\n";
     }
-    RunCommand("printf pw | " + EdgeTestBinary() +
+    RunCommand("printf correct-battery-42 | " + EdgeTestBinary() +
                " user add alice --tenant acme --password-stdin " + "--config " +
                ShellQuote(config));
     server_ = std::make_unique<ChildProcess>(
         EdgeTestBinary(), std::vector<std::string>{"serve", "--config", config, "--port", "0"},
         std::map<std::string, std::string>{}, (dir_ / "server.log").string());
     ASSERT_GT(server_->port(), 0) << ReadFile((dir_ / "server.log").string());
-    std::string login = R"({"username":"alice","password":"pw"})";
+    std::string login = R"({"username":"alice","password":"correct-battery-42"})";
     auto r = Ask(port(),
                  "POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                  "Content-Type: application/json\r\nContent-Length: " +

@@ -96,7 +96,7 @@ json V1(const std::string& method, const std::string& path, json multi_query, js
 TEST(Lambda, ApiGatewayEventsGoThroughTheSameRouter) {
   fs::path dir = fs::temp_directory_path() / ("minutes-lambda-" + std::to_string(getpid()));
   fs::remove_all(dir);
-  RunCommand("printf pw | " + MinutesBinary() +
+  RunCommand("printf correct-battery-42 | " + MinutesBinary() +
              " user add alice --tenant acme --password-stdin --admin --data-dir " +
              ShellQuote(dir.string()));
   FakeLambdaRuntime runtime;
@@ -117,7 +117,7 @@ TEST(Lambda, ApiGatewayEventsGoThroughTheSameRouter) {
   EXPECT_FALSE(health.body["headers"]["x-request-id"].get<std::string>().empty());
 
   auto login = call(V2("POST", "/api/v1/auth/login", "", {{"content-type", "application/json"}},
-                       R"({"username":"alice","password":"pw"})"));
+                       R"({"username":"alice","password":"correct-battery-42"})"));
   ASSERT_EQ(login.body["statusCode"], 200) << login.body.dump();
   std::string token = json::parse(login.body["body"].get<std::string>())["access_token"];
 

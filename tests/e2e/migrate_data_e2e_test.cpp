@@ -63,7 +63,7 @@ TEST(MigrateData, SqliteToPostgresVerifiedAndRepeatable) {
 
   auto run = RunCommand(cmd + " --batch 7");  // small batches: many of them
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_NE(run.output.find("all 16 tables copied and verified"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("all 17 tables copied and verified"), std::string::npos) << run.output;
   EXPECT_EQ(run.output.find("MISMATCH"), std::string::npos) << run.output;
   EXPECT_EQ(pg.Psql("SELECT count(*) FROM segments"), segments);
   auto again = RunCommand(cmd);
@@ -78,8 +78,8 @@ TEST(MigrateData, SqliteToPostgresVerifiedAndRepeatable) {
                        "--database", pg.Url()},
                       {}, err.string());
   ASSERT_GT(served.port(), 0) << ReadFile(err.string());
-  auto login =
-      Call(served.port(), "POST", "/api/v1/auth/login", R"({"username":"alice","password":"pw"})");
+  auto login = Call(served.port(), "POST", "/api/v1/auth/login",
+                    R"({"username":"alice","password":"correct-battery-42"})");
   std::string token = login.json().value("access_token", "");
   ASSERT_FALSE(token.empty()) << login.body;
   auto txt =

@@ -117,7 +117,7 @@ TEST(MigrateFiles, LocalDiskToABucketResumably) {
                         err.string());
     ASSERT_GT(served.port(), 0) << ReadFile(err.string());
     auto login = Call(served.port(), "POST", "/api/v1/auth/login",
-                      R"({"username":"alice","password":"pw"})");
+                      R"({"username":"alice","password":"correct-battery-42"})");
     std::string token = login.json().value("access_token", "");
     auto audio = Call(served.port(), "GET", "/api/v1/tasks/" + id + "/audio", "", token);
     EXPECT_EQ(audio.status, 200);

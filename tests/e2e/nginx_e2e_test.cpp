@@ -68,7 +68,7 @@ class Nginx : public ::testing::Test {
       fs::create_directories(dir_ / d);
       fs::permissions(dir_ / d, fs::perms::all);
     }
-    RunCommand("printf pw | " + MinutesBinary() +
+    RunCommand("printf correct-battery-42 | " + MinutesBinary() +
                " user add alice --tenant acme --password-stdin --admin --data-dir " +
                ShellQuote((dir_ / "data").string()));
     // Instance A trusts nginx (127.0.0.1), instance B trusts nobody.
@@ -135,9 +135,9 @@ class Nginx : public ::testing::Test {
     return ShellQuote("https://127.0.0.1:" + std::to_string(https_) + path);
   }
   std::string Login() {
-    auto r = Curl(
-        "-XPOST " + Url("/api/v1/auth/login") +
-        " -H 'Content-Type: application/json' -d '{\"username\":\"alice\",\"password\":\"pw\"}'");
+    auto r = Curl("-XPOST " + Url("/api/v1/auth/login") +
+                  " -H 'Content-Type: application/json' -d "
+                  "'{\"username\":\"alice\",\"password\":\"correct-battery-42\"}'");
     auto j = nlohmann::json::parse(r.output, nullptr, false);
     return j.is_object() && j.contains("access_token") ? j["access_token"].get<std::string>() : "";
   }

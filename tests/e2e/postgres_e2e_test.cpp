@@ -17,7 +17,7 @@ using namespace minutes::testing;
 TEST(Postgres, TheServiceRunsOnPostgres) {
   PgServer pg;
   std::string db = " --database " + ShellQuote(pg.Url());
-  auto added = RunCommand("printf pw | " + MinutesBinary() +
+  auto added = RunCommand("printf correct-battery-42 | " + MinutesBinary() +
                           " user add alice --tenant acme --password-stdin --admin" + db);
   ASSERT_EQ(added.exit_code, 0) << added.output;
   auto status = RunCommand(MinutesBinary() + " db status" + db);
@@ -140,7 +140,7 @@ std::string Slurp(const std::filesystem::path& p) {
 TEST(Postgres, RestartWhileTasksRunLosesNothing) {
   PgServer pg;
   std::string db = " --database " + ShellQuote(pg.Url());
-  ASSERT_EQ(RunCommand("printf pw | " + MinutesBinary() +
+  ASSERT_EQ(RunCommand("printf correct-battery-42 | " + MinutesBinary() +
                        " user add alice --tenant acme --password-stdin" + db)
                 .exit_code,
             0);
@@ -176,7 +176,7 @@ TEST(Postgres, RestartWhileTasksRunLosesNothing) {
 TEST(Postgres, WorkerKilledMidTaskTheOtherFinishesIt) {
   PgServer pg;
   std::string db = " --database " + ShellQuote(pg.Url());
-  ASSERT_EQ(RunCommand("printf pw | " + MinutesBinary() +
+  ASSERT_EQ(RunCommand("printf correct-battery-42 | " + MinutesBinary() +
                        " user add alice --tenant acme --password-stdin" + db)
                 .exit_code,
             0);

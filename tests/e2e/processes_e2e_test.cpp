@@ -34,7 +34,8 @@ class Processes : public ::testing::Test {
                            << "worker:\n  lease_s: 3\n"
                            << "asr:\n  threads: 1\n";
     env_ = {{"TEST_JWT_SECRET", std::string(40, 'k')}};
-    ASSERT_EQ(Admin("user add alice --tenant acme --password-stdin", "pw").exit_code, 0);
+    ASSERT_EQ(
+        Admin("user add alice --tenant acme --password-stdin", "correct-battery-42").exit_code, 0);
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -55,7 +56,8 @@ class Processes : public ::testing::Test {
                                           (dir_ / (command + ".err")).string(), /*append=*/true);
   }
   std::string Token(int port) {
-    auto r = Call(port, "POST", "/api/v1/auth/login", R"({"username":"alice","password":"pw"})");
+    auto r = Call(port, "POST", "/api/v1/auth/login",
+                  R"({"username":"alice","password":"correct-battery-42"})");
     return r.json().value("access_token", "");
   }
   std::string Upload(int port, const std::string& token, const fs::path& wav) {
@@ -132,12 +134,14 @@ TEST_F(Processes, InvalidConfigFailsAtStartNamingTheKey) {
 TEST_F(Processes, AdminCommandsWorkWhileServing) {
   auto serve = Start("serve");
   ASSERT_GT(serve->port(), 0);
-  ASSERT_EQ(Admin("user add bob --tenant acme --password-stdin", "pw2").exit_code, 0);
-  auto r =
-      Call(serve->port(), "POST", "/api/v1/auth/login", R"({"username":"bob","password":"pw2"})");
+  ASSERT_EQ(Admin("user add bob --tenant acme --password-stdin", "correct-battery-43").exit_code,
+            0);
+  auto r = Call(serve->port(), "POST", "/api/v1/auth/login",
+                R"({"username":"bob","password":"correct-battery-43"})");
   EXPECT_EQ(r.status, 200) << r.body;
   ASSERT_EQ(Admin("user disable bob").exit_code, 0);
-  r = Call(serve->port(), "POST", "/api/v1/auth/login", R"({"username":"bob","password":"pw2"})");
+  r = Call(serve->port(), "POST", "/api/v1/auth/login",
+           R"({"username":"bob","password":"correct-battery-43"})");
   EXPECT_EQ(r.status, 401) << r.body;
 }
 

@@ -136,8 +136,9 @@ TEST_F(RestConventions, UploadsTemplatesHotwordsWebhooksUsers) {
   EXPECT_TRUE(hook.body.contains("secret"));
   EXPECT_FALSE(hook.shown.contains("secret")) << "the secret is shown once, when created";
 
-  auto user = ExpectCreated("POST", "/api/v1/users",
-                            R"({"username":"bob","password":"pw2","role":"member"})");
+  auto user =
+      ExpectCreated("POST", "/api/v1/users",
+                    R"({"username":"bob","password":"correct-battery-43","role":"member"})");
   std::string user_id = user.body.value("id", "");
   EXPECT_EQ(user.location, "/api/v1/users/" + user_id);
   EXPECT_EQ(user.shown["username"], "bob");

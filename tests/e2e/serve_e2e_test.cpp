@@ -52,7 +52,7 @@ class Serve : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("minutes-serve-" + std::to_string(getpid()));
     fs::remove_all(dir_);
     std::string d = " --data-dir " + ShellQuote(dir_.string());
-    ASSERT_EQ(RunCommand("printf pw | " + MinutesBinary() +
+    ASSERT_EQ(RunCommand("printf correct-battery-42 | " + MinutesBinary() +
                          " user add alice --tenant acme --password-stdin" + d)
                   .exit_code,
               0);
@@ -83,7 +83,8 @@ TEST_F(Serve, LoginIssuesABearerTokenThatAuthenticates) {
   EXPECT_EQ(bad.status, 401);
   EXPECT_EQ(bad.json["error"]["code"], "unauthorized");
   EXPECT_EQ(bad.json["error"]["request_id"], bad.request_id);
-  auto ok = Call(p, "POST", "/api/v1/auth/login", R"({"username":"alice","password":"pw"})");
+  auto ok = Call(p, "POST", "/api/v1/auth/login",
+                 R"({"username":"alice","password":"correct-battery-42"})");
   ASSERT_EQ(ok.status, 200);
   EXPECT_EQ(ok.json["token_type"], "bearer");
   EXPECT_EQ(ok.json["expires_in"], 3600);

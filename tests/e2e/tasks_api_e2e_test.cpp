@@ -202,8 +202,9 @@ TEST_F(TasksApi, ClientHangingUpMidBodyLeavesNothing) {
 
 TEST_F(TasksApi, ListPagesFiltersAndSearches) {
   // Its own tenant, so other tests' tasks do not count.
-  ASSERT_EQ(RunCommand("printf pw | " + MinutesBinary() + " user add lister --tenant lists " +
-                       "--password-stdin --data-dir " + ShellQuote(svc_->dir().string()))
+  ASSERT_EQ(RunCommand("printf correct-battery-42 | " + MinutesBinary() +
+                       " user add lister --tenant lists " + "--password-stdin --data-dir " +
+                       ShellQuote(svc_->dir().string()))
                 .exit_code,
             0);
   std::string tok = svc_->Token("lister");

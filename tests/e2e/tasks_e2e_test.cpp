@@ -55,8 +55,8 @@ class Tasks : public ::testing::Test {
     fs::remove_all(dir_);
     std::string d = " --data-dir " + ShellQuote(dir_.string());
     for (auto [user, tenant] : {std::pair{"alice", "acme"}, std::pair{"mallory", "evil"}})
-      ASSERT_EQ(RunCommand("printf pw | " + MinutesBinary() + " user add " + user + " --tenant " +
-                           tenant + " --password-stdin" + d)
+      ASSERT_EQ(RunCommand("printf correct-battery-42 | " + MinutesBinary() + " user add " + user +
+                           " --tenant " + tenant + " --password-stdin" + d)
                     .exit_code,
                 0);
     server_ = std::make_unique<minutes::testing::ServerProcess>(
@@ -72,7 +72,7 @@ class Tasks : public ::testing::Test {
   }
   std::string Token(const std::string& user) {
     auto r = Call(server_->port(), "POST", "/api/v1/auth/login",
-                  "{\"username\":\"" + user + "\",\"password\":\"pw\"}", "");
+                  "{\"username\":\"" + user + "\",\"password\":\"correct-battery-42\"}", "");
     return r.json()["access_token"];
   }
   nlohmann::json WaitDone(const std::string& id) {

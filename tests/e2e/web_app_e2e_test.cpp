@@ -25,7 +25,7 @@ TEST(WebApp, APersonUploadsAMeetingAndWorksWithItInTheBrowser) {
   fs::remove_all(shots);
   std::string env =
       "MINUTES_URL=http://127.0.0.1:" + std::to_string(svc.port()) +
-      " MINUTES_USER=alice MINUTES_PASSWORD=pw MINUTES_MAX_UPLOAD=" +
+      " MINUTES_USER=alice MINUTES_PASSWORD=correct-battery-42 MINUTES_MAX_UPLOAD=" +
       std::to_string(2 * 1024 * 1024) +
       " MINUTES_RECORDING=" + ShellQuote((TestData("standup") / "meeting.wav").string()) +
       " MINUTES_RECORDING2=" + ShellQuote((TestData("planning") / "meeting.wav").string()) +

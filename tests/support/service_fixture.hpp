@@ -18,7 +18,8 @@ namespace minutes::testing {
 
 class TestService {
  public:
-  /// `users`: {username, tenant, admin?}; all get password "pw". `serve_args` go to serve.
+  /// `users`: {username, tenant, admin?}; all get password "correct-battery-42". `serve_args` go to
+  /// serve.
   TestService(const std::string& name,
               const std::vector<std::tuple<std::string, std::string, bool>>& users,
               std::vector<std::string> serve_args = {}) {
@@ -26,9 +27,9 @@ class TestService {
     dir_ = fs::temp_directory_path() / ("minutes-" + name + "-" + std::to_string(getpid()));
     fs::remove_all(dir_);
     for (auto& [user, tenant, admin] : users)
-      RunCommand("printf pw | " + MinutesBinary() + " user add " + user + " --tenant " + tenant +
-                 " --password-stdin" + (admin ? " --admin" : "") + " --data-dir " +
-                 ShellQuote(dir_.string()));
+      RunCommand("printf correct-battery-42 | " + MinutesBinary() + " user add " + user +
+                 " --tenant " + tenant + " --password-stdin" + (admin ? " --admin" : "") +
+                 " --data-dir " + ShellQuote(dir_.string()));
     serve_args.insert(serve_args.begin(), {"--data-dir", dir_.string()});
     server_ = std::make_unique<ServerProcess>(MinutesBinary(), serve_args);
   }
@@ -40,7 +41,7 @@ class TestService {
   const std::filesystem::path& dir() const { return dir_; }
   ServerProcess& process() { return *server_; }
   /// Logs in; "" when it fails.
-  std::string Token(const std::string& user, const std::string& password = "pw") {
+  std::string Token(const std::string& user, const std::string& password = "correct-battery-42") {
     auto r = Call(port(), "POST", "/api/v1/auth/login",
                   "{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}");
     auto j = r.json();
