@@ -163,7 +163,7 @@ Status HttpServer::Start() {
   }
   s.accept_retry = std::make_unique<asio::steady_timer>(*s.ios[0]);
   int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  int handlers = s.limits.handler_threads > 0 ? s.limits.handler_threads : std::max(4, 2 * cores);
+  int handlers = s.limits.handler_threads > 0 ? s.limits.handler_threads : std::max(8, 2 * cores);
   s.pool = std::make_unique<HandlerPool>(handlers, s.limits.handler_queue);
   s.Accept();
   for (int i = 0; i < io_threads; ++i)
