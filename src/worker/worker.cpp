@@ -365,7 +365,10 @@ void WorkerPool::Loop(int index) {
       LogEvent(LogLevel::kWarn, "job_lease_lost", fields);
       continue;
     }
-    auto dead = queue.Fail(j, s.message(), limit, s.kind() == ErrorKind::kBadInput);
+    // Bad input and refusals by policy (a webhook to a refused address) do not heal by retrying.
+    auto dead =
+        queue.Fail(j, s.message(), limit,
+                   s.kind() == ErrorKind::kBadInput || s.kind() == ErrorKind::kFailedPrecondition);
     bool final = !dead.ok() || *dead;
     LogEvent(final ? LogLevel::kError : LogLevel::kWarn, final ? "job_failed" : "job_retry",
              fields);
