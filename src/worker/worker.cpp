@@ -1,5 +1,6 @@
 #include "worker/worker.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -110,6 +111,9 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   fs::path dir = o.temp_dir.empty() ? fs::temp_directory_path() : fs::path(o.temp_dir);
   fs::path local = dir / ("minutes-task-" + task_id + "-" + std::to_string(getpid()));
   {
+    // The recording is a tenant's data: readable by this service's user only.
+    if (int fd = open(local.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600); fd >= 0)
+      close(fd);
     std::ofstream out(local, std::ios::binary);
     if (Status s = store.Get(AsString(r[0]), 0, -1, out); !s.ok()) return s;
   }
