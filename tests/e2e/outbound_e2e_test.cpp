@@ -15,6 +15,7 @@
 #include "fake_http_server.hpp"
 #include "fake_transcription_server.hpp"
 #include "http_client.hpp"
+#include "pg_server.hpp"
 #include "run_command.hpp"
 #include "testdata.hpp"
 
@@ -303,6 +304,21 @@ TEST(OutboundPrivateNetworks, AllowedOnPurposeALoopbackReceiverGetsItsDelivery) 
   ASSERT_EQ(got.size(), 1u) << svc.log();
   EXPECT_EQ(got[0].header("x-minutes-event"), "task.succeeded");
   EXPECT_EQ(nlohmann::json::parse(got[0].body)["task"]["id"], task["id"]);
+}
+
+TEST(OutboundOnPostgres, TheChecksAndTheCapHoldOnPostgres) {
+  PgServer pg;
+  Service svc("outbound-pg", "database: " + pg.Url() + "\nwebhooks: {max_per_tenant: 2}\n");
+  ASSERT_GT(svc.port(), 0) << svc.log();
+  std::string boss = svc.Token("boss");
+  EXPECT_EQ(svc.Do("POST", "/api/v1/webhooks", boss, R"({"url":"http://0x7f.1/x"})").status, 422);
+  for (const char* url : {"https://8.8.8.8/a", "https://8.8.4.4/b"})
+    EXPECT_EQ(svc.Do("POST", "/api/v1/webhooks", boss, nlohmann::json{{"url", url}}.dump()).status,
+              201);
+  auto over = svc.Do("POST", "/api/v1/webhooks", boss, R"({"url":"https://8.8.8.8/c"})");
+  EXPECT_EQ(over.status, 422) << over.body;
+  EXPECT_NE(over.body.find("limit is 2"), std::string::npos) << over.body;
+  EXPECT_EQ(svc.Do("GET", "/api/v1/webhooks", boss).json()["items"].size(), 2u);
 }
 
 // A tmpfs of a few MiB holds the objects; the database stays elsewhere.
