@@ -1,6 +1,8 @@
 // GET /health (liveness: the process answers) and GET /health/ready (each backend really
-// probed: a database query, the queue's depth, and an object written, read back and deleted).
+// probed: a database query, the queue's depth, and an object written, read back and deleted;
+// the free space of the file store's and the temporary directory's volumes, degraded when low).
 #include <chrono>
+#include <filesystem>
 
 #include "api/routes.hpp"
 #include "worker/metrics.hpp"
@@ -64,6 +66,42 @@ void AddHealthRoutes(Router& r, const ServiceContext& ctx) {
     components["storage"] = Probe([&] { return d->store.Probe(); }, &ok);
     const std::string& storage = d->config.storage;
     components["storage"]["backend"] = storage.substr(0, storage.find(':'));
+    // Volumes running out of space are degraded before they are full: uploads to a full one
+    // are refused with 507.
+    nlohmann::json volumes = nlohmann::json::array();
+    bool disk_low = false, disk_error = false;
+    const std::string& temp = d->config.worker.temp_dir;
+    std::error_code ec;
+    std::filesystem::path temp_dir =
+        temp.empty() ? std::filesystem::temp_directory_path(ec) : std::filesystem::path(temp);
+    for (auto [purpose, dir] :
+         {std::pair{"storage", d->store.LocalDirectory()}, std::pair{"temp", temp_dir}}) {
+      if (dir.empty()) continue;
+      auto space = MeasureVolume(dir);
+      if (!space.ok()) {
+        disk_error = true;
+        volumes.push_back(
+            {{"purpose", purpose}, {"status", "error"}, {"error", space.status().message()}});
+        continue;
+      }
+      bool low = space->Low(d->config.health.min_free_mb, d->config.health.min_free_percent);
+      disk_low = disk_low || low;
+      if (low && std::string(purpose) == "storage" && components["storage"]["status"] == "ok")
+        components["storage"]["status"] = "degraded";
+      volumes.push_back({{"purpose", purpose},
+                         {"status", low ? "degraded" : "ok"},
+                         {"available_bytes", space->available_bytes},
+                         {"total_bytes", space->total_bytes}});
+    }
+    if (!volumes.empty()) {
+      components["disk"] = {{"status", disk_error || disk_low ? "degraded" : "ok"},
+                            {"volumes", volumes}};
+      if (disk_low || disk_error) {
+        components["disk"]["min_free_mb"] = d->config.health.min_free_mb;
+        components["disk"]["min_free_percent"] = d->config.health.min_free_percent;
+        degraded = true;
+      }
+    }
     res.Json(ok ? 200 : 503, {{"status", !ok        ? "error"
                                          : degraded ? "degraded"
                                                     : "ok"},

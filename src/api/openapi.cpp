@@ -303,10 +303,15 @@ const std::map<std::string, Op>& Table() {
       {"POST /api/v1/webhooks",
        {"admin",
         "Add a webhook: HMAC-SHA256 signed POSTs (X-Minutes-Signature over "
-        "timestamp.body) on task.succeeded / task.failed, retried with backoff",
+        "timestamp.body) on task.succeeded / task.failed, retried with backoff. The URL must "
+        "reach only public addresses and carry no user:password@",
         {},
         "json:{\"url\", \"events\"?, \"secret\"?}",
-        {{201, "the webhook with its secret (shown once)"}},
+        {{201, "the webhook with its secret (shown once)"},
+         {400, "not an http:// or https:// URL"},
+         {422,
+          "the URL points to a loopback, private, metadata or other internal address, has "
+          "user:password@, or the tenant has webhooks.max_per_tenant webhooks"}},
         "application/json",
         "/api/v1/webhooks/{id}"}},
       {"GET /api/v1/webhooks/{id}",

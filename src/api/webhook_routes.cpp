@@ -1,13 +1,13 @@
 // /api/v1/webhooks: a tenant's endpoints told when its tasks succeed or fail (admins only).
-// The signing secret is shown once, when the webhook is created.
-#include <Poco/Exception.h>
-#include <Poco/URI.h>
-
+// The signing secret is shown once, when the webhook is created. URLs must point to public
+// addresses (net/address_policy.hpp) and carry no user:password@; a tenant has at most
+// webhooks.max_per_tenant of them.
 #include <sstream>
 
 #include "api/audit.hpp"
 #include "api/routes.hpp"
 #include "auth/accounts.hpp"
+#include "net/address_policy.hpp"
 
 namespace minutes {
 namespace {
@@ -55,14 +55,22 @@ void AddWebhookRoutes(Router& r, const ServiceContext& ctx) {
     if (!RequireAdmin(req, res)) return;
     auto body = ReadJsonBody(req);
     if (!body.ok()) return SetError(res, body.status(), req.request_id);
-    std::string url = body->value("url", "");
-    try {
-      Poco::URI uri(url);
-      if ((uri.getScheme() != "http" && uri.getScheme() != "https") || uri.getHost().empty())
-        throw Poco::SyntaxException("scheme");
-    } catch (const Poco::Exception&) {
+    auto url_field = body->find("url");
+    if (url_field == body->end() || !url_field->is_string())
       return SetError(res, 400, "", "url must be an http:// or https:// URL with a host",
                       req.request_id);
+    std::string url = url_field->get<std::string>();
+    // The destination is checked now, with the reason in the refusal, and again at every
+    // delivery (worker/webhook_job.cpp).
+    DestinationPolicy policy{.allow_private_networks = d->config.webhooks.allow_private_networks};
+    auto checked = CheckOutboundUrl(url, policy);
+    if (!checked.ok()) {
+      std::string why = "url " + checked.status().message();
+      if (checked.status().kind() == ErrorKind::kFailedPrecondition &&
+          !policy.allow_private_networks &&
+          CheckOutboundUrl(url, DestinationPolicy{.allow_private_networks = true}).ok())
+        why += " (receivers on a private network need webhooks.allow_private_networks)";
+      return SetError(res, Status(checked.status().kind(), why), req.request_id);
     }
     std::string events;
     nlohmann::json list =
@@ -85,10 +93,21 @@ void AddWebhookRoutes(Router& r, const ServiceContext& ctx) {
     }
     auto id = RandomHex(12);
     if (!id.ok()) return SetError(res, id.status(), req.request_id);
-    Status s = d->db.Exec(
-        "INSERT INTO webhooks (id, tenant_id, url, secret, events, created_at) VALUES (?, ?, ?, "
-        "?, ?, ?)",
-        {*id, req.principal->tenant_id, url, secret, events, NowIso()});
+    const int cap = d->config.webhooks.max_per_tenant;
+    Status s = d->db.Transaction([&](Database& tx) -> Status {
+      auto count =
+          tx.Query("SELECT count(*) FROM webhooks WHERE tenant_id = ?", {req.principal->tenant_id});
+      if (!count.ok()) return count.status();
+      if (AsInt((*count)[0][0]) >= cap)
+        return Status::FailedPrecondition("this tenant has " +
+                                          std::to_string(AsInt((*count)[0][0])) +
+                                          " webhooks, the limit is " + std::to_string(cap) +
+                                          " (webhooks.max_per_tenant); delete one first");
+      return tx.Exec(
+          "INSERT INTO webhooks (id, tenant_id, url, secret, events, created_at) VALUES (?, ?, "
+          "?, ?, ?, ?)",
+          {*id, req.principal->tenant_id, url, secret, events, NowIso()});
+    });
     if (!s.ok()) return SetError(res, s, req.request_id);
     Audit(d->db, req, "webhook.create", *id);
     res.headers["Location"] = "/api/v1/webhooks/" + *id;

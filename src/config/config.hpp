@@ -159,9 +159,22 @@ struct WorkerConfig {
 
 /// The `webhooks` section: deliveries of task events.
 struct WebhooksConfig {
-  int max_attempts = 6;  ///< Deliveries tried (with backoff) before giving up, >= 1.
-  int timeout_s = 10;    ///< Per delivery, >= 1.
+  int max_attempts = 6;     ///< Deliveries tried (with backoff) before giving up, >= 1.
+  int timeout_s = 10;       ///< Per delivery, >= 1.
+  int max_per_tenant = 20;  ///< Webhooks one tenant may have, 1..1000.
+  /// Lets webhooks reach loopback, private, CGNAT, link-local and unique-local addresses
+  /// (self-hosted receivers). Metadata, multicast, broadcast and reserved addresses never.
+  bool allow_private_networks = false;
   bool operator==(const WebhooksConfig&) const = default;
+};
+
+/// The `health` section: what /health/ready calls degraded before it fails.
+struct HealthConfig {
+  /// The file store's volume and the temporary directory count as low on space below this
+  /// many MiB free, or below min_free_percent of their size (0 turns a limit off).
+  int min_free_mb = 1024;
+  int min_free_percent = 5;  ///< 0..100.
+  bool operator==(const HealthConfig&) const = default;
 };
 
 /// The `log` section.
@@ -186,6 +199,7 @@ struct Config {
   LlmConfig llm;                         ///< Language models.
   WorkerConfig worker;                   ///< Job processing.
   WebhooksConfig webhooks;               ///< Webhook deliveries.
+  HealthConfig health;                   ///< Readiness thresholds.
   LogConfig log;                         ///< Logging.
   std::map<std::string, double> prices;  ///< Model or provider name -> price per unit, >= 0.
   bool operator==(const Config&) const = default;

@@ -102,6 +102,10 @@ std::vector<Field> Fields(Config& c) {
       {"worker.status_host", &c.worker.status_host},
       {"webhooks.max_attempts", &c.webhooks.max_attempts},
       {"webhooks.timeout_s", &c.webhooks.timeout_s},
+      {"webhooks.max_per_tenant", &c.webhooks.max_per_tenant},
+      {"webhooks.allow_private_networks", &c.webhooks.allow_private_networks},
+      {"health.min_free_mb", &c.health.min_free_mb},
+      {"health.min_free_percent", &c.health.min_free_percent},
       {"log.level", &c.log.level},
       {"log.format", &c.log.format},
       {"prices", &c.prices},
@@ -136,6 +140,14 @@ Result<double> ParseDouble(const std::string& path, const std::string& text) {
   return value;
 }
 
+Result<bool> ParseBool(const std::string& path, const std::string& text) {
+  std::string t = Trim(text);
+  for (char& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (t == "true" || t == "yes" || t == "on" || t == "1") return true;
+  if (t == "false" || t == "no" || t == "off" || t == "0") return false;
+  return Status::BadInput(path + ": expected true or false, got \"" + text + "\"");
+}
+
 Status AssignText(const Field& field, const std::string& text) {
   if (auto* s = std::get_if<std::string*>(&field.ref)) {
     **s = text;
@@ -143,6 +155,10 @@ Status AssignText(const Field& field, const std::string& text) {
     auto v = ParseInt(field.path, text);
     if (!v.ok()) return v.status();
     **i = *v;
+  } else if (auto* flag = std::get_if<bool*>(&field.ref)) {
+    auto v = ParseBool(field.path, text);
+    if (!v.ok()) return v.status();
+    **flag = *v;
   } else if (auto* list = std::get_if<std::vector<std::string>*>(&field.ref)) {
     **list = SplitCommas(text);
   } else {

@@ -11,8 +11,8 @@
 namespace minutes::config_detail {
 
 /// Where one key's value lives inside a Config.
-using FieldRef =
-    std::variant<std::string*, int*, std::vector<std::string>*, std::map<std::string, double>*>;
+using FieldRef = std::variant<std::string*, int*, std::vector<std::string>*,
+                              std::map<std::string, double>*, bool*>;
 
 /// One configuration key: its dotted path ("server.port") and its storage.
 struct Field {
@@ -28,6 +28,9 @@ std::string EnvName(std::string_view path);
 
 /// Parses a whole decimal integer; the error names `path`.
 Result<int> ParseInt(const std::string& path, const std::string& text);
+
+/// Parses true/false (also yes/no, on/off, 1/0, any case); the error names `path`.
+Result<bool> ParseBool(const std::string& path, const std::string& text);
 
 /// Parses a whole decimal number; the error names `path`.
 Result<double> ParseDouble(const std::string& path, const std::string& text);

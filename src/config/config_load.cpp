@@ -61,7 +61,11 @@ Status AssignNode(const Field& field, const YAML::Node& node, const Env& env) {
   }
   if (node.IsNull()) return Status::Ok();  // `key:` with no value keeps the default
   bool is_int = std::holds_alternative<int*>(field.ref);
-  auto text = ScalarText(path, node, env, is_int ? "an integer" : "a string");
+  bool is_bool = std::holds_alternative<bool*>(field.ref);
+  auto text = ScalarText(path, node, env,
+                         is_int    ? "an integer"
+                         : is_bool ? "true or false"
+                                   : "a string");
   if (!text.ok()) return text.status();
   return config_detail::AssignText(field, *text);
 }

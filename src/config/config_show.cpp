@@ -76,6 +76,8 @@ void EmitValue(YAML::Emitter& out, const std::string& key, const config_detail::
     out << YAML::DoubleQuoted << shown;
   } else if (auto* i = std::get_if<int*>(&ref)) {
     out << **i;
+  } else if (auto* flag = std::get_if<bool*>(&ref)) {
+    out << **flag;
   } else if (auto* list = std::get_if<std::vector<std::string>*>(&ref)) {
     out << YAML::Flow << YAML::BeginSeq;
     for (const auto& item : **list)

@@ -113,6 +113,32 @@ TEST_F(ConfigLoadTest, BadEnvironmentValueNamesKeyAndVariable) {
   EXPECT_EQ(msg, "server.port: expected an integer, got \"abc\" (from MINUTES_SERVER_PORT)");
 }
 
+TEST_F(ConfigLoadTest, WebhookAndHealthKeysHaveDefaultsAndAreChecked) {
+  auto defaults = LoadConfig("", {});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_FALSE(defaults->webhooks.allow_private_networks);
+  EXPECT_EQ(defaults->webhooks.max_per_tenant, 20);
+  EXPECT_EQ(defaults->health.min_free_mb, 1024);
+  EXPECT_EQ(defaults->health.min_free_percent, 5);
+  auto set = LoadConfig(Write("webhooks: {allow_private_networks: true, max_per_tenant: 5}\n"
+                              "health: {min_free_mb: 0, min_free_percent: 10}\n"),
+                        {});
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  EXPECT_TRUE(set->webhooks.allow_private_networks);
+  EXPECT_EQ(set->webhooks.max_per_tenant, 5);
+  EXPECT_EQ(set->health.min_free_percent, 10);
+  auto env = LoadConfig("", {{"MINUTES_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "Yes"}});
+  ASSERT_TRUE(env.ok()) << env.status().message();
+  EXPECT_TRUE(env->webhooks.allow_private_networks);
+  EXPECT_EQ(ErrorOf("", {{"MINUTES_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "maybe"}}),
+            "webhooks.allow_private_networks: expected true or false, got \"maybe\" (from "
+            "MINUTES_WEBHOOKS_ALLOW_PRIVATE_NETWORKS)");
+  EXPECT_EQ(ErrorOf(Write("webhooks: {max_per_tenant: 0}\n")),
+            "webhooks.max_per_tenant: must be between 1 and 1000, got 0");
+  EXPECT_EQ(ErrorOf(Write("health: {min_free_percent: 101}\n")),
+            "health.min_free_percent: must be between 0 and 100, got 101");
+}
+
 TEST_F(ConfigLoadTest, InterpolatesVariables) {
   std::string path = Write("auth: {jwt_secret: \"${JWT}\"}\ndatabase: postgresql://u:${PW}@h/db\n");
   auto config = LoadConfig(path, {{"JWT", "abc"}, {"PW", "pw"}});

@@ -1,9 +1,14 @@
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -233,15 +238,48 @@ Result<std::unique_ptr<Connection>> OpenConnection(const std::string& path, int 
   return std::make_unique<Connection>(db);
 }
 
+// Missing directories of the database's path, created 0700.
+std::error_code CreatePrivateDirectories(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (dir.empty() || std::filesystem::is_directory(dir, ec)) return {};
+  if (dir.has_parent_path() && dir.parent_path() != dir)
+    if (auto parent = CreatePrivateDirectories(dir.parent_path())) return parent;
+  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return {errno, std::generic_category()};
+  return {};
+}
+
+// The database holds password hashes and webhook secrets: the file is created 0600 before
+// SQLite opens it (SQLite gives -wal and -shm the database file's mode), and files of an older
+// installation that others could read are tightened.
+Status MakePrivate(const std::string& path) {
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return Status::Io("cannot open SQLite database " + path + ": " + std::strerror(errno));
+  struct stat st {};
+  if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0 && fchmod(fd, 0600) != 0) {
+    int err = errno;
+    close(fd);
+    return Status::Io("cannot make " + path + " private (mode 0600): " + std::strerror(err));
+  }
+  close(fd);
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    std::string side = path + suffix;
+    if (stat(side.c_str(), &st) == 0 && (st.st_mode & 077) != 0) (void)chmod(side.c_str(), 0600);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path) {
   const bool memory = path == ":memory:";
   if (!memory) {
     std::filesystem::path p(path);
-    std::error_code ec;
-    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
-    if (ec) return Status::Io("cannot create " + p.parent_path().string() + ": " + ec.message());
+    if (p.has_parent_path()) {
+      std::error_code ec = CreatePrivateDirectories(p.parent_path());
+      if (ec) return Status::Io("cannot create " + p.parent_path().string() + ": " + ec.message());
+    }
+    if (Status s = MakePrivate(path); !s.ok()) return s;
   }
   auto writer = OpenConnection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (!writer.ok()) return writer.status();

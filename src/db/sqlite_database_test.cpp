@@ -30,6 +30,21 @@ class SqliteTest : public ::testing::Test {
   std::unique_ptr<Database> db_;
 };
 
+TEST_F(SqliteTest, DatabaseFilesAreForThisUserOnly) {
+  const auto rw = fs::perms::owner_read | fs::perms::owner_write;
+  for (const char* f : {"m.db", "m.db-wal", "m.db-shm"})
+    EXPECT_EQ(fs::status(dir_ / "sub" / f).permissions(), rw) << f;
+  EXPECT_EQ(fs::status(dir_ / "sub").permissions(), fs::perms::owner_all);
+  // A database an older version left readable by everyone is tightened when opened.
+  db_.reset();
+  for (const char* f : {"m.db", "m.db-wal", "m.db-shm"})
+    if (fs::exists(dir_ / "sub" / f)) fs::permissions(dir_ / "sub" / f, fs::perms(0644));
+  auto again = OpenDatabase("sqlite://" + (dir_ / "sub" / "m.db").string());
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  for (const char* f : {"m.db", "m.db-wal", "m.db-shm"})
+    EXPECT_EQ(fs::status(dir_ / "sub" / f).permissions(), rw) << f;
+}
+
 TEST_F(SqliteTest, BindsAndReadsEveryType) {
   ASSERT_TRUE(db_->Exec("INSERT INTO t (id, name, x) VALUES (?, ?, ?)",
                         {int64_t{1}, std::string("Zoë 你好"), 2.5})

@@ -28,7 +28,9 @@ std::string OneLine(std::string_view text) {
 
 std::string Prefix(const std::string& name) { return name.empty() ? "" : name + ": "; }
 
-std::string EscapeVtt(std::string_view text) {
+// '&', '<' and '>' as entities: WebVTT defines them, and SubRip players (FFmpeg, VLC, mpv)
+// read SRT's HTML-like tags and decode these entities, so text can never become markup.
+std::string EscapeMarkup(std::string_view text) {
   std::string out;
   for (char c : text) {
     if (c == '&')
@@ -103,7 +105,7 @@ std::string RenderSrt(const Transcript& t) {
     if (cue > 0) out += "\n";
     out += std::to_string(++cue) + "\n";
     out += FormatClock(s.start, ',') + " --> " + FormatClock(std::max(s.start, s.end), ',') + "\n";
-    out += Prefix(OneLine(t.DisplayName(s.speaker))) + text + "\n";
+    out += EscapeMarkup(Prefix(OneLine(t.DisplayName(s.speaker))) + text) + "\n";
   }
   return out;
 }
@@ -113,9 +115,9 @@ std::string RenderVtt(const Transcript& t) {
   for (const Segment& s : t.segments) {
     std::string text = OneLine(s.text);
     if (text.empty()) continue;
-    std::string name = EscapeVtt(OneLine(t.DisplayName(s.speaker)));
+    std::string name = EscapeMarkup(OneLine(t.DisplayName(s.speaker)));
     out += "\n" + FormatClock(s.start, '.') + " --> " + FormatClock(std::max(s.start, s.end), '.');
-    out += "\n" + (name.empty() ? "" : "<v " + name + ">") + EscapeVtt(text) + "\n";
+    out += "\n" + (name.empty() ? "" : "<v " + name + ">") + EscapeMarkup(text) + "\n";
   }
   return out;
 }

@@ -13,7 +13,8 @@ std::string RenderTxt(const Transcript& transcript);
 
 /// SubRip: cues numbered from 1, "HH:MM:SS,mmm --> HH:MM:SS,mmm", text "Name: text", a blank
 /// line between cues. Blank segments are skipped without a gap in the numbering; line breaks in
-/// text become spaces so a cue never contains a blank line.
+/// text become spaces so a cue never contains a blank line. '&', '<' and '>' in names and text
+/// are escaped as entities, so players never take text for tags (<b>, <font>, <img …>).
 std::string RenderSrt(const Transcript& transcript);
 
 /// WebVTT: a "WEBVTT" header, then cues "HH:MM:SS.mmm --> HH:MM:SS.mmm" with "<v Name>text".

@@ -58,6 +58,19 @@ TEST(RenderVtt, EscapesMarkupAndArrowsInNamesAndText) {
   EXPECT_EQ(vtt.find("-->", vtt.find('<')), std::string::npos);
 }
 
+TEST(RenderSrt, EscapesMarkupSoTextNeverBecomesTags) {
+  Transcript t;
+  t.speakers = {{"S1", "<b>Boss</b> & co", 0}};
+  t.segments = {{"a", "S1", 1, 2, "look <img src=x onerror=alert(1)> <font color=red>x</font>", {}},
+                {"b", "S1", 3, 4, "a --> b", {}}};
+  EXPECT_EQ(RenderSrt(t),
+            "1\n00:00:01,000 --> 00:00:02,000\n"
+            "&lt;b&gt;Boss&lt;/b&gt; &amp; co: look &lt;img src=x onerror=alert(1)&gt; "
+            "&lt;font color=red&gt;x&lt;/font&gt;\n"
+            "\n2\n00:00:03,000 --> 00:00:04,000\n"
+            "&lt;b&gt;Boss&lt;/b&gt; &amp; co: a --&gt; b\n");
+}
+
 TEST(RenderRttm, UsesIdsAndMillisecondFields) {
   EXPECT_EQ(RenderRttm(Sample(), "team meeting"),
             "SPEAKER team_meeting 1 3725.500 1.750 <NA> <NA> S1 <NA> <NA>\n"

@@ -1,9 +1,11 @@
 #include "net/http_client.hpp"
 
 #include <curl/curl.h>
+#include <sys/socket.h>
 
 #include <ctime>
 #include <mutex>
+#include <optional>
 
 namespace minutes {
 namespace {
@@ -12,7 +14,25 @@ struct Transfer {
   const HttpRequest* request;
   HttpResponse* response;
   bool stopped = false;
+  std::string refused;  ///< why a connection to a user-given destination was not opened
 };
+
+// For user-given destinations: the address libcurl is about to connect to is checked here,
+// whatever resolved it, so a name that changes its answer after the check gets nowhere.
+curl_socket_t OpenCheckedSocket(void* user, curlsocktype, curl_sockaddr* address) {
+  auto* t = static_cast<Transfer*>(user);
+  auto ip = IpAddress::FromSockaddr(&address->addr);
+  if (!ip) {
+    t->refused = "an address that is neither IPv4 nor IPv6";
+    return CURL_SOCKET_BAD;
+  }
+  AddressClass c = ClassifyAddress(*ip);
+  if (!AddressAllowed(c, *t->request->destinations)) {
+    t->refused = ip->ToString() + " is " + DescribeAddressClass(c);
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
 
 size_t OnBody(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
@@ -80,13 +100,47 @@ HttpClient::HttpClient() : pool_(new Pool) {
 }
 HttpClient::~HttpClient() = default;
 
-std::string UrlForMessages(const std::string& url) { return url.substr(0, url.find('?')); }
+std::string UrlForMessages(const std::string& url) {
+  std::string out = url.substr(0, url.find_first_of("?#"));
+  size_t scheme = out.find("://");
+  size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+  size_t path = out.find('/', start);
+  // The last '@' of the authority ends the user info, whatever the password holds.
+  size_t at = out.rfind('@', path == std::string::npos ? std::string::npos : path);
+  if (at != std::string::npos && at >= start) out.erase(start, at + 1 - start);
+  return out;
+}
 
 Result<HttpResponse> HttpClient::Send(const HttpRequest& r) const {
-  CURL* h = pool_->Take();
+  std::optional<CheckedUrl> checked;
+  if (r.destinations != nullptr) {
+    auto c = CheckOutboundUrl(r.url, *r.destinations);
+    if (!c.ok())
+      return Status(c.status().kind(),
+                    r.method + " " + UrlForMessages(r.url) + ": " + c.status().message());
+    checked = std::move(c).value();
+  }
+  // A user-given destination gets a handle of its own: no connection or DNS cache entry is
+  // shared with other requests.
+  CURL* h = checked ? curl_easy_init() : pool_->Take();
   if (h == nullptr) return Status::Internal("cannot start an HTTP transfer");
   HttpResponse response;
   Transfer t{&r, &response};
+  curl_slist* resolve = nullptr;
+  if (checked) {
+    std::string pinned = checked->host + ":" + std::to_string(checked->port) + ":";
+    for (size_t i = 0; i < checked->addresses.size(); ++i) {
+      const IpAddress& ip = checked->addresses[i];
+      pinned += (i ? "," : "") + (ip.IsV4() ? ip.ToString() : "[" + ip.ToString() + "]");
+    }
+    if (!ParseIpLiteral(checked->host)) resolve = curl_slist_append(resolve, pinned.c_str());
+    curl_easy_setopt(h, CURLOPT_RESOLVE, resolve);
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, OpenCheckedSocket);
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &t);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_PROXY, "");  // not the environment's proxy
+  }
   curl_slist* list = nullptr;
   for (const auto& [k, v] : r.headers) list = curl_slist_append(list, (k + ": " + v).c_str());
   list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
@@ -116,6 +170,12 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& r) const {
   CURLcode code = curl_easy_perform(h);
   response.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   curl_slist_free_all(list);
+  curl_slist_free_all(resolve);
+  if (!t.refused.empty()) {
+    curl_easy_cleanup(h);
+    return Status::FailedPrecondition(r.method + " " + UrlForMessages(r.url) + ": " + t.refused +
+                                      "; only public addresses may be used");
+  }
   if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && t.stopped)) {
     curl_easy_cleanup(h);  // a connection in an unknown state is not reused
     std::string what = code == CURLE_OPERATION_TIMEDOUT
@@ -123,7 +183,10 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& r) const {
                            : curl_easy_strerror(code);
     return Status(ErrorKind::kUnavailable, r.method + " " + UrlForMessages(r.url) + ": " + what);
   }
-  pool_->Give(h);
+  if (checked)
+    curl_easy_cleanup(h);
+  else
+    pool_->Give(h);
   return response;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/status.hpp"
+#include "net/address_policy.hpp"
 
 namespace minutes {
 
@@ -23,6 +24,11 @@ struct HttpRequest {
   /// When set, the body of a 2xx reply is handed over as it arrives instead of collected;
   /// returning false stops the transfer.
   std::function<bool(std::string_view)> on_data;
+  /// Set for URLs users gave (webhooks): the URL is checked (CheckOutboundUrl), the connection
+  /// goes only to the addresses that were checked, every address connected to is checked again
+  /// (no DNS rebinding), no proxy, no redirects, http and https only, and a fresh connection.
+  /// A refused destination is kFailedPrecondition. Not owned; must outlive Send().
+  const DestinationPolicy* destinations = nullptr;
 
   static HttpRequest Post(std::string url, std::vector<std::pair<std::string, std::string>> headers,
                           std::string body) {
@@ -60,7 +66,8 @@ class HttpClient {
 /// The Retry-After header as seconds (delta-seconds or an HTTP date); -1 when absent.
 double RetryAfterSeconds(const HttpResponse& r);
 
-/// "scheme://host[:port]/path" of `url`: without the query string, for messages and logs.
+/// "scheme://host[:port]/path" of `url`: without user:password@ and the query string, for
+/// messages and logs. The one URL-masking helper for outbound URLs.
 std::string UrlForMessages(const std::string& url);
 
 /// Splits a Server-Sent Events stream into events, whatever the chunking: Feed() calls

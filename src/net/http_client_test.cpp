@@ -109,5 +109,51 @@ TEST(HttpClient, ASlowServerTimesOutAndErrorsNeverShowTheQuery) {
   (void)port;
 }
 
+TEST(HttpClient, UserGivenDestinationsOnLoopbackGetNothingUnlessPrivateNetworksAreAllowed) {
+  FakeHttpServer server([](const ReceivedRequest& r, Poco::Net::HTTPServerResponse& res) {
+    if (r.uri == "/redirect") {
+      res.redirect("/elsewhere");  // a 302 that must not be followed
+      return;
+    }
+    res.send() << "got it";
+  });
+  HttpClient http;
+  DestinationPolicy strict, open{.allow_private_networks = true};
+  for (std::string host : {"127.0.0.1", "127.1", "0x7f.1", "2130706433", "localhost"}) {
+    HttpRequest req = HttpRequest::Post(
+        "http://" + host + ":" + std::to_string(server.port()) + "/hook", {}, "{}");
+    req.destinations = &strict;
+    auto r = http.Send(req);
+    ASSERT_FALSE(r.ok()) << host;
+    EXPECT_EQ(r.status().kind(), ErrorKind::kFailedPrecondition) << r.status().message();
+    EXPECT_NE(r.status().message().find("loopback"), std::string::npos) << r.status().message();
+  }
+  EXPECT_TRUE(server.Received().empty()) << "a refused destination gets no connection";
+
+  HttpRequest req = HttpRequest::Post(server.Url("/hook"), {}, "{}");
+  req.destinations = &open;
+  auto r = http.Send(req);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->body, "got it");
+  req.url = server.Url("/redirect");
+  auto redirected = http.Send(req);
+  ASSERT_TRUE(redirected.ok()) << redirected.status().message();
+  EXPECT_EQ(redirected->status, 302);
+  ASSERT_EQ(server.Received().size(), 2u) << "the redirect was not followed";
+  req.url = "http://169.254.169.254/latest/meta-data/";
+  auto meta = http.Send(req);
+  ASSERT_FALSE(meta.ok());
+  EXPECT_EQ(meta.status().kind(), ErrorKind::kFailedPrecondition);
+}
+
+TEST(HttpClient, UrlsForMessagesHaveNoUserInfoAndNoQuery) {
+  EXPECT_EQ(UrlForMessages("https://bob:hunter2@hooks.example.com:8443/in?token=x#f"),
+            "https://hooks.example.com:8443/in");
+  EXPECT_EQ(UrlForMessages("http://a:b@c@host/p"), "http://host/p");
+  EXPECT_EQ(UrlForMessages("http://host/p@q"), "http://host/p@q");
+  EXPECT_EQ(UrlForMessages("http://user@host"), "http://host");
+  EXPECT_EQ(UrlForMessages("http://host:1/x"), "http://host:1/x");
+}
+
 }  // namespace
 }  // namespace minutes

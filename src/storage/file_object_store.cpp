@@ -46,8 +46,11 @@ Result<std::unique_ptr<FileObjectStore>> FileObjectStore::Open(const fs::path& r
   std::error_code ec;
   fs::path absolute = fs::absolute(root, ec).lexically_normal();
   if (!absolute.has_filename()) absolute = absolute.parent_path();  // drop a trailing '/'
-  if (!ec) fs::create_directories(absolute / kStagingDir, ec);
-  if (ec) return Status::Io("cannot create object store at " + root.string() + ": " + ec.message());
+  // Objects are the tenants' recordings and transcripts: directories 0700, files 0600.
+  if (!ec) ec = CreatePrivateDirectories(absolute / kStagingDir);
+  if (ec) return FileError("cannot create object store at " + root.string(), ec);
+  // A store made before this rule is tightened too; one that is not ours is left alone.
+  for (const fs::path& dir : {absolute, absolute / kStagingDir}) (void)chmod(dir.c_str(), 0700);
   return std::unique_ptr<FileObjectStore>(new FileObjectStore(absolute));
 }
 
@@ -56,7 +59,7 @@ Result<ObjectInfo> FileObjectStore::Put(const std::string& key, std::istream& bo
   if (Status valid = ValidateObjectKey(key); !valid.ok()) return valid;
   if (max_bytes < 0) return Status::BadInput("max_bytes must not be negative");
   StagedFile data(root_ / kStagingDir);
-  if (data.fd() < 0) return Status::Io(ErrnoText("cannot create staged object", errno));
+  if (data.fd() < 0) return FileError("cannot create staged object", errno);
 
   Sha256 sha;
   int64_t size = 0;
@@ -76,21 +79,21 @@ Result<ObjectInfo> FileObjectStore::Put(const std::string& key, std::istream& bo
 
   ObjectInfo info{key, size, sha.FinishHex(), {}};
   StagedFile sidecar(root_ / kStagingDir);
-  if (sidecar.fd() < 0) return Status::Io(ErrnoText("cannot create staged sidecar", errno));
+  if (sidecar.fd() < 0) return FileError("cannot create staged sidecar", errno);
   if (Status s = sidecar.Write(info.sha256.data(), info.sha256.size()); !s.ok()) return s;
   if (Status s = sidecar.SyncAndClose(); !s.ok()) return s;
 
   const fs::path target = root_ / key;
   std::unique_lock lock(mutex_);
   std::error_code ec;
-  fs::create_directories(target.parent_path(), ec);
-  if (ec) return Status::Io("cannot create directory for '" + key + "': " + ec.message());
+  ec = CreatePrivateDirectories(target.parent_path());
+  if (ec) return FileError("cannot create directory for '" + key + "'", ec);
   // Data first, sidecar second, both under the lock: Head never pairs bytes with a stale hash.
   if (std::rename(data.path().c_str(), target.c_str()) != 0)
-    return Status::Io(ErrnoText("cannot store object '" + key + "'", errno));
+    return FileError("cannot store object '" + key + "'", errno);
   data.Release();
   if (std::rename(sidecar.path().c_str(), ShaPathOf(target).c_str()) != 0)
-    return Status::Io(ErrnoText("cannot store hash of object '" + key + "'", errno));
+    return FileError("cannot store hash of object '" + key + "'", errno);
   sidecar.Release();
   return HeadLocked(key);
 }

@@ -37,6 +37,7 @@ class FileObjectStore final : public ObjectStore {
   Result<ObjectInfo> CompleteUpload(const std::string& key, const std::string& upload_id,
                                     const std::vector<UploadedPart>& parts) override;
   Status AbortUpload(const std::string& key, const std::string& upload_id) override;
+  std::filesystem::path LocalDirectory() const override { return root_; }
 
  private:
   explicit FileObjectStore(std::filesystem::path root) : root_(std::move(root)) {}

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "auth/password.hpp"
+#include "storage/staged_file.hpp"
 
 namespace minutes {
 namespace {
@@ -74,6 +75,32 @@ class FileObjectStoreTest : public ::testing::Test {
   fs::path root_;
   std::unique_ptr<FileObjectStore> store_;
 };
+
+TEST_F(FileObjectStoreTest, ObjectsAndTheirDirectoriesAreForThisUserOnly) {
+  PutString("tenants/acme/recording.wav", "bytes");
+  auto up = store_->BeginUpload("tenants/acme/big.wav");
+  ASSERT_TRUE(up.ok()) << up.status().message();
+  std::istringstream part("part one");
+  ASSERT_TRUE(store_->PutPart("tenants/acme/big.wav", *up, 1, part, 100).ok());
+  int files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(root_)) {
+    auto mode = fs::status(e.path()).permissions();
+    auto want =
+        e.is_directory() ? fs::perms::owner_all : fs::perms::owner_read | fs::perms::owner_write;
+    EXPECT_EQ(mode, want) << e.path();
+    files += e.is_regular_file() ? 1 : 0;
+  }
+  EXPECT_EQ(fs::status(root_).permissions(), fs::perms::owner_all);
+  EXPECT_EQ(files, 4);  // the object, its hash, the part and its ETag
+}
+
+TEST(FileErrors, AFullVolumeIsInsufficientStorage) {
+  EXPECT_EQ(FileError("writing", ENOSPC).kind(), ErrorKind::kInsufficientStorage);
+  EXPECT_EQ(FileError("writing", EDQUOT).kind(), ErrorKind::kInsufficientStorage);
+  EXPECT_EQ(FileError("writing", std::make_error_code(std::errc::no_space_on_device)).kind(),
+            ErrorKind::kInsufficientStorage);
+  EXPECT_EQ(FileError("writing", EIO).kind(), ErrorKind::kIo);
+}
 
 TEST_F(FileObjectStoreTest, RoundTripsAMultiMebibyteBody) {
   const std::string bytes = RandomBytes(5 * 1024 * 1024 + 123, 1);

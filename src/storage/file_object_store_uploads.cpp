@@ -93,8 +93,8 @@ Result<std::string> FileObjectStore::BeginUpload(const std::string& key) {
   std::string id;
   for (unsigned char c : raw) id += {"0123456789abcdef"[c >> 4], "0123456789abcdef"[c & 15]};
   std::error_code ec;
-  fs::create_directories(root_ / kUploadsDir / id, ec);
-  if (ec) return Status::Io("cannot start an upload: " + ec.message());
+  ec = CreatePrivateDirectories(root_ / kUploadsDir / id);
+  if (ec) return FileError("cannot start an upload", ec);
   return id;
 }
 
@@ -105,7 +105,7 @@ Result<UploadedPart> FileObjectStore::PutPart(const std::string& key, const std:
   auto dir = UploadDir(upload_id);
   if (!dir.ok()) return dir.status();
   StagedFile data(root_ / "~staging");
-  if (data.fd() < 0) return Status::Io("cannot stage a part");
+  if (data.fd() < 0) return FileError("cannot stage a part", errno);
   Sha256 sha;
   int64_t size = 0;
   std::vector<char> buf(kChunk);
@@ -121,10 +121,10 @@ Result<UploadedPart> FileObjectStore::PutPart(const std::string& key, const std:
   if (Status s = data.SyncAndClose(); !s.ok()) return s;
   fs::path target = *dir / std::to_string(number);
   if (std::rename(data.path().c_str(), target.c_str()) != 0)
-    return Status::Io("cannot store part " + std::to_string(number));
+    return FileError("cannot store part " + std::to_string(number), errno);
   data.Release();
   std::string etag = "\"" + sha.FinishHex().substr(0, 32) + "\"";
-  std::ofstream(target.string() + "~etag") << etag;
+  if (Status s = WritePrivateFile(target.string() + "~etag", etag); !s.ok()) return s;
   return UploadedPart{number, size, etag};
 }
 

@@ -1,6 +1,10 @@
 #include "storage/object_store.hpp"
 
+#include <sys/statvfs.h>
+
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <random>
 #include <sstream>
 
@@ -69,6 +73,25 @@ Result<ObjectInfo> ObjectStore::CompleteUpload(const std::string&, const std::st
 Status ObjectStore::AbortUpload(const std::string&, const std::string&) { return Status::Ok(); }
 std::string ObjectStore::PresignGet(const std::string&, int) const { return ""; }
 std::string ObjectStore::S3Uri(const std::string&) const { return ""; }
+
+bool VolumeSpace::Low(int min_free_mb, int min_free_percent) const {
+  if (min_free_mb > 0 && available_bytes < static_cast<uint64_t>(min_free_mb) * 1024 * 1024)
+    return true;
+  return min_free_percent > 0 && total_bytes > 0 &&
+         static_cast<double>(available_bytes) * 100 <
+             static_cast<double>(total_bytes) * min_free_percent;
+}
+
+Result<VolumeSpace> MeasureVolume(const std::filesystem::path& dir) {
+  struct statvfs st {};
+  if (statvfs(dir.c_str(), &st) != 0)
+    return Status::Io("cannot measure free space of " + dir.string() + ": " + std::strerror(errno));
+  VolumeSpace v;
+  v.dir = dir;
+  v.available_bytes = static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
+  v.total_bytes = static_cast<uint64_t>(st.f_blocks) * st.f_frsize;
+  return v;
+}
 
 Status ObjectStore::Probe() {
   static std::atomic<uint64_t> counter{0};

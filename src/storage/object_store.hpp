@@ -2,6 +2,7 @@
 // Object storage behind an interface shaped like S3: flat keys, whole-object puts, ranged gets.
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <istream>
 #include <memory>
 #include <ostream>
@@ -102,7 +103,22 @@ class ObjectStore {
   /// Readiness check: writes, reads back and deletes a small probe object under "_probe/".
   /// Leaves nothing behind when it succeeds.
   virtual Status Probe();
+  /// The local directory objects are written to, for watching its free space; empty when the
+  /// store is not on a local file system.
+  virtual std::filesystem::path LocalDirectory() const { return {}; }
 };
+
+/// Free space of the volume holding `dir`.
+struct VolumeSpace {
+  std::filesystem::path dir;
+  uint64_t available_bytes = 0;  ///< for this (unprivileged) process
+  uint64_t total_bytes = 0;
+  /// Whether it is below `min_free_mb` MiB or `min_free_percent` % of the volume (0 = off).
+  bool Low(int min_free_mb, int min_free_percent) const;
+};
+
+/// Measures the volume holding `dir` (statvfs); Io when it cannot.
+Result<VolumeSpace> MeasureVolume(const std::filesystem::path& dir);
 
 /// Opens the store named by `url`: "file:///abs/dir" or "file://relative/dir" (the directory is
 /// created when missing), or "s3://bucket/prefix?endpoint=…&region=…&path_style=true|false"

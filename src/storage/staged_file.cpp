@@ -17,11 +17,47 @@ constexpr size_t kAlign = 4096;           // O_DIRECT wants offsets, sizes, memo
 constexpr size_t kBlockBytes = 4u << 20;  // one direct write per 4 MiB
 constexpr off_t kWriteback = 16 << 20;    // buffered mode: start writeback every 16 MiB
 
-Status Errno(const std::string& what, int err) {
-  return Status::Io(what + ": " + std::strerror(err));
-}
+Status Errno(const std::string& what, int err) { return FileError(what, err); }
 
 }  // namespace
+
+Status FileError(const std::string& what, int err) {
+  std::string message = what + ": " + std::strerror(err);
+  if (err == ENOSPC || err == EDQUOT) return Status::InsufficientStorage(message);
+  return Status::Io(message);
+}
+
+Status FileError(const std::string& what, const std::error_code& ec) {
+  if (ec.category() == std::generic_category() || ec.category() == std::system_category())
+    return FileError(what, ec.value());
+  return Status::Io(what + ": " + ec.message());
+}
+
+std::error_code CreatePrivateDirectories(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (dir.empty() || std::filesystem::is_directory(dir, ec)) return {};
+  if (dir.has_parent_path() && dir.parent_path() != dir)
+    if (auto parent = CreatePrivateDirectories(dir.parent_path())) return parent;
+  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return {errno, std::generic_category()};
+  return {};
+}
+
+Status WritePrivateFile(const std::filesystem::path& path, std::string_view content) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return FileError("cannot create " + path.string(), errno);
+  for (size_t done = 0; done < content.size();) {
+    ssize_t w = ::write(fd, content.data() + done, content.size() - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) {
+      int err = errno;
+      close(fd);
+      return FileError("cannot write " + path.string(), err);
+    }
+    done += static_cast<size_t>(w);
+  }
+  if (close(fd) != 0) return FileError("cannot write " + path.string(), errno);
+  return Status::Ok();
+}
 
 StagedFile::StagedFile(const std::filesystem::path& dir) {
   std::string pattern = (dir / "put-XXXXXX").string();
@@ -186,7 +222,7 @@ Status StagedFile::SyncAndClose() {
     }
   }
   // fsync also for direct writes: it commits the file's size and block allocation.
-  if (fchmod(fd_, 0644) != 0 || fsync(fd_) != 0) return Errno("syncing staged object", errno);
+  if (fsync(fd_) != 0) return Errno("syncing staged object", errno);
   int fd = fd_;
   fd_ = -1;
   if (close(fd) != 0) return Errno("closing staged object", errno);

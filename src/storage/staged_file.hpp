@@ -5,15 +5,30 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
 
 #include "core/status.hpp"
 
 namespace minutes {
 
-/// Unlinked on destruction unless Release()d after a successful rename. Where the file system
-/// supports it, whole blocks are written with O_DIRECT from an aligned buffer: a large upload
-/// then goes to the disk as it arrives instead of piling up in the page cache for the fsync
-/// at the end (which on this project's machines ran at a fifth of the direct write rate).
+/// The Status for a failed file operation: kInsufficientStorage when the volume is full or the
+/// quota used up (ENOSPC, EDQUOT), else kIo; the message is `what` and the system's reason.
+Status FileError(const std::string& what, int err);
+Status FileError(const std::string& what, const std::error_code& ec);
+
+/// Creates `dir` and its missing parents with mode 0700 (stored data is for this service's
+/// user only); existing directories are left as they are.
+std::error_code CreatePrivateDirectories(const std::filesystem::path& dir);
+
+/// Writes `content` to `path` (replaced if there), mode 0600.
+Status WritePrivateFile(const std::filesystem::path& path, std::string_view content);
+
+/// Created mode 0600. Unlinked on destruction unless Release()d after a successful rename. Where
+/// the file system supports it, whole blocks are written with O_DIRECT from an aligned buffer: a
+/// large upload then goes to the disk as it arrives instead of piling up in the page cache for the
+/// fsync at the end (which on this project's machines ran at a fifth of the direct write rate).
 /// Once a file has a whole block, blocks are written asynchronously (io_uring; two buffers, one
 /// filling while the other is written), so receiving and hashing go on during the disk write;
 /// where io_uring is refused (seccomp, old kernels) the writes are synchronous.

@@ -1,5 +1,6 @@
 #include "worker/worker.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -114,6 +115,9 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   fs::path dir = o.temp_dir.empty() ? fs::temp_directory_path() : fs::path(o.temp_dir);
   fs::path local = dir / ("minutes-task-" + task_id + "-" + std::to_string(getpid()));
   {
+    // The recording is a tenant's data: readable by this service's user only.
+    if (int fd = open(local.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600); fd >= 0)
+      close(fd);
     std::ofstream out(local, std::ios::binary);
     if (Status s = store.Get(AsString(r[0]), 0, -1, out); !s.ok()) return s;
   }
@@ -369,7 +373,10 @@ void WorkerPool::Loop(int index) {
       LogEvent(LogLevel::kWarn, "job_lease_lost", fields);
       continue;
     }
-    auto dead = queue.Fail(j, s.message(), limit, s.kind() == ErrorKind::kBadInput);
+    // Bad input and refusals by policy (a webhook to a refused address) do not heal by retrying.
+    auto dead =
+        queue.Fail(j, s.message(), limit,
+                   s.kind() == ErrorKind::kBadInput || s.kind() == ErrorKind::kFailedPrecondition);
     bool final = !dead.ok() || *dead;
     LogEvent(final ? LogLevel::kError : LogLevel::kWarn, final ? "job_failed" : "job_retry",
              fields);
