@@ -66,10 +66,11 @@ class Service {
                            << extra_config;
     for (auto [user, tenant] : {std::pair{"boss", "acme"}, std::pair{"capper", "capco"}})
       if (two_tenants || std::string(user) == "boss") {
-        EXPECT_EQ(RunCommand("printf pw | " + MinutesBinary() + " user add " + user + " --tenant " +
-                             tenant + " --password-stdin --admin --config " + config_)
-                      .exit_code,
-                  0);
+        EXPECT_EQ(
+            RunCommand("printf correct-battery-42 | " + MinutesBinary() + " user add " + user +
+                       " --tenant " + tenant + " --password-stdin --admin --config " + config_)
+                .exit_code,
+            0);
       }
     serve_ = std::make_unique<ChildProcess>(
         MinutesBinary(), std::vector<std::string>{"serve", "--config", config_, "--port", "0"},
@@ -84,7 +85,7 @@ class Service {
   std::string log() const { return ReadAll(dir_ / "serve.err"); }
   std::string Token(const std::string& user) {
     return Call(port(), "POST", "/api/v1/auth/login",
-                R"({"username":")" + user + R"(","password":"pw"})")
+                R"({"username":")" + user + R"(","password":"correct-battery-42"})")
         .json()
         .value("access_token", "");
   }

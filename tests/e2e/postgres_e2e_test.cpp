@@ -81,7 +81,7 @@ TEST(Postgres, TemplateOwnersAndVersionTemplatesMigrateAndHold) {
   PgServer pg;
   std::string db = " --database " + ShellQuote(pg.Url());
   for (auto [user, admin] : {std::pair{"boss", " --admin"}, std::pair{"alice", ""}})
-    ASSERT_EQ(RunCommand("printf pw | " + MinutesBinary() + " user add " + user +
+    ASSERT_EQ(RunCommand("printf correct-battery-42 | " + MinutesBinary() + " user add " + user +
                          " --tenant acme --password-stdin" + admin + db)
                   .exit_code,
               0);
