@@ -11,11 +11,9 @@ constexpr size_t kBuffer = 1024 * 1024;
 constexpr size_t kSinkBuffer = 64 * 1024;
 }  // namespace
 
-// Buffers are left uninitialised: a slow client's pages become resident only as bytes arrive.
-SourceBuf::SourceBuf(BodySource& source) : source_(source) {
-  for (auto& b : bufs_) b = std::shared_ptr<char[]>(new char[kBuffer]);
-  setg(bufs_[0].get(), bufs_[0].get(), bufs_[0].get());
-}
+// Buffers are made at the first read (most requests have no streamed body) and left
+// uninitialised: a slow client's pages become resident only as bytes arrive.
+SourceBuf::SourceBuf(BodySource& source) : source_(source) {}
 
 SourceBuf::~SourceBuf() {
   if (pending_) source_.AbandonRead(bufs_[1 - current_]);
@@ -25,6 +23,8 @@ SourceBuf::int_type SourceBuf::underflow() {
   if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
   if (failed_) throw std::runtime_error("the request body failed");
   if (ended_) return traits_type::eof();
+  if (!bufs_[0])
+    for (auto& buf : bufs_) buf = std::shared_ptr<char[]>(new char[kBuffer]);
   int next = 1 - current_;
   if (!pending_) source_.StartRead(bufs_[next].get(), kBuffer);
   std::ptrdiff_t got = source_.CollectRead();
