@@ -14,6 +14,8 @@ PACKAGES=(
   libwebrtc-audio-processing-dev nlohmann-json3-dev libcli11-dev libkainjow-mustache-dev
   libyaml-cpp-dev libsqlite3-dev sqlite3 libargon2-dev libssl-dev libpoco-dev libcurl4-openssl-dev libpq-dev libhiredis-dev
   libboost-dev libboost-context-dev liburing-dev
+  # URLs, DOCX (zip), S3's XML replies; libpoco-dev above is for the tests' own HTTP clients
+  liburiparser-dev libzip-dev libpugixml-dev
   libgtest-dev libgmock-dev libbenchmark-dev prometheus-cpp-dev
   # making and scoring test audio, the stock recognizer as the baseline, measuring
   pocketsphinx flite espeak-ng sox ffmpeg sctk python3 time bc

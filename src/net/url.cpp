@@ -1,0 +1,174 @@
+#include "net/url.hpp"
+
+#include <uriparser/Uri.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+
+namespace minutes {
+namespace {
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string Text(const UriTextRangeA& r) {
+  return r.first == nullptr ? std::string() : std::string(r.first, r.afterLast);
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Owns a parsed UriUriA (its members point into the parsed text).
+struct UriFree {
+  void operator()(UriUriA* u) const {
+    uriFreeUriMembersA(u);
+    delete u;
+  }
+};
+using UriPtr = std::unique_ptr<UriUriA, UriFree>;
+
+}  // namespace
+
+std::string Url::User() const {
+  auto decoded = PercentDecode(user_info.substr(0, user_info.find(':')));
+  return decoded.ok() ? *decoded : std::string();  // ParseUrl checked the escapes
+}
+
+std::string Url::Password() const {
+  size_t colon = user_info.find(':');
+  if (colon == std::string::npos) return "";
+  auto decoded = PercentDecode(std::string_view(user_info).substr(colon + 1));
+  return decoded.ok() ? *decoded : std::string();
+}
+
+std::string Url::HostPort() const {
+  std::string out = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  if (port != 0) out += ":" + std::to_string(port);
+  return out;
+}
+
+Result<QueryParams> Url::Params() const { return ParseQuery(query); }
+
+Result<Url> ParseUrl(std::string_view text) {
+  if (text.empty()) return Status::BadInput("an empty URL");
+  const char* error_pos = nullptr;
+  auto* raw = new UriUriA{};
+  if (int rc = uriParseSingleUriExA(raw, text.data(), text.data() + text.size(), &error_pos);
+      rc != URI_SUCCESS) {
+    delete raw;  // the parser freed its members
+    if (rc == URI_ERROR_MALLOC) throw std::bad_alloc();
+    size_t at = error_pos ? static_cast<size_t>(error_pos - text.data()) : 0;
+    return Status::BadInput("malformed URL at character " + std::to_string(at + 1));
+  }
+  UriPtr uri(raw);
+  Url out;
+  out.scheme = Lower(Text(uri->scheme));
+  if (out.scheme.empty()) return Status::BadInput("not an absolute URL (no scheme:)");
+  out.user_info = Text(uri->userInfo);
+  out.host = Lower(Text(uri->hostText));
+  if (std::string port = Text(uri->portText); !port.empty()) {
+    // The grammar allows any number of digits; a port is 1–65535.
+    if (port.size() > 5 || std::stoi(port) < 1 || std::stoi(port) > 65535)
+      return Status::BadInput("port " + port + " is not between 1 and 65535");
+    out.port = std::stoi(port);
+  }
+  // Segments joined with '/' (an empty segment's text points at a static "", not into `text`).
+  bool rooted = uri->hostText.first != nullptr || uri->absolutePath;
+  for (const UriPathSegmentA* s = uri->pathHead; s != nullptr; s = s->next)
+    out.path += (s == uri->pathHead && !rooted ? "" : "/") + Text(s->text);
+  out.query = Text(uri->query);
+  out.fragment = Text(uri->fragment);
+  return out;
+}
+
+Result<std::string> PercentDecode(std::string_view text, bool plus_as_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '%') {
+      int hi = i + 1 < text.size() ? HexValue(text[i + 1]) : -1;
+      int lo = i + 2 < text.size() ? HexValue(text[i + 2]) : -1;
+      if (hi < 0 || lo < 0)
+        return Status::BadInput("malformed percent-escape at character " + std::to_string(i + 1));
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else {
+      out += plus_as_space && c == '+' ? ' ' : c;
+    }
+  }
+  return out;
+}
+
+Result<QueryParams> ParseQuery(std::string_view query) {
+  QueryParams out;
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    size_t eq = pair.find('=');
+    auto name = PercentDecode(pair.substr(0, eq), true);
+    auto value = PercentDecode(
+        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
+    if (!name.ok()) return Status::BadInput("query parameter: " + name.status().message());
+    if (!value.ok())
+      return Status::BadInput("query parameter " + *name + ": " + value.status().message());
+    out.emplace_back(std::move(*name), std::move(*value));
+  }
+  return out;
+}
+
+Result<RequestTarget> ParseRequestTarget(std::string_view target) {
+  std::string_view path, query;
+  std::string absolute_path;
+  if (!target.empty() && target[0] == '/') {
+    target = target.substr(0, target.find('#'));
+    size_t q = target.find('?');
+    path = target.substr(0, q);
+    if (q != std::string_view::npos) query = target.substr(q + 1);
+  } else {
+    auto url = ParseUrl(target);
+    if (!url.ok()) return Status::BadInput("the request target is not a path or a URL");
+    if (url->scheme != "http" && url->scheme != "https")
+      return Status::BadInput("the request target is not a path or an http URL");
+    absolute_path = url->path;
+    if (absolute_path.empty() || absolute_path[0] != '/')
+      return Status::BadInput("the request target must be a path");
+    path = absolute_path;
+    // A parsed query is a view into `target`, which outlives this function.
+    size_t q = target.find('?');
+    if (q != std::string_view::npos) query = target.substr(q + 1, url->query.size());
+  }
+  RequestTarget out;
+  auto decoded = PercentDecode(path);
+  if (!decoded.ok()) return Status::BadInput("request path: " + decoded.status().message());
+  out.path = std::move(*decoded);
+  auto params = ParseQuery(query);
+  if (!params.ok()) return params.status();
+  out.query = std::move(*params);
+  return out;
+}
+
+std::string UrlWithoutCredentials(std::string_view url) {
+  size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return std::string(url);
+  size_t start = scheme_end + 3;
+  size_t at;
+  if (auto parsed = ParseUrl(url); parsed.ok()) {
+    if (parsed->user_info.empty() && url.find('@', start) != start) return std::string(url);
+    at = start + parsed->user_info.size();  // the '@' that ends the user info
+  } else {
+    at = url.rfind('@');
+    if (at == std::string_view::npos || at < start) return std::string(url);
+  }
+  return std::string(url.substr(0, start)) + "***" + std::string(url.substr(at));
+}
+
+}  // namespace minutes
