@@ -6,9 +6,10 @@
 namespace minutes {
 namespace {
 
-void TokenResponse(const ServiceContext& d, const User& u, Response& res) {
+void TokenResponse(const ServiceContext& d, const User& u, const Request& req, Response& res) {
   std::string token =
       d.jwt.Issue({u.id, u.tenant_id, u.username, u.role, 0, u.token_generation}, UnixNow());
+  if (token.empty()) return SetError(res, 500, "", "cannot sign a token", req.request_id);
   res.Json(200, {{"access_token", token}, {"token_type", "bearer"}, {"expires_in", d.jwt.ttl()}});
 }
 
@@ -48,7 +49,7 @@ void AddAuthRoutes(Router& r, const ServiceContext& ctx) {
       return;
     }
     AuditFor(d->db, req, user->tenant_id, user->id, "auth.login", user->username);
-    TokenResponse(*d, *user, res);
+    TokenResponse(*d, *user, req, res);
   });
 
   r.Add("GET", "/api/v1/me", true, [d](Request& req, Response& res) {
@@ -75,7 +76,7 @@ void AddAuthRoutes(Router& r, const ServiceContext& ctx) {
     }
     Audit(d->db, req, "user.password_change", user->id);
     // Every earlier token of the user, this request's included, stopped working: a fresh one.
-    TokenResponse(*d, *user, res);
+    TokenResponse(*d, *user, req, res);
   });
 }
 

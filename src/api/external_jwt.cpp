@@ -1,61 +1,34 @@
 #include "api/external_jwt.hpp"
 
-#include <Poco/Base64Decoder.h>
-#include <Poco/Crypto/EVPPKey.h>
-#include <Poco/Crypto/RSAKey.h>
-#include <Poco/JWT/Signer.h>
-#include <Poco/JWT/Token.h>
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/param_build.h>
-
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 namespace minutes {
 namespace {
 
-std::string Base64Url(std::string s) {
-  for (char& c : s) c = c == '-' ? '+' : c == '_' ? '/' : c;
-  while (s.size() % 4) s += '=';
-  std::istringstream in(s);
-  Poco::Base64Decoder dec(in);
-  return std::string(std::istreambuf_iterator<char>(dec), {});
+using nlohmann::json;
+
+// A claim read as text: a string as is, a number or boolean as written, `fallback` when absent;
+// nullopt for anything else (an object, an array, null).
+std::optional<std::string> Text(const json& p, const std::string& name, std::string fallback) {
+  auto it = p.find(name);
+  if (it == p.end()) return fallback;
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number() || it->is_boolean()) return it->dump();
+  return std::nullopt;
 }
 
-std::shared_ptr<Poco::JWT::Signer> Rs256Signer(const Poco::SharedPtr<Poco::Crypto::RSAKey>& key) {
-  auto s = std::make_shared<Poco::JWT::Signer>(key);
-  s->setAlgorithms({Poco::JWT::Signer::ALGO_RS256});
-  return s;
-}
-
-// An RSA public key from a JWK's modulus and exponent (base64url big-endian integers).
-Result<Poco::SharedPtr<Poco::Crypto::RSAKey>> FromJwk(const nlohmann::json& k) {
-  if (k.value("kty", "") != "RSA" || !k.contains("n") || !k.contains("e"))
-    return Status::BadInput("not an RSA key with n and e");
-  std::string n = Base64Url(k["n"]), e = Base64Url(k["e"]);
-  BIGNUM* bn = BN_bin2bn(reinterpret_cast<const unsigned char*>(n.data()),
-                         static_cast<int>(n.size()), nullptr);
-  BIGNUM* be = BN_bin2bn(reinterpret_cast<const unsigned char*>(e.data()),
-                         static_cast<int>(e.size()), nullptr);
-  OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
-  OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn);
-  OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be);
-  OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(bld);
-  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr);
-  EVP_PKEY* pkey = nullptr;
-  bool ok = ctx && EVP_PKEY_fromdata_init(ctx) > 0 &&
-            EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) > 0;
-  EVP_PKEY_CTX_free(ctx);
-  OSSL_PARAM_free(params);
-  OSSL_PARAM_BLD_free(bld);
-  BN_free(bn);
-  BN_free(be);
-  if (!ok) return Status::BadInput("cannot build an RSA key from n and e");
-  Poco::SharedPtr<Poco::Crypto::RSAKey> key = new Poco::Crypto::RSAKey(Poco::Crypto::EVPPKey(pkey));
-  EVP_PKEY_free(pkey);
-  return key;
+// "aud": one string or an array of strings (RFC 7519 §4.1.3).
+std::vector<std::string> Audience(const json& p) {
+  std::vector<std::string> out;
+  auto it = p.find("aud");
+  if (it == p.end()) return out;
+  if (it->is_string()) out.push_back(it->get<std::string>());
+  if (it->is_array())
+    for (const auto& a : *it)
+      if (a.is_string()) out.push_back(a.get<std::string>());
+  return out;
 }
 
 }  // namespace
@@ -66,29 +39,29 @@ Result<std::unique_ptr<ExternalJwtVerifier>> ExternalJwtVerifier::Make(const Aut
   std::unique_ptr<ExternalJwtVerifier> v(new ExternalJwtVerifier);
   v->auth_ = auth;
   if (const auto& pem = auth.external_jwt_public_key_file; !pem.empty()) {
-    try {
-      Poco::SharedPtr<Poco::Crypto::RSAKey> key = new Poco::Crypto::RSAKey(pem, "", "");
-      v->by_kid_[""] = Rs256Signer(key);
-    } catch (const Poco::Exception& e) {
+    auto key = JwsKey::Rs256FromPublicPemFile(pem);
+    if (!key.ok())
       return Status::BadInput(
           "auth.external_jwt_public_key_file: cannot read an RSA public key "
           "from '" +
-          pem + "': " + e.displayText());
-    }
+          pem + "': " + key.status().message());
+    v->by_kid_.insert_or_assign("", std::move(*key));
   }
   if (const auto& path = auth.external_jwt_jwks_file; !path.empty()) {
     std::ifstream in(path);
-    auto jwks = nlohmann::json::parse(in, nullptr, false);
+    auto jwks = json::parse(in, nullptr, false);
     if (!in.is_open() || jwks.is_discarded() || !jwks.contains("keys") || !jwks["keys"].is_array())
       return Status::BadInput("auth.external_jwt_jwks_file: '" + path +
                               "' is not a JWKS file ({\"keys\": [...]})");
     for (const auto& k : jwks["keys"]) {
-      if (k.value("use", "sig") != "sig") continue;
-      auto key = FromJwk(k);
+      if (!k.is_object() || k.value("use", "sig") != "sig") continue;
+      std::string kid =
+          k.contains("kid") && k["kid"].is_string() ? k["kid"].get<std::string>() : "";
+      auto key = JwsKey::Rs256FromJwk(k);
       if (!key.ok())
-        return Status::BadInput("auth.external_jwt_jwks_file: key '" + k.value("kid", "") +
+        return Status::BadInput("auth.external_jwt_jwks_file: key '" + kid +
                                 "': " + key.status().message());
-      v->by_kid_[k.value("kid", "")] = Rs256Signer(*key);
+      v->by_kid_.insert_or_assign(kid, std::move(*key));
     }
   }
   return v;
@@ -96,41 +69,34 @@ Result<std::unique_ptr<ExternalJwtVerifier>> ExternalJwtVerifier::Make(const Aut
 
 Result<ExternalClaims> ExternalJwtVerifier::Verify(const std::string& jwt, int64_t now) const {
   const Status invalid = Status::NotFound("invalid token");
-  size_t dot = jwt.find('.');
-  if (dot == std::string::npos) return invalid;
-  auto header = nlohmann::json::parse(Base64Url(jwt.substr(0, dot)), nullptr, false);
-  if (!header.is_object() || header.value("alg", "") != "RS256") return invalid;
-  std::string kid = header.value("kid", "");
-  auto it = by_kid_.find(kid);
+  auto header = PeekJwsHeader(jwt);
+  if (!header.ok()) return invalid;
+  auto alg = header->find("alg");
+  if (alg == header->end() || *alg != "RS256") return invalid;
+  auto kid = header->find("kid");
+  auto it = by_kid_.find(kid != header->end() && kid->is_string() ? kid->get<std::string>() : "");
   if (it == by_kid_.end()) it = by_kid_.find("");  // a PEM key signs tokens without kid
   if (it == by_kid_.end()) return invalid;
-  Poco::JWT::Token token;
-  try {
-    if (!it->second->tryVerify(jwt, token)) return invalid;
-  } catch (const std::exception&) {
-    return invalid;
+  auto token = it->second.Verify(jwt);  // RS256 only
+  if (!token.ok()) return invalid;
+  const json& p = token->payload;
+  auto exp = p.find("exp");
+  if (exp == p.end() || !exp->is_number() || exp->get<double>() <= static_cast<double>(now))
+    return Status::NotFound("token expired");
+  if (!auth_.external_jwt_issuer.empty() &&
+      Text(p, "iss", "").value_or("") != auth_.external_jwt_issuer)
+    return Status::NotFound("token from another issuer");
+  if (!auth_.external_jwt_audience.empty()) {
+    auto aud = Audience(p);
+    if (std::find(aud.begin(), aud.end(), auth_.external_jwt_audience) == aud.end())
+      return Status::NotFound("token for another audience");
   }
-  if (token.getAlgorithm() != Poco::JWT::Signer::ALGO_RS256) return invalid;
-  const auto& p = token.payload();
-  try {
-    if (!p.has("exp") || p.getValue<Poco::Int64>("exp") <= now)
-      return Status::NotFound("token expired");
-    if (!auth_.external_jwt_issuer.empty() &&
-        p.optValue<std::string>("iss", "") != auth_.external_jwt_issuer)
-      return Status::NotFound("token from another issuer");
-    if (!auth_.external_jwt_audience.empty()) {
-      auto aud = token.getAudience();
-      if (std::find(aud.begin(), aud.end(), auth_.external_jwt_audience) == aud.end())
-        return Status::NotFound("token for another audience");
-    }
-    ExternalClaims c{token.getSubject(),
-                     p.optValue<std::string>(auth_.external_jwt_tenant_claim, ""),
-                     p.optValue<std::string>(auth_.external_jwt_role_claim, "member")};
-    if (c.subject.empty() || c.tenant.empty()) return Status::NotFound("token lacks sub/tenant");
-    return c;
-  } catch (const std::exception&) {
-    return invalid;
-  }
+  auto subject = Text(p, "sub", ""), tenant = Text(p, auth_.external_jwt_tenant_claim, ""),
+       role = Text(p, auth_.external_jwt_role_claim, "member");
+  if (!subject || !tenant || !role) return invalid;
+  ExternalClaims c{*subject, *tenant, *role};
+  if (c.subject.empty() || c.tenant.empty()) return Status::NotFound("token lacks sub/tenant");
+  return c;
 }
 
 }  // namespace minutes

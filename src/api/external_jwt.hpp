@@ -5,12 +5,9 @@
 #include <memory>
 #include <string>
 
+#include "api/jws.hpp"
 #include "config/config.hpp"
 #include "core/status.hpp"
-
-namespace Poco::JWT {
-class Signer;
-}
 
 namespace minutes {
 
@@ -26,7 +23,7 @@ class ExternalJwtVerifier {
   Result<ExternalClaims> Verify(const std::string& token, int64_t now) const;
 
  private:
-  std::map<std::string, std::shared_ptr<Poco::JWT::Signer>> by_kid_;  ///< "" = the PEM key
+  std::map<std::string, JwsKey> by_kid_;  ///< "" = the PEM key
   AuthConfig auth_;
 };
 

@@ -1,23 +1,39 @@
 #include "api/jwt.hpp"
 
-#include <Poco/Crypto/Crypto.h>
-#include <Poco/Crypto/RSAKey.h>
-#include <Poco/JWT/Signer.h>
-#include <Poco/JWT/Token.h>
-
 #include <chrono>
 #include <filesystem>
-#include <mutex>
 
 namespace minutes {
 namespace {
 
-// POCO's per-digest OpenSSL initializer destroys shared mutexes when its count drops to zero,
-// racing with other threads (a crash under load): one reference held for the process's life
-// keeps the count above zero.
-void HoldCrypto() {
-  static const bool ready = (Poco::Crypto::initializeCrypto(), true);
-  (void)ready;
+using nlohmann::json;
+
+// A claim that must be a whole number (a float is cut to its whole seconds).
+bool Integer(const json& p, const char* name, int64_t* out) {
+  auto it = p.find(name);
+  if (it == p.end() || !it->is_number()) return false;
+  if (!it->is_number_float()) {
+    *out = it->get<int64_t>();
+    return true;
+  }
+  double d = it->get<double>();
+  if (!(d > -9e18 && d < 9e18)) return false;  // NaN or out of range
+  *out = static_cast<int64_t>(d);
+  return true;
+}
+
+// A claim read as text: a string as is, a number or boolean as written; false for anything
+// else (an object, an array, null).
+bool Text(const json& p, const char* name, std::string* out) {
+  auto it = p.find(name);
+  if (it == p.end()) return false;
+  if (it->is_string())
+    *out = it->get<std::string>();
+  else if (it->is_number() || it->is_boolean())
+    *out = it->dump();
+  else
+    return false;
+  return true;
 }
 
 }  // namespace
@@ -29,68 +45,48 @@ int64_t UnixNow() {
 }
 
 Result<JwtIssuer> JwtIssuer::Make(std::string secret, int ttl_seconds) {
-  HoldCrypto();
   if (secret.size() < 32) return Status::BadInput("auth.jwt_secret: must be at least 32 bytes");
   if (ttl_seconds <= 0) return Status::BadInput("auth.jwt_ttl_s: must be positive");
-  auto signer = std::make_shared<Poco::JWT::Signer>(secret);  // accepts HS256 only
-  return JwtIssuer(signer, Poco::JWT::Signer::ALGO_HS256, ttl_seconds);
+  return JwtIssuer(JwsKey::Hs256(std::move(secret)), ttl_seconds);
 }
 
 Result<JwtIssuer> JwtIssuer::MakeRs256(const std::string& private_key_file,
                                        const std::string& public_key_file, int ttl_seconds) {
-  HoldCrypto();
   if (ttl_seconds <= 0) return Status::BadInput("auth.jwt_ttl_s: must be positive");
   for (auto [key, path] : {std::pair{"auth.jwt_private_key_file", &private_key_file},
                            std::pair{"auth.jwt_public_key_file", &public_key_file}})
     if (!std::filesystem::is_regular_file(*path))
       return Status::BadInput(std::string(key) + ": no such file '" + *path + "'");
-  try {
-    Poco::SharedPtr<Poco::Crypto::RSAKey> key =
-        new Poco::Crypto::RSAKey(public_key_file, private_key_file, "");
-    auto signer = std::make_shared<Poco::JWT::Signer>(key);
-    signer->setAlgorithms({Poco::JWT::Signer::ALGO_RS256});  // nothing else verifies
-    return JwtIssuer(signer, Poco::JWT::Signer::ALGO_RS256, ttl_seconds);
-  } catch (const Poco::Exception& e) {
+  auto key = JwsKey::Rs256FromPemFiles(private_key_file, public_key_file);
+  if (!key.ok())
     return Status::BadInput("auth.jwt_private_key_file: not a usable RSA key pair (" +
-                            e.displayText() + ")");
-  }
+                            key.status().message() + ")");
+  return JwtIssuer(std::move(*key), ttl_seconds);
 }
 
 std::string JwtIssuer::Issue(TokenClaims c, int64_t now) const {
-  Poco::JWT::Token token;
-  token.setType("JWT");
-  token.setSubject(c.user_id);
-  token.payload().set("tid", c.tenant_id);
-  token.payload().set("name", c.username);
-  token.payload().set("role", c.role);
-  token.payload().set("gen", static_cast<Poco::Int64>(c.generation));
-  token.payload().set("iat", static_cast<Poco::Int64>(now));
-  token.payload().set("exp", static_cast<Poco::Int64>(now + ttl_));
-  return signer_->sign(token, algorithm_);
+  auto token = key_.Sign({{"sub", c.user_id},
+                          {"tid", c.tenant_id},
+                          {"name", c.username},
+                          {"role", c.role},
+                          {"gen", c.generation},
+                          {"iat", now},
+                          {"exp", now + ttl_}});
+  return token.ok() ? *token : std::string();
 }
 
 Result<TokenClaims> JwtIssuer::Verify(const std::string& jwt, int64_t now) const {
   const Status invalid = Status::Unauthenticated("invalid token");
-  Poco::JWT::Token token;
-  try {
-    if (!signer_->tryVerify(jwt, token)) return invalid;
-  } catch (const std::exception&) {
-    return invalid;
-  }
-  if (token.getAlgorithm() != algorithm_) return invalid;
-  const auto& p = token.payload();
-  if (!p.has("exp") || !p.has("tid") || token.getSubject().empty()) return invalid;
+  auto token = key_.Verify(jwt);  // refuses every algorithm but the configured one
+  if (!token.ok()) return invalid;
+  const json& p = token->payload;
   TokenClaims c;
-  try {
-    c.expires_at = p.getValue<Poco::Int64>("exp");
-    c.tenant_id = p.getValue<std::string>("tid");
-    c.username = p.optValue<std::string>("name", "");
-    c.role = p.optValue<std::string>("role", "member");
-    c.generation = p.has("gen") ? p.getValue<Poco::Int64>("gen") : 0;
-  } catch (const std::exception&) {
+  if (!Integer(p, "exp", &c.expires_at) || !Text(p, "tid", &c.tenant_id) ||
+      !Text(p, "sub", &c.user_id) || c.user_id.empty())
     return invalid;
-  }
-  c.user_id = token.getSubject();
+  if (!Text(p, "name", &c.username)) c.username = "";
+  if (!Text(p, "role", &c.role)) c.role = "member";
+  if (p.contains("gen") && !Integer(p, "gen", &c.generation)) return invalid;
   if (c.expires_at <= now) return Status::Unauthenticated("token expired");
   return c;
 }

@@ -1,16 +1,11 @@
 #pragma once
-// Access tokens: JWT signed and verified with Poco::JWT — HS256 with a secret, or RS256 with a
-// key pair. Verification accepts only the configured algorithm (an HS256 token "signed" with
-// the RS256 public key is refused). Expiry is checked here (Poco does not) and whole-second
-// iat/exp written here (Poco writes fractions).
-#include <memory>
+// Access tokens: JWT signed and verified with JwsKey (api/jws.hpp) — HS256 with a secret, or
+// RS256 with a key pair. Verification accepts only the configured algorithm (an HS256 token
+// "signed" with the RS256 public key is refused). iat/exp are whole seconds.
 #include <string>
 
+#include "api/jws.hpp"
 #include "core/status.hpp"
-
-namespace Poco::JWT {
-class Signer;
-}
 
 namespace minutes {
 
@@ -31,7 +26,8 @@ class JwtIssuer {
   /// RS256 with PEM key files; BadInput naming the config key when a file is missing or bad.
   static Result<JwtIssuer> MakeRs256(const std::string& private_key_file,
                                      const std::string& public_key_file, int ttl_seconds);
-  /// A signed token for the claims; expires ttl seconds from `now`.
+  /// A signed token for the claims; expires ttl seconds from `now`. Empty only when OpenSSL
+  /// cannot sign (out of memory).
   std::string Issue(TokenClaims claims, int64_t now) const;
   /// The claims of a valid, unexpired token of the configured algorithm; Unauthenticated
   /// ("invalid token", "token expired") otherwise.
@@ -40,9 +36,8 @@ class JwtIssuer {
   const std::string& algorithm() const { return algorithm_; }
 
  private:
-  JwtIssuer(std::shared_ptr<Poco::JWT::Signer> signer, std::string algorithm, int ttl)
-      : signer_(std::move(signer)), algorithm_(std::move(algorithm)), ttl_(ttl) {}
-  std::shared_ptr<Poco::JWT::Signer> signer_;
+  JwtIssuer(JwsKey key, int ttl) : key_(std::move(key)), algorithm_(key_.alg()), ttl_(ttl) {}
+  JwsKey key_;
   std::string algorithm_;
   int ttl_;
 };

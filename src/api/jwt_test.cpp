@@ -1,7 +1,5 @@
 #include "api/jwt.hpp"
 
-#include <Poco/JWT/Signer.h>
-#include <Poco/JWT/Token.h>
 #include <gtest/gtest.h>
 
 namespace minutes {
