@@ -1,30 +1,59 @@
 #include "api/authenticator.hpp"
 
-#include <Poco/Net/IPAddress.h>
+#include <arpa/inet.h>
 #include <openssl/crypto.h>
 
+#include <array>
+#include <charconv>
+#include <cstring>
+
 namespace minutes {
+namespace {
+
+// An IPv4 or IPv6 address in the form inet_pton reads; its bytes (4 or 16) and their count.
+struct Address {
+  std::array<unsigned char, 16> bytes{};
+  size_t size = 0;
+};
+
+bool ParseAddress(const std::string& text, Address* out) {
+  if (inet_pton(AF_INET, text.c_str(), out->bytes.data()) == 1) {
+    out->size = 4;
+    return true;
+  }
+  if (inet_pton(AF_INET6, text.c_str(), out->bytes.data()) == 1) {
+    out->size = 16;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 bool InCidr(const std::string& address, const std::string& cidr) {
-  try {
-    size_t slash = cidr.find('/');
-    Poco::Net::IPAddress net(cidr.substr(0, slash));
-    Poco::Net::IPAddress ip(address);
-    if (ip.family() != net.family()) {
-      // An IPv4 peer may show up as ::ffff:a.b.c.d on a dual-stack socket.
-      if (ip.family() == Poco::Net::IPAddress::IPv6 && ip.isIPv4Mapped())
-        ip = Poco::Net::IPAddress(address.substr(address.rfind(':') + 1));
-      else
-        return false;
-    }
-    unsigned bits = slash == std::string::npos
-                        ? (net.length() * 8)
-                        : static_cast<unsigned>(std::stoi(cidr.substr(slash + 1)));
-    Poco::Net::IPAddress mask(bits, net.family());
-    return (ip & mask) == (net & mask);
-  } catch (const std::exception&) {
-    return false;
+  size_t slash = cidr.find('/');
+  Address net, ip;
+  if (!ParseAddress(cidr.substr(0, slash), &net) || !ParseAddress(address, &ip)) return false;
+  if (ip.size != net.size) {
+    // An IPv4 peer may show up as ::ffff:a.b.c.d on a dual-stack socket.
+    static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (ip.size != 16 || std::memcmp(ip.bytes.data(), kMapped, 12) != 0) return false;
+    std::memmove(ip.bytes.data(), ip.bytes.data() + 12, 4);
+    ip.size = 4;
   }
+  unsigned bits = static_cast<unsigned>(net.size * 8);
+  if (slash != std::string::npos) {
+    std::string_view text = std::string_view(cidr).substr(slash + 1);
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), bits);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty() ||
+        bits > net.size * 8)
+      return false;
+  }
+  for (size_t i = 0; i < net.size && bits > 0; ++i, bits = bits > 8 ? bits - 8 : 0) {
+    auto mask = static_cast<unsigned char>(bits >= 8 ? 0xff : 0xff << (8 - bits));
+    if ((ip.bytes[i] & mask) != (net.bytes[i] & mask)) return false;
+  }
+  return true;
 }
 
 Result<std::unique_ptr<Authenticator>> Authenticator::Make(const Config& config, Database& db,

@@ -1,9 +1,5 @@
 #include "api/lambda_events.hpp"
 
-#include <Poco/Base64Decoder.h>
-#include <Poco/Base64Encoder.h>
-#include <Poco/URI.h>
-
 #include <chrono>
 #include <map>
 #include <regex>
@@ -11,6 +7,8 @@
 
 #include "api/dispatch.hpp"
 #include "api/request_log.hpp"
+#include "net/base64.hpp"
+#include "net/url.hpp"
 #include "worker/metrics.hpp"
 
 namespace minutes {
@@ -21,21 +19,6 @@ using nlohmann::json;
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-std::string Base64Decode(const std::string& in) {
-  std::istringstream src(in);
-  Poco::Base64Decoder dec(src);
-  return std::string(std::istreambuf_iterator<char>(dec), {});
-}
-
-std::string Base64Encode(const std::string& in) {
-  std::ostringstream out;
-  Poco::Base64Encoder enc(out);
-  enc.rdbuf()->setLineLength(0);  // one line: API Gateway wants no line breaks
-  enc << in;
-  enc.close();
-  return out.str();
 }
 
 bool IsText(const std::string& type) {
@@ -91,8 +74,9 @@ Result<Parsed> Parse(const json& e) {
     p.path = Str(e, "rawPath");
     p.source_ip = Str(ctx["http"], "sourceIp");
     std::string raw = Str(e, "rawQueryString");
-    if (!raw.empty())
-      for (auto& [k, v] : Poco::URI("/?" + raw).getQueryParameters()) p.query[k] = v;
+    auto query = ParseQuery(raw);
+    if (!query.ok()) return Status::BadInput("rawQueryString: " + query.status().message());
+    for (auto& [k, v] : *query) p.query[k] = v;
     if (e.contains("cookies") && e["cookies"].is_array()) {
       std::string cookie;
       for (auto& c : e["cookies"]) cookie += (cookie.empty() ? "" : "; ") + c.get<std::string>();
@@ -128,7 +112,11 @@ Result<Parsed> Parse(const json& e) {
     return Status::BadInput("the event has no method or path");
   if (e.contains("body") && e["body"].is_string()) {
     p.body = e["body"].get<std::string>();
-    if (e.value("isBase64Encoded", false)) p.body = Base64Decode(p.body);
+    if (e.value("isBase64Encoded", false)) {
+      auto decoded = Base64Decode(p.body);
+      if (!decoded.ok()) return Status::BadInput("body: " + decoded.status().message());
+      p.body = std::move(*decoded);
+    }
   }
   return p;
 }

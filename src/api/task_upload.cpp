@@ -1,6 +1,5 @@
 // POST /api/v1/tasks: a recording in (multipart `file` part or the raw body), streamed to
 // storage under a server-chosen key, sniffed, validated, and queued — or nothing left behind.
-#include <Poco/Net/MessageHeader.h>
 
 #include <sstream>
 
@@ -218,9 +217,10 @@ void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
   r.Add("POST", "/api/v1/tasks", true, [d](Request& req, Response& res) {
     const Principal& p = *req.principal;
     std::string type = req.header("Content-Type");
-    std::string media;
-    Poco::Net::NameValueCollection type_params;
-    Poco::Net::MessageHeader::splitParameters(type, media, type_params);
+    // The media type: what comes before any parameters, without surrounding spaces.
+    std::string media = type.substr(0, type.find(';'));
+    media.erase(0, media.find_first_not_of(" \t"));
+    media.erase(media.find_last_not_of(" \t") + 1);
     if (media == "application/json") return CreateFromUpload(*d, req, res);
     bool multipart = media == "multipart/form-data";
     if (!multipart && media.rfind("audio/", 0) != 0 && media.rfind("video/", 0) != 0 &&

@@ -1,8 +1,5 @@
 #include "asr/aws_transcribe.hpp"
 
-#include <Poco/Exception.h>
-#include <Poco/URI.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <map>
@@ -10,6 +7,7 @@
 
 #include "asr/provider_job.hpp"
 #include "core/text.hpp"
+#include "net/url.hpp"
 
 namespace minutes {
 namespace {
@@ -48,18 +46,18 @@ class NoSessions : public TranscriberSession {
 
 Result<AwsTranscribeOptions> ParseTranscribeUrl(const std::string& url) {
   AwsTranscribeOptions o;
-  Poco::URI uri;
-  try {
-    uri = Poco::URI(url);
-  } catch (const Poco::Exception&) {
-    return Status::BadInput("asr.engine: not a URL: " + url);
-  }
-  if (uri.getScheme() != "transcribe")
+  auto uri = ParseUrl(url);
+  if (!uri.ok())
+    return Status::BadInput("asr.engine: not a URL (" + uri.status().message() + "): " + url);
+  if (uri->scheme != "transcribe")
     return Status::BadInput("asr.engine: not a transcribe:// URL: " + url);
-  o.region = uri.getHost();
+  o.region = uri->host;
   if (o.region.empty())
     return Status::BadInput("asr.engine: no region in " + url + " (transcribe://REGION)");
-  for (const auto& [k, v] : uri.getQueryParameters()) {
+  auto params = uri->Params();
+  if (!params.ok())
+    return Status::BadInput("asr.engine: " + params.status().message() + " in " + url);
+  for (const auto& [k, v] : *params) {
     auto ms = [&](std::chrono::milliseconds* out, double lo, double hi) -> Status {
       auto n = NumberParam("asr.engine: " + k, v, lo, hi);
       if (!n.ok()) return n.status();

@@ -1,11 +1,5 @@
 #include "asr/openai_transcriber.hpp"
 
-#include <Poco/Exception.h>
-#include <Poco/Net/HTMLForm.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/StringPartSource.h>
-#include <Poco/URI.h>
-
 #include <cmath>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -13,6 +7,7 @@
 #include <thread>
 
 #include "asr/provider_job.hpp"
+#include "net/url.hpp"
 
 namespace minutes {
 namespace {
@@ -28,11 +23,31 @@ class Session : public TranscriberSession {
   OpenAiTranscriber* t_;
 };
 
-std::string Shown(const std::string& url) {
-  auto at = url.find('@'), scheme = url.find("://");
-  if (at == std::string::npos || scheme == std::string::npos || at < scheme) return url;
-  return url.substr(0, scheme + 3) + "***" + url.substr(at);
-}
+std::string Shown(const std::string& url) { return UrlWithoutCredentials(url); }
+
+// A multipart/form-data body (RFC 7578) built in memory: fields, then files.
+class FormData {
+ public:
+  FormData() : boundary_("minutes-" + RandomHex(32)) {}
+  void Field(const std::string& name, const std::string& value) {
+    body_ += "--" + boundary_ + "\r\nContent-Disposition: form-data; name=\"" + name +
+             "\"\r\n\r\n" + value + "\r\n";
+  }
+  void File(const std::string& name, const std::string& filename, const std::string& type,
+            const std::string& bytes) {
+    body_ += "--" + boundary_ + "\r\nContent-Disposition: form-data; name=\"" + name +
+             "\"; filename=\"" + filename + "\"\r\nContent-Type: " + type + "\r\n\r\n";
+    body_ += bytes;
+    body_ += "\r\n";
+  }
+  std::string content_type() const { return "multipart/form-data; boundary=" + boundary_; }
+  /// The body, closed; the form is empty afterwards.
+  std::string Take() { return std::move(body_) + "--" + boundary_ + "--\r\n"; }
+
+ private:
+  std::string boundary_;  // 32 random hex digits: never inside the content in practice
+  std::string body_;
+};
 
 // Words split from a segment's text, spread evenly over its time (servers without word times).
 std::vector<Word> Spread(const nlohmann::json& seg) {
@@ -72,20 +87,20 @@ std::string WavBytes(std::span<const int16_t> samples, int rate) {
 
 Result<OpenAiTranscriberOptions> ParseOpenAiAsrUrl(const std::string& url) {
   OpenAiTranscriberOptions o;
-  Poco::URI uri;
-  try {
-    uri = Poco::URI(url);
-  } catch (const Poco::Exception&) {
-    return Status::BadInput("asr.engine: not a URL: " + Shown(url));
-  }
-  std::string scheme = uri.getScheme();
+  auto uri = ParseUrl(url);
+  if (!uri.ok())
+    return Status::BadInput("asr.engine: not a URL (" + uri.status().message() +
+                            "): " + Shown(url));
+  std::string scheme = uri->scheme;
   if (scheme != "openai" && scheme != "openai+http")
     return Status::BadInput("asr.engine: unknown provider \"" + scheme + "\" in " + Shown(url) +
                             " (pocketsphinx, openai://…, openai+http://…)");
-  std::string info = uri.getUserInfo();
-  std::string key = info.find(':') == std::string::npos ? info : info.substr(info.find(':') + 1);
-  Poco::URI::decode(key, o.api_key);
-  for (const auto& [k, v] : uri.getQueryParameters()) {
+  // openai://:KEY@host (or openai://KEY@host): the key is the password, or the whole user info.
+  o.api_key = uri->user_info.find(':') == std::string::npos ? uri->User() : uri->Password();
+  auto params = uri->Params();
+  if (!params.ok())
+    return Status::BadInput("asr.engine: " + params.status().message() + " in " + Shown(url));
+  for (const auto& [k, v] : *params) {
     if (k == "model") {
       o.model = v;
     } else if (k == "name") {
@@ -112,9 +127,8 @@ Result<OpenAiTranscriberOptions> ParseOpenAiAsrUrl(const std::string& url) {
       return Status::BadInput("asr.engine: unknown parameter \"" + k + "\" in " + Shown(url));
     }
   }
-  std::string port = uri.getPort() != 0 ? ":" + std::to_string(uri.getPort()) : "";
-  o.base_url = std::string(scheme == "openai" ? "https" : "http") + "://" + uri.getHost() + port +
-               uri.getPath();
+  o.base_url =
+      std::string(scheme == "openai" ? "https" : "http") + "://" + uri->HostPort() + uri->path;
   while (!o.base_url.empty() && o.base_url.back() == '/') o.base_url.pop_back();
   return o;
 }
@@ -127,27 +141,21 @@ Result<std::unique_ptr<TranscriberSession>> OpenAiTranscriber::NewSession() {
 
 Result<std::vector<Word>> OpenAiTranscriber::Transcribe(std::span<const int16_t> samples,
                                                         double offset_s) {
-  Poco::Net::HTMLForm form;
-  form.setEncoding(Poco::Net::HTMLForm::ENCODING_MULTIPART);
-  form.set("model", o_.model);
-  form.set("response_format", "verbose_json");
-  form.add("timestamp_granularities[]", "word");
-  form.add("timestamp_granularities[]", "segment");
-  if (!o_.language.empty()) form.set("language", o_.language);
+  FormData form;
+  form.Field("model", o_.model);
+  form.Field("response_format", "verbose_json");
+  form.Field("timestamp_granularities[]", "word");
+  form.Field("timestamp_granularities[]", "segment");
+  if (!o_.language.empty()) form.Field("language", o_.language);
   if (!o_.hotwords.empty()) {
     std::string prompt;
     for (const auto& h : o_.hotwords) prompt += (prompt.empty() ? "" : ", ") + h;
-    form.set("prompt", prompt);
+    form.Field("prompt", prompt);
   }
-  form.addPart("file",
-               new Poco::Net::StringPartSource(WavBytes(samples), "audio/wav", "utterance.wav"));
-  Poco::Net::HTTPRequest shape(Poco::Net::HTTPRequest::HTTP_POST, "/",
-                               Poco::Net::HTTPMessage::HTTP_1_1);
-  form.prepareSubmit(shape);
-  std::ostringstream body;
-  form.write(body);
-  HttpRequest r = HttpRequest::Post(o_.base_url + "/audio/transcriptions",
-                                    {{"Content-Type", shape.getContentType()}}, body.str());
+  form.File("file", "utterance.wav", "audio/wav", WavBytes(samples));
+  std::string type = form.content_type();
+  HttpRequest r = HttpRequest::Post(o_.base_url + "/audio/transcriptions", {{"Content-Type", type}},
+                                    form.Take());
   if (!o_.api_key.empty()) r.headers.push_back({"Authorization", "Bearer " + o_.api_key});
   r.timeout = o_.timeout;
   Result<HttpResponse> res = Status::Internal("unset");

@@ -1,25 +1,19 @@
 #include "asr/volcengine_transcriber.hpp"
 
-#include <Poco/Exception.h>
-#include <Poco/URI.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "asr/provider_job.hpp"
+#include "net/url.hpp"
 
 namespace minutes {
 namespace {
 
 using nlohmann::json;
 
-std::string Shown(const std::string& url) {
-  auto at = url.find('@'), scheme = url.find("://");
-  if (at == std::string::npos || scheme == std::string::npos || at < scheme) return url;
-  return url.substr(0, scheme + 3) + "***" + url.substr(at);
-}
+std::string Shown(const std::string& url) { return UrlWithoutCredentials(url); }
 
 // A UTF-8 string's characters.
 std::vector<std::string> Characters(const std::string& s) {
@@ -46,20 +40,19 @@ class NoSessions : public TranscriberSession {
 
 Result<VolcengineOptions> ParseVolcengineUrl(const std::string& url) {
   VolcengineOptions o;
-  Poco::URI uri;
-  try {
-    uri = Poco::URI(url);
-  } catch (const Poco::Exception&) {
-    return Status::BadInput("asr.engine: not a URL: " + Shown(url));
-  }
-  std::string scheme = uri.getScheme();
+  auto uri = ParseUrl(url);
+  if (!uri.ok())
+    return Status::BadInput("asr.engine: not a URL (" + uri.status().message() +
+                            "): " + Shown(url));
+  std::string scheme = uri->scheme;
   if (scheme != "volcengine" && scheme != "volcengine+http")
     return Status::BadInput("asr.engine: not a volcengine:// URL: " + Shown(url));
-  std::string info = uri.getUserInfo();
-  auto colon = info.find(':');
-  Poco::URI::decode(info.substr(0, colon), o.app_id);
-  if (colon != std::string::npos) Poco::URI::decode(info.substr(colon + 1), o.access_token);
-  for (const auto& [k, v] : uri.getQueryParameters()) {
+  o.app_id = uri->User();
+  o.access_token = uri->Password();
+  auto params = uri->Params();
+  if (!params.ok())
+    return Status::BadInput("asr.engine: " + params.status().message() + " in " + Shown(url));
+  for (const auto& [k, v] : *params) {
     auto ms = [&](std::chrono::milliseconds* out, double lo, double hi) -> Status {
       auto n = NumberParam("asr.engine: " + k, v, lo, hi);
       if (!n.ok()) return n.status();
@@ -101,9 +94,7 @@ Result<VolcengineOptions> ParseVolcengineUrl(const std::string& url) {
     return Status::BadInput("asr.engine: " + Shown(url) +
                             " needs the app id and access token (volcengine://APPID:TOKEN@host, "
                             "or app_env=/token_env=)");
-  std::string port = uri.getPort() != 0 ? ":" + std::to_string(uri.getPort()) : "";
-  o.base_url =
-      std::string(scheme == "volcengine" ? "https" : "http") + "://" + uri.getHost() + port;
+  o.base_url = std::string(scheme == "volcengine" ? "https" : "http") + "://" + uri->HostPort();
   return o;
 }
 

@@ -1,7 +1,5 @@
 #include "http/connection.hpp"
 
-#include <Poco/URI.h>
-
 #include <array>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -11,6 +9,7 @@
 #include <sstream>
 
 #include "http/fiber.hpp"
+#include "net/url.hpp"
 
 namespace minutes {
 
@@ -194,15 +193,12 @@ void Connection::OnHeader(beast::error_code ec) {
     return Reject(414, "",
                   "the request target is longer than " +
                       std::to_string(server_.limits.max_request_line_bytes) + " bytes");
-  try {
-    Poco::URI uri{std::string(target.data(), target.size())};
-    req.path = uri.getPath();
-    for (auto& [k, v] : uri.getQueryParameters()) req.query[k] = v;
-  } catch (const std::exception&) {
-    return Reject(400, "malformed_request", "malformed request target");
-  }
-  if (req.path.empty() || req.path[0] != '/')
-    return Reject(400, "malformed_request", "the request target must be a path");
+  auto parsed = ParseRequestTarget(std::string_view(target.data(), target.size()));
+  if (!parsed.ok())
+    return Reject(400, "malformed_request",
+                  "malformed request target: " + parsed.status().message());
+  req.path = std::move(parsed->path);
+  for (auto& [k, v] : parsed->query) req.query[k] = std::move(v);
   ex.head = req.method == "HEAD";
   keep_alive_ = msg.keep_alive();
   bool chunked = parser_->chunked();

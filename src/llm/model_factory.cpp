@@ -1,23 +1,17 @@
 #include "llm/model_factory.hpp"
 
-#include <Poco/Exception.h>
-#include <Poco/URI.h>
-
 #include <cstdlib>
 
 #include "llm/bedrock_model.hpp"
 #include "llm/gemini_model.hpp"
 #include "llm/openai_chat_model.hpp"
+#include "net/url.hpp"
 
 namespace minutes {
 namespace {
 
 // The URL with its key hidden, for messages.
-std::string Shown(const std::string& url) {
-  auto at = url.find('@'), scheme = url.find("://");
-  if (at == std::string::npos || scheme == std::string::npos || at < scheme) return url;
-  return url.substr(0, scheme + 3) + "***" + url.substr(at);
-}
+std::string Shown(const std::string& url) { return UrlWithoutCredentials(url); }
 
 Result<int> Number(const std::string& url, const std::string& key, const std::string& v, int lo,
                    int hi) {
@@ -34,13 +28,10 @@ Result<int> Number(const std::string& url, const std::string& key, const std::st
 }  // namespace
 
 Result<ChainLink> OpenChainLink(const std::string& url, int* context_tokens) {
-  Poco::URI uri;
-  try {
-    uri = Poco::URI(url);
-  } catch (const Poco::Exception& e) {
-    return Status::BadInput("llm.chain: not a URL: " + Shown(url));
-  }
-  std::string scheme = uri.getScheme();
+  auto uri = ParseUrl(url);
+  if (!uri.ok())
+    return Status::BadInput("llm.chain: not a URL (" + uri.status().message() + "): " + Shown(url));
+  std::string scheme = uri->scheme;
   bool gemini = scheme == "gemini" || scheme == "gemini+http";
   bool bedrock = scheme == "bedrock";
   if (scheme != "openai" && scheme != "openai+http" && !gemini && !bedrock)
@@ -49,16 +40,14 @@ Result<ChainLink> OpenChainLink(const std::string& url, int* context_tokens) {
   std::string endpoint;
   OpenAiChatOptions o;
   o.provider = "openai";
-  std::string info = uri.getUserInfo();
-  o.api_key = info.find(':') == std::string::npos ? info : info.substr(info.find(':') + 1);
-  if (!o.api_key.empty()) {
-    std::string decoded;
-    Poco::URI::decode(o.api_key, decoded);
-    o.api_key = decoded;
-  }
+  // openai://:KEY@host (or openai://KEY@host): the key is the password, or the whole user info.
+  o.api_key = uri->user_info.find(':') == std::string::npos ? uri->User() : uri->Password();
   ChainLink link;
   int context = 8192;
-  for (const auto& [k, v] : uri.getQueryParameters()) {
+  auto params = uri->Params();
+  if (!params.ok())
+    return Status::BadInput("llm.chain: " + params.status().message() + " in " + Shown(url));
+  for (const auto& [k, v] : *params) {
     if (k == "model") {
       o.model = v;
     } else if (k == "name") {
@@ -95,9 +84,8 @@ Result<ChainLink> OpenChainLink(const std::string& url, int* context_tokens) {
     }
   }
   if (o.model.empty()) return Status::BadInput("llm.chain: no model= in " + Shown(url));
-  std::string port = uri.getPort() != 0 ? ":" + std::to_string(uri.getPort()) : "";
   bool tls = scheme == "openai" || scheme == "gemini";
-  o.base_url = std::string(tls ? "https" : "http") + "://" + uri.getHost() + port + uri.getPath();
+  o.base_url = std::string(tls ? "https" : "http") + "://" + uri->HostPort() + uri->path;
   if (context_tokens) *context_tokens = context;
   if (bedrock) {  // bedrock://REGION?model=…; credentials from the AWS_* environment
     auto env = [](const char* n) {
@@ -105,7 +93,7 @@ Result<ChainLink> OpenChainLink(const std::string& url, int* context_tokens) {
       return std::string(v ? v : "");
     };
     BedrockOptions b;
-    b.region = uri.getHost();
+    b.region = uri->host;
     b.model = o.model;
     b.timeout = o.timeout;
     b.endpoint = endpoint;

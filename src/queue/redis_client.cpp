@@ -1,8 +1,10 @@
 #include "queue/redis_client.hpp"
 
-#include <Poco/Exception.h>
-#include <Poco/URI.h>
 #include <hiredis/hiredis.h>
+
+#include <charconv>
+
+#include "net/url.hpp"
 
 namespace minutes {
 namespace {
@@ -42,39 +44,33 @@ timeval ToTimeval(std::chrono::milliseconds ms) {
 
 Result<RedisUrl> ParseRedisUrl(const std::string& url) {
   RedisUrl out;
-  try {
-    Poco::URI uri(url);
-    if (uri.getScheme() != "redis")
-      return Status::BadInput("queue: expected a redis:// URL, got scheme \"" + uri.getScheme() +
-                              "\"");
-    if (!uri.getHost().empty()) out.host = uri.getHost();
-    if (uri.getPort() != 0) out.port = uri.getPort();
-    std::string info = uri.getUserInfo();
-    if (auto colon = info.find(':'); colon != std::string::npos) {
-      out.user = info.substr(0, colon);
-      out.password = info.substr(colon + 1);
-    } else {
-      out.password = info;  // redis://secret@host: a password alone, as redis-cli reads it
-    }
-    std::string path = uri.getPath();
-    if (!path.empty() && path != "/") {
-      try {
-        size_t used = 0;
-        out.db = std::stoi(path.substr(1), &used);
-        if (used != path.size() - 1 || out.db < 0) throw std::invalid_argument("db");
-      } catch (const std::exception&) {
-        return Status::BadInput("queue: the path of a redis:// URL is a database number, got \"" +
-                                path + "\"");
-      }
-    }
-    for (auto& [key, value] : uri.getQueryParameters()) {
-      if (key != "prefix" || value.empty())
-        return Status::BadInput("queue: unknown redis:// URL parameter \"" + key +
-                                "\" (only prefix=NAME)");
-      out.prefix = value;
-    }
-  } catch (const Poco::Exception& e) {
-    return Status::BadInput("queue: not a URL: " + e.displayText());
+  auto uri = ParseUrl(url);
+  if (!uri.ok()) return Status::BadInput("queue: not a URL: " + uri.status().message());
+  if (uri->scheme != "redis")
+    return Status::BadInput("queue: expected a redis:// URL, got scheme \"" + uri->scheme + "\"");
+  if (!uri->host.empty()) out.host = uri->host;
+  if (uri->port != 0) out.port = uri->port;
+  if (uri->user_info.find(':') != std::string::npos) {
+    out.user = uri->User();
+    out.password = uri->Password();
+  } else {
+    out.password = uri->User();  // redis://secret@host: a password alone, as redis-cli reads it
+  }
+  const std::string& path = uri->path;
+  if (!path.empty() && path != "/") {
+    auto db = std::string_view(path).substr(1);
+    auto [end, ec] = std::from_chars(db.data(), db.data() + db.size(), out.db);
+    if (ec != std::errc() || end != db.data() + db.size() || out.db < 0)
+      return Status::BadInput("queue: the path of a redis:// URL is a database number, got \"" +
+                              path + "\"");
+  }
+  auto params = uri->Params();
+  if (!params.ok()) return Status::BadInput("queue: " + params.status().message());
+  for (auto& [key, value] : *params) {
+    if (key != "prefix" || value.empty())
+      return Status::BadInput("queue: unknown redis:// URL parameter \"" + key +
+                              "\" (only prefix=NAME)");
+    out.prefix = value;
   }
   return out;
 }
