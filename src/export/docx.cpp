@@ -1,12 +1,9 @@
 #include "export/docx.hpp"
 
-#include <Poco/DateTime.h>
-#include <Poco/Zip/Compress.h>
-
 #include <cstdio>
-#include <sstream>
 
 #include "core/text.hpp"
+#include "export/zip_writer.hpp"
 
 namespace minutes {
 namespace {
@@ -232,25 +229,17 @@ std::string Numbering() {
 }  // namespace
 
 Result<std::string> RenderDocx(const MinutesDoc& doc, const DocxInfo& info) {
-  try {
-    std::ostringstream out;
-    Poco::Zip::Compress zip(out, true);
-    auto add = [&](const std::string& name, const std::string& body) {
-      std::istringstream in(body);
-      zip.addFile(in, Poco::DateTime(2026, 1, 1), Poco::Path(name, Poco::Path::PATH_UNIX),
-                  Poco::Zip::ZipCommon::CM_DEFLATE, Poco::Zip::ZipCommon::CL_NORMAL);
-    };
-    add("[Content_Types].xml", kContentTypes);
-    add("_rels/.rels", kRootRels);
-    add("word/_rels/document.xml.rels", kDocumentRels);
-    add("word/document.xml", Document(doc, info));
-    add("word/styles.xml", Styles());
-    add("word/numbering.xml", Numbering());
-    zip.close();
-    return out.str();
-  } catch (const Poco::Exception& e) {
-    return Status::Internal("cannot write the Word document: " + e.displayText());
-  }
+  ZipWriter zip;
+  zip.Add("[Content_Types].xml", kContentTypes);
+  zip.Add("_rels/.rels", kRootRels);
+  zip.Add("word/_rels/document.xml.rels", kDocumentRels);
+  zip.Add("word/document.xml", Document(doc, info));
+  zip.Add("word/styles.xml", Styles());
+  zip.Add("word/numbering.xml", Numbering());
+  auto bytes = zip.Finish();
+  if (!bytes.ok())
+    return Status::Internal("cannot write the Word document: " + bytes.status().message());
+  return bytes;
 }
 
 }  // namespace minutes
