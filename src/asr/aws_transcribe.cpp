@@ -37,13 +37,6 @@ std::string ErrorType(const HttpResponse& r, const json& body) {
   return t;
 }
 
-class NoSessions : public TranscriberSession {
- public:
-  Result<std::vector<Word>> Transcribe(std::span<const int16_t>, double) override {
-    return Status::Internal("whole recordings only");
-  }
-};
-
 }  // namespace
 
 Result<AwsTranscribeOptions> ParseTranscribeUrl(const std::string& url) {
@@ -165,7 +158,7 @@ AwsTranscribeTranscriber::AwsTranscribeTranscriber(AwsTranscribeOptions options,
     : o_(std::move(options)), stage_(std::move(stage)) {}
 
 Result<std::unique_ptr<TranscriberSession>> AwsTranscribeTranscriber::NewSession() {
-  return std::unique_ptr<TranscriberSession>(new NoSessions);
+  return std::unique_ptr<TranscriberSession>(new WholeRecordingsOnlySession);
 }
 
 Result<std::string> AwsTranscribeTranscriber::Call(const std::string& op, const std::string& body) {

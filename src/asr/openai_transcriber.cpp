@@ -13,13 +13,14 @@
 #include <thread>
 
 #include "asr/provider_job.hpp"
+#include "net/http_client.hpp"
 
 namespace minutes {
 namespace {
 
-class Session : public TranscriberSession {
+class OpenAiSession : public TranscriberSession {
  public:
-  explicit Session(OpenAiTranscriber* t) : t_(t) {}
+  explicit OpenAiSession(OpenAiTranscriber* t) : t_(t) {}
   Result<std::vector<Word>> Transcribe(std::span<const int16_t> samples, double offset_s) override {
     return t_->Transcribe(samples, offset_s);
   }
@@ -27,12 +28,6 @@ class Session : public TranscriberSession {
  private:
   OpenAiTranscriber* t_;
 };
-
-std::string Shown(const std::string& url) {
-  auto at = url.find('@'), scheme = url.find("://");
-  if (at == std::string::npos || scheme == std::string::npos || at < scheme) return url;
-  return url.substr(0, scheme + 3) + "***" + url.substr(at);
-}
 
 // Words split from a segment's text, spread evenly over its time (servers without word times).
 std::vector<Word> Spread(const nlohmann::json& seg) {
@@ -76,12 +71,12 @@ Result<OpenAiTranscriberOptions> ParseOpenAiAsrUrl(const std::string& url) {
   try {
     uri = Poco::URI(url);
   } catch (const Poco::Exception&) {
-    return Status::BadInput("asr.engine: not a URL: " + Shown(url));
+    return Status::BadInput("asr.engine: not a URL: " + UrlForMessages(url));
   }
   std::string scheme = uri.getScheme();
   if (scheme != "openai" && scheme != "openai+http")
-    return Status::BadInput("asr.engine: unknown provider \"" + scheme + "\" in " + Shown(url) +
-                            " (pocketsphinx, openai://…, openai+http://…)");
+    return Status::BadInput("asr.engine: unknown provider \"" + scheme + "\" in " +
+                            UrlForMessages(url) + " (pocketsphinx, openai://…, openai+http://…)");
   std::string info = uri.getUserInfo();
   std::string key = info.find(':') == std::string::npos ? info : info.substr(info.find(':') + 1);
   Poco::URI::decode(key, o.api_key);
@@ -103,13 +98,15 @@ Result<OpenAiTranscriberOptions> ParseOpenAiAsrUrl(const std::string& url) {
       char* end = nullptr;
       long n = std::strtol(v.c_str(), &end, 10);
       if (v.empty() || *end != '\0' || n < 0 || n > 3600)
-        return Status::BadInput("asr.engine: " + k + " must be a whole number in " + Shown(url));
+        return Status::BadInput("asr.engine: " + k + " must be a whole number in " +
+                                UrlForMessages(url));
       if (k == "timeout_s")
         o.timeout = std::chrono::seconds(std::max(1L, n));
       else
         o.retries = static_cast<int>(std::min(n, 10L));
     } else {
-      return Status::BadInput("asr.engine: unknown parameter \"" + k + "\" in " + Shown(url));
+      return Status::BadInput("asr.engine: unknown parameter \"" + k + "\" in " +
+                              UrlForMessages(url));
     }
   }
   std::string port = uri.getPort() != 0 ? ":" + std::to_string(uri.getPort()) : "";
@@ -122,7 +119,7 @@ Result<OpenAiTranscriberOptions> ParseOpenAiAsrUrl(const std::string& url) {
 OpenAiTranscriber::OpenAiTranscriber(OpenAiTranscriberOptions options) : o_(std::move(options)) {}
 
 Result<std::unique_ptr<TranscriberSession>> OpenAiTranscriber::NewSession() {
-  return std::unique_ptr<TranscriberSession>(new Session(this));
+  return std::unique_ptr<TranscriberSession>(new OpenAiSession(this));
 }
 
 Result<std::vector<Word>> OpenAiTranscriber::Transcribe(std::span<const int16_t> samples,

@@ -9,17 +9,12 @@
 #include <nlohmann/json.hpp>
 
 #include "asr/provider_job.hpp"
+#include "net/http_client.hpp"
 
 namespace minutes {
 namespace {
 
 using nlohmann::json;
-
-std::string Shown(const std::string& url) {
-  auto at = url.find('@'), scheme = url.find("://");
-  if (at == std::string::npos || scheme == std::string::npos || at < scheme) return url;
-  return url.substr(0, scheme + 3) + "***" + url.substr(at);
-}
 
 // A UTF-8 string's characters.
 std::vector<std::string> Characters(const std::string& s) {
@@ -35,13 +30,6 @@ std::vector<std::string> Characters(const std::string& s) {
   return out;
 }
 
-class NoSessions : public TranscriberSession {
- public:
-  Result<std::vector<Word>> Transcribe(std::span<const int16_t>, double) override {
-    return Status::Internal("whole recordings only");
-  }
-};
-
 }  // namespace
 
 Result<VolcengineOptions> ParseVolcengineUrl(const std::string& url) {
@@ -50,11 +38,11 @@ Result<VolcengineOptions> ParseVolcengineUrl(const std::string& url) {
   try {
     uri = Poco::URI(url);
   } catch (const Poco::Exception&) {
-    return Status::BadInput("asr.engine: not a URL: " + Shown(url));
+    return Status::BadInput("asr.engine: not a URL: " + UrlForMessages(url));
   }
   std::string scheme = uri.getScheme();
   if (scheme != "volcengine" && scheme != "volcengine+http")
-    return Status::BadInput("asr.engine: not a volcengine:// URL: " + Shown(url));
+    return Status::BadInput("asr.engine: not a volcengine:// URL: " + UrlForMessages(url));
   std::string info = uri.getUserInfo();
   auto colon = info.find(':');
   Poco::URI::decode(info.substr(0, colon), o.app_id);
@@ -93,12 +81,13 @@ Result<VolcengineOptions> ParseVolcengineUrl(const std::string& url) {
     } else if (k == "backoff_s") {
       s = ms(&o.backoff, 0.01, 60);
     } else {
-      return Status::BadInput("asr.engine: unknown parameter \"" + k + "\" in " + Shown(url));
+      return Status::BadInput("asr.engine: unknown parameter \"" + k + "\" in " +
+                              UrlForMessages(url));
     }
     if (!s.ok()) return s;
   }
   if (o.app_id.empty() || o.access_token.empty())
-    return Status::BadInput("asr.engine: " + Shown(url) +
+    return Status::BadInput("asr.engine: " + UrlForMessages(url) +
                             " needs the app id and access token (volcengine://APPID:TOKEN@host, "
                             "or app_env=/token_env=)");
   std::string port = uri.getPort() != 0 ? ":" + std::to_string(uri.getPort()) : "";
@@ -153,7 +142,7 @@ VolcengineTranscriber::VolcengineTranscriber(VolcengineOptions options,
     : o_(std::move(options)), stage_(std::move(stage)) {}
 
 Result<std::unique_ptr<TranscriberSession>> VolcengineTranscriber::NewSession() {
-  return std::unique_ptr<TranscriberSession>(new NoSessions);
+  return std::unique_ptr<TranscriberSession>(new WholeRecordingsOnlySession);
 }
 
 Result<VolcengineTranscriber::Reply> VolcengineTranscriber::Post(const std::string& path,

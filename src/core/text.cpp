@@ -79,4 +79,11 @@ void AppendWord(std::string* text, std::string_view word) {
   text->append(word);
 }
 
+std::string TrimSpace(const std::string& s) {
+  const char* kSpace = " \t\r\n\v\f";
+  size_t b = s.find_first_not_of(kSpace);
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(kSpace) - b + 1);
+}
+
 }  // namespace minutes

@@ -19,6 +19,9 @@ std::vector<std::string> NormalizeWords(std::string_view text);
 /// trailing punctuation such as "," or "." that a provider returns as its own item.
 void AppendWord(std::string* text, std::string_view word);
 
+/// `s` without leading and trailing ASCII whitespace (space, tab, CR, LF, VT, FF).
+std::string TrimSpace(const std::string& s);
+
 /// Joins strings with a separator.
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 

@@ -19,6 +19,12 @@ TEST(NormalizeWords, LowercasesAndSplitsOnPunctuation) {
   EXPECT_TRUE(NormalizeWords("  ...  ").empty());
 }
 
+TEST(TrimSpace, DropsAsciiWhitespaceAtBothEndsOnly) {
+  EXPECT_EQ(TrimSpace(" \t\r\n\v\fa b\n"), "a b");
+  EXPECT_EQ(TrimSpace(" \n "), "");
+  EXPECT_EQ(TrimSpace("会议"), "会议");
+}
+
 TEST(Join, JoinsWithSeparator) {
   EXPECT_EQ(Join({"a", "b", "c"}, ", "), "a, b, c");
   EXPECT_EQ(Join({}, ","), "");

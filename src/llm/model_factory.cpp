@@ -8,16 +8,10 @@
 #include "llm/bedrock_model.hpp"
 #include "llm/gemini_model.hpp"
 #include "llm/openai_chat_model.hpp"
+#include "net/http_client.hpp"
 
 namespace minutes {
 namespace {
-
-// The URL with its key hidden, for messages.
-std::string Shown(const std::string& url) {
-  auto at = url.find('@'), scheme = url.find("://");
-  if (at == std::string::npos || scheme == std::string::npos || at < scheme) return url;
-  return url.substr(0, scheme + 3) + "***" + url.substr(at);
-}
 
 Result<int> Number(const std::string& url, const std::string& key, const std::string& v, int lo,
                    int hi) {
@@ -28,7 +22,8 @@ Result<int> Number(const std::string& url, const std::string& key, const std::st
   } catch (const std::exception&) {
   }
   return Status::BadInput("llm.chain: " + key + " must be a whole number from " +
-                          std::to_string(lo) + " to " + std::to_string(hi) + " in " + Shown(url));
+                          std::to_string(lo) + " to " + std::to_string(hi) + " in " +
+                          UrlForMessages(url));
 }
 
 }  // namespace
@@ -38,13 +33,14 @@ Result<ChainLink> OpenChainLink(const std::string& url, int* context_tokens) {
   try {
     uri = Poco::URI(url);
   } catch (const Poco::Exception& e) {
-    return Status::BadInput("llm.chain: not a URL: " + Shown(url));
+    return Status::BadInput("llm.chain: not a URL: " + UrlForMessages(url));
   }
   std::string scheme = uri.getScheme();
   bool gemini = scheme == "gemini" || scheme == "gemini+http";
   bool bedrock = scheme == "bedrock";
   if (scheme != "openai" && scheme != "openai+http" && !gemini && !bedrock)
-    return Status::BadInput("llm.chain: unknown provider \"" + scheme + "\" in " + Shown(url) +
+    return Status::BadInput("llm.chain: unknown provider \"" + scheme + "\" in " +
+                            UrlForMessages(url) +
                             " (openai://, openai+http://, gemini://, bedrock://)");
   std::string endpoint;
   OpenAiChatOptions o;
@@ -91,10 +87,11 @@ Result<ChainLink> OpenChainLink(const std::string& url, int* context_tokens) {
       if (!n.ok()) return n.status();
       context = *n;
     } else {
-      return Status::BadInput("llm.chain: unknown parameter \"" + k + "\" in " + Shown(url));
+      return Status::BadInput("llm.chain: unknown parameter \"" + k + "\" in " +
+                              UrlForMessages(url));
     }
   }
-  if (o.model.empty()) return Status::BadInput("llm.chain: no model= in " + Shown(url));
+  if (o.model.empty()) return Status::BadInput("llm.chain: no model= in " + UrlForMessages(url));
   std::string port = uri.getPort() != 0 ? ":" + std::to_string(uri.getPort()) : "";
   bool tls = scheme == "openai" || scheme == "gemini";
   o.base_url = std::string(tls ? "https" : "http") + "://" + uri.getHost() + port + uri.getPath();
@@ -111,7 +108,7 @@ Result<ChainLink> OpenChainLink(const std::string& url, int* context_tokens) {
     b.endpoint = endpoint;
     b.credentials = {env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"),
                      env("AWS_SESSION_TOKEN")};
-    if (b.region.empty()) return Status::BadInput("llm.chain: no region in " + Shown(url));
+    if (b.region.empty()) return Status::BadInput("llm.chain: no region in " + UrlForMessages(url));
     link.model = std::make_shared<BedrockModel>(b);
     return link;
   }
@@ -125,7 +122,7 @@ Result<ChainLink> OpenChainLink(const std::string& url, int* context_tokens) {
       if (comma > start) g.keys.push_back(o.api_key.substr(start, comma - start));
       start = comma + 1;
     }
-    if (g.keys.empty()) return Status::BadInput("llm.chain: no API key in " + Shown(url));
+    if (g.keys.empty()) return Status::BadInput("llm.chain: no API key in " + UrlForMessages(url));
     link.model = std::make_shared<GeminiModel>(g);
     return link;
   }
