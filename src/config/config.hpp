@@ -154,6 +154,13 @@ struct WorkerConfig {
   /// never.
   int temp_ttl_s = 86400;
   std::string status_host = "127.0.0.1";  ///< Its address (0.0.0.0 in a container).
+  /// Threads per worker process for light jobs (webhook deliveries), besides the heavy slots
+  /// (`concurrency`, `server.workers`); heavy slots never take light jobs nor these heavy
+  /// ones. 1..64.
+  int light_threads = 2;
+  /// Heavy jobs (transcription, minutes) one tenant may have running at once across all
+  /// workers; 0 = no limit. 0..10000.
+  int max_running_per_tenant = 4;
   bool operator==(const WorkerConfig&) const = default;
 };
 

@@ -34,6 +34,8 @@ TEST(ConfigDefaults, NoFileNeeded) {
   EXPECT_EQ(config->auth.password_min_length, 10);
   EXPECT_EQ(config->auth.login_free_failures, 5);
   EXPECT_EQ(config->auth.password_hash_concurrency, 2);
+  EXPECT_EQ(config->worker.light_threads, 2);
+  EXPECT_EQ(config->worker.max_running_per_tenant, 4);
   EXPECT_EQ(config->asr.engine, "auto");
   EXPECT_EQ(config->asr.threads, 0);
   EXPECT_EQ(config->asr.language, "en");
@@ -204,6 +206,8 @@ TEST_F(ConfigLoadTest, EveryValidationErrorStartsWithItsKey) {
   const std::vector<BadValue> cases = {
       {"server: {port: -1}", "server.port: "},
       {"worker: {lease_s: 1}", "worker.lease_s: "},
+      {"worker: {light_threads: 0}", "worker.light_threads: "},
+      {"worker: {max_running_per_tenant: -1}", "worker.max_running_per_tenant: "},
       {"auth: {jwt_algorithm: none}", "auth.jwt_algorithm: "},
       {"auth: {gateway_cidrs: [nonsense]}", "auth.gateway_cidrs[0]: "},
       {"server: {port: 65536}", "server.port: "},
