@@ -201,9 +201,9 @@ Status Quotas::Release(Database& db, const std::string& id) {
   return db.Exec("DELETE FROM storage_reservations WHERE id = ?", {id});
 }
 
-// The body, passed on only as far as it is reserved. Reservation failures end the stream with
-// an exception out of underflow(), which std::istream turns into badbit: the store then fails
-// the Put as for a broken body, and stores nothing.
+// The body, passed on only as far as it is reserved. A reservation refused ends the stream with
+// badbit set on the reader's istream (no exception: callers may read the streambuf directly), so
+// the store fails the Put as for a broken body and stores nothing.
 class QuotaReader::Buf : public std::streambuf {
  public:
   Buf(Quotas& quotas, std::istream& body, std::string tenant_id, int64_t expected, int64_t step)
@@ -235,11 +235,12 @@ class QuotaReader::Buf : public std::streambuf {
   std::string id_;
   bool committed_ = false;
   bool unlimited_ = false;
+  std::istream* owner_ = nullptr;  ///< the reader's stream, marked bad when the body is cut
 
  protected:
   int_type underflow() override {
     if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
-    if (!error_.ok()) throw std::ios_base::failure("storage quota");
+    if (!error_.ok()) return Cut();
     int64_t room = unlimited_ ? int64_t{sizeof buf_} : reserved_ - passed_;
     if (room <= 0) {
       // Peek first: a body that ends exactly at its reservation needs no more.
@@ -247,7 +248,7 @@ class QuotaReader::Buf : public std::streambuf {
       auto added = quotas_.Extend(id_, tenant_, step_, std::time(nullptr), true);
       if (!added.ok()) {
         error_ = added.status();
-        throw std::ios_base::failure("storage quota");
+        return Cut();
       }
       reserved_ += *added;
       room = *added;
@@ -255,7 +256,7 @@ class QuotaReader::Buf : public std::streambuf {
     body_.read(buf_, static_cast<std::streamsize>(std::min<int64_t>(room, sizeof buf_)));
     std::streamsize n = body_.gcount();
     if (n <= 0) {
-      if (body_.bad()) throw std::ios_base::failure("body");
+      if (body_.bad()) return Cut();
       return traits_type::eof();
     }
     passed_ += n;
@@ -264,6 +265,10 @@ class QuotaReader::Buf : public std::streambuf {
   }
 
  private:
+  int_type Cut() {
+    if (owner_) owner_->setstate(std::ios_base::badbit);
+    return traits_type::eof();
+  }
   Quotas& quotas_;
   std::istream& body_;
   std::string tenant_;
@@ -276,7 +281,9 @@ QuotaReader::QuotaReader(Quotas& quotas, std::istream& body, std::string tenant_
                          int64_t expected, int64_t step)
     : buf_(std::make_unique<Buf>(quotas, body, std::move(tenant_id), expected, step)),
       body_(body),
-      stream_(buf_.get()) {}
+      stream_(buf_.get()) {
+  buf_->owner_ = &stream_;
+}
 
 std::istream& QuotaReader::stream() { return buf_->unlimited_ ? body_ : stream_; }
 
