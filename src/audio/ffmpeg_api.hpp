@@ -24,6 +24,8 @@ namespace minutes {
   X(avutil, av_frame_alloc)                 \
   X(avutil, av_frame_free)                  \
   X(avutil, av_frame_unref)                 \
+  X(avutil, av_malloc)                      \
+  X(avutil, av_free)                        \
   X(swresample, swr_alloc_set_opts2)        \
   X(swresample, swr_init)                   \
   X(swresample, swr_get_out_samples)        \
@@ -43,7 +45,10 @@ namespace minutes {
   X(avformat, avformat_close_input)         \
   X(avformat, av_find_best_stream)          \
   X(avformat, av_read_frame)                \
-  X(avformat, av_probe_input_format2)
+  X(avformat, av_probe_input_format2)       \
+  X(avformat, avformat_alloc_context)       \
+  X(avformat, avio_alloc_context)           \
+  X(avformat, avio_context_free)
 
 /// Pointers to the FFmpeg functions above, resolved from the libraries the headers belong to.
 struct FfmpegApi {

@@ -123,6 +123,14 @@ Status DeriveAndValidate(Config& c) {
        }) {
     if (!st.ok()) return st;
   }
+  for (const Status& st : {
+           Between("limits.max_duration_s", c.limits.max_duration_s, 1, 604800),
+           AtLeast("limits.tenant_storage_mb", c.limits.tenant_storage_mb, 0),
+           Between("limits.tenant_queued_tasks", c.limits.tenant_queued_tasks, 0, 1000000),
+           Between("limits.user_uploads_per_minute", c.limits.user_uploads_per_minute, 0, 100000),
+       }) {
+    if (!st.ok()) return st;
+  }
   const AuthConfig& a = c.auth;
   for (const Status& st : {
            Between("auth.password_min_length", a.password_min_length, 8, 256),

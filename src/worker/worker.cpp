@@ -137,6 +137,7 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
     po.media_store = o.config->storage;
     po.media_access_key = o.config->storage_access_key;
     po.media_secret_key = o.config->storage_secret_key;
+    po.max_seconds = o.config->limits.max_duration_s;  // a file that lied to the upload's probe
   }
   auto next_check = std::chrono::steady_clock::now();
   bool canceled = false;
