@@ -1,5 +1,6 @@
 #pragma once
 // Small text helpers shared by rooms: clock formatting and word normalisation. No I/O.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,11 @@ std::vector<std::string> NormalizeWords(std::string_view text);
 /// Chinese/Japanese/Korean script or CJK punctuation ("我们 决定" would be wrong), and none before
 /// trailing punctuation such as "," or "." that a provider returns as its own item.
 void AppendWord(std::string* text, std::string_view word);
+
+/// The bytes of base64 text in the standard or the URL-safe alphabet, padding optional;
+/// nullopt when it is not base64 (a character outside both alphabets, or an impossible length).
+/// Never throws (Poco::Base64Decoder throws mid-stream on a bad character).
+std::optional<std::string> DecodeBase64(std::string_view text);
 
 /// Joins strings with a separator.
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
