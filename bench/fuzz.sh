@@ -15,7 +15,7 @@ scripts/fuzz.sh 0
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 # The names and max_len of the targets, as scripts/fuzz.sh lists them.
-mapfile -t entries < <(sed -n 's/^  "\([a-z_]*_fuzz\)|.*|\([0-9]*\)"$/\1 \2/p' scripts/fuzz.sh)
+mapfile -t entries < <(sed -n 's/^  "\([a-z0-9_]*_fuzz\)|.*|\([0-9]*\)"$/\1 \2/p' scripts/fuzz.sh)
 printf '%-22s %10s %8s %s\n' target executions seconds coverage
 for entry in "${entries[@]}"; do
   read -r name max_len <<<"$entry"

@@ -16,6 +16,7 @@ CXX=${FUZZ_CXX:-clang++-14}
 command -v ccache >/dev/null && CXX="ccache $CXX"
 mkdir -p "$OUT"
 # -gline-tables-only: stack traces with lines, at a fraction of -g's compile time.
+# shellcheck disable=SC2054  # the commas are -fsanitize lists
 FLAGS=(-std=c++20 -O1 -gline-tables-only -fno-omit-frame-pointer -Isrc
   -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined)
 

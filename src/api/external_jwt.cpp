@@ -41,6 +41,8 @@ Result<Poco::SharedPtr<Poco::Crypto::RSAKey>> FromJwk(const nlohmann::json& k) {
   std::string n = Base64Url(StringMember(k, "n", "")), e = Base64Url(StringMember(k, "e", ""));
   if (StringMember(k, "kty", "") != "RSA" || n.empty() || e.empty())
     return Status::BadInput("not an RSA key with n and e");
+  // A short modulus can be factored: such a key would let anyone sign (NIST: at least 2048).
+  if (n.size() < 256) return Status::BadInput("the RSA modulus is shorter than 2048 bits");
   BIGNUM* bn = BN_bin2bn(reinterpret_cast<const unsigned char*>(n.data()),
                          static_cast<int>(n.size()), nullptr);
   BIGNUM* be = BN_bin2bn(reinterpret_cast<const unsigned char*>(e.data()),

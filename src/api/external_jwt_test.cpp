@@ -64,7 +64,7 @@ TEST(ExternalJwt, HeadersFromOutsideNeverThrow) {
 }
 
 // Keys that are not objects, or whose use/kid/n/e are not strings, threw from nlohmann's value()
-// and get() instead of naming the bad key.
+// and get() instead of naming the bad key; a 17-bit modulus ("AQAB") was accepted.
 TEST(ExternalJwt, BadJwksIsBadInputNamingTheKey) {
   for (std::string jwks :
        {R"({"keys":[7]})", R"({"keys":[{"kty":"RSA","use":1,"n":"AQAB","e":"AQAB"}]})",
