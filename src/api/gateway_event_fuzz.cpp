@@ -48,12 +48,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (char c : name)
       if (c >= 'A' && c <= 'Z') Fail("a header name that is not lower-case", name);
 
-  nlohmann::json back = {{"httpMethod", p->method},
-                         {"path", p->path},
-                         {"queryStringParameters", p->query},
-                         {"headers", p->headers},
-                         {"body", Base64(p->body)},
-                         {"isBase64Encoded", true}};
+  nlohmann::json back = {{"httpMethod", p->method},           {"path", p->path},
+                         {"queryStringParameters", p->query}, {"headers", p->headers},
+                         {"body", Base64(p->body)},           {"isBase64Encoded", true}};
   auto q = minutes::ParseGatewayEvent(back);
   if (!q.ok()) Fail("the request written back does not parse", q.status().message());
   if (q->method != p->method || q->path != p->path || q->query != p->query ||

@@ -43,12 +43,13 @@ TEST(GatewayEvent, MalformedClientPartsAreBadInput) {
 
 // Members of other types threw from json's get<std::string>() and value().
 TEST(GatewayEvent, MembersOfOtherTypesNeverThrow) {
-  for (const char* text :
-       {R"({"version":2,"httpMethod":"GET","path":"/x","isBase64Encoded":"yes","body":"!"})",
-        R"({"version":"2.0","cookies":[1,{"a":2}],"rawPath":"/x","requestContext":{"http":{"method":"GET"}}})",
-        R"({"httpMethod":"GET","path":"/x","multiValueHeaders":{"A":"x","B":[1,"b"]},
+  for (
+      const char* text :
+      {R"({"version":2,"httpMethod":"GET","path":"/x","isBase64Encoded":"yes","body":"!"})",
+       R"({"version":"2.0","cookies":[1,{"a":2}],"rawPath":"/x","requestContext":{"http":{"method":"GET"}}})",
+       R"({"httpMethod":"GET","path":"/x","multiValueHeaders":{"A":"x","B":[1,"b"]},
             "multiValueQueryStringParameters":{"q":[3]},"requestContext":{"identity":5}})",
-        R"({"httpMethod":["GET"],"path":7})", R"([])", R"("x")"}) {
+       R"({"httpMethod":["GET"],"path":7})", R"([])", R"("x")"}) {
     auto p = ParseGatewayEvent(json::parse(text));
     if (p.ok()) {
       EXPECT_EQ(p->path, "/x") << text;
@@ -56,8 +57,8 @@ TEST(GatewayEvent, MembersOfOtherTypesNeverThrow) {
       EXPECT_EQ(p.status().kind(), ErrorKind::kBadInput) << text;
     }
   }
-  auto multi = ParseGatewayEvent(json::parse(
-      R"({"httpMethod":"GET","path":"/x","multiValueHeaders":{"A":"x","B":[1,"b"]}})"));
+  auto multi = ParseGatewayEvent(
+      json::parse(R"({"httpMethod":"GET","path":"/x","multiValueHeaders":{"A":"x","B":[1,"b"]}})"));
   ASSERT_TRUE(multi.ok());
   EXPECT_EQ(multi->headers["b"], "b");
   EXPECT_EQ(multi->headers.count("a"), 0u);

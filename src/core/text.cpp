@@ -1,8 +1,8 @@
 #include "core/text.hpp"
 
 #include <cctype>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 namespace minutes {
