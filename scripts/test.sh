@@ -11,7 +11,7 @@ scripts/setup.sh
 scripts/build.sh -DMINUTES_UNITY_BUILD=ON -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG" \
   -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG"
 (cd build && ctest --output-on-failure -j"$(nproc)" --timeout 600)
-scripts/fuzz.sh 15
+scripts/fuzz.sh 5
 # Benchmarks never run in CI; the sanitizer build leaves them out.
 BUILD_DIR=build-asan BUILD_TYPE=Debug scripts/build.sh -DMINUTES_SANITIZE=ON -DMINUTES_BENCH=OFF \
   -DMINUTES_UNITY_BUILD=ON \

@@ -31,7 +31,8 @@ class JwtIssuer {
   /// RS256 with PEM key files; BadInput naming the config key when a file is missing or bad.
   static Result<JwtIssuer> MakeRs256(const std::string& private_key_file,
                                      const std::string& public_key_file, int ttl_seconds);
-  /// A signed token for the claims; expires ttl seconds from `now`.
+  /// A signed token for the claims; expires ttl seconds from `now`. The claims must be valid
+  /// UTF-8 (a token with other bytes does not verify; the service's ids and names are ASCII).
   std::string Issue(TokenClaims claims, int64_t now) const;
   /// The claims of a valid, unexpired token of the configured algorithm; Unauthenticated
   /// ("invalid token", "token expired") otherwise.

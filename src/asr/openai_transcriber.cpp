@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "asr/provider_job.hpp"
+#include "asr/provider_replies.hpp"
 #include "net/http_client.hpp"
 
 namespace minutes {
@@ -28,20 +29,6 @@ class OpenAiSession : public TranscriberSession {
  private:
   OpenAiTranscriber* t_;
 };
-
-// Words split from a segment's text, spread evenly over its time (servers without word times).
-std::vector<Word> Spread(const nlohmann::json& seg) {
-  std::vector<Word> out;
-  std::istringstream in(seg.value("text", ""));
-  std::vector<std::string> words;
-  for (std::string w; in >> w;) words.push_back(w);
-  double start = seg.value("start", 0.0), end = seg.value("end", start);
-  double step = words.empty() ? 0 : (end - start) / static_cast<double>(words.size());
-  for (size_t i = 0; i < words.size(); ++i)
-    out.push_back({words[i], start + step * static_cast<double>(i),
-                   start + step * static_cast<double>(i + 1), 0.5});
-  return out;
-}
 
 }  // namespace
 
@@ -172,46 +159,8 @@ Result<std::vector<Word>> OpenAiTranscriber::Transcribe(std::span<const int16_t>
       return Status(ErrorKind::kUnavailable, msg).WithRetryAfter(RetryAfterSeconds(*res));
     return Status::BadInput(msg);
   }
-  auto j = nlohmann::json::parse(res->body, nullptr, false);
-  if (!j.is_object()) return Status(ErrorKind::kUnavailable, Name() + ": the reply is not JSON");
-  // Confidence per segment from its average log-probability, when the server gives one.
-  std::vector<std::pair<double, double>> seg_conf;  // (end, confidence)
-  if (j.contains("segments") && j["segments"].is_array())
-    for (const auto& s : j["segments"])
-      if (s.contains("avg_logprob") && s["avg_logprob"].is_number())
-        seg_conf.push_back({s.value("end", 0.0), std::exp(s["avg_logprob"].get<double>())});
-  auto confidence = [&](double t) {
-    for (auto& [end, c] : seg_conf)
-      if (t <= end + 1e-6) return std::clamp(c, 0.0, 1.0);
-    return 0.9;
-  };
-  std::vector<Word> words;
   double span = static_cast<double>(samples.size()) / 16000.0;
-  if (j.contains("words") && j["words"].is_array() && !j["words"].empty()) {
-    for (const auto& w : j["words"]) {
-      if (!w.contains("word") || !w["word"].is_string()) continue;
-      std::string text = w["word"];
-      while (!text.empty() && text.front() == ' ') text.erase(0, 1);
-      if (text.empty()) continue;
-      double s = std::clamp(w.value("start", 0.0), 0.0, span);
-      double e = std::clamp(w.value("end", s), s, span);
-      words.push_back({text, offset_s + s, offset_s + e, confidence(s)});
-    }
-  } else if (j.contains("segments") && j["segments"].is_array()) {
-    for (const auto& seg : j["segments"])
-      for (auto w : Spread(seg)) {
-        w.start = offset_s + std::clamp(w.start, 0.0, span);
-        w.end = offset_s + std::clamp(w.end, w.start - offset_s, span);
-        words.push_back(w);
-      }
-  } else if (j.contains("text") && j["text"].is_string()) {
-    for (auto w : Spread({{"text", j["text"]}, {"start", 0.0}, {"end", span}})) {
-      w.start += offset_s;
-      w.end += offset_s;
-      words.push_back(w);
-    }
-  }
-  return words;
+  return ParseOpenAiTranscription(Name(), res->body, span, offset_s);
 }
 
 }  // namespace minutes

@@ -1,5 +1,6 @@
 #pragma once
 // Small text helpers shared by rooms: clock formatting and word normalisation. No I/O.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,11 @@ std::string TrimSpace(const std::string& s);
 /// A length of time as people say it in messages: "4 h", "1 h 30 min", "10 min 5 s", "42 s",
 /// "2.5 s" (tenths below ten seconds); whole seconds are rounded. Negative input reads as 0 s.
 std::string FormatSeconds(double seconds);
+
+/// The bytes of base64 text in the standard or the URL-safe alphabet, padding optional;
+/// nullopt when it is not base64 (a character outside both alphabets, or an impossible length).
+/// Never throws (Poco::Base64Decoder throws mid-stream on a bad character).
+std::optional<std::string> DecodeBase64(std::string_view text);
 
 /// Joins strings with a separator.
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);

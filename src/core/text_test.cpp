@@ -56,3 +56,14 @@ TEST(AppendWord, SpacesLatinWordsButNotCjkOrTrailingPunctuation) {
   for (const char* w : {"用", "API", "接口"}) minutes::AppendWord(&mixed, w);
   EXPECT_EQ(mixed, "用API接口");
 }
+
+TEST(Text, DecodeBase64BothAlphabetsAndRefusesTheRest) {
+  EXPECT_EQ(minutes::DecodeBase64("aGVsbG8="), "hello");
+  EXPECT_EQ(minutes::DecodeBase64("aGVsbG8"), "hello");
+  EXPECT_EQ(minutes::DecodeBase64("-_8"), "\xfb\xff");
+  EXPECT_EQ(minutes::DecodeBase64("+/8="), "\xfb\xff");
+  EXPECT_EQ(minutes::DecodeBase64(""), "");
+  EXPECT_EQ(minutes::DecodeBase64("a"), std::nullopt);
+  EXPECT_EQ(minutes::DecodeBase64("aGV!bG8="), std::nullopt);
+  EXPECT_EQ(minutes::DecodeBase64("aG=Vs"), std::nullopt);
+}

@@ -1,7 +1,5 @@
 #include "http/connection.hpp"
 
-#include <Poco/URI.h>
-
 #include <array>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -11,6 +9,7 @@
 #include <sstream>
 
 #include "http/fiber.hpp"
+#include "http/request_target.hpp"
 
 namespace minutes {
 
@@ -190,19 +189,14 @@ void Connection::OnHeader(beast::error_code ec) {
                            ? server_.hooks.client_address(peer_, req.header("X-Forwarded-For"))
                            : peer_;
   boost::beast::string_view target = msg.target();
-  if (target.size() > server_.limits.max_request_line_bytes)
-    return Reject(414, "",
-                  "the request target is longer than " +
-                      std::to_string(server_.limits.max_request_line_bytes) + " bytes");
-  try {
-    Poco::URI uri{std::string(target.data(), target.size())};
-    req.path = uri.getPath();
-    for (auto& [k, v] : uri.getQueryParameters()) req.query[k] = v;
-  } catch (const std::exception&) {
-    return Reject(400, "malformed_request", "malformed request target");
-  }
-  if (req.path.empty() || req.path[0] != '/')
-    return Reject(400, "malformed_request", "the request target must be a path");
+  auto parsed = ParseRequestTarget(std::string_view(target.data(), target.size()),
+                                   server_.limits.max_request_line_bytes);
+  if (!parsed.ok())
+    return parsed.status().kind() == ErrorKind::kTooLarge
+               ? Reject(414, "", parsed.status().message())
+               : Reject(400, "malformed_request", parsed.status().message());
+  req.path = std::move(parsed->path);
+  req.query = std::move(parsed->query);
   ex.head = req.method == "HEAD";
   keep_alive_ = msg.keep_alive();
   bool chunked = parser_->chunked();
