@@ -63,4 +63,10 @@ const FfmpegApi& Ffmpeg() { return Once().api; }
 
 bool FfmpegLoaded() { return loaded; }
 
+std::string AvError(int code) {
+  char buf[AV_ERROR_MAX_STRING_SIZE] = {};
+  Ffmpeg().av_strerror(code, buf, sizeof buf);
+  return buf;
+}
+
 }  // namespace minutes

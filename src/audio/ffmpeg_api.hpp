@@ -11,6 +11,8 @@ extern "C" {
 #include <libswresample/swresample.h>
 }
 
+#include <string>
+
 #include "core/status.hpp"
 
 namespace minutes {
@@ -66,5 +68,25 @@ const FfmpegApi& Ffmpeg();
 
 /// True once LoadFfmpeg has succeeded in this process (for tests and diagnostics).
 bool FfmpegLoaded();
+
+/// FFmpeg's text for an error code (AVERROR_*).
+std::string AvError(int code);
+
+// Deleters for std::unique_ptr over FFmpeg's objects.
+struct FormatCloser {
+  void operator()(AVFormatContext* c) const { Ffmpeg().avformat_close_input(&c); }
+};
+struct CodecFreer {
+  void operator()(AVCodecContext* c) const { Ffmpeg().avcodec_free_context(&c); }
+};
+struct SwrFreer {
+  void operator()(SwrContext* c) const { Ffmpeg().swr_free(&c); }
+};
+struct FrameFreer {
+  void operator()(AVFrame* f) const { Ffmpeg().av_frame_free(&f); }
+};
+struct PacketFreer {
+  void operator()(AVPacket* p) const { Ffmpeg().av_packet_free(&p); }
+};
 
 }  // namespace minutes

@@ -14,12 +14,6 @@ namespace {
 constexpr int kIoBufferBytes = 256 * 1024;
 constexpr int kMaxReadErrors = 50;  // like the decoder: a damaged container is read past a few
 
-std::string AvError(int code) {
-  char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-  Ffmpeg().av_strerror(code, buf, sizeof buf);
-  return buf;
-}
-
 // FFmpeg reads the recording through these callbacks (custom AVIO), wherever its bytes are.
 struct SourceIo {
   const MediaSource* source = nullptr;
@@ -105,16 +99,6 @@ class Input {
   AVFormatContext* fmt_ = nullptr;
   const AVCodec* codec_ = nullptr;
   int stream_ = -1;
-};
-
-struct PacketFreer {
-  void operator()(AVPacket* p) const { Ffmpeg().av_packet_free(&p); }
-};
-struct FrameFreer {
-  void operator()(AVFrame* f) const { Ffmpeg().av_frame_free(&f); }
-};
-struct CodecFreer {
-  void operator()(AVCodecContext* c) const { Ffmpeg().avcodec_free_context(&c); }
 };
 
 // What demuxing alone tells: the audio packets' summed durations, and how many there were.
