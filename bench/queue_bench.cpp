@@ -54,7 +54,7 @@ void BM_EnqueueToStart(benchmark::State& state) {
     for (int w = 0; w < 2; ++w)
       workers.emplace_back([&, w] {
         while (started < kBurst) {
-          auto job = q.Claim("bench" + std::to_string(w), 60);
+          auto job = q.Claim("bench" + std::to_string(w), 60, Lane::kHeavy);
           if (!job.ok() || !job->has_value()) continue;
           auto at = Clock::now();
           {
@@ -78,7 +78,7 @@ void BM_EnqueueToStart(benchmark::State& state) {
                                {id, ts, ts});
             !e.ok())
           return e;
-        return JobQueue::Enqueue(tx, id, "bench");
+        return JobQueue::Enqueue(tx, id, "transcribe");
       });
       {
         std::lock_guard lock(mu);

@@ -1,8 +1,10 @@
 // For a tenant's admins: its users (/api/v1/users), what happened (/api/v1/audit-logs) and what
 // it cost (/api/v1/usage). Everything is scoped to the admin's own tenant.
+#include <chrono>
 #include <regex>
 
 #include "api/audit.hpp"
+#include "api/quotas.hpp"
 #include "api/routes.hpp"
 #include "auth/accounts.hpp"
 
@@ -226,7 +228,29 @@ void AddAdminRoutes(Router& r, const ServiceContext& ctx) {
         totals[k] = totals[k].get<double>() + item[k].get<double>();
       items.push_back(item);
     }
-    res.Json(200, {{"group_by", group}, {"items", items}, {"totals", totals}});
+    // The tenant against its limits (config `limits`; 0 or null = unlimited).
+    Quotas quotas(d->db, d->config.limits);
+    auto figures = quotas.Figures(req.principal->tenant_id, req.principal->user_id,
+                                  std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count());
+    if (!figures.ok()) return SetError(res, figures.status(), req.request_id);
+    const StorageUse& st = figures->storage;
+    auto limit_or_null = [](int64_t v) { return v > 0 ? nlohmann::json(v) : nlohmann::json(); };
+    nlohmann::json limits = {
+        {"storage",
+         {{"used_bytes", st.used()},
+          {"recordings_bytes", st.recordings},
+          {"minutes_bytes", st.minutes},
+          {"pending_bytes", st.pending},
+          {"quota_bytes", limit_or_null(st.quota)}}},
+        {"queued_tasks",
+         {{"count", figures->queued_tasks}, {"limit", limit_or_null(figures->queued_tasks_limit)}}},
+        {"max_duration_s", figures->max_duration_s},
+        {"uploads_per_minute",
+         {{"yours_last_minute", figures->uploads_last_minute},
+          {"limit", limit_or_null(figures->uploads_per_minute_limit)}}}};
+    res.Json(200, {{"group_by", group}, {"items", items}, {"totals", totals}, {"limits", limits}});
   });
 }
 

@@ -19,10 +19,15 @@ class ExternalJwtVerifier {
  public:
   /// nullptr when no external key is configured; BadInput naming the key for a bad file.
   static Result<std::unique_ptr<ExternalJwtVerifier>> Make(const AuthConfig& auth);
+  /// A verifier for the keys of a JWKS document's text (what Make does with
+  /// auth.external_jwt_jwks_file): BadInput naming the key that is not a usable RS256 key.
+  static Result<std::unique_ptr<ExternalJwtVerifier>> FromJwks(const std::string& jwks,
+                                                               const AuthConfig& auth);
   /// The mapped claims of a valid token; NotFound-kind "invalid token" (or a reason) otherwise.
   Result<ExternalClaims> Verify(const std::string& token, int64_t now) const;
 
  private:
+  Status AddJwks(const std::string& jwks, const std::string& what);
   std::map<std::string, JwsKey> by_kid_;  ///< "" = the PEM key
   AuthConfig auth_;
 };

@@ -139,13 +139,20 @@ Result<JwsKey> JwsKey::Rs256FromPublicPemFile(const std::string& public_key_file
 }
 
 Result<JwsKey> JwsKey::Rs256FromJwk(const json& jwk) {
-  if (!jwk.is_object() || jwk.value("kty", "") != "RSA" || !jwk.contains("n") ||
-      !jwk.contains("e") || !jwk["n"].is_string() || !jwk["e"].is_string())
+  // Every member is checked for its type first: json::value() and get() throw for another
+  // type, and JWKs come from outside.
+  auto member = [&jwk](const char* name) -> const json* {
+    auto it = jwk.find(name);
+    return it != jwk.end() && it->is_string() ? &*it : nullptr;
+  };
+  if (!jwk.is_object() || !member("kty") || *member("kty") != "RSA" || !member("n") || !member("e"))
     return Status::BadInput("not an RSA key with n and e");
-  auto n = Base64UrlDecode(jwk["n"].get<std::string>());
-  auto e = Base64UrlDecode(jwk["e"].get<std::string>());
+  auto n = Base64UrlDecode(member("n")->get<std::string>());
+  auto e = Base64UrlDecode(member("e")->get<std::string>());
   if (!n.ok() || !e.ok() || n->empty() || e->empty())
     return Status::BadInput("n and e must be base64url big-endian integers");
+  // A short modulus can be factored: such a key would let anyone sign (NIST: at least 2048).
+  if (n->size() < 256) return Status::BadInput("the RSA modulus is shorter than 2048 bits");
   BnPtr bn(BN_bin2bn(Bytes(*n), static_cast<int>(n->size()), nullptr));
   BnPtr be(BN_bin2bn(Bytes(*e), static_cast<int>(e->size()), nullptr));
   ParamBldPtr bld(OSSL_PARAM_BLD_new());

@@ -37,7 +37,8 @@ class JwsKey {
   /// RS256 verification with the RSA public key in a PEM file; BadInput as above.
   static Result<JwsKey> Rs256FromPublicPemFile(const std::string& public_key_file);
   /// RS256 verification with an RSA JWK (RFC 7517/7518 §6.3: kty "RSA", base64url n and e);
-  /// BadInput saying what is missing or malformed.
+  /// BadInput saying what is missing or malformed, or that the modulus is shorter than 2048
+  /// bits. Never throws, whatever the JSON holds.
   static Result<JwsKey> Rs256FromJwk(const nlohmann::json& jwk);
 
   /// "HS256" or "RS256".

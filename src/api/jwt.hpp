@@ -27,7 +27,8 @@ class JwtIssuer {
   static Result<JwtIssuer> MakeRs256(const std::string& private_key_file,
                                      const std::string& public_key_file, int ttl_seconds);
   /// A signed token for the claims; expires ttl seconds from `now`. Empty only when OpenSSL
-  /// cannot sign (out of memory).
+  /// cannot sign (out of memory). The claims must be valid UTF-8 (other bytes are replaced, so
+  /// such a token verifies with other claims; the service's ids and names are ASCII).
   std::string Issue(TokenClaims claims, int64_t now) const;
   /// The claims of a valid, unexpired token of the configured algorithm; Unauthenticated
   /// ("invalid token", "token expired") otherwise.

@@ -6,9 +6,9 @@
 #include <sstream>
 
 #include "api/dispatch.hpp"
+#include "api/gateway_event.hpp"
 #include "api/request_log.hpp"
 #include "net/base64.hpp"
-#include "net/url.hpp"
 #include "worker/metrics.hpp"
 
 namespace minutes {
@@ -16,13 +16,13 @@ namespace {
 
 using nlohmann::json;
 
-std::string Lower(std::string s) {
+std::string LowerName(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 
 bool IsText(const std::string& type) {
-  std::string t = Lower(type.substr(0, type.find(';')));
+  std::string t = LowerName(type.substr(0, type.find(';')));
   return t.rfind("text/", 0) == 0 || t == "application/json" || t == "application/javascript" ||
          t == "application/xml" || t.ends_with("+json") || t.ends_with("+xml") || t.empty();
 }
@@ -53,80 +53,12 @@ class Bounded : public std::streambuf {
   }
 };
 
-struct Parsed {
-  int version = 2;
-  std::string method, path, source_ip, body;
-  std::map<std::string, std::string> query, headers;
-};
-
-std::string Str(const json& j, const char* key) {
-  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-}
-
-Result<Parsed> Parse(const json& e) {
-  if (!e.is_object()) return Status::BadInput("the event is not a JSON object");
-  Parsed p;
-  const json ctx = e.value("requestContext", json::object());
-  if (e.value("version", "") == "2.0") {
-    if (!ctx.contains("http") || !ctx["http"].is_object())
-      return Status::BadInput("an HTTP API (2.0) event without requestContext.http");
-    p.method = Str(ctx["http"], "method");
-    p.path = Str(e, "rawPath");
-    p.source_ip = Str(ctx["http"], "sourceIp");
-    std::string raw = Str(e, "rawQueryString");
-    auto query = ParseQuery(raw);
-    if (!query.ok()) return Status::BadInput("rawQueryString: " + query.status().message());
-    for (auto& [k, v] : *query) p.query[k] = v;
-    if (e.contains("cookies") && e["cookies"].is_array()) {
-      std::string cookie;
-      for (auto& c : e["cookies"]) cookie += (cookie.empty() ? "" : "; ") + c.get<std::string>();
-      p.headers["cookie"] = cookie;
-    }
-  } else if (e.contains("httpMethod")) {
-    p.version = 1;
-    p.method = Str(e, "httpMethod");
-    p.path = Str(e, "path");
-    p.source_ip = ctx.contains("identity") ? Str(ctx["identity"], "sourceIp") : "";
-    if (e.contains("multiValueQueryStringParameters") &&
-        e["multiValueQueryStringParameters"].is_object()) {
-      for (auto& [k, v] : e["multiValueQueryStringParameters"].items())
-        if (v.is_array() && !v.empty()) p.query[k] = v.back().get<std::string>();
-    } else if (e.contains("queryStringParameters") && e["queryStringParameters"].is_object()) {
-      for (auto& [k, v] : e["queryStringParameters"].items())
-        if (v.is_string()) p.query[k] = v.get<std::string>();
-    }
-    if (e.contains("multiValueHeaders") && e["multiValueHeaders"].is_object())
-      for (auto& [k, v] : e["multiValueHeaders"].items()) {
-        std::string joined;
-        for (auto& x : v) joined += (joined.empty() ? "" : ",") + x.get<std::string>();
-        p.headers[Lower(k)] = joined;
-      }
-  } else {
-    return Status::BadInput(
-        "not an API Gateway proxy event (neither version 2.0 nor a REST API httpMethod)");
-  }
-  if (e.contains("headers") && e["headers"].is_object())
-    for (auto& [k, v] : e["headers"].items())
-      if (v.is_string() && !p.headers.count(Lower(k))) p.headers[Lower(k)] = v.get<std::string>();
-  if (p.method.empty() || p.path.empty() || p.path[0] != '/')
-    return Status::BadInput("the event has no method or path");
-  if (e.contains("body") && e["body"].is_string()) {
-    p.body = e["body"].get<std::string>();
-    if (e.value("isBase64Encoded", false)) {
-      auto decoded = Base64Decode(p.body);
-      if (!decoded.ok()) return Status::BadInput("body: " + decoded.status().message());
-      p.body = std::move(*decoded);
-    }
-  }
-  return p;
-}
-
 json ToGateway(const Response& res, const std::string& body, int version,
                const std::string& request_id) {
   json headers = {{"x-request-id", request_id}};
   if (!res.content_type.empty() && res.status != 204 && res.status != 304)
     headers["content-type"] = res.content_type;
-  for (auto& [k, v] : res.headers) headers[Lower(k)] = v;
+  for (auto& [k, v] : res.headers) headers[LowerName(k)] = v;
   bool text = IsText(res.content_type);
   json out = {{"statusCode", res.status},
               {"headers", headers},
@@ -141,7 +73,7 @@ json ToGateway(const Response& res, const std::string& body, int version,
 Result<json> HandleApiGatewayEvent(const Router& router, const Authenticator& auth,
                                    const Config& config, const json& event,
                                    const std::string& request_id) {
-  auto p = Parse(event);
+  auto p = ParseGatewayEvent(event);
   if (!p.ok()) return p.status();
   auto started = std::chrono::steady_clock::now();
   Request req;
@@ -152,7 +84,7 @@ Result<json> HandleApiGatewayEvent(const Router& router, const Authenticator& au
   std::map<std::string, std::string> headers = p->headers;
   headers["content-length"] = std::to_string(p->body.size());
   req.header = [&headers](const std::string& name) {
-    auto it = headers.find(Lower(name));
+    auto it = headers.find(LowerName(name));
     return it == headers.end() ? std::string() : it->second;
   };
   std::istringstream body(p->body);

@@ -67,8 +67,15 @@ const std::map<std::string, Op>& Table() {
         "multipart",
         {{201, "{id, state: queued}"},
          {400, "bad field, empty or truncated upload"},
-         {413, "larger than server.max_upload_mb"},
-         {415, "not an audio or video file"}}}},
+         {413,
+          "larger than server.max_upload_mb, or past the tenant's storage quota (code "
+          "storage_quota_exceeded; limits.tenant_storage_mb)"},
+         {415, "not an audio or video file"},
+         {422, "longer than limits.max_duration_s (code recording_too_long; nothing is kept)"},
+         {429,
+          "the tenant has limits.tenant_queued_tasks tasks queued (queued_tasks_limit), or "
+          "the user started limits.user_uploads_per_minute uploads in the last minute "
+          "(upload_rate_limit); Retry-After"}}}},
       {"POST /api/v1/uploads",
        {"uploads",
         "Start a direct upload of a big recording: part URLs to PUT the parts to (presigned "
@@ -76,8 +83,11 @@ const std::map<std::string, Op>& Table() {
         {},
         "json:{\"filename\", \"size\", \"content_type\"}",
         {{201, "{id, part_size, parts_total, parts: [{number, size, method, url}], expires_at}"},
-         {413, "larger than server.max_upload_mb"},
-         {415, "not audio/* or video/*"}},
+         {413,
+          "larger than server.max_upload_mb, or past the tenant's storage quota "
+          "(storage_quota_exceeded)"},
+         {415, "not audio/* or video/*"},
+         {429, "limits.user_uploads_per_minute reached (upload_rate_limit); Retry-After"}},
         "application/json",
         "/api/v1/uploads/{id}"}},
       {"GET /api/v1/uploads",
@@ -108,7 +118,8 @@ const std::map<std::string, Op>& Table() {
         "json:{\"parts\"?: [{\"number\", \"etag\"}]}",
         {{200, "{state: completed, object: {id, size, sha256, format}}"},
          {409, "{missing: [part numbers]}"},
-         {415, "not an audio or video file"}}}},
+         {415, "not an audio or video file"},
+         {422, "longer than limits.max_duration_s (recording_too_long; the upload is dropped)"}}}},
       {"DELETE /api/v1/uploads/{id}",
        {"uploads", "Abandon an upload and drop its parts", {}, "", {{204, "aborted"}}}},
       {"GET /api/v1/tasks",
@@ -281,10 +292,14 @@ const std::map<std::string, Op>& Table() {
         {{200, "{items, page, page_size, total}"}}}},
       {"GET /api/v1/usage",
        {"admin",
-        "Audio seconds, tokens and cost by user or day (admins)",
+        "Audio seconds, tokens and cost by user or day, and the tenant against its limits: "
+        "storage used and quota, queued tasks and their limit, the longest recording, uploads "
+        "per minute (admins)",
         {"from: YYYY-MM-DD", "to: YYYY-MM-DD", "group_by: user|day"},
         "",
-        {{200, "{group_by, items, totals}"}}}},
+        {{200,
+          "{group_by, items, totals, limits: {storage: {used_bytes, quota_bytes}, queued_tasks: "
+          "{count, limit}, max_duration_s, uploads_per_minute: {yours_last_minute, limit}}}"}}}},
       {"GET /api/v1/tenant",
        {"admin",
         "The tenant, its speech engine and language model provider, and what may be chosen",

@@ -4,39 +4,9 @@
 #include "api/routes.hpp"
 #include "api/task_events.hpp"
 #include "api/task_store.hpp"
+#include "http/range.hpp"
 
 namespace minutes {
-namespace {
-
-// Parses a single "bytes=a-b" / "bytes=a-" / "bytes=-n" range against `size`.
-// nullopt: no usable Range header (serve it all); {-1,-1}: unsatisfiable.
-std::optional<std::pair<int64_t, int64_t>> ParseRange(const std::string& h, int64_t size) {
-  const std::string prefix = "bytes=";
-  if (h.rfind(prefix, 0) != 0 || h.find(',') != std::string::npos) return std::nullopt;
-  std::string spec = h.substr(prefix.size());
-  size_t dash = spec.find('-');
-  if (dash == std::string::npos) return std::nullopt;
-  try {
-    std::string a = spec.substr(0, dash), b = spec.substr(dash + 1);
-    int64_t first, last;
-    if (a.empty()) {  // the last n bytes
-      if (b.empty()) return std::nullopt;
-      int64_t n = std::stoll(b);
-      if (n <= 0) return std::make_pair(-1LL, -1LL);
-      first = std::max<int64_t>(0, size - n);
-      last = size - 1;
-    } else {
-      first = std::stoll(a);
-      last = b.empty() ? size - 1 : std::min<int64_t>(std::stoll(b), size - 1);
-    }
-    if (first < 0 || first >= size || last < first) return std::make_pair(-1LL, -1LL);
-    return std::make_pair(first, last);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
-}  // namespace
 
 void AddTaskStreamRoutes(Router& r, const ServiceContext& ctx) {
   const ServiceContext* d = &ctx;
@@ -86,13 +56,14 @@ void AddTaskStreamRoutes(Router& r, const ServiceContext& ctx) {
     }
     int64_t first = 0, last = size - 1;
     res.headers["Accept-Ranges"] = "bytes";
-    if (auto range = ParseRange(req.header("Range"), size)) {
-      if (range->first < 0) {
+    RangeRequest range = ParseRange(req.header("Range"), size);
+    if (range.kind != RangeRequest::Kind::kWhole) {
+      if (range.kind == RangeRequest::Kind::kUnsatisfiable) {
         res.headers["Content-Range"] = "bytes */" + std::to_string(size);
         return SetError(res, 416, "range_not_satisfiable",
                         "the recording has " + std::to_string(size) + " bytes", req.request_id);
       }
-      first = range->first, last = range->second;
+      first = range.first, last = range.last;
       res.status = 206;
       res.headers["Content-Range"] = "bytes " + std::to_string(first) + "-" + std::to_string(last) +
                                      "/" + std::to_string(size);

@@ -1,9 +1,14 @@
 // POST /api/v1/tasks: a recording in (multipart `file` part or the raw body), streamed to
 // storage under a server-chosen key, sniffed, validated, and queued — or nothing left behind.
 
+#include <chrono>
+#include <cmath>
+#include <ctime>
 #include <sstream>
 
 #include "api/audit.hpp"
+#include "api/duration_limit.hpp"
+#include "api/quotas.hpp"
 #include "api/routes.hpp"
 #include "asr/engine_choice.hpp"
 #include "audio/sniff.hpp"
@@ -22,11 +27,34 @@ struct UploadFields {
   std::string filename;  ///< the client's name for the file: metadata only, never a path
 };
 
-// Why an upload failed, as an HTTP status and message.
+// Why an upload failed, as an HTTP status and message (and a code naming the limit, and when
+// to try again, where a limit refused it).
 struct UploadError {
   int status;
   std::string message;
+  std::string code = "";
+  double retry_after_s = -1;
 };
+
+// A refusal by one of the limits: its Status's HTTP status, the code naming the limit (for
+// the limit's own kind only: a database failure on the way is reported as such).
+UploadError LimitError(const Status& s, ErrorKind limit_kind, const std::string& code) {
+  return UploadError{HttpStatusFor(s.kind()), s.message(), s.kind() == limit_kind ? code : "",
+                     s.retry_after_s()};
+}
+
+void SetUploadError(Response& res, const UploadError& e, const std::string& request_id) {
+  // Internal details stay in the log; the client gets a request id to quote.
+  SetError(res, e.status, e.code, e.status == 500 ? "internal error" : e.message, request_id);
+  if (e.retry_after_s >= 0)
+    res.headers["Retry-After"] = std::to_string(static_cast<long long>(std::ceil(e.retry_after_s)));
+}
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 // The client's file name reduced to something safe to show: last path component, no
 // control characters, at most 200 bytes. It never becomes part of a storage key.
@@ -75,13 +103,15 @@ std::optional<UploadError> StoreError(const Status& s) {
 }
 
 // Reads a multipart body: fields in any order, the `file` part streamed to `key`.
-std::optional<UploadError> ReadMultipart(const ServiceContext& d, Request& req,
+std::optional<UploadError> ReadMultipart(const ServiceContext& d, QuotaReader& body,
                                          const std::string& boundary, const std::string& key,
                                          UploadFields& f, ObjectInfo& info, bool& stored) {
-  MultipartReader reader(*req.body, boundary);
+  MultipartReader reader(body.stream(), boundary);
   MultipartPart part;
   for (;;) {
     auto next = reader.Next(&part);
+    if (!next.ok() && !body.error().ok())
+      return LimitError(body.error(), ErrorKind::kTooLarge, "storage_quota_exceeded");
     if (!next.ok())
       return UploadError{HttpStatusFor(next.status().kind()),
                          "malformed multipart body: " + next.status().message()};
@@ -90,7 +120,10 @@ std::optional<UploadError> ReadMultipart(const ServiceContext& d, Request& req,
       if (stored) return UploadError{400, "more than one file part"};
       f.filename = CleanFilename(part.filename);
       auto put = d.store.Put(key, reader.content(), d.max_upload_bytes);
-      // A cut body is the client's doing: say so, rather than the store's read failure.
+      // Cut at the storage quota: say so first; a cut body is the client's doing: say so,
+      // rather than the store's read failure.
+      if (!body.error().ok())
+        return LimitError(body.error(), ErrorKind::kTooLarge, "storage_quota_exceeded");
       if (!reader.error().ok())
         return UploadError{HttpStatusFor(reader.error().kind()),
                            "malformed multipart body: " + reader.error().message()};
@@ -101,6 +134,8 @@ std::optional<UploadError> ReadMultipart(const ServiceContext& d, Request& req,
       std::string value(1001, '\0');
       reader.content().read(value.data(), static_cast<std::streamsize>(value.size()));
       value.resize(static_cast<size_t>(reader.content().gcount()));
+      if (!body.error().ok())
+        return LimitError(body.error(), ErrorKind::kTooLarge, "storage_quota_exceeded");
       if (!reader.error().ok())
         return UploadError{HttpStatusFor(reader.error().kind()), reader.error().message()};
       if (auto e = SetField(f, part.name, value)) return e;
@@ -151,6 +186,43 @@ void DrainAndClose(Request& req, Response& res) {
   res.headers["Connection"] = "close";
 }
 
+// A completed direct upload's recording against limits.max_duration_s: probed when it was
+// completed, probed now when that was before the limit existed or the limit is lower now. Over
+// the limit, the recording goes (and the upload is aborted): nothing is kept for it.
+std::optional<UploadError> CheckUploadedDuration(const ServiceContext& d, const Principal& p,
+                                                 const std::string& upload_id) {
+  auto rows = d.db.Query(
+      "SELECT o.id, o.storage_key, o.size, o.duration FROM uploads u JOIN objects o ON o.id = "
+      "u.object_id WHERE u.id = ? AND u.tenant_id = ? AND u.state = 'completed' AND u.task_id "
+      "IS NULL",
+      {upload_id, p.tenant_id});
+  if (!rows.ok()) return UploadError{HttpStatusFor(rows.status().kind()), rows.status().message()};
+  if (rows->empty()) return std::nullopt;  // not completed or taken: the transaction says so
+  const DbRow& o = (*rows)[0];
+  const int limit = d.config.limits.max_duration_s;
+  const bool known = !std::holds_alternative<std::nullptr_t>(o[3]);
+  const double seconds = std::holds_alternative<double>(o[3]) ? std::get<double>(o[3])
+                                                              : static_cast<double>(AsInt(o[3]));
+  if (known && seconds <= limit) return std::nullopt;
+  auto probed = CheckRecordingDuration(d.store, AsString(o[1]), AsInt(o[2]), limit);
+  if (probed.ok()) {
+    if (!known && *probed > 0)
+      (void)d.db.Exec("UPDATE objects SET duration = ? WHERE id = ?", {*probed, o[0]});
+    return std::nullopt;
+  }
+  if (probed.status().kind() != ErrorKind::kFailedPrecondition)
+    return LimitError(probed.status(), ErrorKind::kFailedPrecondition, "recording_too_long");
+  Status gone = d.db.Transaction([&](Database& tx) -> Status {
+    if (Status e = tx.Exec("UPDATE uploads SET state = 'aborted', object_id = NULL WHERE id = ?",
+                           {upload_id});
+        !e.ok())
+      return e;
+    return tx.Exec("DELETE FROM objects WHERE id = ?", {o[0]});
+  });
+  if (gone.ok()) (void)d.store.Delete(AsString(o[1]));  // rows first: no dangling row
+  return LimitError(probed.status(), ErrorKind::kFailedPrecondition, "recording_too_long");
+}
+
 // POST /api/v1/tasks {"upload_id", "title", "template", …}: a task from a completed upload.
 void CreateFromUpload(const ServiceContext& d, Request& req, Response& res) {
   const Principal& p = *req.principal;
@@ -172,9 +244,17 @@ void CreateFromUpload(const ServiceContext& d, Request& req, Response& res) {
   auto new_id = RandomHex(12);
   if (!new_id.ok()) return SetError(res, 500, "", "internal error", req.request_id);
   id = *new_id;
+  Quotas quotas(d.db, d.config.limits);
+  if (auto e = CheckUploadedDuration(d, p, upload_id))
+    return SetUploadError(res, *e, req.request_id);
   std::string now = NowIso();
   std::optional<UploadError> err;
   Status s = d.db.Transaction([&](Database& tx) -> Status {
+    err.reset();  // the transaction may be retried
+    if (Status e = quotas.CheckQueuedTasks(tx, p.tenant_id); !e.ok()) {
+      err = LimitError(e, ErrorKind::kResourceExhausted, "queued_tasks_limit");
+      return e.kind() == ErrorKind::kResourceExhausted ? Status::Ok() : e;
+    }
     auto rows = tx.Query(
         "SELECT state, object_id, task_id, filename FROM uploads WHERE id = ? AND tenant_id = ?",
         {upload_id, p.tenant_id});
@@ -203,7 +283,7 @@ void CreateFromUpload(const ServiceContext& d, Request& req, Response& res) {
     return JobQueue::Enqueue(tx, id, "transcribe");
   });
   if (!s.ok()) return SetError(res, s, req.request_id);
-  if (err) return SetError(res, err->status, "", err->message, req.request_id);
+  if (err) return SetUploadError(res, *err, req.request_id);
   if (d.queue) d.queue->Notify();
   Audit(d.db, req, "task.create", id);
   res.Json(201, {{"id", id}, {"state", "queued"}, {"upload_id", upload_id}});
@@ -233,6 +313,29 @@ void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
     auto id = RandomHex(12), oid = RandomHex(12);
     if (!id.ok() || !oid.ok()) return SetError(res, 500, "", "internal error", req.request_id);
     std::string key = "tenants/" + p.tenant_id + "/recordings/" + *oid;
+    Quotas quotas(d->db, d->config.limits);
+    // The limits that need no byte of the body are asked first: a refused upload is not read.
+    if (Status s = quotas.CheckQueuedTasks(d->db, p.tenant_id); !s.ok()) {
+      DrainAndClose(req, res);
+      return SetUploadError(res, LimitError(s, ErrorKind::kResourceExhausted, "queued_tasks_limit"),
+                            req.request_id);
+    }
+    if (Status s = quotas.CountUpload(p.user_id, NowMs()); !s.ok()) {
+      DrainAndClose(req, res);
+      return SetUploadError(res, LimitError(s, ErrorKind::kResourceExhausted, "upload_rate_limit"),
+                            req.request_id);
+    }
+    int64_t length = -1;
+    try {
+      if (std::string cl = req.header("Content-Length"); !cl.empty()) length = std::stoll(cl);
+    } catch (const std::exception&) {
+    }
+    QuotaReader body(quotas, *req.body, p.tenant_id, length);
+    if (Status s = body.Start(std::time(nullptr)); !s.ok()) {
+      DrainAndClose(req, res);
+      return SetUploadError(res, LimitError(s, ErrorKind::kTooLarge, "storage_quota_exceeded"),
+                            req.request_id);
+    }
     UploadFields f;
     ObjectInfo info;
     bool stored = false;
@@ -244,10 +347,12 @@ void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
       if (!boundary.ok())
         err = UploadError{400, boundary.status().message()};
       else
-        err = ReadMultipart(*d, req, *boundary, key, f, info, stored);
+        err = ReadMultipart(*d, body, *boundary, key, f, info, stored);
     } else if (!err) {
-      auto put = d->store.Put(key, *req.body, d->max_upload_bytes);
-      if (put.ok())
+      auto put = d->store.Put(key, body.stream(), d->max_upload_bytes);
+      if (!body.error().ok())
+        err = LimitError(body.error(), ErrorKind::kTooLarge, "storage_quota_exceeded");
+      else if (put.ok())
         info = *put, stored = true;
       else
         err = StoreError(put.status());
@@ -256,14 +361,26 @@ void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
     if (!err) err = CheckReferences(*d, p, f);
     std::string format;
     if (!err) err = Sniff(d->store, key, &format);
+    // How long it is, from its audio: refused before anything is queued or billed.
+    DbValue duration = nullptr;
+    if (!err) {
+      auto probed =
+          CheckRecordingDuration(d->store, key, info.size, d->config.limits.max_duration_s);
+      if (!probed.ok())
+        err = LimitError(probed.status(), ErrorKind::kFailedPrecondition, "recording_too_long");
+      else if (*probed > 0)
+        duration = *probed;
+    }
     std::string now = NowIso();
     if (!err) {
       Status s = d->db.Transaction([&](Database& tx) -> Status {
+        // Counted again where the task is inserted: concurrent uploads cannot pass it together.
+        if (Status e = quotas.CheckQueuedTasks(tx, p.tenant_id); !e.ok()) return e;
         if (Status e = tx.Exec(
                 "INSERT INTO objects (id, tenant_id, storage_key, filename, content_type, size, "
-                "sha256, format, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "sha256, format, created_at, duration) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 {*oid, p.tenant_id, key, f.filename, multipart ? "" : media, info.size, info.sha256,
-                 format, now});
+                 format, now, duration});
             !e.ok())
           return e;
         if (Status e = tx.Exec(
@@ -276,14 +393,19 @@ void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
                  int64_t{f.speakers}, f.language, f.engine, now, now});
             !e.ok())
           return e;
+        // The object now counts against the quota itself: its reservation goes.
+        if (Status e = Quotas::Release(tx, body.reservation()); !e.ok()) return e;
         return JobQueue::Enqueue(tx, *id, "transcribe");
       });
-      if (!s.ok()) err = UploadError{HttpStatusFor(s.kind()), s.message()};
+      if (s.ok())
+        body.Commit();
+      else
+        err = LimitError(s, ErrorKind::kResourceExhausted, "queued_tasks_limit");
     }
     if (err) {
       (void)d->store.Delete(key);  // also removes a partial object
       DrainAndClose(req, res);
-      return SetError(res, err->status, "", err->message, req.request_id);
+      return SetUploadError(res, *err, req.request_id);
     }
     if (d->queue) d->queue->Notify();
     Audit(d->db, req, "task.create", *id);

@@ -8,12 +8,15 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <sstream>
 
 #include "api/audit.hpp"
+#include "api/duration_limit.hpp"
 #include "api/jwt.hpp"
+#include "api/quotas.hpp"
 #include "api/routes.hpp"
 #include "audio/sniff.hpp"
 #include "auth/password.hpp"
@@ -179,6 +182,12 @@ nlohmann::json UploadJson(const UploadRow& u) {
   return j;
 }
 
+// The code naming the limit that refused, when a limit (and not, say, the database on the way)
+// did; "" otherwise.
+std::string LimitCode(const Status& s, ErrorKind limit_kind, const std::string& code) {
+  return s.kind() == limit_kind ? code : "";
+}
+
 void CreateUpload(const ServiceContext& d, Request& req, Response& res) {
   const Principal& p = *req.principal;
   auto body = ReadJsonBody(req);
@@ -202,6 +211,18 @@ void CreateUpload(const ServiceContext& d, Request& req, Response& res) {
   if (type.rfind("audio/", 0) != 0 && type.rfind("video/", 0) != 0 &&
       type != "application/octet-stream")
     return SetError(res, 415, "", "content_type must be audio/* or video/*", req.request_id);
+  Quotas quotas(d.db, d.config.limits);
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  // The declared size is checked before anything is started, and again (below) in the
+  // transaction that records the upload: its bytes count against the quota from then on.
+  if (Status s = quotas.CheckFits(d.db, p.tenant_id, size, now_ms / 1000); !s.ok())
+    return SetError(res, s, LimitCode(s, ErrorKind::kTooLarge, "storage_quota_exceeded"),
+                    req.request_id);
+  if (Status s = quotas.CountUpload(p.user_id, now_ms); !s.ok())
+    return SetError(res, s, LimitCode(s, ErrorKind::kResourceExhausted, "upload_rate_limit"),
+                    req.request_id);
   auto id = RandomHex(12), oid = RandomHex(12), key = RandomHex(32);
   if (!id.ok() || !oid.ok() || !key.ok())
     return SetError(res, 500, "", "internal error", req.request_id);
@@ -220,15 +241,19 @@ void CreateUpload(const ServiceContext& d, Request& req, Response& res) {
   if (!started.ok()) return SetError(res, started.status(), req.request_id);
   u.store_upload_id = *started;
   u.part_url_key = *key;
-  Status s = d.db.Exec(
-      "INSERT INTO uploads (id, tenant_id, user_id, filename, content_type, size, part_size, "
-      "storage_key, store_upload_id, token_hash, part_url_key, state, created_at, expires_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, 'open', ?, ?)",
-      {u.id, u.tenant_id, p.user_id, u.filename, u.content_type, u.size, u.part_size, u.storage_key,
-       u.store_upload_id, u.part_url_key, u.created_at, u.expires_at});
+  Status s = d.db.Transaction([&](Database& tx) -> Status {
+    if (Status e = quotas.CheckFits(tx, p.tenant_id, size, now_ms / 1000); !e.ok()) return e;
+    return tx.Exec(
+        "INSERT INTO uploads (id, tenant_id, user_id, filename, content_type, size, part_size, "
+        "storage_key, store_upload_id, token_hash, part_url_key, state, created_at, expires_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, 'open', ?, ?)",
+        {u.id, u.tenant_id, p.user_id, u.filename, u.content_type, u.size, u.part_size,
+         u.storage_key, u.store_upload_id, u.part_url_key, u.created_at, u.expires_at});
+  });
   if (!s.ok()) {
     (void)d.store.AbortUpload(u.storage_key, u.store_upload_id);
-    return SetError(res, s, req.request_id);
+    return SetError(res, s, LimitCode(s, ErrorKind::kTooLarge, "storage_quota_exceeded"),
+                    req.request_id);
   }
   std::vector<int> all(u.parts_total());
   for (int i = 0; i < u.parts_total(); ++i) all[i] = i + 1;
@@ -385,10 +410,10 @@ void CompleteUpload(const ServiceContext& d, Request& req, Response& res) {
   }
   auto info = d.store.CompleteUpload(u->storage_key, u->store_upload_id, parts);
   if (!info.ok()) return SetError(res, info.status(), req.request_id);
-  auto reject = [&](int code, const std::string& why) {
+  auto reject = [&](int code, const std::string& why, const std::string& error_code = "") {
     (void)d.store.Delete(u->storage_key);
     (void)d.db.Exec("UPDATE uploads SET state = 'aborted' WHERE id = ?", {u->id});
-    SetError(res, code, "", why, req.request_id);
+    SetError(res, code, error_code, why, req.request_id);
   };
   if (info->size != u->size)
     return reject(400, "the parts add up to " + std::to_string(info->size) +
@@ -398,14 +423,21 @@ void CompleteUpload(const ServiceContext& d, Request& req, Response& res) {
     return SetError(res, s, req.request_id);
   auto format = SniffMediaFormat(head.str());
   if (!format.ok()) return reject(415, format.status().message());
+  // Too long to transcribe: refused now, while no task has been made of it.
+  auto probed =
+      CheckRecordingDuration(d.store, u->storage_key, info->size, d.config.limits.max_duration_s);
+  if (!probed.ok() && probed.status().kind() == ErrorKind::kFailedPrecondition)
+    return reject(422, probed.status().message(), "recording_too_long");
+  if (!probed.ok()) return SetError(res, probed.status(), req.request_id);
+  DbValue duration = *probed > 0 ? DbValue(*probed) : DbValue(nullptr);
   auto oid = u->storage_key.substr(u->storage_key.rfind('/') + 1);
   std::string now = NowIso();
   Status s = d.db.Transaction([&](Database& tx) -> Status {
     if (Status e = tx.Exec(
             "INSERT INTO objects (id, tenant_id, storage_key, filename, content_type, size, "
-            "sha256, format, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "sha256, format, created_at, duration) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             {oid, p.tenant_id, u->storage_key, u->filename, u->content_type, info->size,
-             info->sha256, *format, now});
+             info->sha256, *format, now, duration});
         !e.ok())
       return e;
     return tx.Exec("UPDATE uploads SET state = 'completed', object_id = ? WHERE id = ?",

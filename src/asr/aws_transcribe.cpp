@@ -19,12 +19,6 @@ std::string Env(const char* name) {
   return v ? v : "";
 }
 
-double Seconds(const json& v) {
-  if (v.is_number()) return v.get<double>();
-  if (v.is_string()) return std::strtod(v.get<std::string>().c_str(), nullptr);
-  return 0;
-}
-
 // "com.amazonaws.transcribe#BadRequestException" → "BadRequestException".
 std::string ErrorType(const HttpResponse& r, const json& body) {
   std::string t = r.headers.count("x-amzn-errortype") ? r.headers.at("x-amzn-errortype") : "";
@@ -34,13 +28,6 @@ std::string ErrorType(const HttpResponse& r, const json& body) {
   if (t.find('#') != std::string::npos) t = t.substr(t.find('#') + 1);
   return t;
 }
-
-class NoSessions : public TranscriberSession {
- public:
-  Result<std::vector<Word>> Transcribe(std::span<const int16_t>, double) override {
-    return Status::Internal("whole recordings only");
-  }
-};
 
 }  // namespace
 
@@ -117,53 +104,12 @@ Result<std::string> TranscribeLanguageCode(const std::string& language) {
   return it->second;
 }
 
-Result<RecordingTranscript> ParseTranscribeTranscript(const std::string& text) {
-  auto j = json::parse(text, nullptr, false);
-  if (!j.is_object() || !j.contains("results") || !j["results"].is_object())
-    return Status(ErrorKind::kUnavailable, "amazon transcribe: the transcript has no results");
-  const json& res = j["results"];
-  // Older transcripts carry speakers only in speaker_labels.segments[].items, by start time.
-  std::map<std::string, std::string> label_at;
-  if (res.contains("speaker_labels") && res["speaker_labels"].contains("segments"))
-    for (const auto& seg : res["speaker_labels"]["segments"])
-      for (const auto& it : seg.value("items", json::array()))
-        label_at[it.value("start_time", "")] = it.value("speaker_label", "");
-  RecordingTranscript out;
-  for (const auto& item : res.value("items", json::array())) {
-    if (!item.contains("alternatives") || !item["alternatives"].is_array() ||
-        item["alternatives"].empty())
-      continue;
-    const json& alt = item["alternatives"][0];
-    std::string content = alt.value("content", "");
-    if (item.value("type", "") == "punctuation") {
-      if (!out.words.empty()) AppendWord(&out.words.back().word.word, content);
-      continue;
-    }
-    LabeledWord w;
-    w.word.word = content;
-    w.word.start = Seconds(item.value("start_time", json()));
-    w.word.end = std::max(w.word.start, Seconds(item.value("end_time", json())));
-    w.word.confidence = std::clamp(Seconds(alt.value("confidence", json())), 0.0, 1.0);
-    w.speaker = item.value("speaker_label", "");
-    if (w.speaker.empty() && item.contains("start_time"))
-      w.speaker =
-          label_at[item["start_time"].is_string() ? item["start_time"].get<std::string>() : ""];
-    if (!w.speaker.empty()) out.has_speakers = true;
-    out.words.push_back(std::move(w));
-  }
-  if (res.contains("language_code") && res["language_code"].is_string())
-    out.language = res["language_code"].get<std::string>().substr(0, 2);
-  std::stable_sort(out.words.begin(), out.words.end(),
-                   [](const auto& a, const auto& b) { return a.word.start < b.word.start; });
-  return out;
-}
-
 AwsTranscribeTranscriber::AwsTranscribeTranscriber(AwsTranscribeOptions options,
                                                    std::unique_ptr<MediaStage> stage)
     : o_(std::move(options)), stage_(std::move(stage)) {}
 
 Result<std::unique_ptr<TranscriberSession>> AwsTranscribeTranscriber::NewSession() {
-  return std::unique_ptr<TranscriberSession>(new NoSessions);
+  return std::unique_ptr<TranscriberSession>(new WholeRecordingsOnlySession);
 }
 
 Result<std::string> AwsTranscribeTranscriber::Call(const std::string& op, const std::string& body) {

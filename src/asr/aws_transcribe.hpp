@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "asr/media_stage.hpp"
+#include "asr/provider_replies.hpp"
 #include "asr/transcriber.hpp"
 #include "net/http_client.hpp"
 #include "net/sigv4.hpp"
@@ -39,10 +40,6 @@ Result<AwsTranscribeOptions> ParseTranscribeUrl(const std::string& url);
 
 /// "en" → "en-US", "zh" → "zh-CN", "en-GB" kept; "" for "auto"; BadInput for others.
 Result<std::string> TranscribeLanguageCode(const std::string& language);
-
-/// The words of a Transcribe transcript JSON (results.items, punctuation joined to the word
-/// before it, speaker labels from the items or results.speaker_labels).
-Result<RecordingTranscript> ParseTranscribeTranscript(const std::string& json);
 
 class AwsTranscribeTranscriber : public Transcriber {
  public:

@@ -1,6 +1,5 @@
 #include "asr/model_store.hpp"
 
-#include <curl/curl.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -10,6 +9,7 @@
 #include <fstream>
 
 #include "asr/model_catalog.hpp"
+#include "net/curl_api.hpp"
 #include "net/http_client.hpp"
 #include "storage/sha256.hpp"
 
@@ -144,8 +144,7 @@ std::string Join(std::string base, const std::string& file) {
 }  // namespace
 
 Result<PullResult> PullModel(const ModelInfo& model, const PullOptions& o) {
-  static const bool curl_ready = (curl_global_init(CURL_GLOBAL_DEFAULT), true);
-  (void)curl_ready;
+  if (auto curl = LoadCurl(); !curl.ok()) return curl.status();
   PullResult r;
   const std::string file = ModelFileName(model.name);
   const fs::path dest = fs::path(o.dir) / file;
@@ -171,31 +170,31 @@ Result<PullResult> PullModel(const ModelInfo& model, const PullOptions& o) {
   const std::string url = Join(o.base_url, file);
   bool complete = model.bytes > 0 && t.have == model.bytes;
   if (!complete) {
-    CURL* h = curl_easy_init();
+    CURL* h = Curl().easy_init();
     if (h == nullptr) return Status::Internal("libcurl could not start a transfer");
     char error[CURL_ERROR_SIZE] = "";
     const std::string range = std::to_string(t.have) + "-";
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);  // the Hub redirects to its CDN
-    curl_easy_setopt(h, CURLOPT_MAXREDIRS, 8L);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "minutes-models/1");
-    if (t.have > 0) curl_easy_setopt(h, CURLOPT_RANGE, range.c_str());
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
-    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(o.stall_seconds));
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
-    const CURLcode rc = curl_easy_perform(h);
+    Curl().easy_setopt(h, CURLOPT_URL, url.c_str());
+    Curl().easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);  // the Hub redirects to its CDN
+    Curl().easy_setopt(h, CURLOPT_MAXREDIRS, 8L);
+    Curl().easy_setopt(h, CURLOPT_USERAGENT, "minutes-models/1");
+    if (t.have > 0) Curl().easy_setopt(h, CURLOPT_RANGE, range.c_str());
+    Curl().easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
+    Curl().easy_setopt(h, CURLOPT_HEADERDATA, &t);
+    Curl().easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
+    Curl().easy_setopt(h, CURLOPT_WRITEDATA, &t);
+    Curl().easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    Curl().easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    Curl().easy_setopt(h, CURLOPT_XFERINFODATA, &t);
+    Curl().easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    Curl().easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(o.stall_seconds));
+    Curl().easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
+    Curl().easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    Curl().easy_setopt(h, CURLOPT_ERRORBUFFER, error);
+    const CURLcode rc = Curl().easy_perform(h);
     if (t.status == 0 && rc == CURLE_OK)  // file:// and other header-less transfers
-      curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &t.status);
-    curl_easy_cleanup(h);
+      Curl().easy_getinfo(h, CURLINFO_RESPONSE_CODE, &t.status);
+    Curl().easy_cleanup(h);
     if (t.fd >= 0) {
       ::fsync(t.fd);
       ::close(t.fd);
@@ -217,7 +216,7 @@ Result<PullResult> PullModel(const ModelInfo& model, const PullOptions& o) {
       return Status::Unavailable(
           "pull of " + model.name + " from " + where + " stopped after " + std::to_string(got) +
           (model.bytes > 0 ? " of " + std::to_string(model.bytes) : std::string()) + " bytes (" +
-          (error[0] ? error : curl_easy_strerror(rc)) + "); run the same pull again to resume");
+          (error[0] ? error : Curl().easy_strerror(rc)) + "); run the same pull again to resume");
     }
   }
   const int64_t size = PartialBytes(o.dir, model.name);

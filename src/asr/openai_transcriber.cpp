@@ -7,14 +7,16 @@
 #include <thread>
 
 #include "asr/provider_job.hpp"
+#include "asr/provider_replies.hpp"
+#include "net/http_client.hpp"
 #include "net/url.hpp"
 
 namespace minutes {
 namespace {
 
-class Session : public TranscriberSession {
+class OpenAiSession : public TranscriberSession {
  public:
-  explicit Session(OpenAiTranscriber* t) : t_(t) {}
+  explicit OpenAiSession(OpenAiTranscriber* t) : t_(t) {}
   Result<std::vector<Word>> Transcribe(std::span<const int16_t> samples, double offset_s) override {
     return t_->Transcribe(samples, offset_s);
   }
@@ -22,8 +24,6 @@ class Session : public TranscriberSession {
  private:
   OpenAiTranscriber* t_;
 };
-
-std::string Shown(const std::string& url) { return UrlWithoutCredentials(url); }
 
 // A multipart/form-data body (RFC 7578) built in memory: fields, then files.
 class FormData {
@@ -48,20 +48,6 @@ class FormData {
   std::string boundary_;  // 32 random hex digits: never inside the content in practice
   std::string body_;
 };
-
-// Words split from a segment's text, spread evenly over its time (servers without word times).
-std::vector<Word> Spread(const nlohmann::json& seg) {
-  std::vector<Word> out;
-  std::istringstream in(seg.value("text", ""));
-  std::vector<std::string> words;
-  for (std::string w; in >> w;) words.push_back(w);
-  double start = seg.value("start", 0.0), end = seg.value("end", start);
-  double step = words.empty() ? 0 : (end - start) / static_cast<double>(words.size());
-  for (size_t i = 0; i < words.size(); ++i)
-    out.push_back({words[i], start + step * static_cast<double>(i),
-                   start + step * static_cast<double>(i + 1), 0.5});
-  return out;
-}
 
 }  // namespace
 
@@ -90,16 +76,18 @@ Result<OpenAiTranscriberOptions> ParseOpenAiAsrUrl(const std::string& url) {
   auto uri = ParseUrl(url);
   if (!uri.ok())
     return Status::BadInput("asr.engine: not a URL (" + uri.status().message() +
-                            "): " + Shown(url));
+                            "): " + UrlWithoutCredentials(url));
   std::string scheme = uri->scheme;
   if (scheme != "openai" && scheme != "openai+http")
-    return Status::BadInput("asr.engine: unknown provider \"" + scheme + "\" in " + Shown(url) +
+    return Status::BadInput("asr.engine: unknown provider \"" + scheme + "\" in " +
+                            UrlWithoutCredentials(url) +
                             " (pocketsphinx, openai://…, openai+http://…)");
   // openai://:KEY@host (or openai://KEY@host): the key is the password, or the whole user info.
   o.api_key = uri->user_info.find(':') == std::string::npos ? uri->User() : uri->Password();
   auto params = uri->Params();
   if (!params.ok())
-    return Status::BadInput("asr.engine: " + params.status().message() + " in " + Shown(url));
+    return Status::BadInput("asr.engine: " + params.status().message() + " in " +
+                            UrlWithoutCredentials(url));
   for (const auto& [k, v] : *params) {
     if (k == "model") {
       o.model = v;
@@ -118,13 +106,15 @@ Result<OpenAiTranscriberOptions> ParseOpenAiAsrUrl(const std::string& url) {
       char* end = nullptr;
       long n = std::strtol(v.c_str(), &end, 10);
       if (v.empty() || *end != '\0' || n < 0 || n > 3600)
-        return Status::BadInput("asr.engine: " + k + " must be a whole number in " + Shown(url));
+        return Status::BadInput("asr.engine: " + k + " must be a whole number in " +
+                                UrlWithoutCredentials(url));
       if (k == "timeout_s")
         o.timeout = std::chrono::seconds(std::max(1L, n));
       else
         o.retries = static_cast<int>(std::min(n, 10L));
     } else {
-      return Status::BadInput("asr.engine: unknown parameter \"" + k + "\" in " + Shown(url));
+      return Status::BadInput("asr.engine: unknown parameter \"" + k + "\" in " +
+                              UrlWithoutCredentials(url));
     }
   }
   o.base_url =
@@ -136,7 +126,7 @@ Result<OpenAiTranscriberOptions> ParseOpenAiAsrUrl(const std::string& url) {
 OpenAiTranscriber::OpenAiTranscriber(OpenAiTranscriberOptions options) : o_(std::move(options)) {}
 
 Result<std::unique_ptr<TranscriberSession>> OpenAiTranscriber::NewSession() {
-  return std::unique_ptr<TranscriberSession>(new Session(this));
+  return std::unique_ptr<TranscriberSession>(new OpenAiSession(this));
 }
 
 Result<std::vector<Word>> OpenAiTranscriber::Transcribe(std::span<const int16_t> samples,
@@ -183,46 +173,8 @@ Result<std::vector<Word>> OpenAiTranscriber::Transcribe(std::span<const int16_t>
       return Status(ErrorKind::kUnavailable, msg).WithRetryAfter(RetryAfterSeconds(*res));
     return Status::BadInput(msg);
   }
-  auto j = nlohmann::json::parse(res->body, nullptr, false);
-  if (!j.is_object()) return Status(ErrorKind::kUnavailable, Name() + ": the reply is not JSON");
-  // Confidence per segment from its average log-probability, when the server gives one.
-  std::vector<std::pair<double, double>> seg_conf;  // (end, confidence)
-  if (j.contains("segments") && j["segments"].is_array())
-    for (const auto& s : j["segments"])
-      if (s.contains("avg_logprob") && s["avg_logprob"].is_number())
-        seg_conf.push_back({s.value("end", 0.0), std::exp(s["avg_logprob"].get<double>())});
-  auto confidence = [&](double t) {
-    for (auto& [end, c] : seg_conf)
-      if (t <= end + 1e-6) return std::clamp(c, 0.0, 1.0);
-    return 0.9;
-  };
-  std::vector<Word> words;
   double span = static_cast<double>(samples.size()) / 16000.0;
-  if (j.contains("words") && j["words"].is_array() && !j["words"].empty()) {
-    for (const auto& w : j["words"]) {
-      if (!w.contains("word") || !w["word"].is_string()) continue;
-      std::string text = w["word"];
-      while (!text.empty() && text.front() == ' ') text.erase(0, 1);
-      if (text.empty()) continue;
-      double s = std::clamp(w.value("start", 0.0), 0.0, span);
-      double e = std::clamp(w.value("end", s), s, span);
-      words.push_back({text, offset_s + s, offset_s + e, confidence(s)});
-    }
-  } else if (j.contains("segments") && j["segments"].is_array()) {
-    for (const auto& seg : j["segments"])
-      for (auto w : Spread(seg)) {
-        w.start = offset_s + std::clamp(w.start, 0.0, span);
-        w.end = offset_s + std::clamp(w.end, w.start - offset_s, span);
-        words.push_back(w);
-      }
-  } else if (j.contains("text") && j["text"].is_string()) {
-    for (auto w : Spread({{"text", j["text"]}, {"start", 0.0}, {"end", span}})) {
-      w.start += offset_s;
-      w.end += offset_s;
-      words.push_back(w);
-    }
-  }
-  return words;
+  return ParseOpenAiTranscription(Name(), res->body, span, offset_s);
 }
 
 }  // namespace minutes

@@ -73,6 +73,15 @@ class TranscriberSession {
   virtual std::string Language() const { return ""; }
 };
 
+/// The session of an engine that takes whole recordings only (cloud batch APIs): there are no
+/// utterances to recognise one at a time.
+class WholeRecordingsOnlySession : public TranscriberSession {
+ public:
+  Result<std::vector<Word>> Transcribe(std::span<const int16_t>, double) override {
+    return Status::Internal("whole recordings only");
+  }
+};
+
 /// A speech recognition engine: loads its model once and hands out sessions.
 class Transcriber {
  public:

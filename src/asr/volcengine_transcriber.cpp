@@ -6,35 +6,13 @@
 #include <nlohmann/json.hpp>
 
 #include "asr/provider_job.hpp"
+#include "net/http_client.hpp"
 #include "net/url.hpp"
 
 namespace minutes {
 namespace {
 
 using nlohmann::json;
-
-std::string Shown(const std::string& url) { return UrlWithoutCredentials(url); }
-
-// A UTF-8 string's characters.
-std::vector<std::string> Characters(const std::string& s) {
-  std::vector<std::string> out;
-  for (size_t i = 0; i < s.size();) {
-    auto b = static_cast<unsigned char>(s[i]);
-    size_t n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : 4;
-    n = std::min(n, s.size() - i);
-    std::string ch = s.substr(i, n);
-    if (ch != " ") out.push_back(ch);
-    i += n;
-  }
-  return out;
-}
-
-class NoSessions : public TranscriberSession {
- public:
-  Result<std::vector<Word>> Transcribe(std::span<const int16_t>, double) override {
-    return Status::Internal("whole recordings only");
-  }
-};
 
 }  // namespace
 
@@ -43,15 +21,16 @@ Result<VolcengineOptions> ParseVolcengineUrl(const std::string& url) {
   auto uri = ParseUrl(url);
   if (!uri.ok())
     return Status::BadInput("asr.engine: not a URL (" + uri.status().message() +
-                            "): " + Shown(url));
+                            "): " + UrlWithoutCredentials(url));
   std::string scheme = uri->scheme;
   if (scheme != "volcengine" && scheme != "volcengine+http")
-    return Status::BadInput("asr.engine: not a volcengine:// URL: " + Shown(url));
+    return Status::BadInput("asr.engine: not a volcengine:// URL: " + UrlWithoutCredentials(url));
   o.app_id = uri->User();
   o.access_token = uri->Password();
   auto params = uri->Params();
   if (!params.ok())
-    return Status::BadInput("asr.engine: " + params.status().message() + " in " + Shown(url));
+    return Status::BadInput("asr.engine: " + params.status().message() + " in " +
+                            UrlWithoutCredentials(url));
   for (const auto& [k, v] : *params) {
     auto ms = [&](std::chrono::milliseconds* out, double lo, double hi) -> Status {
       auto n = NumberParam("asr.engine: " + k, v, lo, hi);
@@ -86,57 +65,17 @@ Result<VolcengineOptions> ParseVolcengineUrl(const std::string& url) {
     } else if (k == "backoff_s") {
       s = ms(&o.backoff, 0.01, 60);
     } else {
-      return Status::BadInput("asr.engine: unknown parameter \"" + k + "\" in " + Shown(url));
+      return Status::BadInput("asr.engine: unknown parameter \"" + k + "\" in " +
+                              UrlWithoutCredentials(url));
     }
     if (!s.ok()) return s;
   }
   if (o.app_id.empty() || o.access_token.empty())
-    return Status::BadInput("asr.engine: " + Shown(url) +
+    return Status::BadInput("asr.engine: " + UrlWithoutCredentials(url) +
                             " needs the app id and access token (volcengine://APPID:TOKEN@host, "
                             "or app_env=/token_env=)");
   o.base_url = std::string(scheme == "volcengine" ? "https" : "http") + "://" + uri->HostPort();
   return o;
-}
-
-Result<RecordingTranscript> ParseVolcengineResult(const std::string& text) {
-  auto j = json::parse(text, nullptr, false);
-  if (!j.is_object() || !j.contains("result") || !j["result"].is_object())
-    return Status(ErrorKind::kUnavailable, "volcengine: the reply has no result");
-  RecordingTranscript out;
-  for (const auto& u : j["result"].value("utterances", json::array())) {
-    std::string speaker;
-    if (u.contains("additions") && u["additions"].is_object() &&
-        u["additions"].contains("speaker")) {
-      const json& sp = u["additions"]["speaker"];
-      speaker = sp.is_string() ? sp.get<std::string>() : sp.dump();
-      out.has_speakers = true;
-    }
-    double us = u.value("start_time", 0) / 1000.0, ue = u.value("end_time", 0) / 1000.0;
-    auto words = u.value("words", json::array());
-    if (words.empty()) {  // spread the text over the utterance, character by character
-      auto chars = Characters(u.value("text", ""));
-      double step = chars.empty() ? 0 : (ue - us) / static_cast<double>(chars.size());
-      for (size_t i = 0; i < chars.size(); ++i)
-        out.words.push_back({{chars[i], us + step * static_cast<double>(i),
-                              us + step * static_cast<double>(i + 1), 0.5},
-                             speaker});
-      continue;
-    }
-    for (const auto& w : words) {
-      LabeledWord lw;
-      lw.word.word = w.value("text", "");
-      lw.word.start = w.value("start_time", 0) / 1000.0;
-      lw.word.end = std::max(lw.word.start, w.value("end_time", 0) / 1000.0);
-      lw.word.confidence = w.contains("confidence") && w["confidence"].is_number()
-                               ? std::clamp(w["confidence"].get<double>(), 0.0, 1.0)
-                               : 0.9;
-      lw.speaker = speaker;
-      if (!lw.word.word.empty()) out.words.push_back(std::move(lw));
-    }
-  }
-  std::stable_sort(out.words.begin(), out.words.end(),
-                   [](const auto& a, const auto& b) { return a.word.start < b.word.start; });
-  return out;
 }
 
 VolcengineTranscriber::VolcengineTranscriber(VolcengineOptions options,
@@ -144,7 +83,7 @@ VolcengineTranscriber::VolcengineTranscriber(VolcengineOptions options,
     : o_(std::move(options)), stage_(std::move(stage)) {}
 
 Result<std::unique_ptr<TranscriberSession>> VolcengineTranscriber::NewSession() {
-  return std::unique_ptr<TranscriberSession>(new NoSessions);
+  return std::unique_ptr<TranscriberSession>(new WholeRecordingsOnlySession);
 }
 
 Result<VolcengineTranscriber::Reply> VolcengineTranscriber::Post(const std::string& path,

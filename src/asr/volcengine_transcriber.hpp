@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "asr/media_stage.hpp"
+#include "asr/provider_replies.hpp"
 #include "asr/transcriber.hpp"
 #include "net/http_client.hpp"
 
@@ -33,10 +34,6 @@ struct VolcengineOptions {
 /// token_env=VAR&poll_s=…&poll_max_s=…&timeout_s=…&backoff_s=…&retries=…]` (volcengine+http://
 /// for a server on a private network).
 Result<VolcengineOptions> ParseVolcengineUrl(const std::string& url);
-
-/// The words of a query reply's `result` (utterances → words in ms, additions.speaker); an
-/// utterance without words is spread over its time character by character.
-Result<RecordingTranscript> ParseVolcengineResult(const std::string& json);
 
 class VolcengineTranscriber : public Transcriber {
  public:

@@ -24,13 +24,13 @@ void RouteLog(ggml_log_level level, const char* text, void*) {
   LogEvent(l, "whisper", {{"message", line}});
 }
 
-class Session : public TranscriberSession {
+class WhisperSession : public TranscriberSession {
  public:
-  Session(whisper_context* ctx, whisper_state* state, const WhisperOptions& o)
+  WhisperSession(whisper_context* ctx, whisper_state* state, const WhisperOptions& o)
       : ctx_(ctx), state_(state), o_(o) {
     for (const auto& h : o_.hotwords) prompt_ += (prompt_.empty() ? "" : ", ") + h;
   }
-  ~Session() override { whisper_free_state(state_); }
+  ~WhisperSession() override { whisper_free_state(state_); }
 
   Result<std::vector<Word>> Transcribe(std::span<const int16_t> samples, double offset_s) override {
     const double seconds = static_cast<double>(samples.size()) / WHISPER_SAMPLE_RATE;
@@ -123,7 +123,7 @@ class Session : public TranscriberSession {
   std::string prompt_;
 };
 
-std::string Env(const char* n) {
+std::string EnvOrEmpty(const char* n) {
   const char* v = std::getenv(n);
   return v ? v : "";
 }
@@ -143,9 +143,10 @@ std::string WhisperModelsDir() {
     std::lock_guard lock(g_models_dir_mu);
     if (!g_models_dir.empty()) return g_models_dir;
   }
-  if (!Env("MINUTES_MODELS_DIR").empty()) return Env("MINUTES_MODELS_DIR");
-  if (!Env("XDG_DATA_HOME").empty()) return Env("XDG_DATA_HOME") + "/minutes/models";
-  return (Env("HOME").empty() ? std::string("/tmp") : Env("HOME")) + "/.local/share/minutes/models";
+  if (!EnvOrEmpty("MINUTES_MODELS_DIR").empty()) return EnvOrEmpty("MINUTES_MODELS_DIR");
+  if (!EnvOrEmpty("XDG_DATA_HOME").empty()) return EnvOrEmpty("XDG_DATA_HOME") + "/minutes/models";
+  return (EnvOrEmpty("HOME").empty() ? std::string("/tmp") : EnvOrEmpty("HOME")) +
+         "/.local/share/minutes/models";
 }
 
 std::string WhisperModelPath(const std::string& model, const std::string& language) {
@@ -175,7 +176,7 @@ WhisperTranscriber::~WhisperTranscriber() { whisper_free(ctx_); }
 Result<std::unique_ptr<TranscriberSession>> WhisperTranscriber::NewSession() {
   whisper_state* state = whisper_init_state(ctx_);
   if (state == nullptr) return Status::Internal("whisper could not allocate a decoding state");
-  return std::unique_ptr<TranscriberSession>(new Session(ctx_, state, o_));
+  return std::unique_ptr<TranscriberSession>(new WhisperSession(ctx_, state, o_));
 }
 
 }  // namespace minutes

@@ -13,28 +13,6 @@
 namespace minutes {
 namespace {
 
-struct FormatCloser {
-  void operator()(AVFormatContext* c) const { Ffmpeg().avformat_close_input(&c); }
-};
-struct CodecFreer {
-  void operator()(AVCodecContext* c) const { Ffmpeg().avcodec_free_context(&c); }
-};
-struct SwrFreer {
-  void operator()(SwrContext* c) const { Ffmpeg().swr_free(&c); }
-};
-struct FrameFreer {
-  void operator()(AVFrame* f) const { Ffmpeg().av_frame_free(&f); }
-};
-struct PacketFreer {
-  void operator()(AVPacket* p) const { Ffmpeg().av_packet_free(&p); }
-};
-
-std::string AvError(int code) {
-  char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-  Ffmpeg().av_strerror(code, buf, sizeof buf);
-  return buf;
-}
-
 Status Bad(const std::string& path, const std::string& reason) {
   return Status::BadInput(path + ": " + reason);
 }

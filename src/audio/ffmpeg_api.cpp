@@ -1,9 +1,9 @@
 #include "audio/ffmpeg_api.hpp"
 
-#include <dlfcn.h>
-
 #include <atomic>
 #include <string>
+
+#include "core/shared_library.hpp"
 
 namespace minutes {
 namespace {
@@ -21,31 +21,20 @@ struct Loaded {
   Status status;
 };
 
-Status Open(const char* soname, void** handle) {
-  *handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-  if (*handle) return Status::Ok();
-  const char* why = dlerror();
-  return Status(ErrorKind::kUnavailable,
-                std::string("cannot load FFmpeg (") + soname + "): " + (why ? why : "unknown"));
-}
-
 Loaded Load() {
   Loaded out;
-  void* avutil = nullptr;
-  void* swresample = nullptr;
-  void* avcodec = nullptr;
-  void* avformat = nullptr;
-  for (auto [name, handle] : {std::pair{kAvutil, &avutil}, std::pair{kSwresample, &swresample},
-                              std::pair{kAvcodec, &avcodec}, std::pair{kAvformat, &avformat}}) {
-    if (out.status = Open(name, handle); !out.status.ok()) return out;
-  }
-  // The handles stay open for the life of the process: the pointers below point into them.
-#define MINUTES_FFMPEG_RESOLVE(lib, fn)                                                     \
-  out.api.fn = reinterpret_cast<decltype(&::fn)>(dlsym(lib, #fn));                          \
-  if (!out.api.fn) {                                                                        \
-    out.status = Status(ErrorKind::kUnavailable, "FFmpeg's " #lib " has no function " #fn); \
-    return out;                                                                             \
-  }
+  // The libraries stay open for the life of the process: the pointers below point into them.
+  auto avutil = SharedLibrary::Open(kAvutil, "FFmpeg");
+  auto swresample = SharedLibrary::Open(kSwresample, "FFmpeg");
+  auto avcodec = SharedLibrary::Open(kAvcodec, "FFmpeg");
+  auto avformat = SharedLibrary::Open(kAvformat, "FFmpeg");
+  for (const auto* lib : {&avutil, &swresample, &avcodec, &avformat})
+    if (!lib->ok()) {
+      out.status = lib->status();
+      return out;
+    }
+#define MINUTES_FFMPEG_RESOLVE(lib, fn) \
+  if (out.status = lib->Resolve(#fn, &out.api.fn); !out.status.ok()) return out;
   MINUTES_FFMPEG_FUNCTIONS(MINUTES_FFMPEG_RESOLVE)
 #undef MINUTES_FFMPEG_RESOLVE
   out.api.av_log_set_level(AV_LOG_QUIET);  // errors are reported through Status, not stderr
@@ -73,5 +62,11 @@ Result<const FfmpegApi*> LoadFfmpeg() {
 const FfmpegApi& Ffmpeg() { return Once().api; }
 
 bool FfmpegLoaded() { return loaded; }
+
+std::string AvError(int code) {
+  char buf[AV_ERROR_MAX_STRING_SIZE] = {};
+  Ffmpeg().av_strerror(code, buf, sizeof buf);
+  return buf;
+}
 
 }  // namespace minutes

@@ -11,6 +11,8 @@ extern "C" {
 #include <libswresample/swresample.h>
 }
 
+#include <string>
+
 #include "core/status.hpp"
 
 namespace minutes {
@@ -24,6 +26,8 @@ namespace minutes {
   X(avutil, av_frame_alloc)                 \
   X(avutil, av_frame_free)                  \
   X(avutil, av_frame_unref)                 \
+  X(avutil, av_malloc)                      \
+  X(avutil, av_free)                        \
   X(swresample, swr_alloc_set_opts2)        \
   X(swresample, swr_init)                   \
   X(swresample, swr_get_out_samples)        \
@@ -43,7 +47,10 @@ namespace minutes {
   X(avformat, avformat_close_input)         \
   X(avformat, av_find_best_stream)          \
   X(avformat, av_read_frame)                \
-  X(avformat, av_probe_input_format2)
+  X(avformat, av_probe_input_format2)       \
+  X(avformat, avformat_alloc_context)       \
+  X(avformat, avio_alloc_context)           \
+  X(avformat, avio_context_free)
 
 /// Pointers to the FFmpeg functions above, resolved from the libraries the headers belong to.
 struct FfmpegApi {
@@ -61,5 +68,25 @@ const FfmpegApi& Ffmpeg();
 
 /// True once LoadFfmpeg has succeeded in this process (for tests and diagnostics).
 bool FfmpegLoaded();
+
+/// FFmpeg's text for an error code (AVERROR_*).
+std::string AvError(int code);
+
+// Deleters for std::unique_ptr over FFmpeg's objects.
+struct FormatCloser {
+  void operator()(AVFormatContext* c) const { Ffmpeg().avformat_close_input(&c); }
+};
+struct CodecFreer {
+  void operator()(AVCodecContext* c) const { Ffmpeg().avcodec_free_context(&c); }
+};
+struct SwrFreer {
+  void operator()(SwrContext* c) const { Ffmpeg().swr_free(&c); }
+};
+struct FrameFreer {
+  void operator()(AVFrame* f) const { Ffmpeg().av_frame_free(&f); }
+};
+struct PacketFreer {
+  void operator()(AVPacket* p) const { Ffmpeg().av_packet_free(&p); }
+};
 
 }  // namespace minutes

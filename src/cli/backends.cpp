@@ -19,7 +19,9 @@ Result<Backends> OpenBackends(const Config& config) {
   if (!store.ok()) return store.status();
   b.db = std::move(*db);
   b.store = std::move(*store);
-  auto queue = OpenJobQueue(config.queue, *b.db);
+  JobQueueOptions queue_options;
+  queue_options.max_running_per_tenant = config.worker.max_running_per_tenant;
+  auto queue = OpenJobQueue(config.queue, *b.db, queue_options);
   if (!queue.ok()) return queue.status();
   b.queue = std::move(*queue);
   for (const auto& engine : ConfiguredEngines(config.asr.engine, config.asr.fallback))
@@ -36,6 +38,7 @@ WorkerOptions WorkerOptionsFrom(const Config& config, int concurrency, const Bac
   wo.llm = b.models.chain;
   wo.llm_context_tokens = b.models.context_tokens;
   wo.concurrency = concurrency;
+  wo.light_threads = config.worker.light_threads;
   wo.asr_threads = config.asr.threads;
   wo.asr_engine = config.asr.engine;
   wo.asr_fallback = config.asr.fallback;

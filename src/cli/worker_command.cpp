@@ -27,7 +27,10 @@ int RunWorker(const ConfigFlags& flags) {
   if (!backends.ok()) return ReportFailure(backends.status());
   WorkerPool pool(*backends->db, *backends->store, *backends->queue,
                   WorkerOptionsFrom(*config, config->worker.concurrency, *backends));
-  StatusServer status(*backends->db, [&pool] { return pool.Running(); });
+  StatusServer status(*backends->db, [&pool] {
+    return std::map<std::string, int>{{"heavy", pool.Running(Lane::kHeavy)},
+                                      {"light", pool.Running(Lane::kLight)}};
+  });
   std::string status_url;
   if (config->worker.status_port >= 0) {
     if (Status s = status.Start(config->worker.status_host, config->worker.status_port); !s.ok())
@@ -42,6 +45,8 @@ int RunWorker(const ConfigFlags& flags) {
   std::fflush(stdout);
   LogEvent(LogLevel::kInfo, "worker_started",
            {{"concurrency", config->worker.concurrency},
+            {"light_threads", config->worker.light_threads},
+            {"max_running_per_tenant", config->worker.max_running_per_tenant},
             {"database", config_detail::MaskUrl(config->database)},
             {"storage", config_detail::MaskUrl(config->storage)},
             {"queue", config_detail::MaskUrl(config->queue)},
@@ -66,7 +71,10 @@ void AddWorkerCommand(CLI::App& app, int* exit_code) {
   CLI::App* cmd =
       app.add_subcommand("worker", "Run a worker process: claim jobs from the queue, no HTTP");
   AddConfigFlags(cmd, flags.get());
-  AddOverride(cmd, flags.get(), "--concurrency", "worker.concurrency", "Jobs at once (1)");
+  AddOverride(cmd, flags.get(), "--concurrency", "worker.concurrency",
+              "Heavy jobs (transcription, minutes) at once (1)");
+  AddOverride(cmd, flags.get(), "--light-threads", "worker.light_threads",
+              "Light jobs (webhook deliveries) at once, on threads of their own (2)");
   AddOverride(cmd, flags.get(), "--status-port", "worker.status_port",
               "Serve /health and /metrics on this port (-1 = off, 0 = any free port)");
   cmd->callback([flags, exit_code] { *exit_code = RunWorker(*flags); });

@@ -154,6 +154,13 @@ struct WorkerConfig {
   /// never.
   int temp_ttl_s = 86400;
   std::string status_host = "127.0.0.1";  ///< Its address (0.0.0.0 in a container).
+  /// Threads per worker process for light jobs (webhook deliveries), besides the heavy slots
+  /// (`concurrency`, `server.workers`); heavy slots never take light jobs nor these heavy
+  /// ones. 1..64.
+  int light_threads = 2;
+  /// Heavy jobs (transcription, minutes) one tenant may have running at once across all
+  /// workers; 0 = no limit. 0..10000.
+  int max_running_per_tenant = 4;
   bool operator==(const WorkerConfig&) const = default;
 };
 
@@ -175,6 +182,24 @@ struct HealthConfig {
   int min_free_mb = 1024;
   int min_free_percent = 5;  ///< 0..100.
   bool operator==(const HealthConfig&) const = default;
+};
+
+/// The `limits` section: bounds on the work and storage one tenant or user can claim
+/// (api/quotas.hpp). Past each one the API answers 413, 422 or 429 with the limit named.
+struct LimitsConfig {
+  /// Longest recording accepted, 1..604800 s (4 h by default). Probed before a task is
+  /// queued (422 past it, nothing kept); the worker's decoder also stops there.
+  int max_duration_s = 14400;
+  /// Bytes one tenant's recordings and minutes may hold, in MiB; 0 = unlimited. An upload
+  /// that would pass it is stopped with 413 (code storage_quota_exceeded), nothing kept.
+  int tenant_storage_mb = 0;
+  /// Tasks one tenant may have waiting in the queue, 0..1000000 (0 = unlimited); past it
+  /// 429 with Retry-After.
+  int tenant_queued_tasks = 100;
+  /// Uploads one user may start per minute (sliding window, shared by every API instance),
+  /// 0..100000 (0 = unlimited); past it 429 with Retry-After.
+  int user_uploads_per_minute = 30;
+  bool operator==(const LimitsConfig&) const = default;
 };
 
 /// The `log` section.
@@ -200,6 +225,7 @@ struct Config {
   WorkerConfig worker;                   ///< Job processing.
   WebhooksConfig webhooks;               ///< Webhook deliveries.
   HealthConfig health;                   ///< Readiness thresholds.
+  LimitsConfig limits;                   ///< Quotas and caps per tenant and user.
   LogConfig log;                         ///< Logging.
   std::map<std::string, double> prices;  ///< Model or provider name -> price per unit, >= 0.
   bool operator==(const Config&) const = default;

@@ -34,6 +34,8 @@ TEST(ConfigDefaults, NoFileNeeded) {
   EXPECT_EQ(config->auth.password_min_length, 10);
   EXPECT_EQ(config->auth.login_free_failures, 5);
   EXPECT_EQ(config->auth.password_hash_concurrency, 2);
+  EXPECT_EQ(config->worker.light_threads, 2);
+  EXPECT_EQ(config->worker.max_running_per_tenant, 4);
   EXPECT_EQ(config->asr.engine, "auto");
   EXPECT_EQ(config->asr.threads, 0);
   EXPECT_EQ(config->asr.language, "en");
@@ -139,6 +141,31 @@ TEST_F(ConfigLoadTest, WebhookAndHealthKeysHaveDefaultsAndAreChecked) {
             "health.min_free_percent: must be between 0 and 100, got 101");
 }
 
+TEST_F(ConfigLoadTest, LimitsHaveDefaultsEnvironmentOverridesAndAreChecked) {
+  auto defaults = LoadConfig("", {});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->limits.max_duration_s, 14400);
+  EXPECT_EQ(defaults->limits.tenant_storage_mb, 0);
+  EXPECT_EQ(defaults->limits.tenant_queued_tasks, 100);
+  EXPECT_EQ(defaults->limits.user_uploads_per_minute, 30);
+  auto set = LoadConfig(Write("limits: {max_duration_s: 600, tenant_storage_mb: 2048}\n"),
+                        {{"MINUTES_LIMITS_TENANT_QUEUED_TASKS", "5"},
+                         {"MINUTES_LIMITS_USER_UPLOADS_PER_MINUTE", "0"}});
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  EXPECT_EQ(set->limits.max_duration_s, 600);
+  EXPECT_EQ(set->limits.tenant_storage_mb, 2048);
+  EXPECT_EQ(set->limits.tenant_queued_tasks, 5);
+  EXPECT_EQ(set->limits.user_uploads_per_minute, 0);
+  EXPECT_EQ(ErrorOf(Write("limits: {max_duration_s: 0}\n")),
+            "limits.max_duration_s: must be between 1 and 604800, got 0");
+  EXPECT_EQ(ErrorOf(Write("limits: {tenant_storage_mb: -1}\n")),
+            "limits.tenant_storage_mb: must be >= 0, got -1");
+  EXPECT_EQ(ErrorOf("", {{"MINUTES_LIMITS_TENANT_QUEUED_TASKS", "-2"}}),
+            "limits.tenant_queued_tasks: must be between 0 and 1000000, got -2");
+  EXPECT_EQ(ErrorOf(Write("limits: {user_uploads_per_minute: 100001}\n")),
+            "limits.user_uploads_per_minute: must be between 0 and 100000, got 100001");
+}
+
 TEST_F(ConfigLoadTest, InterpolatesVariables) {
   std::string path = Write("auth: {jwt_secret: \"${JWT}\"}\ndatabase: postgresql://u:${PW}@h/db\n");
   auto config = LoadConfig(path, {{"JWT", "abc"}, {"PW", "pw"}});
@@ -204,6 +231,8 @@ TEST_F(ConfigLoadTest, EveryValidationErrorStartsWithItsKey) {
   const std::vector<BadValue> cases = {
       {"server: {port: -1}", "server.port: "},
       {"worker: {lease_s: 1}", "worker.lease_s: "},
+      {"worker: {light_threads: 0}", "worker.light_threads: "},
+      {"worker: {max_running_per_tenant: -1}", "worker.max_running_per_tenant: "},
       {"auth: {jwt_algorithm: none}", "auth.jwt_algorithm: "},
       {"auth: {gateway_cidrs: [nonsense]}", "auth.gateway_cidrs[0]: "},
       {"server: {port: 65536}", "server.port: "},

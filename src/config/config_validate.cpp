@@ -101,6 +101,8 @@ Status DeriveAndValidate(Config& c) {
         AtLeast("worker.lease_s", c.worker.lease_s, 2),
         AtLeast("worker.max_attempts", c.worker.max_attempts, 1),
         AtLeast("worker.temp_ttl_s", c.worker.temp_ttl_s, 0),
+        Between("worker.light_threads", c.worker.light_threads, 1, 64),
+        Between("worker.max_running_per_tenant", c.worker.max_running_per_tenant, 0, 10000),
         AtLeast("webhooks.max_attempts", c.webhooks.max_attempts, 1),
         AtLeast("webhooks.timeout_s", c.webhooks.timeout_s, 1),
         Between("webhooks.max_per_tenant", c.webhooks.max_per_tenant, 1, 1000),
@@ -118,6 +120,14 @@ Status DeriveAndValidate(Config& c) {
            Between("minutes.template_max_depth", c.minutes.template_max_depth, 1, 32),
            Between("minutes.render_max_kb", c.minutes.render_max_kb, 16, 65536),
            Between("minutes.render_timeout_ms", c.minutes.render_timeout_ms, 10, 60000),
+       }) {
+    if (!st.ok()) return st;
+  }
+  for (const Status& st : {
+           Between("limits.max_duration_s", c.limits.max_duration_s, 1, 604800),
+           AtLeast("limits.tenant_storage_mb", c.limits.tenant_storage_mb, 0),
+           Between("limits.tenant_queued_tasks", c.limits.tenant_queued_tasks, 0, 1000000),
+           Between("limits.user_uploads_per_minute", c.limits.user_uploads_per_minute, 0, 100000),
        }) {
     if (!st.ok()) return st;
   }

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 namespace minutes {
@@ -77,6 +78,36 @@ void AppendWord(std::string* text, std::string_view word) {
     if (!IsCjkScript(before) && !IsCjkScript(after) && !trailing_punct) *text += ' ';
   }
   text->append(word);
+}
+
+std::string TrimSpace(const std::string& s) {
+  const char* kSpace = " \t\r\n\v\f";
+  size_t b = s.find_first_not_of(kSpace);
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(kSpace) - b + 1);
+}
+
+std::string FormatSeconds(double seconds) {
+  if (!(seconds > 0)) return "0 s";
+  if (seconds < 10) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%.1f s", seconds);
+    std::string out = buf;
+    if (out.size() > 4 && out.compare(out.size() - 4, 4, ".0 s") == 0) out.erase(out.size() - 4, 2);
+    return out;
+  }
+  auto total = static_cast<long long>(seconds + 0.5);
+  long long h = total / 3600, m = total / 60 % 60, s = total % 60;
+  std::string out;
+  auto add = [&](long long v, const char* unit) {
+    if (v == 0) return;
+    if (!out.empty()) out += ' ';
+    out += std::to_string(v) + ' ' + unit;
+  };
+  add(h, "h");
+  add(m, "min");
+  add(s, "s");
+  return out;
 }
 
 }  // namespace minutes

@@ -19,6 +19,13 @@ std::vector<std::string> NormalizeWords(std::string_view text);
 /// trailing punctuation such as "," or "." that a provider returns as its own item.
 void AppendWord(std::string* text, std::string_view word);
 
+/// `s` without leading and trailing ASCII whitespace (space, tab, CR, LF, VT, FF).
+std::string TrimSpace(const std::string& s);
+
+/// A length of time as people say it in messages: "4 h", "1 h 30 min", "10 min 5 s", "42 s",
+/// "2.5 s" (tenths below ten seconds); whole seconds are rounded. Negative input reads as 0 s.
+std::string FormatSeconds(double seconds);
+
 /// Joins strings with a separator.
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 

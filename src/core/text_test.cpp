@@ -19,6 +19,25 @@ TEST(NormalizeWords, LowercasesAndSplitsOnPunctuation) {
   EXPECT_TRUE(NormalizeWords("  ...  ").empty());
 }
 
+TEST(TrimSpace, DropsAsciiWhitespaceAtBothEndsOnly) {
+  EXPECT_EQ(TrimSpace(" \t\r\n\v\fa b\n"), "a b");
+  EXPECT_EQ(TrimSpace(" \n "), "");
+  EXPECT_EQ(TrimSpace("会议"), "会议");
+}
+
+TEST(FormatSeconds, SaysDurationsAsPeopleDo) {
+  EXPECT_EQ(FormatSeconds(14400), "4 h");
+  EXPECT_EQ(FormatSeconds(5400), "1 h 30 min");
+  EXPECT_EQ(FormatSeconds(605), "10 min 5 s");
+  EXPECT_EQ(FormatSeconds(300), "5 min");
+  EXPECT_EQ(FormatSeconds(42.4), "42 s");
+  EXPECT_EQ(FormatSeconds(59.6), "1 min");
+  EXPECT_EQ(FormatSeconds(2.54), "2.5 s");
+  EXPECT_EQ(FormatSeconds(3), "3 s");
+  EXPECT_EQ(FormatSeconds(0), "0 s");
+  EXPECT_EQ(FormatSeconds(-5), "0 s");
+}
+
 TEST(Join, JoinsWithSeparator) {
   EXPECT_EQ(Join({"a", "b", "c"}, ", "), "a, b, c");
   EXPECT_EQ(Join({}, ","), "");

@@ -1,5 +1,6 @@
 #include "db/migrator.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <regex>
@@ -43,39 +44,37 @@ Status LockMigrations(Database& tx) {
 }  // namespace
 
 Result<std::vector<int>> Migrate(Database& db, const std::vector<Migration>& migrations) {
-  if (Status s = db.Transaction([&](Database& tx) -> Status {
-        if (Status l = LockMigrations(tx); !l.ok()) return l;
-        return tx.Exec(kCreateTable);
-      });
-      !s.ok())
-    return s;
   std::vector<int> done;
-  for (const auto& m : migrations) {
-    bool ran = false;
-    Status s = db.Transaction([&](Database& tx) -> Status {
-      // Checked inside the write transaction: another process may have applied it meanwhile.
-      ran = false;  // the transaction may be retried (PostgreSQL serialization failures)
-      if (Status l = LockMigrations(tx); !l.ok()) return l;
-      auto applied = Applied(tx);
-      if (!applied.ok()) return applied.status();
-      if (applied->count(m.version)) return Status::Ok();
+  Status s = db.Transaction([&](Database& tx) -> Status {
+    done.clear();  // the transaction may be retried (PostgreSQL serialization failures)
+    if (Status l = LockMigrations(tx); !l.ok()) return l;
+    if (Status c = tx.Exec(kCreateTable); !c.ok()) return c;
+    // Read inside the write transaction: another process may have applied some meanwhile.
+    auto applied = Applied(tx);
+    if (!applied.ok()) return applied.status();
+    for (const auto& m : migrations) {
+      if (applied->count(m.version)) continue;
       if (Status e = tx.ExecScript(ForDialect(tx, m.sql)); !e.ok())
         return Status::Internal("migration " + std::to_string(m.version) + " (" + m.name +
                                 ") failed: " + e.message());
-      ran = true;
-      return tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                     {int64_t{m.version}, m.name, NowIso()});
-    });
-    if (!s.ok()) {
-      // On PostgreSQL a migrator that waited on the lock still reads from its snapshot, taken
-      // before another process committed the migration: its DDL then fails. Applied is fine.
-      auto applied = Applied(db);
-      if (applied.ok() && applied->count(m.version)) continue;
-      return s;
+      if (Status r =
+              tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                      {int64_t{m.version}, m.name, NowIso()});
+          !r.ok())
+        return r;
+      done.push_back(m.version);
     }
-    if (ran) done.push_back(m.version);
-  }
-  return done;
+    return Status::Ok();
+  });
+  if (s.ok()) return done;
+  // On PostgreSQL a migrator that waited on the lock still reads from its snapshot, taken before
+  // another process committed the migrations: its DDL then fails. All applied is fine.
+  auto applied = Applied(db);
+  if (applied.ok() && std::all_of(migrations.begin(), migrations.end(), [&](const Migration& m) {
+        return applied->count(m.version) > 0;
+      }))
+    return std::vector<int>{};
+  return s;
 }
 
 Result<MigrationStatus> GetMigrationStatus(Database& db, const std::vector<Migration>& migrations) {

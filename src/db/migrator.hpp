@@ -23,9 +23,10 @@ struct MigrationStatus {
   std::vector<Migration> pending;
 };
 
-/// Applies the pending migrations of `migrations` (sorted by version), each in its own
-/// transaction together with its record, so a failing one leaves the schema at the previous
-/// version. Safe to run from several processes at once: each version is applied once.
+/// Applies the pending migrations of `migrations` (sorted by version) in one transaction with
+/// their records: an upgrade is all or nothing, so a failing migration leaves the schema at the
+/// version the previous binary ran on (and a new database costs one commit, not one per
+/// migration). Safe to run from several processes at once: each version is applied once.
 /// Returns the versions it applied.
 Result<std::vector<int>> Migrate(Database& db,
                                  const std::vector<Migration>& migrations = BuiltinMigrations());

@@ -49,20 +49,28 @@ TEST(Migrate, CreatesTheWholeSchemaOnceAndRecordsIt) {
   fs::remove(path);
 }
 
-TEST(Migrate, AFailingMigrationLeavesThePreviousVersion) {
+TEST(Migrate, AFailingMigrationLeavesTheVersionTheUpgradeStartedFrom) {
   auto path = TempDb("b.db");
   auto db = Open(path);
-  std::vector<Migration> ms = {{1, "one", "CREATE TABLE a (x INTEGER);"},
-                               {2, "two", "CREATE TABLE b (y INTEGER); CREATE TABLEX oops;"}};
+  std::vector<Migration> ms = {{1, "one", "CREATE TABLE a (x INTEGER);"}};
+  ASSERT_TRUE(Migrate(*db, ms).ok());
+  ms.push_back({2, "two", "CREATE TABLE b (y INTEGER);"});
+  ms.push_back({3, "three", "CREATE TABLE c (z INTEGER); CREATE TABLEX oops;"});
   auto r = Migrate(*db, ms);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("migration 2 (two) failed"), std::string::npos)
+  EXPECT_NE(r.status().message().find("migration 3 (three) failed"), std::string::npos)
       << r.status().message();
   auto st = GetMigrationStatus(*db, ms);
-  ASSERT_EQ(st->applied.size(), 1u);
-  ASSERT_EQ(st->pending.size(), 1u);
-  EXPECT_TRUE(db->Query("SELECT name FROM sqlite_master WHERE name='b'")->empty())
-      << "nothing of the failed migration remains";
+  ASSERT_EQ(st->applied.size(), 1u) << "version 1, which the previous binary ran on";
+  ASSERT_EQ(st->pending.size(), 2u);
+  for (const char* table : {"b", "c"})
+    EXPECT_TRUE(
+        db->Query("SELECT name FROM sqlite_master WHERE name=?", {std::string(table)})->empty())
+        << "nothing of the failed upgrade remains: " << table;
+  ms.back().sql = "CREATE TABLE c (z INTEGER);";
+  auto fixed = Migrate(*db, ms);
+  ASSERT_TRUE(fixed.ok()) << fixed.status().message();
+  EXPECT_EQ(*fixed, (std::vector<int>{2, 3}));
   fs::remove(path);
 }
 

@@ -1,7 +1,6 @@
 // PostgreSQL through libpq: a small connection pool, `?` placeholders rewritten to `$n`, and
 // write transactions at SERIALIZABLE, retried on serialization failures, so repositories get
 // the same all-or-nothing, one-writer-at-a-time semantics SQLite gives them.
-#include <libpq-fe.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -11,6 +10,7 @@
 #include <unordered_map>
 
 #include "db/database.hpp"
+#include "db/pq_api.hpp"
 
 namespace minutes {
 namespace {
@@ -38,17 +38,17 @@ std::string DollarPlaceholders(const std::string& sql) {
 }
 
 std::string Sqlstate(const PGresult* r) {
-  const char* s = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  const char* s = r ? Pq().PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
   return s ? s : "";
 }
 
 Status ErrorOf(PGconn* c, const PGresult* r, const std::string& sql) {
   std::string state = Sqlstate(r);
-  std::string msg = r ? PQresultErrorMessage(r) : PQerrorMessage(c);
+  std::string msg = r ? Pq().PQresultErrorMessage(r) : Pq().PQerrorMessage(c);
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
   if (state.rfind("23", 0) == 0) return Status::BadInput("constraint failed: " + msg);
   if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P03" ||
-      PQstatus(c) != CONNECTION_OK)
+      Pq().PQstatus(c) != CONNECTION_OK)
     return Status(ErrorKind::kUnavailable, "database unavailable: " + msg);
   (void)sql;
   return Status(ErrorKind::kInternal, "database error [" + state + "]: " + msg);
@@ -60,9 +60,9 @@ bool Retryable(const Status& s) {
 }
 
 DbValue ValueOf(const PGresult* r, int row, int col) {
-  if (PQgetisnull(r, row, col)) return nullptr;
-  const char* v = PQgetvalue(r, row, col);
-  switch (PQftype(r, col)) {
+  if (Pq().PQgetisnull(r, row, col)) return nullptr;
+  const char* v = Pq().PQgetvalue(r, row, col);
+  switch (Pq().PQftype(r, col)) {
     case 20:  // int8
     case 21:  // int2
     case 23:  // int4
@@ -74,7 +74,7 @@ DbValue ValueOf(const PGresult* r, int row, int col) {
     case 1700:  // numeric
       return std::strtod(v, nullptr);
     default:
-      return std::string(v, static_cast<size_t>(PQgetlength(r, row, col)));
+      return std::string(v, static_cast<size_t>(Pq().PQgetlength(r, row, col)));
   }
 }
 
@@ -108,26 +108,26 @@ Result<std::vector<DbRow>> Run(Conn& conn, const std::string& sql,
   auto found = conn.prepared.find(sql);
   if (found == conn.prepared.end() && conn.prepared.size() < kMaxPrepared) {
     std::string name = "m" + std::to_string(conn.prepared.size());
-    PGresult* p = PQprepare(c, name.c_str(), DollarPlaceholders(sql).c_str(), 0, nullptr);
-    bool ok = PQresultStatus(p) == PGRES_COMMAND_OK;
-    PQclear(p);
+    PGresult* p = Pq().PQprepare(c, name.c_str(), DollarPlaceholders(sql).c_str(), 0, nullptr);
+    bool ok = Pq().PQresultStatus(p) == PGRES_COMMAND_OK;
+    Pq().PQclear(p);
     if (ok) found = conn.prepared.emplace(sql, name).first;
   }
   if (found != conn.prepared.end()) {
-    r = PQexecPrepared(c, found->second.c_str(), static_cast<int>(params.size()), values.data(),
-                       nullptr, nullptr, 0);
+    r = Pq().PQexecPrepared(c, found->second.c_str(), static_cast<int>(params.size()),
+                            values.data(), nullptr, nullptr, 0);
   } else {
-    r = PQexecParams(c, DollarPlaceholders(sql).c_str(), static_cast<int>(params.size()), nullptr,
-                     values.data(), nullptr, nullptr, 0);
+    r = Pq().PQexecParams(c, DollarPlaceholders(sql).c_str(), static_cast<int>(params.size()),
+                          nullptr, values.data(), nullptr, nullptr, 0);
   }
-  auto st = PQresultStatus(r);
+  auto st = Pq().PQresultStatus(r);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
     Status s = ErrorOf(c, r, sql);
-    PQclear(r);
+    Pq().PQclear(r);
     return s;
   }
   std::vector<DbRow> rows;
-  int nrows = PQntuples(r), ncols = PQnfields(r);
+  int nrows = Pq().PQntuples(r), ncols = Pq().PQnfields(r);
   rows.reserve(static_cast<size_t>(nrows));
   for (int i = 0; i < nrows; ++i) {
     DbRow row;
@@ -135,16 +135,16 @@ Result<std::vector<DbRow>> Run(Conn& conn, const std::string& sql,
     for (int j = 0; j < ncols; ++j) row.push_back(ValueOf(r, i, j));
     rows.push_back(std::move(row));
   }
-  PQclear(r);
+  Pq().PQclear(r);
   return rows;
 }
 
 Status RunScript(Conn& conn, const std::string& sql) {
   PGconn* c = conn.c;
-  PGresult* r = PQexec(c, sql.c_str());
-  auto st = PQresultStatus(r);
+  PGresult* r = Pq().PQexec(c, sql.c_str());
+  auto st = Pq().PQresultStatus(r);
   Status s = (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? Status::Ok() : ErrorOf(c, r, sql);
-  PQclear(r);
+  Pq().PQclear(r);
   return s;
 }
 
@@ -155,7 +155,7 @@ class Pool {
     for (Conn* c : idle_) Close(c);
   }
   static void Close(Conn* c) {
-    PQfinish(c->c);
+    Pq().PQfinish(c->c);
     delete c;
   }
   Result<Conn*> Take() {
@@ -164,29 +164,29 @@ class Pool {
     if (!idle_.empty()) {
       Conn* c = idle_.back();
       idle_.pop_back();
-      if (PQstatus(c->c) == CONNECTION_OK) return c;
+      if (Pq().PQstatus(c->c) == CONNECTION_OK) return c;
       Close(c);  // the server went away: open a fresh one below
       --open_;
     }
     ++open_;
     lock.unlock();
-    PGconn* c = PQconnectdb(url_.c_str());
-    if (PQstatus(c) != CONNECTION_OK) {
-      std::string msg = PQerrorMessage(c);
+    PGconn* c = Pq().PQconnectdb(url_.c_str());
+    if (Pq().PQstatus(c) != CONNECTION_OK) {
+      std::string msg = Pq().PQerrorMessage(c);
       while (!msg.empty() && msg.back() == '\n') msg.pop_back();
-      PQfinish(c);
+      Pq().PQfinish(c);
       std::lock_guard again(mu_);
       --open_;
       cv_.notify_one();
       return Status(ErrorKind::kUnavailable, "database unavailable: " + msg);
     }
-    PQsetNoticeProcessor(
+    Pq().PQsetNoticeProcessor(
         c, [](void*, const char*) {}, nullptr);  // NOTICEs are not errors
     return new Conn{c, {}};
   }
   void Give(Conn* c) {
     std::lock_guard lock(mu_);
-    if (PQstatus(c->c) == CONNECTION_OK && PQtransactionStatus(c->c) == PQTRANS_IDLE) {
+    if (Pq().PQstatus(c->c) == CONNECTION_OK && Pq().PQtransactionStatus(c->c) == PQTRANS_IDLE) {
       idle_.push_back(c);
     } else {
       Close(c);
@@ -263,7 +263,7 @@ class PostgresDatabase : public Database {
         }
         Status end = RunScript(**c, s.ok() ? "COMMIT" : "ROLLBACK");
         if (s.ok()) s = end;
-        if (!end.ok() && PQtransactionStatus((*c)->c) != PQTRANS_IDLE)
+        if (!end.ok() && Pq().PQtransactionStatus((*c)->c) != PQTRANS_IDLE)
           (void)RunScript(**c, "ROLLBACK");
       }
       pool_.Give(*c);
@@ -279,6 +279,7 @@ class PostgresDatabase : public Database {
 }  // namespace
 
 Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url) {
+  if (auto pq = LoadPq(); !pq.ok()) return pq.status();
   auto db = std::make_unique<PostgresDatabase>(url);
   if (Status s = db->Exec("SELECT 1", {}); !s.ok()) return s;
   return std::unique_ptr<Database>(std::move(db));

@@ -125,6 +125,9 @@ class Connection {
     if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
       return Status(ErrorKind::kUnavailable, msg);
     if ((code & 0xff) == SQLITE_CONSTRAINT) return Status::BadInput(msg);
+    // The volume is full (SQLITE_FULL, or a write failing with ENOSPC): 507, as storage answers.
+    if ((code & 0xff) == SQLITE_FULL || sqlite3_system_errno(db_) == ENOSPC)
+      return Status::InsufficientStorage(msg);
     return Status::Io(msg);
   }
 

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 
+#include <cstring>
 #include <filesystem>
 
 #include "db/database.hpp"
@@ -86,6 +88,26 @@ TEST_F(SqliteTest, BadSqlIsAnErrorNotACrash) {
   auto rows = db_->Query("SELEC nonsense");
   ASSERT_FALSE(rows.ok());
   EXPECT_NE(rows.status().message().find("syntax"), std::string::npos);
+}
+
+// A database on a full volume answers with the kind storage uses for it (507), not a 500.
+TEST(SqliteFullVolume, WritesPastTheEndAreInsufficientStorage) {
+  fs::path dir = fs::temp_directory_path() / ("minutes-db-full-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  ASSERT_EQ(mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=1m"), 0)
+      << "mounting a tmpfs needs root (CAP_SYS_ADMIN): " << std::strerror(errno);
+  {
+    auto db = OpenDatabase("sqlite://" + (dir / "m.db").string());
+    ASSERT_TRUE(db.ok()) << db.status().message();
+    ASSERT_TRUE((*db)->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, b TEXT)").ok());
+    Status last = Status::Ok();
+    for (int i = 0; i < 64 && last.ok(); ++i)
+      last = (*db)->Exec("INSERT INTO t (b) VALUES (?)", {std::string(64 * 1024, 'x')});
+    ASSERT_FALSE(last.ok()) << "4 MB into a 1 MB volume";
+    EXPECT_EQ(last.kind(), ErrorKind::kInsufficientStorage) << last.message();
+  }
+  umount2(dir.c_str(), MNT_DETACH);
+  fs::remove_all(dir);
 }
 
 TEST(OpenDatabase, RejectsUnknownUrls) {

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "http/fiber.hpp"
-#include "net/url.hpp"
+#include "http/request_target.hpp"
 
 namespace minutes {
 
@@ -189,16 +189,14 @@ void Connection::OnHeader(beast::error_code ec) {
                            ? server_.hooks.client_address(peer_, req.header("X-Forwarded-For"))
                            : peer_;
   boost::beast::string_view target = msg.target();
-  if (target.size() > server_.limits.max_request_line_bytes)
-    return Reject(414, "",
-                  "the request target is longer than " +
-                      std::to_string(server_.limits.max_request_line_bytes) + " bytes");
-  auto parsed = ParseRequestTarget(std::string_view(target.data(), target.size()));
+  auto parsed = ParseRequestTarget(std::string_view(target.data(), target.size()),
+                                   server_.limits.max_request_line_bytes);
   if (!parsed.ok())
-    return Reject(400, "malformed_request",
-                  "malformed request target: " + parsed.status().message());
+    return parsed.status().kind() == ErrorKind::kTooLarge
+               ? Reject(414, "", parsed.status().message())
+               : Reject(400, "malformed_request", parsed.status().message());
   req.path = std::move(parsed->path);
-  for (auto& [k, v] : parsed->query) req.query[k] = std::move(v);
+  req.query = std::move(parsed->query);
   ex.head = req.method == "HEAD";
   keep_alive_ = msg.keep_alive();
   bool chunked = parser_->chunked();

@@ -84,9 +84,14 @@ void SetError(Response& res, int status, const std::string& code, const std::str
 }
 
 void SetError(Response& res, const Status& s, const std::string& request_id) {
-  int code = HttpStatusFor(s.kind());
+  SetError(res, s, "", request_id);
+}
+
+void SetError(Response& res, const Status& s, const std::string& code,
+              const std::string& request_id) {
+  int status = HttpStatusFor(s.kind());
   // Internal details stay in the log; the client gets a request id to quote.
-  SetError(res, code, "", code == 500 ? "internal error" : s.message(), request_id);
+  SetError(res, status, code, status == 500 ? "internal error" : s.message(), request_id);
   if (s.retry_after_s() >= 0) {
     res.headers["Retry-After"] =
         std::to_string(static_cast<long long>(std::ceil(s.retry_after_s())));

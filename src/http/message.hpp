@@ -66,4 +66,10 @@ void SetError(Response& res, int status, const std::string& code, const std::str
 /// SetError from a Status, using HttpStatusFor.
 void SetError(Response& res, const Status& s, const std::string& request_id);
 
+/// The same with the body's code chosen by the caller (e.g. the limit that refused: a client
+/// tells "storage_quota_exceeded" from "payload_too_large" without reading the message); ""
+/// = the status's usual code. Retry-After as above.
+void SetError(Response& res, const Status& s, const std::string& code,
+              const std::string& request_id);
+
 }  // namespace minutes

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "llm/openai_chat_model.hpp"
+#include "llm/provider_replies.hpp"
 
 namespace minutes {
 
@@ -49,18 +50,9 @@ Result<Completion> BedrockModel::Complete(const CompletionRequest& request) {
   auto res = http_.Send(r);
   if (!res.ok()) return Status(res.status().kind(), "bedrock: " + res.status().message());
   if (res->status < 200 || res->status >= 300) return ProviderHttpError(Name(), *res);
-  auto j = nlohmann::json::parse(res->body, nullptr, false);
-  if (!j.is_object() || !j.contains("output") || !j["output"].contains("message"))
-    return Status(ErrorKind::kUnavailable, Name() + ": the reply has no output.message");
-  Completion c;
-  for (const auto& part : j["output"]["message"].value("content", nlohmann::json::array()))
-    if (part.contains("text") && part["text"].is_string())
-      c.text += part["text"].get<std::string>();
-  c.truncated = j.value("stopReason", "") == "max_tokens";
-  if (j.contains("usage")) {
-    c.tokens_in = j["usage"].value("inputTokens", 0);
-    c.tokens_out = j["usage"].value("outputTokens", 0);
-  }
+  auto reply = ParseBedrockReply(Name(), res->body);
+  if (!reply.ok()) return reply.status();
+  Completion c = std::move(*reply);
   c.model = o_.model;
   c.provider = "bedrock";
   c.seconds = res->seconds;

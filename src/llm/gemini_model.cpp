@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "llm/openai_chat_model.hpp"
+#include "llm/provider_replies.hpp"
 
 namespace minutes {
 namespace {
@@ -89,21 +90,10 @@ Result<Completion> GeminiModel::Complete(const CompletionRequest& request) {
       continue;
     }
     if (res->status < 200 || res->status >= 300) return ProviderHttpError(Name(), *res);
-    auto j = nlohmann::json::parse(res->body, nullptr, false);
-    if (!j.is_object() || !j.contains("candidates") || !j["candidates"].is_array() ||
-        j["candidates"].empty())
-      return Status(ErrorKind::kUnavailable, Name() + ": the reply has no candidates");
-    const auto& cand = j["candidates"][0];
-    Completion c;
-    if (cand.contains("content") && cand["content"].contains("parts"))
-      for (const auto& p : cand["content"]["parts"])
-        if (p.contains("text") && p["text"].is_string()) c.text += p["text"].get<std::string>();
-    c.truncated = cand.value("finishReason", "") == "MAX_TOKENS";
-    c.model = j.value("modelVersion", o_.model);
-    if (j.contains("usageMetadata")) {
-      c.tokens_in = j["usageMetadata"].value("promptTokenCount", 0);
-      c.tokens_out = j["usageMetadata"].value("candidatesTokenCount", 0);
-    }
+    auto reply = ParseGeminiReply(Name(), res->body);
+    if (!reply.ok()) return reply.status();
+    Completion c = std::move(*reply);
+    if (c.model.empty()) c.model = o_.model;
     c.provider = "gemini";
     c.seconds = res->seconds;
     return c;

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "llm/provider_replies.hpp"
+
 namespace minutes {
 
 Status ProviderHttpError(const std::string& name, const HttpResponse& r) {
@@ -104,20 +106,13 @@ Result<Completion> OpenAiChatModel::Parse(const HttpResponse& res, const std::st
     if (out.model.empty()) out.model = o_.model;
     return out;
   }
-  auto j = nlohmann::json::parse(res.body, nullptr, false);
-  if (!j.is_object() || !j.contains("choices") || !j["choices"].is_array() ||
-      j["choices"].empty() || !j["choices"][0].contains("message"))
-    return Status(ErrorKind::kUnavailable, Name() + ": the reply has no choices[0].message");
-  const auto& c = j["choices"][0];
-  const auto& content = c["message"]["content"];
-  out.text = content.is_string() ? content.get<std::string>() : "";
-  out.truncated = c.contains("finish_reason") && c["finish_reason"] == "length";
-  out.model =
-      j.contains("model") && j["model"].is_string() ? j["model"].get<std::string>() : o_.model;
-  if (j.contains("usage") && j["usage"].is_object()) {
-    out.tokens_in = j["usage"].value("prompt_tokens", 0);
-    out.tokens_out = j["usage"].value("completion_tokens", 0);
-  }
+  auto reply = ParseOpenAiChatReply(Name(), res.body);
+  if (!reply.ok()) return reply.status();
+  out.text = std::move(reply->text);
+  out.truncated = reply->truncated;
+  out.model = reply->model.empty() ? o_.model : std::move(reply->model);
+  out.tokens_in = reply->tokens_in;
+  out.tokens_out = reply->tokens_out;
   return out;
 }
 

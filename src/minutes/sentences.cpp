@@ -8,12 +8,6 @@
 namespace minutes {
 namespace {
 
-std::string Trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
 // Length of a sentence terminator at i: ASCII .!? (1 byte) or 。！？ (3 bytes), else 0.
 size_t TerminatorAt(const std::string& s, size_t i) {
   char c = s[i];
@@ -33,7 +27,7 @@ std::vector<Sentence> SplitSentences(const Transcript& tr) {
   for (const auto& seg : tr.segments) {
     size_t from = 0;
     auto emit = [&](size_t to) {
-      std::string t = Trim(seg.text.substr(from, to - from));
+      std::string t = TrimSpace(seg.text.substr(from, to - from));
       if (!t.empty()) {
         auto words = NormalizeWords(t);
         if (!words.empty()) out.push_back({t, std::move(words), seg.speaker, seg.id, seg.start});
@@ -83,7 +77,7 @@ bool IsStopword(const std::string& w) {
 }
 
 std::string AsSentence(const std::string& text) {
-  std::string s = Trim(text);
+  std::string s = TrimSpace(text);
   if (s.empty()) return s;
   if (std::islower(static_cast<unsigned char>(s[0])))
     s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));

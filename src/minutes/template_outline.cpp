@@ -4,22 +4,17 @@
 #include <cctype>
 #include <functional>
 
+#include "core/text.hpp"
+
 namespace minutes {
 namespace {
 
 bool IsSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
-std::string Trim(const std::string& s) {
-  size_t b = 0, e = s.size();
-  while (b < e && IsSpace(s[b])) ++b;
-  while (e > b && IsSpace(s[e - 1])) --e;
-  return s.substr(b, e - b);
-}
-
 // kainjow's parse_set_delimiter_tag: "=BEGIN END=", neither part holding '=' or whitespace.
 bool ParseDelimiters(const std::string& contents, std::string* begin, std::string* end) {
   if (contents.size() < 5 || contents.back() != '=') return false;
-  std::string inner = Trim(contents.substr(1, contents.size() - 2));
+  std::string inner = TrimSpace(contents.substr(1, contents.size() - 2));
   size_t space = inner.find(' ');
   if (space == std::string::npos) return false;
   size_t rest = inner.find_first_not_of(' ', space + 1);
@@ -70,7 +65,7 @@ Result<std::vector<Token>> Tokenize(const std::string& in) {
     size_t end = in.find(end_delim, contents_at);
     if (end == std::string::npos)
       return Status::BadInput("line " + std::to_string(line) + ": unclosed tag");
-    std::string contents = Trim(in.substr(contents_at, end - contents_at));
+    std::string contents = TrimSpace(in.substr(contents_at, end - contents_at));
     Token t{Token::Type::kOther, "", 0, line};
     if (!contents.empty() && contents[0] == '=') {
       if (!ParseDelimiters(contents, &open, &close))
@@ -83,7 +78,7 @@ Result<std::vector<Token>> Tokenize(const std::string& in) {
       t.type = Token::Type::kVariable;
     } else {
       char sigil = contents[0];
-      t.name = Trim(contents.substr(1));
+      t.name = TrimSpace(contents.substr(1));
       switch (sigil) {
         case '#':
           t.type = Token::Type::kOpen;

@@ -1,7 +1,6 @@
 #include "net/address_policy.hpp"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 
@@ -9,6 +8,8 @@
 #include <cctype>
 #include <cstring>
 #include <memory>
+
+#include "net/curl_api.hpp"
 
 namespace minutes {
 namespace {
@@ -331,16 +332,17 @@ Result<std::vector<IpAddress>> ResolveAllowed(const std::string& host_in,
 }
 
 Result<CheckedUrl> CheckOutboundUrl(const std::string& url, const DestinationPolicy& policy) {
-  std::unique_ptr<CURLU, void (*)(CURLU*)> u(curl_url(), curl_url_cleanup);
+  if (auto curl = LoadCurl(); !curl.ok()) return curl.status();
+  std::unique_ptr<CURLU, void (*)(CURLU*)> u(Curl().url(), Curl().url_cleanup);
   if (!u) return Status::Internal("out of memory");
   const Status bad = Status::BadInput("must be an absolute http:// or https:// URL with a host");
-  if (curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return bad;
+  if (Curl().url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return bad;
   auto part = [&](CURLUPart which, unsigned flags) -> std::optional<std::string> {
     char* text = nullptr;
-    if (curl_url_get(u.get(), which, &text, flags) != CURLUE_OK || text == nullptr)
+    if (Curl().url_get(u.get(), which, &text, flags) != CURLUE_OK || text == nullptr)
       return std::nullopt;
     std::string out(text);
-    curl_free(text);
+    Curl().free(text);
     return out;
   };
   CheckedUrl checked;

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <cctype>
+#include <utility>
 
 namespace minutes {
 namespace {
@@ -22,6 +23,30 @@ Result<std::string> DecodePadded(const std::string& text) {
   if (text.find('=') < text.size() - pad) return Status::BadInput("malformed base64");
   out.resize(static_cast<size_t>(n) - pad);
   return out;
+}
+
+// Unpadded base64url (or, when `standard_too`, a mix of both alphabets) as padded standard
+// base64; BadInput for a character outside the alphabet(s), a '=' that is not trailing padding,
+// or an impossible length.
+Result<std::string> ToStandardAlphabet(std::string_view text, bool standard_too,
+                                       const std::string& name) {
+  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  std::string padded;
+  padded.reserve(text.size() + 3);
+  for (char c : text) {
+    if (c == '-')
+      padded += '+';
+    else if (c == '_')
+      padded += '/';
+    else if (std::isalnum(static_cast<unsigned char>(c)) ||
+             (standard_too && (c == '+' || c == '/')))
+      padded += c;
+    else
+      return Status::BadInput("malformed " + name);
+  }
+  if (padded.size() % 4 == 1) return Status::BadInput(name + " of an impossible length");
+  while (padded.size() % 4) padded += '=';
+  return padded;
 }
 
 }  // namespace
@@ -51,22 +76,17 @@ std::string Base64UrlEncode(std::string_view data) {
 }
 
 Result<std::string> Base64UrlDecode(std::string_view text) {
-  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  std::string padded;
-  padded.reserve(text.size() + 3);
-  for (char c : text) {
-    if (c == '-')
-      padded += '+';
-    else if (c == '_')
-      padded += '/';
-    else if (std::isalnum(static_cast<unsigned char>(c)))
-      padded += c;
-    else
-      return Status::BadInput("malformed base64url");
-  }
-  if (padded.size() % 4 == 1) return Status::BadInput("base64url of an impossible length");
-  while (padded.size() % 4) padded += '=';
-  return DecodePadded(padded);
+  auto standard = ToStandardAlphabet(text, false, "base64url");
+  if (!standard.ok()) return standard.status();
+  return DecodePadded(*standard);
+}
+
+std::optional<std::string> DecodeBase64(std::string_view text) {
+  auto standard = ToStandardAlphabet(text, true, "base64");
+  if (!standard.ok()) return std::nullopt;
+  auto out = DecodePadded(*standard);
+  if (!out.ok()) return std::nullopt;
+  return std::move(*out);
 }
 
 }  // namespace minutes

@@ -48,5 +48,16 @@ TEST(Base64Url, EncodesWithoutPaddingAndDecodesEither) {
     EXPECT_FALSE(Base64UrlDecode(bad).ok()) << bad;
 }
 
+TEST(Base64, DecodeBase64BothAlphabetsAndRefusesTheRest) {
+  EXPECT_EQ(DecodeBase64("aGVsbG8="), "hello");
+  EXPECT_EQ(DecodeBase64("aGVsbG8"), "hello");
+  EXPECT_EQ(DecodeBase64("-_8"), "\xfb\xff");
+  EXPECT_EQ(DecodeBase64("+/8="), "\xfb\xff");
+  EXPECT_EQ(DecodeBase64(""), "");
+  EXPECT_EQ(DecodeBase64("a"), std::nullopt);
+  EXPECT_EQ(DecodeBase64("aGV!bG8="), std::nullopt);
+  EXPECT_EQ(DecodeBase64("aG=Vs"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace minutes

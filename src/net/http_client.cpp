@@ -1,11 +1,12 @@
 #include "net/http_client.hpp"
 
-#include <curl/curl.h>
 #include <sys/socket.h>
 
 #include <ctime>
 #include <mutex>
 #include <optional>
+
+#include "net/curl_api.hpp"
 
 namespace minutes {
 namespace {
@@ -75,14 +76,14 @@ struct HttpClient::Pool {
   std::mutex mu;
   std::vector<CURL*> idle;
   ~Pool() {
-    for (CURL* h : idle) curl_easy_cleanup(h);
+    for (CURL* h : idle) Curl().easy_cleanup(h);
   }
   CURL* Take() {
     std::lock_guard lock(mu);
-    if (idle.empty()) return curl_easy_init();
+    if (idle.empty()) return Curl().easy_init();
     CURL* h = idle.back();
     idle.pop_back();
-    curl_easy_reset(h);
+    Curl().easy_reset(h);
     return h;
   }
   void Give(CURL* h) {
@@ -90,14 +91,11 @@ struct HttpClient::Pool {
     if (idle.size() < 16)
       idle.push_back(h);
     else
-      curl_easy_cleanup(h);
+      Curl().easy_cleanup(h);
   }
 };
 
-HttpClient::HttpClient() : pool_(new Pool) {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+HttpClient::HttpClient() : pool_(new Pool) {}
 HttpClient::~HttpClient() = default;
 
 std::string UrlForMessages(const std::string& url) {
@@ -112,6 +110,7 @@ std::string UrlForMessages(const std::string& url) {
 }
 
 Result<HttpResponse> HttpClient::Send(const HttpRequest& r) const {
+  if (auto curl = LoadCurl(); !curl.ok()) return curl.status();
   std::optional<CheckedUrl> checked;
   if (r.destinations != nullptr) {
     auto c = CheckOutboundUrl(r.url, *r.destinations);
@@ -122,7 +121,7 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& r) const {
   }
   // A user-given destination gets a handle of its own: no connection or DNS cache entry is
   // shared with other requests.
-  CURL* h = checked ? curl_easy_init() : pool_->Take();
+  CURL* h = checked ? Curl().easy_init() : pool_->Take();
   if (h == nullptr) return Status::Internal("cannot start an HTTP transfer");
   HttpResponse response;
   Transfer t{&r, &response};
@@ -133,58 +132,58 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& r) const {
       const IpAddress& ip = checked->addresses[i];
       pinned += (i ? "," : "") + (ip.IsV4() ? ip.ToString() : "[" + ip.ToString() + "]");
     }
-    if (!ParseIpLiteral(checked->host)) resolve = curl_slist_append(resolve, pinned.c_str());
-    curl_easy_setopt(h, CURLOPT_RESOLVE, resolve);
-    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, OpenCheckedSocket);
-    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &t);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_PROXY, "");  // not the environment's proxy
+    if (!ParseIpLiteral(checked->host)) resolve = Curl().slist_append(resolve, pinned.c_str());
+    Curl().easy_setopt(h, CURLOPT_RESOLVE, resolve);
+    Curl().easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, OpenCheckedSocket);
+    Curl().easy_setopt(h, CURLOPT_OPENSOCKETDATA, &t);
+    Curl().easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    Curl().easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    Curl().easy_setopt(h, CURLOPT_PROXY, "");  // not the environment's proxy
   }
   curl_slist* list = nullptr;
-  for (const auto& [k, v] : r.headers) list = curl_slist_append(list, (k + ": " + v).c_str());
-  list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
-  curl_easy_setopt(h, CURLOPT_URL, r.url.c_str());
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(r.timeout.count()));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::min<int64_t>(r.timeout.count(), 10000)));
-  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // gzip when offered
+  for (const auto& [k, v] : r.headers) list = Curl().slist_append(list, (k + ": " + v).c_str());
+  list = Curl().slist_append(list, "Expect:");  // no 100-continue round trip
+  Curl().easy_setopt(h, CURLOPT_URL, r.url.c_str());
+  Curl().easy_setopt(h, CURLOPT_HTTPHEADER, list);
+  Curl().easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
+  Curl().easy_setopt(h, CURLOPT_WRITEDATA, &t);
+  Curl().easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
+  Curl().easy_setopt(h, CURLOPT_HEADERDATA, &t);
+  Curl().easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  Curl().easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(r.timeout.count()));
+  Curl().easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(std::min<int64_t>(r.timeout.count(), 10000)));
+  Curl().easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // gzip when offered
   if (r.method == "POST") {
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, r.body.data());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    Curl().easy_setopt(h, CURLOPT_POST, 1L);
+    Curl().easy_setopt(h, CURLOPT_POSTFIELDS, r.body.data());
+    Curl().easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
   } else if (r.method != "GET") {
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+    Curl().easy_setopt(h, CURLOPT_CUSTOMREQUEST, r.method.c_str());
     if (!r.body.empty()) {
-      curl_easy_setopt(h, CURLOPT_POSTFIELDS, r.body.data());
-      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+      Curl().easy_setopt(h, CURLOPT_POSTFIELDS, r.body.data());
+      Curl().easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
     }
   }
   auto t0 = std::chrono::steady_clock::now();
-  CURLcode code = curl_easy_perform(h);
+  CURLcode code = Curl().easy_perform(h);
   response.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  curl_slist_free_all(list);
-  curl_slist_free_all(resolve);
+  Curl().slist_free_all(list);
+  Curl().slist_free_all(resolve);
   if (!t.refused.empty()) {
-    curl_easy_cleanup(h);
+    Curl().easy_cleanup(h);
     return Status::FailedPrecondition(r.method + " " + UrlForMessages(r.url) + ": " + t.refused +
                                       "; only public addresses may be used");
   }
   if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && t.stopped)) {
-    curl_easy_cleanup(h);  // a connection in an unknown state is not reused
+    Curl().easy_cleanup(h);  // a connection in an unknown state is not reused
     std::string what = code == CURLE_OPERATION_TIMEDOUT
                            ? "no complete reply within " + std::to_string(r.timeout.count()) + " ms"
-                           : curl_easy_strerror(code);
+                           : Curl().easy_strerror(code);
     return Status(ErrorKind::kUnavailable, r.method + " " + UrlForMessages(r.url) + ": " + what);
   }
   if (checked)
-    curl_easy_cleanup(h);
+    Curl().easy_cleanup(h);
   else
     pool_->Give(h);
   return response;

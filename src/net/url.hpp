@@ -1,8 +1,8 @@
 #pragma once
 // URLs: the one parser (liburiparser, RFC 3986) for every URL the service reads — config URLs
 // such as redis://, openai://, transcribe:// and absolute-form request targets — plus
-// percent-decoding, query strings and HTTP request targets, and the one way to show a URL with
-// its credentials hidden. Pure functions; thread-safe.
+// percent-decoding and query strings (read into request targets by http/request_target), and the
+// one way to show a URL with its credentials hidden. Pure functions; thread-safe.
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,17 +48,6 @@ Result<std::string> PercentDecode(std::string_view text, bool plus_as_space = fa
 /// A query string ("a=1&b=x+y&c") as pairs: split at '&' then at the first '=', '+' read as a
 /// space, then percent-decoded ("c" gives {"c", ""}). BadInput for a malformed escape.
 Result<QueryParams> ParseQuery(std::string_view query);
-
-/// An HTTP request target split for routing.
-struct RequestTarget {
-  std::string path;  ///< percent-decoded; starts with '/'
-  QueryParams query;
-};
-
-/// Reads an HTTP request target: origin-form ("/a/b?x=1", taken as sent, without a fragment) or
-/// absolute-form ("http://host/a?x=1", parsed as a URL). BadInput for a malformed escape, a
-/// malformed absolute URL, or a target that is neither ("*", "a/b", "http://host").
-Result<RequestTarget> ParseRequestTarget(std::string_view target);
 
 /// `url` with the user info (which holds the passwords and keys of config URLs) replaced by
 /// "***", for messages and logs. Text that does not parse as a URL is masked from "://" to its

@@ -1,5 +1,6 @@
 // The URL wrapper (liburiparser): every part of the config URLs the service reads, query strings
-// and request targets as POCO's URI read them, and credentials hidden in messages.
+// as POCO's URI read them, and credentials hidden in messages (request targets:
+// http/request_target_test.cpp).
 #include "net/url.hpp"
 
 #include <gtest/gtest.h>
@@ -82,24 +83,6 @@ TEST(Url, ReadsQueriesAsPocoDid) {
               {"a", "1"}, {"b", "x y"}, {"c", ""}, {"d", ""}, {"", "e"}, {"a", "2"}, {"f", "=&"}}));
   EXPECT_TRUE(ParseQuery("")->empty());
   EXPECT_FALSE(ParseQuery("a=%zz").ok());
-}
-
-TEST(Url, SplitsRequestTargets) {
-  auto t = ParseRequestTarget("/api/v1/tasks/a%20b?limit=5&q=x+y#ignored");
-  ASSERT_TRUE(t.ok());
-  EXPECT_EQ(t->path, "/api/v1/tasks/a b");
-  EXPECT_EQ(t->query, (QueryParams{{"limit", "5"}, {"q", "x y"}}));
-  // Characters RFC 3986 leaves out but browsers send unescaped in queries are taken as sent.
-  auto lax = ParseRequestTarget("/search?q=[a]|{b}");
-  ASSERT_TRUE(lax.ok());
-  EXPECT_EQ(lax->query, (QueryParams{{"q", "[a]|{b}"}}));
-  auto absolute = ParseRequestTarget("http://example.com:8000/health?x=1");
-  ASSERT_TRUE(absolute.ok());
-  EXPECT_EQ(absolute->path, "/health");
-  EXPECT_EQ(absolute->query, (QueryParams{{"x", "1"}}));
-  EXPECT_EQ(ParseRequestTarget("//double/slash")->path, "//double/slash");
-  for (const char* bad : {"*", "", "tasks", "http://example.com", "ftp://h/x", "/a%zz", "/a?b=%"})
-    EXPECT_FALSE(ParseRequestTarget(bad).ok()) << bad;
 }
 
 TEST(Url, HidesCredentials) {

@@ -18,6 +18,7 @@
 #include "asr/transcriber.hpp"
 #include "audio/pcm_spool.hpp"
 #include "audio/vad.hpp"
+#include "core/text.hpp"
 #include "diarize/diarizer.hpp"
 #include "pipeline/assemble.hpp"
 
@@ -42,9 +43,18 @@ Result<Decoded> DecodeAndSegment(const std::string& path, const PipelineOptions&
   if (!spool.ok()) return spool.status();
   Decoded d{std::move(spool.value()), {}, {}};
   Segmenter seg;
+  const int64_t max_samples =
+      o.max_seconds > 0 ? static_cast<int64_t>((o.max_seconds + 1) * kSampleRate) : 0;
   Status s = DecodeAudio(
       path,
       [&](std::span<const int16_t> block) -> Status {
+        // The probe at upload counted this recording under the limit; a file that decodes to
+        // more lied to it, and is not spooled or transcribed past the limit.
+        if (max_samples > 0 && d.info.samples > max_samples)
+          return Status::FailedPrecondition(
+              "the recording is longer than the limit of " + FormatSeconds(o.max_seconds) +
+              " (limits.max_duration_s); it was refused after " +
+              FormatSeconds(static_cast<double>(max_samples) / kSampleRate) + " of audio");
         if (Status st = d.spool.Append(block); !st.ok()) return st;
         seg.Push(block, &d.utts);
         return Status::Ok();

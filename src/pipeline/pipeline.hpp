@@ -19,7 +19,7 @@ struct PipelineOptions {
   int speakers = 0;                   ///< 0 = find automatically
   std::string temp_dir;               ///< where the PCM spool lives; empty = $TMPDIR or /tmp
   std::vector<std::string> hotwords;  ///< the task's hotword set, for engines that take one
-  std::string whisper_model;  ///< whisper's model name or file (see TranscriberOptions)
+  std::string whisper_model;          ///< whisper's model name or file (see TranscriberOptions)
   /// Engines to fail over to, in order, when `engine` cannot transcribe the recording (a
   /// provider down, refusing, or with its circuit open). The embedded engine can be the last.
   std::vector<std::string> fallback_engines;
@@ -27,6 +27,10 @@ struct PipelineOptions {
   std::string media_store, media_access_key, media_secret_key;
   /// Polled during long provider jobs: true abandons the job.
   std::function<bool()> canceled;
+  /// Longest recording transcribed, in seconds (limits.max_duration_s); 0 = no limit. Decoding
+  /// stops with FailedPrecondition once the audio passes it (plus one second for encoder
+  /// padding), whatever the file's headers said when it was probed at upload.
+  double max_seconds = 0;
 };
 
 /// One engine's try at the recording, for the audit log.

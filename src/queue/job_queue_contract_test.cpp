@@ -1,8 +1,10 @@
 // One suite for every JobQueue (polling the table; a Redis stream on a real redis-server), plus
 // what only the Redis queue does: the outbox while Redis is down, data loss, duplicates, the
-// dead-letter stream.
+// dead-letter stream; and fair workers (lanes, fair share between tenants, the per-tenant cap)
+// on SQLite, PostgreSQL and Redis over both.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -34,13 +36,20 @@ class QueueTest : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("minutes-queue-" + std::to_string(getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    auto db = OpenDatabase("sqlite://" + (dir_ / "q.db").string());
+    UseDatabase("sqlite://" + (dir_ / "q.db").string());
+  }
+  // Opens (and migrates, and seeds) the database the queue runs on: tenants t, a and b, user u.
+  void UseDatabase(const std::string& url) {
+    db_url_ = url;
+    auto db = OpenDatabase(url);
     ASSERT_TRUE(db.ok()) << db.status().message();
     db_ = std::move(*db);
     ASSERT_TRUE(Migrate(*db_).ok());
     std::string now = NowIso();
-    ASSERT_TRUE(
-        db_->Exec("INSERT INTO tenants (id, name, created_at) VALUES ('t', 't', ?)", {now}).ok());
+    for (const char* tenant : {"t", "a", "b"})
+      ASSERT_TRUE(db_->Exec("INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)",
+                            {std::string(tenant), std::string(tenant), now})
+                      .ok());
     ASSERT_TRUE(db_->Exec("INSERT INTO users (id, tenant_id, username, password_hash, role, "
                           "created_at) VALUES ('u', 't', 'u', 'x', 'admin', ?)",
                           {now})
@@ -51,19 +60,20 @@ class QueueTest : public ::testing::Test {
     db_.reset();
     fs::remove_all(dir_);
   }
-  void Open(const std::string& backend) {
-    auto q = OpenJobQueue(backend == "redis" ? redis_->Url() : "database", *db_);
+  void Open(const std::string& backend, JobQueueOptions options = {}) {
+    auto q = OpenJobQueue(backend == "redis" ? redis_->Url() : "database", *db_, options);
     ASSERT_TRUE(q.ok()) << q.status().message();
     queue_ = std::move(*q);
   }
   RedisJobQueue& redis_queue() { return dynamic_cast<RedisJobQueue&>(*queue_); }
-  // A task with one job, committed together; returns the job id.
-  std::string AddJob(const std::string& task, const std::string& kind = "transcribe") {
+  // A task of `tenant` with one job, committed together; returns the job id.
+  std::string AddJob(const std::string& task, const std::string& kind = "transcribe",
+                     const std::string& tenant = "t") {
     std::string now = NowIso();
     Status s = db_->Transaction([&](Database& tx) -> Status {
       if (Status e = tx.Exec("INSERT INTO tasks (id, tenant_id, user_id, state, created_at, "
-                             "updated_at) VALUES (?, 't', 'u', 'queued', ?, ?)",
-                             {task, now, now});
+                             "updated_at) VALUES (?, ?, 'u', 'queued', ?, ?)",
+                             {task, tenant, now, now});
           !e.ok())
         return e;
       return JobQueue::Enqueue(tx, task, kind);
@@ -75,10 +85,10 @@ class QueueTest : public ::testing::Test {
   }
   // Claims until a job comes or `within` passes.
   std::optional<Job> ClaimWithin(JobQueue& q, const std::string& owner, int lease_s,
-                                 std::chrono::milliseconds within = 5s) {
+                                 std::chrono::milliseconds within = 5s, Lane lane = Lane::kHeavy) {
     auto until = std::chrono::steady_clock::now() + within;
     while (std::chrono::steady_clock::now() < until) {
-      auto job = q.Claim(owner, lease_s);
+      auto job = q.Claim(owner, lease_s, lane);
       if (job.ok() && job->has_value()) return **job;
     }
     return std::nullopt;
@@ -97,6 +107,7 @@ class QueueTest : public ::testing::Test {
 
   static testing::RedisServer* redis_;
   fs::path dir_;
+  std::string db_url_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<JobQueue> queue_;
 };
@@ -124,7 +135,7 @@ TEST_P(QueueContract, EveryJobRunsOnceAcrossConcurrentWorkers) {
           std::lock_guard lock(mu);
           if (claimed.size() == ids.size()) return;
         }
-        auto job = queue_->Claim("w" + std::to_string(w), 30);
+        auto job = queue_->Claim("w" + std::to_string(w), 30, Lane::kHeavy);
         if (!job.ok() || !job->has_value()) continue;
         EXPECT_EQ((*job)->attempts, 1);
         EXPECT_TRUE(queue_->Complete(**job).ok());
@@ -217,12 +228,163 @@ TEST_P(QueueContract, APermanentFailureIsDeadAtOnce) {
 TEST_P(QueueContract, ProbeReportsTheDepth) {
   AddJob("a");
   AddJob("b");
+  AddJob("c", "webhook");
   auto p = queue_->Probe();
   ASSERT_TRUE(p.ok()) << p.status().message();
-  EXPECT_EQ((*p)["depth"], 2);
+  EXPECT_EQ((*p)["depth"], 3);
+  EXPECT_EQ((*p)["lanes"], (nlohmann::json{{"heavy", 2}, {"light", 1}}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, QueueContract, ::testing::Values("database", "redis"),
+                         [](const auto& info) { return info.param; });
+
+// Fair workers on every backend: the table queue on SQLite and on PostgreSQL, the Redis
+// stream over either. PostgreSQL is one server for the suite (started by the first test that
+// needs it: CTest runs each test alone), a fresh database per test.
+class FairQueue : public QueueTest, public ::testing::WithParamInterface<std::string> {
+ protected:
+  static void TearDownTestSuite() {
+    delete pg_;
+    pg_ = nullptr;
+    QueueTest::TearDownTestSuite();
+  }
+  void SetUp() override {
+    QueueTest::SetUp();
+    if (HasFatalFailure()) return;
+    if (OnPostgres()) {
+      if (!pg_) pg_ = new testing::PgServer;
+      static int n = 0;
+      std::string name = "fair" + std::to_string(++n);
+      pg_->Psql("CREATE DATABASE " + name);
+      UseDatabase(pg_->Url(name));
+    }
+  }
+  bool OnPostgres() const { return GetParam().find("postgres") != std::string::npos; }
+  bool OnRedis() const { return GetParam().rfind("redis", 0) == 0; }
+  // A queue as one worker process has it: its own database handle, the same options everywhere.
+  std::pair<std::unique_ptr<Database>, std::unique_ptr<JobQueue>> Claimer(JobQueueOptions o) {
+    auto db = OpenDatabase(db_url_);
+    EXPECT_TRUE(db.ok()) << db.status().message();
+    auto q = OpenJobQueue(OnRedis() ? redis_->Url() : "database", **db, o);
+    EXPECT_TRUE(q.ok()) << q.status().message();
+    return {std::move(*db), std::move(*q)};
+  }
+  // One claim finds nothing: the table is read once; a stream is read (1 s) and then the table.
+  bool NothingFor(JobQueue& q, const std::string& owner, Lane lane = Lane::kHeavy) {
+    auto job = q.Claim(owner, 30, lane);
+    EXPECT_TRUE(job.ok()) << job.status().message();
+    return job.ok() && !job->has_value();
+  }
+  std::map<std::string, int64_t> LeasedByTenant() {
+    std::map<std::string, int64_t> out;
+    auto rows = db_->Query(
+        "SELECT tenant_id, count(*) FROM jobs WHERE state = 'leased' GROUP BY tenant_id");
+    EXPECT_TRUE(rows.ok());
+    for (const auto& r : *rows) out[AsString(r[0])] = AsInt(r[1]);
+    return out;
+  }
+  static testing::PgServer* pg_;
+};
+testing::PgServer* FairQueue::pg_ = nullptr;
+
+TEST_P(FairQueue, OneTenantsBurstDoesNotMakeAnotherWait) {
+  Open(OnRedis() ? "redis" : "database");
+  std::set<std::string> ids;
+  for (int i = 0; i < 20; ++i) ids.insert(AddJob("a" + std::to_string(i), "transcribe", "a"));
+  std::string b = AddJob("b0", "transcribe", "b");
+  ids.insert(b);
+  // One slot, claiming and finishing one job at a time: global FIFO would run all of a's first.
+  std::vector<std::string> order;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    auto job = ClaimWithin(*queue_, "w", 30);
+    ASSERT_TRUE(job.has_value()) << "claim " << i;
+    EXPECT_EQ(job->tenant_id, job->task_id.substr(0, 1));
+    order.push_back(job->id);
+    ASSERT_TRUE(queue_->Complete(*job).ok());
+  }
+  auto at = std::find(order.begin(), order.end(), b) - order.begin();
+  EXPECT_LT(at, 2) << "b's job was claim " << at + 1 << " of " << order.size();
+  // Nothing lost, nothing twice: a's deliveries passed over for b's turn ran too.
+  EXPECT_EQ(std::multiset<std::string>(order.begin(), order.end()),
+            std::multiset<std::string>(ids.begin(), ids.end()));
+  EXPECT_TRUE(NothingFor(*queue_, "w"));
+}
+
+TEST_P(FairQueue, ThePerTenantCapHoldsAcrossWorkers) {
+  JobQueueOptions capped;
+  capped.max_running_per_tenant = 2;
+  Open(OnRedis() ? "redis" : "database", capped);
+  for (int i = 0; i < 6; ++i) AddJob("a" + std::to_string(i), "transcribe", "a");
+  for (int i = 0; i < 2; ++i) AddJob("b" + std::to_string(i), "transcribe", "b");
+  std::string hook = AddJob("a-hook", "webhook", "a");
+  // Two worker processes claiming at once and finishing nothing, until nothing more comes.
+  std::mutex mu;
+  std::vector<Job> held;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 2; ++w)
+    workers.emplace_back([&, w] {
+      auto [db, q] = Claimer(capped);
+      auto quiet_since = std::chrono::steady_clock::now();
+      while (std::chrono::steady_clock::now() - quiet_since < 1500ms) {
+        auto job = q->Claim("w" + std::to_string(w), 30, Lane::kHeavy);
+        if (!job.ok() || !job->has_value()) continue;
+        quiet_since = std::chrono::steady_clock::now();
+        std::lock_guard lock(mu);
+        held.push_back(**job);
+      }
+    });
+  for (auto& t : workers) t.join();
+  std::map<std::string, int> by_tenant;
+  for (const auto& j : held) ++by_tenant[j.tenant_id];
+  EXPECT_EQ(by_tenant, (std::map<std::string, int>{{"a", 2}, {"b", 2}}));
+  EXPECT_EQ(LeasedByTenant(), (std::map<std::string, int64_t>{{"a", 2}, {"b", 2}}));
+  // The cap is the heavy lane's: a's webhook delivery is not held back by it.
+  auto light = ClaimWithin(*queue_, "light", 30, 3s, Lane::kLight);
+  ASSERT_TRUE(light.has_value());
+  EXPECT_EQ(light->id, hook);
+  // One of a's finishes: the next of a's starts at once (on Redis its delivery was left
+  // pending when a was at the cap; the table hands it out).
+  const Job* a_job = nullptr;
+  for (const auto& j : held)
+    if (j.tenant_id == "a") a_job = &j;
+  ASSERT_NE(a_job, nullptr);
+  ASSERT_TRUE(queue_->Complete(*a_job).ok());
+  auto next = ClaimWithin(*queue_, "w2", 30, 3s);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->tenant_id, "a");
+  EXPECT_TRUE(NothingFor(*queue_, "w2")) << "a is at its cap again";
+}
+
+TEST_P(FairQueue, EachLaneTakesOnlyItsOwnJobs) {
+  Open(OnRedis() ? "redis" : "database");
+  std::string hook = AddJob("hooked", "webhook", "a");
+  EXPECT_TRUE(NothingFor(*queue_, "heavy")) << "a heavy slot took a webhook delivery";
+  std::string transcribe = AddJob("heavy", "transcribe", "a");
+  std::string minutes = AddJob("regenerate", "minutes", "b");
+  auto light = ClaimWithin(*queue_, "light", 30, 5s, Lane::kLight);
+  ASSERT_TRUE(light.has_value());
+  EXPECT_EQ(light->id, hook);
+  EXPECT_EQ(light->lane, Lane::kLight);
+  if (OnRedis()) {
+    EXPECT_FALSE(light->delivery.empty()) << "through the light lane's stream";
+  }
+  EXPECT_TRUE(NothingFor(*queue_, "light", Lane::kLight)) << "a light thread took a heavy job";
+  std::set<std::string> heavy;
+  for (int i = 0; i < 2; ++i) {
+    auto job = ClaimWithin(*queue_, "heavy", 30);
+    ASSERT_TRUE(job.has_value());
+    EXPECT_EQ(job->lane, Lane::kHeavy);
+    heavy.insert(job->id);
+  }
+  EXPECT_EQ(heavy, (std::set<std::string>{transcribe, minutes}));
+  if (OnRedis()) {
+    EXPECT_EQ(Redis({"XLEN", redis_queue().light_stream()}).integer, 1);
+    EXPECT_EQ(Redis({"XLEN", redis_queue().stream()}).integer, 2);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, FairQueue,
+                         ::testing::Values("sqlite", "postgres", "redis", "redis_postgres"),
                          [](const auto& info) { return info.param; });
 
 class RedisQueue : public QueueTest {
@@ -332,6 +494,37 @@ TEST_F(RedisQueue, ADuplicateDeliveryOfAFinishedJobIsAcknowledgedAndSkipped) {
             0);
 }
 
+// The stream delivers a's second job while b has none running: not a's turn. The delivery is
+// left pending (not acknowledged), b's job is leased from the table instead, a's job still runs
+// once, and its old delivery is acknowledged when Redis hands it out again and it is done.
+TEST_F(RedisQueue, ADeliveryThatIsNotItsTenantsTurnStaysPendingAndItsJobStillRunsOnce) {
+  std::string a0 = AddJob("a0", "transcribe", "a"), a1 = AddJob("a1", "transcribe", "a");
+  std::string b0 = AddJob("b0", "transcribe", "b");
+  ASSERT_TRUE(WaitFor([&] { return Published(a0) + Published(a1) + Published(b0) == 3; }));
+  auto pending = [&] {
+    return Redis({"XPENDING", redis_queue().stream(), redis_queue().group()}).elements[0].integer;
+  };
+  auto first = ClaimWithin(*queue_, "w", 30);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->id, a0);
+  auto second = ClaimWithin(*queue_, "w", 30);  // the stream offers a1; b has fewer running
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->id, b0);
+  EXPECT_TRUE(second->delivery.empty()) << "leased from the table";
+  EXPECT_EQ(State(a1), "ready");
+  EXPECT_EQ(pending(), 2) << "a0's delivery and a1's, left for later";
+  ASSERT_TRUE(queue_->Complete(*first).ok());
+  ASSERT_TRUE(queue_->Complete(*second).ok());
+  auto third = ClaimWithin(*queue_, "w", 30);
+  ASSERT_TRUE(third.has_value());
+  EXPECT_EQ(third->id, a1);
+  ASSERT_TRUE(queue_->Complete(*third).ok());
+  // Idle past a (1 s) lease, a1's delivery comes back through XAUTOCLAIM: done, acknowledged.
+  EXPECT_FALSE(ClaimWithin(*queue_, "w", 1, 2500ms).has_value());
+  EXPECT_EQ(pending(), 0);
+  for (const auto& id : {a0, a1, b0}) EXPECT_EQ(State(id), "done");
+}
+
 TEST_F(RedisQueue, ADeadJobGoesToTheDeadLetterStream) {
   std::string id = AddJob("task");
   auto job = ClaimWithin(*queue_, "w", 30);
@@ -406,7 +599,7 @@ TEST(RedisQueueOnPostgres, PublishesClaimsAndCompletesEveryJobOnce) {
           std::lock_guard lock(mu);
           if (claimed.size() == kJobs) return;
         }
-        auto job = (*q)->Claim("pg" + std::to_string(w), 30);
+        auto job = (*q)->Claim("pg" + std::to_string(w), 30, Lane::kHeavy);
         if (!job.ok() || !job->has_value()) continue;
         EXPECT_FALSE((*job)->delivery.empty());
         EXPECT_TRUE((*q)->Complete(**job).ok());

@@ -22,11 +22,10 @@ namespace {
 
 constexpr size_t kChunkBytes = 1024 * 1024;
 constexpr const char* kStagingDir = "~staging";
-constexpr const char* kShaSuffix = "~sha256";
 
 std::string ErrnoText(const std::string& what, int err) { return what + ": " + std::strerror(err); }
 
-std::string ShaPathOf(const fs::path& object) { return object.string() + kShaSuffix; }
+std::string ShaPathOf(const fs::path& object) { return object.string() + kShaSidecarSuffix; }
 
 Result<std::string> HashFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

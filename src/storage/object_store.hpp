@@ -13,6 +13,10 @@
 
 namespace minutes {
 
+/// The suffix of the sidecar that keeps an object's SHA-256 beside it (`KEY~sha256`), in every
+/// store, so that `migrate-files` and listings treat sidecars alike.
+inline constexpr const char* kShaSidecarSuffix = "~sha256";
+
 /// What the store knows about one stored object.
 struct ObjectInfo {
   std::string key;

@@ -1,13 +1,11 @@
 #include "storage/s3_http.hpp"
 
-#include <curl/curl.h>
-
 #include <chrono>
 #include <cstring>
 #include <mutex>
-#include <pugixml.hpp>
 #include <thread>
 
+#include "net/curl_api.hpp"
 #include "storage/s3_object_store.hpp"
 
 namespace minutes {
@@ -26,7 +24,7 @@ size_t OnBody(char* p, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t bytes = size * n;
   long code = 0;
-  curl_easy_getinfo(t->handle, CURLINFO_RESPONSE_CODE, &code);
+  Curl().easy_getinfo(t->handle, CURLINFO_RESPONSE_CODE, &code);
   if (t->sink && code >= 200 && code < 300) {
     t->sink->write(p, static_cast<std::streamsize>(bytes));
     if (!*t->sink) {
@@ -65,12 +63,6 @@ size_t OnRead(char* p, size_t size, size_t n, void* user) {
   return take;
 }
 
-// On first use, not at start-up: a service on local disk never loads TLS (~2 MB, milliseconds).
-bool CurlReady() {
-  static const bool ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  return ready;
-}
-
 }  // namespace
 
 // Idle easy handles: reusing one keeps its connection to the endpoint alive.
@@ -79,10 +71,10 @@ struct S3Client::Pool {
   std::vector<CURL*> idle;
   CURL* Take() {
     std::lock_guard lock(mu);
-    if (idle.empty()) return curl_easy_init();
+    if (idle.empty()) return Curl().easy_init();
     CURL* h = idle.back();
     idle.pop_back();
-    curl_easy_reset(h);
+    Curl().easy_reset(h);
     return h;
   }
   void Give(CURL* h) {
@@ -90,7 +82,7 @@ struct S3Client::Pool {
     idle.push_back(h);
   }
   ~Pool() {
-    for (CURL* h : idle) curl_easy_cleanup(h);
+    for (CURL* h : idle) Curl().easy_cleanup(h);
   }
 };
 
@@ -100,7 +92,8 @@ S3Client::S3Client(const S3Location& where, AwsCredentials creds)
 S3Client::~S3Client() = default;
 
 Result<S3Response> S3Client::Send(const S3Request& r) const {
-  if (!CurlReady()) return Status(ErrorKind::kInternal, "libcurl failed to initialise");
+  // Loaded on first use, not at start-up: a service on local disk never maps libcurl and TLS.
+  if (auto curl = LoadCurl(); !curl.ok()) return curl.status();
   const bool idempotent = r.method != "POST";
   std::string last_error;
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -120,44 +113,45 @@ Result<S3Response> S3Client::Send(const S3Request& r) const {
     CURL* h = pool_->Take();
     t.handle = h;
     curl_slist* list = nullptr;
-    for (auto& [k, v] : r.headers) list = curl_slist_append(list, (k + ": " + v).c_str());
-    for (auto& [k, v] : signed_req.headers) list = curl_slist_append(list, (k + ": " + v).c_str());
-    list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);  // stalled for a minute: give up
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L);
+    for (auto& [k, v] : r.headers) list = Curl().slist_append(list, (k + ": " + v).c_str());
+    for (auto& [k, v] : signed_req.headers)
+      list = Curl().slist_append(list, (k + ": " + v).c_str());
+    list = Curl().slist_append(list, "Expect:");  // no 100-continue round trip
+    Curl().easy_setopt(h, CURLOPT_URL, url.c_str());
+    Curl().easy_setopt(h, CURLOPT_HTTPHEADER, list);
+    Curl().easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
+    Curl().easy_setopt(h, CURLOPT_WRITEDATA, &t);
+    Curl().easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
+    Curl().easy_setopt(h, CURLOPT_HEADERDATA, &t);
+    Curl().easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    Curl().easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
+    Curl().easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);  // stalled for a minute: give up
+    Curl().easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L);
     if (r.method == "HEAD") {
-      curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+      Curl().easy_setopt(h, CURLOPT_NOBODY, 1L);
     } else if (r.method == "PUT") {
-      curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-      curl_easy_setopt(h, CURLOPT_READFUNCTION, OnRead);
-      curl_easy_setopt(h, CURLOPT_READDATA, &t);
-      curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+      Curl().easy_setopt(h, CURLOPT_UPLOAD, 1L);
+      Curl().easy_setopt(h, CURLOPT_READFUNCTION, OnRead);
+      Curl().easy_setopt(h, CURLOPT_READDATA, &t);
+      Curl().easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
     } else if (r.method == "POST") {
-      curl_easy_setopt(h, CURLOPT_POST, 1L);
-      curl_easy_setopt(h, CURLOPT_POSTFIELDS, r.body.data());
-      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+      Curl().easy_setopt(h, CURLOPT_POST, 1L);
+      Curl().easy_setopt(h, CURLOPT_POSTFIELDS, r.body.data());
+      Curl().easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
     } else if (r.method != "GET") {
-      curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+      Curl().easy_setopt(h, CURLOPT_CUSTOMREQUEST, r.method.c_str());
     }
-    CURLcode rc = curl_easy_perform(h);
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res.status);
-    curl_slist_free_all(list);
+    CURLcode rc = Curl().easy_perform(h);
+    Curl().easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res.status);
+    Curl().slist_free_all(list);
     if (rc == CURLE_OK) {
       pool_->Give(h);
     } else {
-      curl_easy_cleanup(h);  // its connection may be broken
+      Curl().easy_cleanup(h);  // its connection may be broken
     }
     if (t.sink_failed) return Status::Io("writing the downloaded object failed");
     if (rc != CURLE_OK) {
-      last_error = curl_easy_strerror(rc);
+      last_error = Curl().easy_strerror(rc);
       // A GET that already streamed part of its body cannot be repeated into the same sink.
       if (r.sink && res.status >= 200 && res.status < 300) break;
       continue;
@@ -170,62 +164,6 @@ Result<S3Response> S3Client::Send(const S3Request& r) const {
   }
   return Status(ErrorKind::kUnavailable, "object store " + where_.scheme + "://" +
                                              where_.endpoint_host + " unreachable: " + last_error);
-}
-
-namespace {
-
-// Every piece of text under `node`, in document order (the DOM's innerText). A walk without
-// recursion: a deeply nested reply cannot exhaust the stack.
-std::string InnerText(const pugi::xml_node& node) {
-  std::string out;
-  pugi::xml_node c = node.first_child();
-  while (c) {
-    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out += c.value();
-    if (c.first_child()) {
-      c = c.first_child();
-      continue;
-    }
-    while (c != node && !c.next_sibling()) c = c.parent();
-    if (c == node) break;
-    c = c.next_sibling();
-  }
-  return out;
-}
-
-}  // namespace
-
-std::vector<std::map<std::string, std::string>> XmlRecords(const std::string& xml,
-                                                           const std::string& tag) {
-  std::vector<std::map<std::string, std::string>> out;
-  if (xml.empty()) return out;
-  pugi::xml_document doc;
-  // Whitespace-only text is kept, as S3 sent it; no DTD is ever loaded.
-  if (!doc.load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_ws_pcdata))
-    return out;  // not XML: no records
-  // Every <tag> element in document order, nested ones included (the DOM's
-  // getElementsByTagName).
-  struct Collect : pugi::xml_tree_walker {
-    const std::string* tag;
-    std::vector<std::map<std::string, std::string>>* out;
-    bool for_each(pugi::xml_node& node) override {
-      if (node.type() != pugi::node_element || node.name() != *tag) return true;
-      std::map<std::string, std::string> record;
-      for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling())
-        if (c.type() == pugi::node_element) record[c.name()] = InnerText(c);
-      record[""] = InnerText(node);
-      out->push_back(std::move(record));
-      return true;
-    }
-  } walker;
-  walker.tag = &tag;
-  walker.out = &out;
-  doc.traverse(walker);
-  return out;
-}
-
-std::string XmlText(const std::string& xml, const std::string& tag) {
-  auto records = XmlRecords(xml, tag);
-  return records.empty() ? "" : records[0][""];
 }
 
 Status S3Error(const S3Response& r, const std::string& what) {

@@ -10,6 +10,7 @@
 
 #include "core/status.hpp"
 #include "net/sigv4.hpp"
+#include "storage/s3_xml.hpp"
 
 namespace minutes {
 
@@ -48,11 +49,5 @@ class S3Client {
 /// The Status for a non-2xx reply: 404 NotFound, 5xx Unavailable, otherwise Io; the message
 /// carries `what` and S3's own <Code> and <Message>.
 Status S3Error(const S3Response& r, const std::string& what);
-
-/// The text of the first <tag> element in `xml` ("" when absent or not XML).
-std::string XmlText(const std::string& xml, const std::string& tag);
-/// Every <tag> element of `xml`: its child elements' names → texts, and "" → its whole text.
-std::vector<std::map<std::string, std::string>> XmlRecords(const std::string& xml,
-                                                           const std::string& tag);
 
 }  // namespace minutes

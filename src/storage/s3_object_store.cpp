@@ -11,7 +11,6 @@
 namespace minutes {
 namespace {
 
-constexpr const char* kShaSuffix = "~sha256";
 constexpr const char* kShaMeta = "x-amz-meta-sha256";
 
 // Reads up to `max` bytes of `in` into `buf`; false when the stream failed (not at its end).
@@ -182,7 +181,8 @@ Result<ObjectInfo> S3ObjectStore::Put(const std::string& key, std::istream& body
   if (static_cast<int64_t>(buf.size()) < impl_->part_bytes) {  // the whole body: one request
     std::string sha = Sha256HexOf(buf);
     if (Status s = impl_->PutSmall(key, buf, sha); !s.ok()) return s;
-    (void)impl_->client.Send({"DELETE", key + kShaSuffix, {}, {}, {}, nullptr});  // stale sidecar
+    (void)impl_->client.Send(
+        {"DELETE", key + kShaSidecarSuffix, {}, {}, {}, nullptr});  // stale sidecar
     return ObjectInfo{key, static_cast<int64_t>(buf.size()), sha, std::chrono::system_clock::now()};
   }
   return impl_->PutMultipart(key, body, buf, max_bytes);
@@ -218,7 +218,7 @@ Result<ObjectInfo> S3ObjectStore::Impl::PutMultipart(const std::string& key, std
   complete += "</CompleteMultipartUpload>";
   std::string sha = whole.FinishHex();
   // The hash first: when the object appears, its hash is already there.
-  if (Status s = PutSmall(key + kShaSuffix, sha, ""); !s.ok()) return fail(s);
+  if (Status s = PutSmall(key + kShaSidecarSuffix, sha, ""); !s.ok()) return fail(s);
   auto done = Ok({"POST",
                   key,
                   {{"uploadId", upload_id}},
@@ -230,7 +230,7 @@ Result<ObjectInfo> S3ObjectStore::Impl::PutMultipart(const std::string& key, std
   if (done.ok() && done->body.find("<Error>") != std::string::npos)
     done = S3Error(*done, "completing upload of " + key);
   if (!done.ok()) {
-    (void)client.Send({"DELETE", key + kShaSuffix, {}, {}, {}, nullptr});
+    (void)client.Send({"DELETE", key + kShaSidecarSuffix, {}, {}, {}, nullptr});
     return fail(done.status());
   }
   return ObjectInfo{key, size, sha, std::chrono::system_clock::now()};
@@ -246,7 +246,7 @@ Result<ObjectInfo> S3ObjectStore::Head(const std::string& key) {
                   ParseTime(res->headers["last-modified"])};
   if (info.sha256.empty()) {  // a multipart object: its hash is in the sidecar
     std::ostringstream sha;
-    auto side = impl_->Ok({"GET", key + kShaSuffix, {}, {}, {}, &sha}, "GET hash of " + key);
+    auto side = impl_->Ok({"GET", key + kShaSidecarSuffix, {}, {}, {}, &sha}, "GET hash of " + key);
     if (side.ok()) info.sha256 = sha.str();
   }
   return info;
@@ -276,7 +276,7 @@ Status S3ObjectStore::Get(const std::string& key, int64_t offset, int64_t length
 
 Status S3ObjectStore::Delete(const std::string& key) {
   if (Status s = ValidateObjectKey(key); !s.ok()) return s;
-  for (const std::string& k : {key, key + kShaSuffix}) {
+  for (const std::string& k : {key, key + kShaSidecarSuffix}) {
     auto res = impl_->client.Send({"DELETE", k, {}, {}, {}, nullptr});
     if (!res.ok()) return res.status();
     if (res->status != 404 && (res->status < 200 || res->status >= 300))
@@ -410,7 +410,7 @@ Result<ObjectInfo> S3ObjectStore::CompleteUpload(const std::string& key,
   std::ostream out(&sink);
   if (Status s = Get(key, 0, -1, out); !s.ok()) return s;
   std::string sha = sink.sha.FinishHex();
-  if (Status s = impl_->PutSmall(key + kShaSuffix, sha, ""); !s.ok()) return s;
+  if (Status s = impl_->PutSmall(key + kShaSidecarSuffix, sha, ""); !s.ok()) return s;
   return ObjectInfo{key, sink.size, sha, std::chrono::system_clock::now()};
 }
 

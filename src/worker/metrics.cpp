@@ -29,7 +29,7 @@ struct Metrics::Impl {
           .Register(registry);
   prometheus::Family<prometheus::Gauge>& queue = prometheus::BuildGauge()
                                                      .Name("minutes_queue_depth")
-                                                     .Help("Jobs in the queue by state")
+                                                     .Help("Jobs in the queue by lane and state")
                                                      .Register(registry);
   prometheus::Family<prometheus::Gauge>& calls =
       prometheus::BuildGauge()
@@ -102,10 +102,14 @@ std::string Metrics::Render(Database& db) {
   if (impl_->edge_source)
     for (const auto& [what, value] : impl_->edge_source())
       impl_->edge.Add({{"what", what}}).Set(value);
-  for (const char* state : {"ready", "leased", "dead"}) impl_->queue.Add({{"state", state}}).Set(0);
-  if (auto rows = db.Query("SELECT state, count(*) FROM jobs GROUP BY state"); rows.ok())
+  for (const char* lane : {"heavy", "light"})
+    for (const char* state : {"ready", "leased", "dead"})
+      impl_->queue.Add({{"lane", lane}, {"state", state}}).Set(0);
+  if (auto rows = db.Query("SELECT lane, state, count(*) FROM jobs GROUP BY lane, state");
+      rows.ok())
     for (auto& r : *rows)
-      impl_->queue.Add({{"state", AsString(r[0])}}).Set(static_cast<double>(AsInt(r[1])));
+      impl_->queue.Add({{"lane", AsString(r[0])}, {"state", AsString(r[1])}})
+          .Set(static_cast<double>(AsInt(r[2])));
   if (auto rows = db.Query(
           "SELECT provider, count(*), coalesce(sum(cost), 0) FROM audit_logs WHERE action = "
           "'provider.call' GROUP BY provider");

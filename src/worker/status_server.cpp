@@ -10,17 +10,20 @@ namespace minutes {
 
 struct StatusServer::Impl {
   Database& db;
-  std::function<int()> running;
+  std::function<std::map<std::string, int>()> running;
   Router router;
   std::unique_ptr<HttpServer> server;
   int port = 0;
 };
 
-StatusServer::StatusServer(Database& db, std::function<int()> running_jobs)
+StatusServer::StatusServer(Database& db, std::function<std::map<std::string, int>()> running_jobs)
     : impl_(new Impl{db, std::move(running_jobs), {}, nullptr, 0}) {
   Impl* s = impl_.get();
   s->router.Add("GET", "/health", false, [s](Request&, Response& res) {
-    res.Json(200, {{"status", "ok"}, {"running_jobs", s->running()}});
+    auto lanes = s->running();
+    int total = 0;
+    for (const auto& [lane, n] : lanes) total += n;
+    res.Json(200, {{"status", "ok"}, {"running_jobs", total}, {"running_by_lane", lanes}});
   });
   s->router.Add("GET", "/health/ready", false, [s](Request&, Response& res) {
     auto probe = s->db.Query("SELECT count(*) FROM schema_migrations");

@@ -137,6 +137,7 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
     po.media_store = o.config->storage;
     po.media_access_key = o.config->storage_access_key;
     po.media_secret_key = o.config->storage_secret_key;
+    po.max_seconds = o.config->limits.max_duration_s;  // a file that lied to the upload's probe
   }
   auto next_check = std::chrono::steady_clock::now();
   bool canceled = false;
@@ -232,7 +233,11 @@ WorkerPool::WorkerPool(Database& db, ObjectStore& store, JobQueue& queue, Worker
 WorkerPool::~WorkerPool() { Stop(); }
 
 void WorkerPool::Start() {
-  for (int i = 0; i < options_.concurrency; ++i) threads_.emplace_back(&WorkerPool::Loop, this, i);
+  for (int i = 0; i < options_.concurrency; ++i)
+    threads_.emplace_back(&WorkerPool::Loop, this, Lane::kHeavy, i);
+  // A pool with no heavy slot is an API-only process (`serve --workers 0`): no lane at all.
+  for (int i = 0; options_.concurrency > 0 && i < options_.light_threads; ++i)
+    threads_.emplace_back(&WorkerPool::Loop, this, Lane::kLight, i);
   if (options_.concurrency > 0 && options_.temp_ttl_s > 0)
     threads_.emplace_back(&WorkerPool::SweepLoop, this);
 }
@@ -295,19 +300,27 @@ int WorkerPool::Running() {
   return static_cast<int>(running_.size());
 }
 
+int WorkerPool::Running(Lane lane) {
+  std::lock_guard lock(mu_);
+  return static_cast<int>(std::count_if(running_.begin(), running_.end(), [&](const auto& r) {
+    return r.second.first.lane == lane;
+  }));
+}
+
 namespace {
 // Jobs whose failure is the task's failure; a failed regeneration or webhook is not.
 bool DrivesTask(const std::string& kind) { return kind == "transcribe"; }
 }  // namespace
 
-void WorkerPool::Loop(int index) {
+void WorkerPool::Loop(Lane lane, int index) {
   JobQueue& queue = queue_;
   char host[128] = {};
   gethostname(host, sizeof host - 1);
-  std::string owner =
-      std::string(host) + ":" + std::to_string(getpid()) + ":" + std::to_string(index);
+  // host:pid:N for a heavy slot, host:pid:light-N for a light one.
+  std::string owner = std::string(host) + ":" + std::to_string(getpid()) + ":" +
+                      (lane == Lane::kLight ? "light-" : "") + std::to_string(index);
   while (!stop_) {
-    auto job = queue.Claim(owner, options_.lease_s);  // waits a moment when there is none
+    auto job = queue.Claim(owner, options_.lease_s, lane);  // waits a moment when there is none
     if (!job.ok()) {
       LogEvent(LogLevel::kWarn, "claim_failed", {{"error", job.status().message()}});
       for (int i = 0; i < 4 && !stop_; ++i)
@@ -320,7 +333,9 @@ void WorkerPool::Loop(int index) {
     LogEvent(LogLevel::kInfo, "job_started",
              {{"job_id", j.id},
               {"kind", j.kind},
+              {"lane", std::string(LaneName(j.lane))},
               {"task_id", j.task_id},
+              {"tenant_id", j.tenant_id},
               {"attempt", j.attempts},
               {"via", j.delivery.empty() ? "table" : "stream"},
               {"worker", owner}});

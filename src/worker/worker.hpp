@@ -18,9 +18,10 @@
 namespace minutes {
 
 struct WorkerOptions {
-  int concurrency = 1;                    ///< jobs at once
-  int asr_threads = 0;                    ///< per job; 0 = all cores
-  std::string asr_engine = "auto";        ///< asr.engine: auto, pocketsphinx, or a provider URL
+  int concurrency = 1;              ///< heavy jobs at once (transcription, minutes)
+  int light_threads = 2;            ///< light jobs at once (webhooks), on threads of their own
+  int asr_threads = 0;              ///< per job; 0 = all cores
+  std::string asr_engine = "auto";  ///< asr.engine: auto, pocketsphinx, or a provider URL
   std::vector<std::string> asr_fallback;  ///< asr.fallback: tried in order when it fails
   std::string asr_model;                  ///< asr.model: whisper's model name or file
   int lease_s = 60;                       ///< a dead worker's job is taken again after this
@@ -32,7 +33,8 @@ struct WorkerOptions {
   int llm_context_tokens = 8192;
 };
 
-/// Runs `concurrency` worker threads until Stop().
+/// Runs `concurrency` heavy-lane threads and, when that is not 0, `light_threads` light-lane
+/// threads until Stop(). Each lane's threads claim only that lane's jobs.
 class WorkerPool {
  public:
   WorkerPool(Database& db, ObjectStore& store, JobQueue& queue, WorkerOptions options);
@@ -46,9 +48,11 @@ class WorkerPool {
   int Stop(std::chrono::milliseconds grace = std::chrono::hours(24));
   /// Jobs in progress now.
   int Running();
+  /// Jobs of `lane` in progress now.
+  int Running(Lane lane);
 
  private:
-  void Loop(int index);
+  void Loop(Lane lane, int index);
   void SweepLoop();
   Database& db_;
   ObjectStore& store_;

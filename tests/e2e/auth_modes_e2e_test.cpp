@@ -193,7 +193,8 @@ TEST_F(AuthModes, RequestLogIsJsonWithIdsAndNoSecretsAndMetricsCount) {
             std::string::npos)
       << metrics.body.substr(0, 2000);
   EXPECT_NE(metrics.body.find("http_request_duration_seconds_bucket"), std::string::npos);
-  EXPECT_NE(metrics.body.find("minutes_queue_depth{state=\"ready\"} 0"), std::string::npos);
+  EXPECT_NE(metrics.body.find("minutes_queue_depth{lane=\"heavy\",state=\"ready\"} 0"),
+            std::string::npos);
   serve_->Kill(SIGTERM);
   std::string log = ReadFile((dir_ / "serve.err").string());
   EXPECT_EQ(log.find("hunter2-password"), std::string::npos);

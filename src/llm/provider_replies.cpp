@@ -1,0 +1,89 @@
+#include "llm/provider_replies.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+namespace minutes {
+namespace {
+
+using nlohmann::json;
+
+// Readers that never throw and never index past what is there: json's const operator[] is
+// undefined for a missing key (a reply without choices[0].message.content crashed
+// provider_reply_fuzz), and value() throws for a member of another type.
+const json& Get(const json& j, const char* key) {
+  static const json kNull;
+  if (!j.is_object()) return kNull;
+  auto it = j.find(key);
+  return it == j.end() ? kNull : *it;
+}
+
+const json& First(const json& j) {
+  static const json kNull;
+  return j.is_array() && !j.empty() ? j.front() : kNull;
+}
+
+std::string Text(const json& j) { return j.is_string() ? j.get<std::string>() : std::string(); }
+
+// A token count: a number in [0, INT_MAX], anything else 0.
+int Count(const json& j) {
+  if (!j.is_number()) return 0;
+  double v = j.get<double>();
+  return std::isfinite(v) ? static_cast<int>(std::clamp(v, 0.0, static_cast<double>(INT_MAX))) : 0;
+}
+
+// The concatenated "text" members of an array of parts.
+std::string Parts(const json& parts) {
+  std::string text;
+  if (parts.is_array())
+    for (const auto& p : parts) text += Text(Get(p, "text"));
+  return text;
+}
+
+}  // namespace
+
+Result<Completion> ParseOpenAiChatReply(const std::string& name, const std::string& body) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  const json& choice = First(Get(j, "choices"));
+  const json& message = Get(choice, "message");
+  if (!message.is_object())
+    return Status(ErrorKind::kUnavailable, name + ": the reply has no choices[0].message");
+  Completion out;
+  out.text = Text(Get(message, "content"));
+  out.truncated = Text(Get(choice, "finish_reason")) == "length";
+  out.model = Text(Get(j, "model"));
+  out.tokens_in = Count(Get(Get(j, "usage"), "prompt_tokens"));
+  out.tokens_out = Count(Get(Get(j, "usage"), "completion_tokens"));
+  return out;
+}
+
+Result<Completion> ParseGeminiReply(const std::string& name, const std::string& body) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  const json& cand = First(Get(j, "candidates"));
+  if (!cand.is_object())
+    return Status(ErrorKind::kUnavailable, name + ": the reply has no candidates");
+  Completion c;
+  c.text = Parts(Get(Get(cand, "content"), "parts"));
+  c.truncated = Text(Get(cand, "finishReason")) == "MAX_TOKENS";
+  c.model = Text(Get(j, "modelVersion"));
+  c.tokens_in = Count(Get(Get(j, "usageMetadata"), "promptTokenCount"));
+  c.tokens_out = Count(Get(Get(j, "usageMetadata"), "candidatesTokenCount"));
+  return c;
+}
+
+Result<Completion> ParseBedrockReply(const std::string& name, const std::string& body) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  const json& message = Get(Get(j, "output"), "message");
+  if (!message.is_object())
+    return Status(ErrorKind::kUnavailable, name + ": the reply has no output.message");
+  Completion c;
+  c.text = Parts(Get(message, "content"));
+  c.truncated = Text(Get(j, "stopReason")) == "max_tokens";
+  c.tokens_in = Count(Get(Get(j, "usage"), "inputTokens"));
+  c.tokens_out = Count(Get(Get(j, "usage"), "outputTokens"));
+  return c;
+}
+
+}  // namespace minutes
