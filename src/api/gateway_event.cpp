@@ -1,5 +1,6 @@
 #include "api/gateway_event.hpp"
 
+#include "core/text.hpp"
 #include "net/base64.hpp"
 #include "net/url.hpp"
 
@@ -7,11 +8,6 @@ namespace minutes {
 namespace {
 
 using nlohmann::json;
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // Readers that never throw: json's value() and get<std::string>() throw for another type, and
 // the const operator[] is undefined for a missing key.
@@ -69,7 +65,7 @@ Result<GatewayEvent> ParseGatewayEvent(const json& e) {
         std::string joined;
         for (const auto& x : v)
           if (x.is_string()) joined += (joined.empty() ? "" : ",") + x.get<std::string>();
-        p.headers[Lower(k)] = joined;
+        p.headers[AsciiLower(k)] = joined;
       }
   } else {
     return Status::BadInput(
@@ -77,7 +73,8 @@ Result<GatewayEvent> ParseGatewayEvent(const json& e) {
   }
   if (const json& headers = Get(e, "headers"); headers.is_object())
     for (const auto& [k, v] : headers.items())
-      if (v.is_string() && !p.headers.count(Lower(k))) p.headers[Lower(k)] = v.get<std::string>();
+      if (v.is_string() && !p.headers.count(AsciiLower(k)))
+        p.headers[AsciiLower(k)] = v.get<std::string>();
   if (p.method.empty() || p.path.empty() || p.path[0] != '/')
     return Status::BadInput("the event has no method or path");
   if (const json& body = Get(e, "body"); body.is_string()) {

@@ -8,6 +8,7 @@
 #include "api/dispatch.hpp"
 #include "api/gateway_event.hpp"
 #include "api/request_log.hpp"
+#include "core/text.hpp"
 #include "net/base64.hpp"
 #include "worker/metrics.hpp"
 
@@ -16,13 +17,8 @@ namespace {
 
 using nlohmann::json;
 
-std::string LowerName(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 bool IsText(const std::string& type) {
-  std::string t = LowerName(type.substr(0, type.find(';')));
+  std::string t = AsciiLower(type.substr(0, type.find(';')));
   return t.rfind("text/", 0) == 0 || t == "application/json" || t == "application/javascript" ||
          t == "application/xml" || t.ends_with("+json") || t.ends_with("+xml") || t.empty();
 }
@@ -58,7 +54,7 @@ json ToGateway(const Response& res, const std::string& body, int version,
   json headers = {{"x-request-id", request_id}};
   if (!res.content_type.empty() && res.status != 204 && res.status != 304)
     headers["content-type"] = res.content_type;
-  for (auto& [k, v] : res.headers) headers[LowerName(k)] = v;
+  for (auto& [k, v] : res.headers) headers[AsciiLower(k)] = v;
   bool text = IsText(res.content_type);
   json out = {{"statusCode", res.status},
               {"headers", headers},
@@ -84,7 +80,7 @@ Result<json> HandleApiGatewayEvent(const Router& router, const Authenticator& au
   std::map<std::string, std::string> headers = p->headers;
   headers["content-length"] = std::to_string(p->body.size());
   req.header = [&headers](const std::string& name) {
-    auto it = headers.find(LowerName(name));
+    auto it = headers.find(AsciiLower(name));
     return it == headers.end() ? std::string() : it->second;
   };
   std::istringstream body(p->body);

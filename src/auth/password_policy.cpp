@@ -5,17 +5,13 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "core/text.hpp"
+
 namespace minutes {
 namespace detail {
 extern const char* const kCommonPasswords;  // common_passwords.cpp, generated
 }  // namespace detail
 namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 const std::unordered_set<std::string_view>& CommonPasswords() {
   static const auto* set = [] {
@@ -42,7 +38,7 @@ size_t CodePoints(const std::string& utf8) {
 }
 
 bool IsCommonPassword(const std::string& password) {
-  return CommonPasswords().count(Lower(password)) != 0;
+  return CommonPasswords().count(AsciiLower(password)) != 0;
 }
 
 Status CheckPassword(const std::string& password, const std::string& username,
@@ -52,7 +48,7 @@ Status CheckPassword(const std::string& password, const std::string& username,
   if (CodePoints(password) < static_cast<size_t>(policy.min_length))
     return Status::FailedPrecondition("password: must be at least " +
                                       std::to_string(policy.min_length) + " characters long");
-  if (!username.empty() && Lower(password) == Lower(username))
+  if (!username.empty() && AsciiLower(password) == AsciiLower(username))
     return Status::FailedPrecondition("password: must not be the username");
   if (IsCommonPassword(password))
     return Status::FailedPrecondition(

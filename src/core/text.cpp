@@ -80,6 +80,13 @@ void AppendWord(std::string* text, std::string_view word) {
   text->append(word);
 }
 
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 std::string TrimSpace(const std::string& s) {
   const char* kSpace = " \t\r\n\v\f";
   size_t b = s.find_first_not_of(kSpace);

@@ -19,6 +19,9 @@ std::vector<std::string> NormalizeWords(std::string_view text);
 /// trailing punctuation such as "," or "." that a provider returns as its own item.
 void AppendWord(std::string* text, std::string_view word);
 
+/// `s` with ASCII letters lower-cased, other bytes (UTF-8 included) unchanged; no locale.
+std::string AsciiLower(std::string_view s);
+
 /// `s` without leading and trailing ASCII whitespace (space, tab, CR, LF, VT, FF).
 std::string TrimSpace(const std::string& s);
 

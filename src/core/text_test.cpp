@@ -19,6 +19,10 @@ TEST(NormalizeWords, LowercasesAndSplitsOnPunctuation) {
   EXPECT_TRUE(NormalizeWords("  ...  ").empty());
 }
 
+TEST(AsciiLower, LowersAsciiLettersOnly) {
+  EXPECT_EQ(AsciiLower("Content-Type: ÄB会议"), "content-type: Äb会议");
+}
+
 TEST(TrimSpace, DropsAsciiWhitespaceAtBothEndsOnly) {
   EXPECT_EQ(TrimSpace(" \t\r\n\v\fa b\n"), "a b");
   EXPECT_EQ(TrimSpace(" \n "), "");

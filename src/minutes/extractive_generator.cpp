@@ -6,17 +6,13 @@
 #include <map>
 #include <set>
 
+#include "core/text.hpp"
 #include "minutes/cues.hpp"
 #include "minutes/retrieval.hpp"
 #include "minutes/sentences.hpp"
 
 namespace minutes {
 namespace {
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string Capitalize(std::string s) {
   if (!s.empty() && std::islower(static_cast<unsigned char>(s[0])))
@@ -182,7 +178,7 @@ Result<MinutesDoc> ExtractiveGenerator::Generate(const Transcript& tr,
   std::vector<std::string> names = CommonFirstNames();
   for (auto& sp : tr.speakers)
     if (sp.name) {
-      std::string first = Lower(*sp.name);
+      std::string first = AsciiLower(*sp.name);
       auto cut = first.find_first_of(" ,");
       if (cut != std::string::npos) first.resize(cut);
       if (!first.empty()) names.push_back(first);
@@ -204,7 +200,7 @@ Result<MinutesDoc> ExtractiveGenerator::Generate(const Transcript& tr,
       // Prefer the speaker's full display name when the named person is a known speaker.
       a.owner = Capitalize(named);
       for (auto& sp : tr.speakers)
-        if (sp.name && Lower(*sp.name).rfind(named, 0) == 0) a.owner = *sp.name;
+        if (sp.name && AsciiLower(*sp.name).rfind(named, 0) == 0) a.owner = *sp.name;
     } else if (!IsFirstPerson(s.words) &&
                (std::find(s.words.begin(), s.words.end(), "you") != s.words.end())) {
       // "can you …" without a name: the person who answers next is the one asked.

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 
+#include "core/text.hpp"
 #include "net/curl_api.hpp"
 
 namespace minutes {
@@ -132,12 +133,6 @@ bool InV6(const std::array<uint8_t, 16>& b, std::initializer_list<uint8_t> prefi
 uint32_t V4At(const std::array<uint8_t, 16>& b, size_t at) {
   return uint32_t{b[at]} << 24 | uint32_t{b[at + 1]} << 16 | uint32_t{b[at + 2]} << 8 |
          uint32_t{b[at + 3]};
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 Status Refused(const std::string& host, const IpAddress& ip, AddressClass c) {
@@ -283,7 +278,7 @@ bool EndsInNumber(std::string_view host) {
 }
 
 std::string RefusedName(std::string_view host, const DestinationPolicy& policy) {
-  std::string name = Lower(WithoutTrailingDot(host));
+  std::string name = AsciiLower(WithoutTrailingDot(host));
   for (const char* m : {"metadata.google.internal", "metadata.goog", "metadata", "instance-data",
                         "instance-data.ec2.internal", "metadata.azure.internal"})
     if (name == m) return std::string(host) + " is a cloud metadata service";
@@ -346,7 +341,7 @@ Result<CheckedUrl> CheckOutboundUrl(const std::string& url, const DestinationPol
     return out;
   };
   CheckedUrl checked;
-  checked.scheme = Lower(part(CURLUPART_SCHEME, 0).value_or(""));
+  checked.scheme = AsciiLower(part(CURLUPART_SCHEME, 0).value_or(""));
   if (checked.scheme != "http" && checked.scheme != "https") return bad;
   if (part(CURLUPART_USER, 0) || part(CURLUPART_PASSWORD, 0) || part(CURLUPART_OPTIONS, 0))
     return Status::FailedPrecondition(

@@ -7,6 +7,8 @@
 #include <cctype>
 #include <ctime>
 
+#include "core/text.hpp"
+
 namespace minutes {
 namespace {
 
@@ -27,11 +29,6 @@ std::string Hmac(std::string_view key, std::string_view data) {
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
   return std::string(reinterpret_cast<char*>(out), len);
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // Trims and collapses runs of spaces, as the canonical header value requires.
@@ -71,7 +68,7 @@ struct Canonical {
 Canonical Canonicalise(const SigV4Request& r,
                        std::vector<std::pair<std::string, std::string>> headers,
                        const std::vector<std::pair<std::string, std::string>>& query) {
-  for (auto& [k, v] : headers) k = Lower(k), v = Trimmed(v);
+  for (auto& [k, v] : headers) k = AsciiLower(k), v = Trimmed(v);
   std::sort(headers.begin(), headers.end());
   std::string canonical_headers, signed_headers;
   for (auto& [k, v] : headers) {

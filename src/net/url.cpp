@@ -3,16 +3,12 @@
 #include <uriparser/Uri.h>
 
 #include <algorithm>
-#include <cctype>
 #include <memory>
+
+#include "core/text.hpp"
 
 namespace minutes {
 namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string Text(const UriTextRangeA& r) {
   return r.first == nullptr ? std::string() : std::string(r.first, r.afterLast);
@@ -69,10 +65,10 @@ Result<Url> ParseUrl(std::string_view text) {
   }
   UriPtr uri(raw);
   Url out;
-  out.scheme = Lower(Text(uri->scheme));
+  out.scheme = AsciiLower(Text(uri->scheme));
   if (out.scheme.empty()) return Status::BadInput("not an absolute URL (no scheme:)");
   out.user_info = Text(uri->userInfo);
-  out.host = Lower(Text(uri->hostText));
+  out.host = AsciiLower(Text(uri->hostText));
   if (std::string port = Text(uri->portText); !port.empty()) {
     // The grammar allows any number of digits; a port is 1–65535.
     if (port.size() > 5 || std::stoi(port) < 1 || std::stoi(port) > 65535)
