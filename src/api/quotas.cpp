@@ -11,7 +11,7 @@ namespace minutes {
 namespace {
 
 constexpr int64_t kWindowMs = 60'000;
-constexpr int64_t kMiB = 1 << 20;
+constexpr int64_t kMebibyte = 1 << 20;
 
 // Unix seconds as the uploads table stores times ("2026-11-22T10:00:30Z").
 std::string IsoAt(int64_t unix_s) {
@@ -89,7 +89,7 @@ Status Quotas::CheckQueuedTasks(Database& tx, const std::string& tenant_id) {
 
 Result<StorageUse> Quotas::Storage(Database& db, const std::string& tenant_id, int64_t now_s) {
   StorageUse use;
-  use.quota = int64_t{limits_.tenant_storage_mb} * kMiB;
+  use.quota = int64_t{limits_.tenant_storage_mb} * kMebibyte;
   // Summed from what the database already knows rather than a counter kept beside it: every
   // path that adds or removes an object (uploads, deletes, the sweeper, a crash half-way) stays
   // counted right without each having to remember a second write.

@@ -1,6 +1,7 @@
 #pragma once
 // What serve and worker open from the configuration: the database (migrated), the object
 // store and the job queue, plus the worker options derived from it.
+#include <chrono>
 #include <memory>
 
 #include "config/config.hpp"
@@ -29,5 +30,9 @@ WorkerOptions WorkerOptionsFrom(const Config& config, int concurrency, const Bac
 /// Blocks SIGTERM and SIGINT in this thread (call before starting threads) and returns the set
 /// to sigwait on.
 sigset_t BlockStopSignals();
+
+/// How long a stopping serve or worker process waits for jobs in flight before releasing them to
+/// the queue.
+inline constexpr auto kStopGrace = std::chrono::seconds(10);
 
 }  // namespace minutes

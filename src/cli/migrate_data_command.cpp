@@ -15,7 +15,7 @@
 namespace minutes {
 namespace {
 
-struct Options {
+struct MigrateDataOptions {
   std::string from, to;
   bool dry_run = false;
   int batch = 1000;
@@ -146,7 +146,7 @@ Status AdvanceIdentities(Database& to, const std::string& table) {
       .status();
 }
 
-int MigrateData(const Options& o) {
+int MigrateData(const MigrateDataOptions& o) {
   auto from = OpenDatabase(o.from);
   if (!from.ok())
     return ReportFailure(Status(from.status().kind(), "--from: " + from.status().message()));
@@ -198,7 +198,7 @@ int MigrateData(const Options& o) {
 }  // namespace
 
 void AddMigrateDataCommand(CLI::App& app, int* exit_code) {
-  auto o = std::make_shared<Options>();
+  auto o = std::make_shared<MigrateDataOptions>();
   CLI::App* cmd = app.add_subcommand(
       "migrate-data", "Copy every table to another database (e.g. SQLite to PostgreSQL), verified");
   cmd->add_option("--from", o->from, "Source database URL (sqlite:///… or postgresql://…)")

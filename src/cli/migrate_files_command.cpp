@@ -19,7 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Options {
+struct MigrateFilesOptions {
   std::string from, to;
   bool dry_run = false;
   bool check_db = true;
@@ -45,7 +45,7 @@ Status CopyObject(ObjectStore& from, ObjectStore& to, const ObjectInfo& src,
   return Status::Ok();
 }
 
-int Migrate(const ConfigFlags& flags, const Options& o) {
+int Migrate(const ConfigFlags& flags, const MigrateFilesOptions& o) {
   auto config = ResolveConfig(flags);
   if (!config.ok()) return ReportFailure(config.status());
   auto from = OpenObjectStore(o.from, config->storage_access_key, config->storage_secret_key);
@@ -127,7 +127,7 @@ int Migrate(const ConfigFlags& flags, const Options& o) {
 
 void AddMigrateFilesCommand(CLI::App& app, int* exit_code) {
   auto flags = std::make_shared<ConfigFlags>();
-  auto o = std::make_shared<Options>();
+  auto o = std::make_shared<MigrateFilesOptions>();
   CLI::App* cmd = app.add_subcommand(
       "migrate-files", "Copy every stored object to another store, verified and resumable");
   AddConfigFlags(cmd, flags.get());

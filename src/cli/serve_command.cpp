@@ -21,9 +21,6 @@
 namespace minutes {
 namespace {
 
-// How long a stopping process waits for jobs in flight before releasing them to the queue.
-constexpr auto kStopGrace = std::chrono::seconds(10);
-
 // The signing secret: auth.jwt_secret (MINUTES_AUTH_JWT_SECRET), else one generated once and
 // kept in the data directory (mode 0600) so restarts and several instances on one data dir
 // accept each other's tokens.

@@ -16,8 +16,6 @@
 namespace minutes {
 namespace {
 
-constexpr auto kStopGrace = std::chrono::seconds(10);
-
 int RunWorker(const ConfigFlags& flags) {
   sigset_t stop = BlockStopSignals();
   auto config = ResolveConfig(flags);

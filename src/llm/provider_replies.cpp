@@ -5,6 +5,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "core/json_read.hpp"
+
 namespace minutes {
 namespace {
 
@@ -13,19 +15,10 @@ using nlohmann::json;
 // Readers that never throw and never index past what is there: json's const operator[] is
 // undefined for a missing key (a reply without choices[0].message.content crashed
 // provider_reply_fuzz), and value() throws for a member of another type.
-const json& Get(const json& j, const char* key) {
-  static const json kNull;
-  if (!j.is_object()) return kNull;
-  auto it = j.find(key);
-  return it == j.end() ? kNull : *it;
-}
-
 const json& First(const json& j) {
   static const json kNull;
   return j.is_array() && !j.empty() ? j.front() : kNull;
 }
-
-std::string Text(const json& j) { return j.is_string() ? j.get<std::string>() : std::string(); }
 
 // A token count: a number in [0, INT_MAX], anything else 0.
 int Count(const json& j) {
@@ -38,7 +31,7 @@ int Count(const json& j) {
 std::string Parts(const json& parts) {
   std::string text;
   if (parts.is_array())
-    for (const auto& p : parts) text += Text(Get(p, "text"));
+    for (const auto& p : parts) text += JsonString(JsonMember(p, "text"));
   return text;
 }
 
@@ -46,43 +39,43 @@ std::string Parts(const json& parts) {
 
 Result<Completion> ParseOpenAiChatReply(const std::string& name, const std::string& body) {
   auto j = nlohmann::json::parse(body, nullptr, false);
-  const json& choice = First(Get(j, "choices"));
-  const json& message = Get(choice, "message");
+  const json& choice = First(JsonMember(j, "choices"));
+  const json& message = JsonMember(choice, "message");
   if (!message.is_object())
     return Status(ErrorKind::kUnavailable, name + ": the reply has no choices[0].message");
   Completion out;
-  out.text = Text(Get(message, "content"));
-  out.truncated = Text(Get(choice, "finish_reason")) == "length";
-  out.model = Text(Get(j, "model"));
-  out.tokens_in = Count(Get(Get(j, "usage"), "prompt_tokens"));
-  out.tokens_out = Count(Get(Get(j, "usage"), "completion_tokens"));
+  out.text = JsonString(JsonMember(message, "content"));
+  out.truncated = JsonString(JsonMember(choice, "finish_reason")) == "length";
+  out.model = JsonString(JsonMember(j, "model"));
+  out.tokens_in = Count(JsonMember(JsonMember(j, "usage"), "prompt_tokens"));
+  out.tokens_out = Count(JsonMember(JsonMember(j, "usage"), "completion_tokens"));
   return out;
 }
 
 Result<Completion> ParseGeminiReply(const std::string& name, const std::string& body) {
   auto j = nlohmann::json::parse(body, nullptr, false);
-  const json& cand = First(Get(j, "candidates"));
+  const json& cand = First(JsonMember(j, "candidates"));
   if (!cand.is_object())
     return Status(ErrorKind::kUnavailable, name + ": the reply has no candidates");
   Completion c;
-  c.text = Parts(Get(Get(cand, "content"), "parts"));
-  c.truncated = Text(Get(cand, "finishReason")) == "MAX_TOKENS";
-  c.model = Text(Get(j, "modelVersion"));
-  c.tokens_in = Count(Get(Get(j, "usageMetadata"), "promptTokenCount"));
-  c.tokens_out = Count(Get(Get(j, "usageMetadata"), "candidatesTokenCount"));
+  c.text = Parts(JsonMember(JsonMember(cand, "content"), "parts"));
+  c.truncated = JsonString(JsonMember(cand, "finishReason")) == "MAX_TOKENS";
+  c.model = JsonString(JsonMember(j, "modelVersion"));
+  c.tokens_in = Count(JsonMember(JsonMember(j, "usageMetadata"), "promptTokenCount"));
+  c.tokens_out = Count(JsonMember(JsonMember(j, "usageMetadata"), "candidatesTokenCount"));
   return c;
 }
 
 Result<Completion> ParseBedrockReply(const std::string& name, const std::string& body) {
   auto j = nlohmann::json::parse(body, nullptr, false);
-  const json& message = Get(Get(j, "output"), "message");
+  const json& message = JsonMember(JsonMember(j, "output"), "message");
   if (!message.is_object())
     return Status(ErrorKind::kUnavailable, name + ": the reply has no output.message");
   Completion c;
-  c.text = Parts(Get(message, "content"));
-  c.truncated = Text(Get(j, "stopReason")) == "max_tokens";
-  c.tokens_in = Count(Get(Get(j, "usage"), "inputTokens"));
-  c.tokens_out = Count(Get(Get(j, "usage"), "outputTokens"));
+  c.text = Parts(JsonMember(message, "content"));
+  c.truncated = JsonString(JsonMember(j, "stopReason")) == "max_tokens";
+  c.tokens_in = Count(JsonMember(JsonMember(j, "usage"), "inputTokens"));
+  c.tokens_out = Count(JsonMember(JsonMember(j, "usage"), "outputTokens"));
   return c;
 }
 

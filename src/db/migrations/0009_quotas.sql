@@ -21,8 +21,9 @@ CREATE INDEX uploads_tenant_state ON uploads(tenant_id, state);
 CREATE INDEX tasks_tenant_state ON tasks(tenant_id, state);
 -- Uploads each user started in the last minute (a sliding window: one row per upload, Unix
 -- milliseconds), shared by every API instance; rows older than the window are deleted as new
--- ones come.
+-- ones come. The id makes a row copyable once (migrate-data re-runs skip rows already there).
 CREATE TABLE upload_starts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   user_id TEXT NOT NULL,
   at_ms INTEGER NOT NULL
 );
