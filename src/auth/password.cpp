@@ -2,8 +2,9 @@
 
 #include <argon2.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
+#include <sys/random.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <vector>
 
@@ -20,13 +21,25 @@ std::string Hex(const unsigned char* p, size_t n) {
   return out;
 }
 
+// The kernel's CSPRNG (the one OpenSSL seeds from), read directly: salts, ids and secrets need
+// no library, and start-up does not pay for initialising OpenSSL's random generator.
+bool RandomBytes(unsigned char* p, size_t n) {
+  for (size_t got = 0; got < n;) {
+    ssize_t r = getrandom(p + got, n - got, 0);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    got += static_cast<size_t>(r);
+  }
+  return true;
+}
+
 }  // namespace
 
 Result<std::string> HashPassword(const std::string& password, const PasswordParams& p) {
   if (password.empty()) return Status::BadInput("password: must not be empty");
   if (password.size() > 1024) return Status::BadInput("password: longer than 1024 bytes");
   unsigned char salt[16];
-  if (RAND_bytes(salt, sizeof salt) != 1) return Status::Internal("no random bytes for a salt");
+  if (!RandomBytes(salt, sizeof salt)) return Status::Internal("no random bytes for a salt");
   constexpr size_t kHashLen = 32;
   size_t len =
       argon2_encodedlen(p.t_cost, p.m_cost_kib, p.parallelism, sizeof salt, kHashLen, Argon2_id);
@@ -79,8 +92,7 @@ int HashSlots::running() const {
 
 Result<std::string> RandomHex(size_t n) {
   std::vector<unsigned char> buf(n);
-  if (RAND_bytes(buf.data(), static_cast<int>(n)) != 1)
-    return Status::Internal("no random bytes available");
+  if (!RandomBytes(buf.data(), n)) return Status::Internal("no random bytes available");
   return Hex(buf.data(), n);
 }
 

@@ -1,11 +1,14 @@
 #include "cli/serve_command.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -36,12 +39,18 @@ Result<std::string> JwtSecret(const Config& config) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   std::string tmp = p.string() + ".tmp." + std::to_string(getpid());
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << *fresh << "\n";
-    if (!out) return Status::Io("cannot write " + tmp);
+  // Created 0600 (not chmod-ed afterwards: the secret is never readable by others, not even for
+  // a moment), and synced before it is linked into place.
+  std::string line = *fresh + "\n";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return Status::Io("cannot write " + tmp + ": " + std::strerror(errno));
+  bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+                 ::fdatasync(fd) == 0;
+  ::close(fd);
+  if (!written) {
+    std::filesystem::remove(tmp, ec);
+    return Status::Io("cannot write " + tmp);
   }
-  ::chmod(tmp.c_str(), 0600);
   // Another instance starting at the same moment may have won: keep whichever landed first.
   if (::link(tmp.c_str(), p.c_str()) != 0) {
     std::filesystem::remove(tmp, ec);
