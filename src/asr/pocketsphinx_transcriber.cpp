@@ -1,14 +1,12 @@
 #include "asr/pocketsphinx_transcriber.hpp"
 
-#include <pocketsphinx/pocketsphinx.h>
-#include <sphinxbase/err.h>
-#include <sphinxbase/logmath.h>
-
 #include <algorithm>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <vector>
+
+#include "audio/speech_libs.hpp"
 
 namespace minutes {
 namespace {
@@ -16,7 +14,7 @@ namespace {
 constexpr double kFrameRate = 100.0;  // PocketSphinx frames per second (-frate 100)
 
 struct DecoderFree {
-  void operator()(ps_decoder_t* d) const { ps_free(d); }
+  void operator()(ps_decoder_t* d) const { Sphinx().ps_free(d); }
 };
 using DecoderPtr = std::unique_ptr<ps_decoder_t, DecoderFree>;
 
@@ -41,24 +39,26 @@ Result<std::vector<Word>> Decode(ps_decoder_t* ps, std::span<const int16_t> samp
                                  double offset_s) {
   std::vector<Word> words;
   if (samples.empty()) return words;
-  if (ps_start_utt(ps) < 0) return Status::Internal("PocketSphinx could not start an utterance");
-  if (ps_process_raw(ps, samples.data(), samples.size(), FALSE, TRUE) < 0) {
-    ps_end_utt(ps);
+  if (Sphinx().ps_start_utt(ps) < 0)
+    return Status::Internal("PocketSphinx could not start an utterance");
+  if (Sphinx().ps_process_raw(ps, samples.data(), samples.size(), FALSE, TRUE) < 0) {
+    Sphinx().ps_end_utt(ps);
     return Status::Internal("PocketSphinx failed to process audio");
   }
-  if (ps_end_utt(ps) < 0) return Status::Internal("PocketSphinx could not end the utterance");
+  if (Sphinx().ps_end_utt(ps) < 0)
+    return Status::Internal("PocketSphinx could not end the utterance");
   int32 score = 0;
-  if (!ps_get_hyp(ps, &score)) return words;
-  logmath_t* lmath = ps_get_logmath(ps);
+  if (!Sphinx().ps_get_hyp(ps, &score)) return words;
+  logmath_t* lmath = Sphinx().ps_get_logmath(ps);
   double end_limit = offset_s + static_cast<double>(samples.size()) / 16000.0;
-  for (ps_seg_t* seg = ps_seg_iter(ps); seg; seg = ps_seg_next(seg)) {
-    std::string w = StripAlternative(ps_seg_word(seg));
+  for (ps_seg_t* seg = Sphinx().ps_seg_iter(ps); seg; seg = Sphinx().ps_seg_next(seg)) {
+    std::string w = StripAlternative(Sphinx().ps_seg_word(seg));
     if (IsFiller(w)) continue;
     int sf = 0, ef = 0;
-    ps_seg_frames(seg, &sf, &ef);
+    Sphinx().ps_seg_frames(seg, &sf, &ef);
     int32 ascr = 0, lscr = 0, lback = 0;
-    int32 post = ps_seg_prob(seg, &ascr, &lscr, &lback);
-    double conf = std::clamp(logmath_exp(lmath, post), 0.0, 1.0);
+    int32 post = Sphinx().ps_seg_prob(seg, &ascr, &lscr, &lback);
+    double conf = std::clamp(Sphinx().logmath_exp(lmath, post), 0.0, 1.0);
     Word word;
     word.word = std::move(w);
     word.start = std::min(offset_s + sf / kFrameRate, end_limit);
@@ -87,14 +87,15 @@ class PocketSphinxTranscriber : public Transcriber {
   }
 
   ~PocketSphinxTranscriber() override {
-    for (auto* d : idle_) ps_free(d);
+    for (auto* d : idle_) Sphinx().ps_free(d);
   }
 
  private:
   Result<DecoderPtr> NewDecoder() {
     std::lock_guard lock(InitMutex());
+    if (auto api = LoadSphinx(); !api.ok()) return api.status();
     static const bool quiet = [] {
-      err_set_logfp(nullptr);
+      Sphinx().err_set_logfp(nullptr);
       return true;
     }();
     (void)quiet;
@@ -106,11 +107,11 @@ class PocketSphinxTranscriber : public Transcriber {
                                   "-remove_silence", "no"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
-    cmd_ln_t* cfg =
-        cmd_ln_parse_r(nullptr, ps_args(), static_cast<int>(argv.size()), argv.data(), TRUE);
+    cmd_ln_t* cfg = Sphinx().cmd_ln_parse_r(nullptr, Sphinx().ps_args(),
+                                            static_cast<int>(argv.size()), argv.data(), TRUE);
     if (!cfg) return Status::Internal("PocketSphinx rejected its configuration");
-    DecoderPtr ps(ps_init(cfg));
-    cmd_ln_free_r(cfg);
+    DecoderPtr ps(Sphinx().ps_init(cfg));
+    Sphinx().cmd_ln_free_r(cfg);
     if (!ps) return Status::Internal("PocketSphinx failed to load the model in " + dir_);
     return ps;
   }

@@ -3,17 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 
-// libwebrtc-audio-processing exports the VAD without installing its header.
-extern "C" {
-struct WebRtcVadInst;
-WebRtcVadInst* WebRtcVad_Create();
-void WebRtcVad_Free(WebRtcVadInst* handle);
-int WebRtcVad_Init(WebRtcVadInst* handle);
-int WebRtcVad_set_mode(WebRtcVadInst* handle, int mode);
-int WebRtcVad_Process(WebRtcVadInst* handle, int fs, const int16_t* frame, size_t length);
-}
+#include "audio/speech_libs.hpp"
 
 namespace minutes {
 namespace {
@@ -74,7 +68,7 @@ struct Segmenter::Impl {
   }
 
   void Frame(const int16_t* s, std::vector<Utterance>* out) {
-    bool voiced = WebRtcVad_Process(vad, 16000, s, kFrame) == 1;
+    bool voiced = WebRtcVad().WebRtcVad_Process(vad, 16000, s, kFrame) == 1;
     double e = 0;
     for (int i = 0; i < kFrame; ++i) e += static_cast<double>(s[i]) * s[i];
     float loge = static_cast<float>(std::log10(e / kFrame + 1.0));
@@ -106,14 +100,22 @@ struct Segmenter::Impl {
   }
 };
 
+Status LoadVad() { return LoadWebRtcVad().status(); }
+
 Segmenter::Segmenter(SegmenterParams params) : impl_(std::make_unique<Impl>()) {
   impl_->p = params;
-  impl_->vad = WebRtcVad_Create();
-  WebRtcVad_Init(impl_->vad);
-  WebRtcVad_set_mode(impl_->vad, std::clamp(params.vad_mode, 0, 3));
+  // Callers that can answer with an error check LoadWebRtcVad() first (the pipeline does); here
+  // the library missing from an installation is fatal and says which one.
+  if (auto api = LoadWebRtcVad(); !api.ok()) {
+    std::fprintf(stderr, "minutes: %s\n", api.status().message().c_str());
+    std::abort();
+  }
+  impl_->vad = WebRtcVad().WebRtcVad_Create();
+  WebRtcVad().WebRtcVad_Init(impl_->vad);
+  WebRtcVad().WebRtcVad_set_mode(impl_->vad, std::clamp(params.vad_mode, 0, 3));
 }
 
-Segmenter::~Segmenter() { WebRtcVad_Free(impl_->vad); }
+Segmenter::~Segmenter() { WebRtcVad().WebRtcVad_Free(impl_->vad); }
 
 void Segmenter::Push(std::span<const int16_t> samples, std::vector<Utterance>* out) {
   auto& pend = impl_->pending;

@@ -5,6 +5,8 @@
 #include <span>
 #include <vector>
 
+#include "core/status.hpp"
+
 namespace minutes {
 
 /// A stretch of speech, in 16 kHz samples from the start of the recording: [start, end).
@@ -23,6 +25,10 @@ struct SegmenterParams {
   double min_speech = 0.2;      ///< shorter bursts are dropped, s
   double max_utterance = 30.0;  ///< longer speech is cut at its quietest point, s
 };
+
+/// Loads WebRTC's VAD library (once, on first use): the error (kind Unavailable) names the
+/// library when the installation lacks it. A Segmenter made without it aborts.
+Status LoadVad();
 
 /// Feeds 16 kHz mono samples in any block sizes; yields utterances as they close.
 /// Memory is bounded by max_utterance, not by the stream's length. Not thread-safe.

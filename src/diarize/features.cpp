@@ -1,11 +1,9 @@
 #include "diarize/features.hpp"
 
-#include <sphinxbase/cmd_ln.h>
-#include <sphinxbase/err.h>
-#include <sphinxbase/fe.h>
-
 #include <cmath>
 #include <mutex>
+
+#include "audio/speech_libs.hpp"
 
 namespace minutes {
 namespace {
@@ -14,37 +12,43 @@ constexpr int kCeps = 20;  // c0..c19; c0 (energy) is dropped
 
 struct MfccExtractor::Impl {
   fe_t* fe = nullptr;
+  Status status;  // why there is no front end
 };
 
 MfccExtractor::MfccExtractor() : impl_(std::make_unique<Impl>()) {
   static std::mutex init;
   std::lock_guard lock(init);
-  err_set_logfp(nullptr);
-  cmd_ln_t* cfg =
-      cmd_ln_init(nullptr, fe_get_args(), TRUE, "-samprate", "16000", "-ncep",
-                  std::to_string(kCeps).c_str(), "-nfilt", "40", "-lowerf", "60", "-upperf", "7600",
-                  "-remove_silence", "no", "-transform", "dct", nullptr);
-  impl_->fe = cfg ? fe_init_auto_r(cfg) : nullptr;
-  if (cfg) cmd_ln_free_r(cfg);
+  if (auto api = LoadSphinx(); !api.ok()) {
+    impl_->status = api.status();
+    return;
+  }
+  Sphinx().err_set_logfp(nullptr);
+  cmd_ln_t* cfg = Sphinx().cmd_ln_init(nullptr, Sphinx().fe_get_args(), TRUE, "-samprate", "16000",
+                                       "-ncep", std::to_string(kCeps).c_str(), "-nfilt", "40",
+                                       "-lowerf", "60", "-upperf", "7600", "-remove_silence", "no",
+                                       "-transform", "dct", nullptr);
+  impl_->fe = cfg ? Sphinx().fe_init_auto_r(cfg) : nullptr;
+  if (cfg) Sphinx().cmd_ln_free_r(cfg);
+  if (!impl_->fe) impl_->status = Status::Internal("the MFCC front end failed to initialise");
 }
 
 MfccExtractor::~MfccExtractor() {
-  if (impl_->fe) fe_free(impl_->fe);
+  if (impl_->fe) Sphinx().fe_free(impl_->fe);
 }
 
 Result<Cepstra> MfccExtractor::Compute(std::span<const int16_t> samples) {
-  if (!impl_->fe) return Status::Internal("the MFCC front end failed to initialise");
+  if (!impl_->fe) return impl_->status;
   Cepstra out;
   out.dims = kCeps - 1;
   if (samples.size() < 400) return out;
   mfcc_t** cep = nullptr;
   int32 n = 0;
-  if (fe_process_utt(impl_->fe, samples.data(), samples.size(), &cep, &n) < 0)
+  if (Sphinx().fe_process_utt(impl_->fe, samples.data(), samples.size(), &cep, &n) < 0)
     return Status::Internal("MFCC computation failed");
   out.data.reserve(static_cast<size_t>(n) * static_cast<size_t>(out.dims));
   for (int32 i = 0; i < n; ++i)
     for (int d = 1; d < kCeps; ++d) out.data.push_back(static_cast<float>(cep[i][d]));
-  fe_free_2d(cep);
+  Sphinx().fe_free_2d(cep);
   return out;
 }
 

@@ -42,6 +42,7 @@ Result<Decoded> DecodeAndSegment(const std::string& path, const PipelineOptions&
   auto spool = PcmSpool::Create(o.temp_dir);
   if (!spool.ok()) return spool.status();
   Decoded d{std::move(spool.value()), {}, {}};
+  if (Status vad = LoadVad(); !vad.ok()) return vad;
   Segmenter seg;
   const int64_t max_samples =
       o.max_seconds > 0 ? static_cast<int64_t>((o.max_seconds + 1) * kSampleRate) : 0;

@@ -59,10 +59,13 @@ TEST(Dockerfile, BuildsWithTheCiScriptsAndShipsEveryLibraryTheBinaryLoads) {
   EXPECT_NE(runtime.find("HEALTHCHECK"), std::string::npos);
   EXPECT_NE(runtime.find("http://127.0.0.1:8000/health"), std::string::npos);
   // Every shared library the binary links, and those it opens at run time (FFmpeg, libcurl,
-  // libpq) with theirs, comes from a package the runtime stage installs.
+  // libpq, PocketSphinx, SphinxBase, WebRTC's VAD) with theirs, comes from a package the runtime
+  // stage installs.
   std::string libs = RunCommand("ldd " + MinutesBinary() + " | awk '/=>/{print $3}'").output;
-  for (const char* opened : {"libavformat.so.59", "libavcodec.so.59", "libswresample.so.4",
-                             "libavutil.so.57", "libcurl.so.4", "libpq.so.5"})
+  for (const char* opened :
+       {"libavformat.so.59", "libavcodec.so.59", "libswresample.so.4", "libavutil.so.57",
+        "libcurl.so.4", "libpq.so.5", "libpocketsphinx.so.3", "libsphinxbase.so.3",
+        "libwebrtc_audio_processing.so.1"})
     libs += RunCommand(std::string("ls /usr/lib/x86_64-linux-gnu/") + opened).output;
   // What the runtime stage installs: the packages it names and what they depend on (a debug
   // build links some of those, e.g. Poco's expat and pcre, directly).

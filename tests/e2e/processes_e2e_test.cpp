@@ -4,9 +4,11 @@
 #include <Poco/Net/ServerSocket.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "child_process.hpp"
 #include "http_client.hpp"
@@ -368,19 +370,30 @@ TEST_F(Processes, SweepRemovesOldTemporariesOnly) {
 // FFmpeg and the ~130 libraries behind it are loaded on the first recording, not at start: an
 // idle API server maps none of them.
 TEST_F(Processes, MediaLibrariesLoadWithTheFirstRecording) {
-  auto serve = Start("serve", {"--max-upload-mb", "50"});
+  auto serve = Start("serve", {"--max-upload-mb", "50", "--workers", "1"});
   ASSERT_GT(serve->port(), 0);
   auto maps = [&] {
     std::ifstream in("/proc/" + std::to_string(serve->pid()) + "/maps");
     return std::string((std::istreambuf_iterator<char>(in)), {});
   };
-  EXPECT_EQ(maps().find("libavcodec"), std::string::npos);
-  EXPECT_EQ(maps().find("libx265"), std::string::npos);
+  // Nor the speech libraries (and LAPACK, BLAS, gfortran behind SphinxBase), nor libcurl/libpq.
+  for (const char* lib :
+       {"libavcodec", "libx265", "libpocketsphinx", "libsphinxbase", "libwebrtc_audio_processing",
+        "liblapack", "libgfortran", "libcurl", "libpq"})
+    EXPECT_EQ(maps().find(lib), std::string::npos) << lib << " is mapped at start";
   std::string token = Token(serve->port());
   std::string id = Upload(serve->port(), token, TestData("standup") / "meeting.wav");
   EXPECT_FALSE(id.empty());
   EXPECT_NE(maps().find("libavcodec"), std::string::npos);
   EXPECT_NE(maps().find("libavformat"), std::string::npos);
+  // The embedded worker transcribes it: VAD, PocketSphinx and the diarizer's front end load then.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while ((maps().find("libpocketsphinx") == std::string::npos ||
+          maps().find("libwebrtc_audio_processing") == std::string::npos) &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (const char* lib : {"libwebrtc_audio_processing", "libpocketsphinx", "libsphinxbase"})
+    EXPECT_NE(maps().find(lib), std::string::npos) << lib << " was not loaded for a recording";
 }
 
 }  // namespace
