@@ -2,9 +2,11 @@
 # Start-up time and idle memory of `minutes serve` on a new database, for one or more binaries
 # measured in the same run, rounds interleaved so a busy moment hits every binary alike:
 #   bench/startup-bench.sh [-n ROUNDS] LABEL=BINARY [LABEL=BINARY...]
-# Per binary: median start-up (exec → first 200 from /health, polled every millisecond as in
-# edge-bench.sh's start_server), median VmRSS one second later, and the dynamic loader's
-# relocation count and time for `minutes --version` (LD_DEBUG=statistics).
+# Per binary: median start-up (exec → first 200 from /health, polled every 200 µs by
+# bench/startup_probe, which costs the server nothing), median VmRSS one second later, and the
+# dynamic loader's relocation count and time for `minutes --version` (LD_DEBUG=statistics).
+# RESTART=1 measures restarts on an existing database instead of new ones.
+# Environment: PROBE (default build/bench/startup_probe).
 set -euo pipefail
 ROUNDS=11
 if [ "${1:-}" = -n ]; then
@@ -13,31 +15,26 @@ if [ "${1:-}" = -n ]; then
 fi
 [ $# -ge 1 ] || { sed -n 2,7p "$0" >&2; exit 2; }
 WORK=$(mktemp -d /tmp/startup-bench.XXXXXX)
-trap 'kill "${PID:-}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'rm -rf "$WORK"' EXIT
 PORT=$((20000 + RANDOM % 20000))
+PROBE=${PROBE:-build/bench/startup_probe}
+[ -x "$PROBE" ] || { echo "no $PROBE: cmake --build build --target startup_probe" >&2; exit 1; }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# one LABEL BIN ROUND: start on a new data directory, wait for /health, read VmRSS after 1 s.
+# one LABEL BIN ROUND: start on a new data directory (or, with RESTART=1, on the one its first
+# round created), time exec -> first 200 from /health and read VmRSS 1 s later (startup_probe).
 one() {
-  local label=$1 bin=$2 round=$3 t0 t1 line
-  local data="$WORK/$label-$round"
-  t0=$(date +%s%N)
-  "$bin" serve --port "$PORT" --workers 0 --data-dir "$data" >"$data.out" 2>&1 &
-  PID=$!
-  until (exec 3<>"/dev/tcp/127.0.0.1/$PORT" &&
-    printf 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >&3 &&
-    read -r -t 1 line <&3 && [[ $line == *" 200 "* ]]) 2>/dev/null; do
-    kill -0 "$PID" 2>/dev/null || { cat "$data.out" >&2; exit 1; }
-    sleep 0.001
-  done
-  t1=$(date +%s%N)
-  echo $(((t1 - t0) / 1000)) >>"$WORK/$label.startup_us"
-  sleep 1
-  awk '/^VmRSS:/ { print $2 }' "/proc/$PID/status" >>"$WORK/$label.rss_kb"
-  kill "$PID"
-  wait "$PID" 2>/dev/null || true
-  PID=
+  local label=$1 bin=$2 round=$3 data
+  data="$WORK/$label-$round"
+  [ -n "${RESTART:-}" ] && data="$WORK/$label-restart"
+  if [ -n "${RESTART:-}" ] && [ ! -d "$data" ]; then  # the database the restarts reopen
+    "$PROBE" "$PORT" "$bin" serve --port "$PORT" --workers 0 --data-dir "$data" >/dev/null
+  fi
+  read -r us kb < <("$PROBE" "$PORT" "$bin" serve --port "$PORT" --workers 0 --data-dir "$data")
+  [ -n "${kb:-}" ] || { echo "startup_probe failed for $label" >&2; exit 1; }
+  echo "$us" >>"$WORK/$label.startup_us"
+  echo "$kb" >>"$WORK/$label.rss_kb"
 }
 
 for ((round = 0; round < ROUNDS; ++round)); do
