@@ -60,23 +60,19 @@ Result<ObjectInfo> FileObjectStore::Put(const std::string& key, std::istream& bo
   StagedFile data(root_ / kStagingDir);
   if (data.fd() < 0) return FileError("cannot create staged object", errno);
 
-  Sha256 sha;
   int64_t size = 0;
-  // Not zero-filled: a slowly arriving upload makes its pages resident only as bytes come.
-  std::unique_ptr<char[]> chunk(new char[kChunkBytes]);
-  char* buf_data = chunk.get();
-  while (body.read(buf_data, kChunkBytes) || body.gcount() > 0) {
-    const auto n = static_cast<size_t>(body.gcount());
-    size += static_cast<int64_t>(n);
+  for (;;) {
+    auto n = data.WriteFrom(body, kChunkBytes);
+    if (!n.ok()) return n.status();
+    if (*n == 0) break;
+    size += static_cast<int64_t>(*n);
     if (size > max_bytes)
       return Status::BadInput("object larger than " + std::to_string(max_bytes) + " bytes");
-    sha.Update(buf_data, n);
-    if (Status s = data.Write(buf_data, n); !s.ok()) return s;
   }
   if (body.bad()) return Status::Io("reading the body of object '" + key + "' failed");
   if (Status s = data.SyncAndClose(); !s.ok()) return s;
 
-  ObjectInfo info{key, size, sha.FinishHex(), {}};
+  ObjectInfo info{key, size, data.Sha256Hex(), {}};
   StagedFile sidecar(root_ / kStagingDir);
   if (sidecar.fd() < 0) return FileError("cannot create staged sidecar", errno);
   if (Status s = sidecar.Write(info.sha256.data(), info.sha256.size()); !s.ok()) return s;

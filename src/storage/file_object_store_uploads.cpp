@@ -11,7 +11,6 @@
 #include <streambuf>
 
 #include "storage/file_object_store.hpp"
-#include "storage/sha256.hpp"
 #include "storage/staged_file.hpp"
 
 namespace minutes {
@@ -106,16 +105,14 @@ Result<UploadedPart> FileObjectStore::PutPart(const std::string& key, const std:
   if (!dir.ok()) return dir.status();
   StagedFile data(root_ / "~staging");
   if (data.fd() < 0) return FileError("cannot stage a part", errno);
-  Sha256 sha;
   int64_t size = 0;
-  std::vector<char> buf(kChunk);
-  while (body.read(buf.data(), buf.size()) || body.gcount() > 0) {
-    auto n = static_cast<size_t>(body.gcount());
-    size += static_cast<int64_t>(n);
+  for (;;) {
+    auto n = data.WriteFrom(body, kChunk);
+    if (!n.ok()) return n.status();
+    if (*n == 0) break;
+    size += static_cast<int64_t>(*n);
     if (size > max_bytes)
       return Status::BadInput("part larger than " + std::to_string(max_bytes) + " bytes");
-    sha.Update(buf.data(), n);
-    if (Status s = data.Write(buf.data(), n); !s.ok()) return s;
   }
   if (body.bad()) return Status::Io("reading part " + std::to_string(number) + " failed");
   if (Status s = data.SyncAndClose(); !s.ok()) return s;
@@ -123,7 +120,7 @@ Result<UploadedPart> FileObjectStore::PutPart(const std::string& key, const std:
   if (std::rename(data.path().c_str(), target.c_str()) != 0)
     return FileError("cannot store part " + std::to_string(number), errno);
   data.Release();
-  std::string etag = "\"" + sha.FinishHex().substr(0, 32) + "\"";
+  std::string etag = "\"" + data.Sha256Hex().substr(0, 32) + "\"";
   if (Status s = WritePrivateFile(target.string() + "~etag", etag); !s.ok()) return s;
   return UploadedPart{number, size, etag};
 }

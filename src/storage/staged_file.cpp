@@ -107,6 +107,7 @@ Status StagedFile::WriteAll(const char* data, size_t n) {
 
 Status StagedFile::Write(const char* data, size_t n) {
   if (!direct_) {
+    hasher_.Update(data, n);
     if (Status s = WriteAll(data, n); !s.ok()) return s;
     // Start writing back while the body is still arriving, so the final fsync has little to do.
     if (written_ - synced_ >= kWriteback) {
@@ -125,6 +126,25 @@ Status StagedFile::Write(const char* data, size_t n) {
       if (Status s = FlushBlocks(); !s.ok()) return s;
   }
   return Status::Ok();
+}
+
+Result<size_t> StagedFile::WriteFrom(std::istream& in, size_t n) {
+  if (!direct_) {
+    constexpr size_t kReadBytes = 1 << 20;
+    // Not zero-filled: a slowly arriving body makes its pages resident only as bytes come.
+    if (!read_buffer_) read_buffer_.reset(new char[kReadBytes]);
+    in.read(read_buffer_.get(), static_cast<std::streamsize>(std::min(n, kReadBytes)));
+    auto got = static_cast<size_t>(in.gcount());
+    if (got > 0)
+      if (Status s = Write(read_buffer_.get(), got); !s.ok()) return s;
+    return got;
+  }
+  in.read(block_.get() + used_, static_cast<std::streamsize>(std::min(n, kBlockBytes - used_)));
+  auto got = static_cast<size_t>(in.gcount());
+  used_ += got;
+  if (used_ == kBlockBytes)
+    if (Status s = FlushBlocks(); !s.ok()) return s;
+  return got;
 }
 
 // Writes the whole aligned blocks of block_ directly; keeps the unaligned rest at its start.
@@ -152,6 +172,7 @@ Status StagedFile::FlushBlocks() {
   }
   if (ring_ && direct_) return Submit(whole);
   off_t at = written_;
+  hasher_.Update(block_.get(), whole);
   if (Status s = WriteDirect(block_.get(), whole, at); !s.ok()) return s;
   written_ = at + static_cast<off_t>(whole);
   std::memmove(block_.get(), block_.get() + whole, used_ - whole);
@@ -165,6 +186,7 @@ Status StagedFile::Submit(size_t whole) {
   // The unaligned rest starts the next block.
   std::memcpy(block_.get(), spare_.get() + whole, used_ - whole);
   used_ -= whole;
+  hasher_.Start(spare_.get(), whole);  // hashed while the disk writes it
   io_uring_sqe* sqe = io_uring_get_sqe(&ring_->ring);
   io_uring_prep_write(sqe, fd_, spare_.get(), static_cast<unsigned>(whole),
                       static_cast<uint64_t>(written_));
@@ -180,6 +202,7 @@ Status StagedFile::Submit(size_t whole) {
 }
 
 Status StagedFile::AwaitWrite() {
+  hasher_.Await();  // spare_ is reused after this: its hash must be done too
   if (in_flight_ == 0) return Status::Ok();
   size_t n = in_flight_;
   in_flight_ = 0;
@@ -217,6 +240,7 @@ Status StagedFile::SyncAndClose() {
       int flags = fcntl(fd_, F_GETFL);
       if (flags < 0 || fcntl(fd_, F_SETFL, flags & ~O_DIRECT) != 0)
         return Errno("switching staged object to buffered writes", errno);
+      hasher_.Update(block_.get(), used_);
       if (Status s = WriteAll(block_.get(), used_); !s.ok()) return s;
       used_ = 0;
     }

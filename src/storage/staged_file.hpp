@@ -4,12 +4,14 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <istream>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
 
 #include "core/status.hpp"
+#include "storage/block_hasher.hpp"
 
 namespace minutes {
 
@@ -45,8 +47,15 @@ class StagedFile {
   bool direct() const { return direct_; }
 
   Status Write(const char* data, size_t n);
+  /// Reads up to `n` bytes of `in` straight into the write buffer (one copy less than reading
+  /// into a buffer of one's own and Write-ing it): the bytes read, 0 at the end of `in` or when
+  /// it failed (check in.bad()).
+  Result<size_t> WriteFrom(std::istream& in, size_t n);
   /// Writes what is buffered, flushes to disk and closes, so a rename publishes whole bytes.
   Status SyncAndClose();
+  /// SHA-256 (lower-case hex) of every byte written, after SyncAndClose; call once. Whole
+  /// blocks are hashed on a thread of their own while the disk writes them.
+  std::string Sha256Hex() { return hasher_.FinishHex(); }
   /// Keeps the file: it has been renamed into place.
   void Release() { path_.clear(); }
 
@@ -68,9 +77,11 @@ class StagedFile {
   bool ring_tried_ = false;
   size_t in_flight_ = 0;  ///< bytes of spare_ being written at in_flight_at_
   off_t in_flight_at_ = 0;
-  size_t used_ = 0;                 ///< bytes in block_
-  int last_errno_ = 0;              ///< of the last failed write
-  off_t written_ = 0, synced_ = 0;  ///< for buffered writeback
+  size_t used_ = 0;                      ///< bytes in block_
+  int last_errno_ = 0;                   ///< of the last failed write
+  off_t written_ = 0, synced_ = 0;       ///< for buffered writeback
+  BlockHasher hasher_;                   ///< the bytes in file order, as they leave block_
+  std::unique_ptr<char[]> read_buffer_;  ///< WriteFrom's, for buffered (not direct) files
 };
 
 }  // namespace minutes
