@@ -97,8 +97,8 @@ std::optional<UploadError> SetField(UploadFields& f, const std::string& name,
   return std::nullopt;
 }
 
+// Over max_bytes is kTooLarge (413), decided by the store's error kind, not its message.
 std::optional<UploadError> StoreError(const Status& s) {
-  if (s.message().find("larger than") != std::string::npos) return UploadError{413, s.message()};
   return UploadError{HttpStatusFor(s.kind()), s.message()};
 }
 

@@ -67,7 +67,8 @@ Result<ObjectInfo> FileObjectStore::Put(const std::string& key, std::istream& bo
     if (*n == 0) break;
     size += static_cast<int64_t>(*n);
     if (size > max_bytes)
-      return Status::BadInput("object larger than " + std::to_string(max_bytes) + " bytes");
+      return Status(ErrorKind::kTooLarge,
+                    "object larger than " + std::to_string(max_bytes) + " bytes");
   }
   if (body.bad()) return Status::Io("reading the body of object '" + key + "' failed");
   if (Status s = data.SyncAndClose(); !s.ok()) return s;

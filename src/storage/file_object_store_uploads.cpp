@@ -112,7 +112,8 @@ Result<UploadedPart> FileObjectStore::PutPart(const std::string& key, const std:
     if (*n == 0) break;
     size += static_cast<int64_t>(*n);
     if (size > max_bytes)
-      return Status::BadInput("part larger than " + std::to_string(max_bytes) + " bytes");
+      return Status(ErrorKind::kTooLarge,
+                    "part larger than " + std::to_string(max_bytes) + " bytes");
   }
   if (body.bad()) return Status::Io("reading part " + std::to_string(number) + " failed");
   if (Status s = data.SyncAndClose(); !s.ok()) return s;

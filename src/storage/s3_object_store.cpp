@@ -177,7 +177,8 @@ Result<ObjectInfo> S3ObjectStore::Put(const std::string& key, std::istream& body
   if (!ReadPart(body, buf, static_cast<size_t>(impl_->part_bytes)))
     return Status::Io("reading the body of object '" + key + "' failed");
   if (static_cast<int64_t>(buf.size()) > max_bytes)
-    return Status::BadInput("object larger than " + std::to_string(max_bytes) + " bytes");
+    return Status(ErrorKind::kTooLarge,
+                  "object larger than " + std::to_string(max_bytes) + " bytes");
   if (static_cast<int64_t>(buf.size()) < impl_->part_bytes) {  // the whole body: one request
     std::string sha = Sha256HexOf(buf);
     if (Status s = impl_->PutSmall(key, buf, sha); !s.ok()) return s;
@@ -204,7 +205,8 @@ Result<ObjectInfo> S3ObjectStore::Impl::PutMultipart(const std::string& key, std
   for (int part = 1; !buf.empty(); ++part) {
     size += static_cast<int64_t>(buf.size());
     if (size > max_bytes)
-      return fail(Status::BadInput("object larger than " + std::to_string(max_bytes) + " bytes"));
+      return fail(Status(ErrorKind::kTooLarge,
+                         "object larger than " + std::to_string(max_bytes) + " bytes"));
     whole.Update(buf);
     S3Request r{"PUT", key, {{"partNumber", std::to_string(part)}, {"uploadId", upload_id}},
                 {},    buf, nullptr};
@@ -339,7 +341,7 @@ Result<UploadedPart> S3ObjectStore::PutPart(const std::string& key, const std::s
   if (!ReadPart(body, buf, static_cast<size_t>(max_bytes) + 1))
     return Status::Io("reading part " + std::to_string(number) + " failed");
   if (static_cast<int64_t>(buf.size()) > max_bytes)
-    return Status::BadInput("part larger than " + std::to_string(max_bytes) + " bytes");
+    return Status(ErrorKind::kTooLarge, "part larger than " + std::to_string(max_bytes) + " bytes");
   auto sent = impl_->Ok({"PUT",
                          key,
                          {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}},

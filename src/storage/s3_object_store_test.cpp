@@ -103,7 +103,7 @@ TEST_F(S3StoreTest, OversizeUploadsAreAbortedAndStoreNothing) {
   std::istringstream in(bytes);
   auto put = store_->Put("over/x.bin", in, 7 << 20);  // fails after the first part went up
   ASSERT_FALSE(put.ok());
-  EXPECT_EQ(put.status().kind(), ErrorKind::kBadInput);
+  EXPECT_EQ(put.status().kind(), ErrorKind::kTooLarge);
   EXPECT_NE(put.status().message().find("larger than"), std::string::npos);
   EXPECT_EQ(store_->Head("over/x.bin").status().kind(), ErrorKind::kNotFound);
   EXPECT_TRUE(store_->List("over/")->empty());
