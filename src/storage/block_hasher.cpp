@@ -1,6 +1,24 @@
 #include "storage/block_hasher.hpp"
 
+#include <algorithm>
+#include <atomic>
+
 namespace minutes {
+namespace {
+
+// Hashing threads alive in the process: at most one per core (more cannot run at once); an
+// upload that finds them all taken hashes on its own thread, as before.
+std::atomic<int> hashing_threads{0};
+
+bool TakeHashingThread() {
+  static const int limit = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  int n = hashing_threads.load();
+  while (n < limit)
+    if (hashing_threads.compare_exchange_weak(n, n + 1)) return true;
+  return false;
+}
+
+}  // namespace
 
 BlockHasher::~BlockHasher() {
   if (!thread_.joinable()) return;
@@ -10,6 +28,7 @@ BlockHasher::~BlockHasher() {
   }
   cv_.notify_all();
   thread_.join();
+  --hashing_threads;
 }
 
 void BlockHasher::Update(const char* data, size_t n) {
@@ -19,7 +38,10 @@ void BlockHasher::Update(const char* data, size_t n) {
 
 void BlockHasher::Start(const char* data, size_t n) {
   Await();
-  if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+  if (!thread_.joinable()) {
+    if (!TakeHashingThread()) return sha_.Update(data, n);
+    thread_ = std::thread([this] { Run(); });
+  }
   {
     std::lock_guard lock(mu_);
     block_ = data;

@@ -22,8 +22,9 @@ class BlockHasher {
   /// Hashes `n` bytes at `data` now, on the caller's thread, after every block handed over
   /// before.
   void Update(const char* data, size_t n);
-  /// Hashes `n` bytes at `data` on the hashing thread (started on first use); `data` must stay
-  /// valid and unchanged until Await(). One block at a time: a second Start awaits the first.
+  /// Hashes `n` bytes at `data` on the hashing thread (started on first use; at most one per
+  /// core in the process, else here and now); `data` must stay valid and unchanged until
+  /// Await(). One block at a time: a second Start awaits the first.
   void Start(const char* data, size_t n);
   /// Waits until the block handed to Start is hashed.
   void Await();
