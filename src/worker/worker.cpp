@@ -36,17 +36,21 @@ Status SetProgress(Database& db, const std::string& task_id, const std::string& 
 // Thrown from the progress callback at a stage boundary when the task was canceled.
 struct TaskCanceled {};
 
+// The task's results, its charges in the cost log, its task.succeeded event and the job's
+// completion, in one transaction: a worker killed at any moment either left none of them (the
+// job runs again, from the start) or all of them (the job is done and never runs again).
 Status StoreResults(Database& db, const Job& job, const std::string& owner, const PipelineResult& r,
-                    const WrittenMinutes& doc) {
+                    const WrittenMinutes& doc, const std::vector<ProviderCall>& calls,
+                    const std::map<std::string, double>& prices) {
   const std::string& task_id = job.task_id;
   return db.Transaction([&](Database& tx) -> Status {
     auto held = HoldsLease(tx, job, owner);
     if (!held.ok()) return held.status();
     if (!*held)  // our lease ran out and another worker has the job: it writes the results
-      return Status(ErrorKind::kUnavailable, "lease on job " + job.id + " lost");
+      return Status::Conflict("lease on job " + job.id + " lost");
     auto state = tx.Query("SELECT state FROM tasks WHERE id = ?", {task_id});
     if (!state.ok()) return state.status();
-    if (state->empty() || AsString((*state)[0][0]) == "canceled") return Status::Ok();
+    if (state->empty() || AsString((*state)[0][0]) == "canceled") return CompleteJob(tx, job);
     // Idempotent: a redelivered job replaces what an earlier attempt may have half-written.
     for (const char* table : {"segments", "transcripts"})
       if (Status s = tx.Exec(std::string("DELETE FROM ") + table + " WHERE task_id = ?", {task_id});
@@ -84,10 +88,22 @@ Status StoreResults(Database& db, const Job& job, const std::string& owner, cons
       v.minutes_json = MinutesToJson(doc.doc).dump();
       if (Status s = InsertMinutesVersion(tx, v); !s.ok()) return s;
     }
-    return tx.Exec(
-        "UPDATE tasks SET state = 'succeeded', stage = 'done', progress = 1, error = NULL, "
-        "updated_at = ? WHERE id = ?",
-        {NowIso(), task_id});
+    if (Status s = tx.Exec(
+            "UPDATE tasks SET state = 'succeeded', stage = 'done', progress = 1, error = NULL, "
+            "updated_at = ? WHERE id = ?",
+            {NowIso(), task_id});
+        !s.ok())
+      return s;
+    if (Status s =
+            tx.Exec("UPDATE objects SET duration = ? WHERE id = (SELECT object_id FROM tasks "
+                    "WHERE id = ?)",
+                    {r.transcript.duration, task_id});
+        !s.ok())
+      return s;
+    for (const ProviderCall& call : calls)
+      if (Status s = RecordProviderCall(tx, call, prices); !s.ok()) return s;
+    if (Status s = EnqueueTaskEvent(tx, task_id, "task.succeeded"); !s.ok()) return s;
+    return CompleteJob(tx, job);
   });
 }
 
@@ -104,7 +120,8 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("task " + task_id + " has no recording");
   const DbRow& r = (*rows)[0];
-  if (AsString(r[4]) == "canceled") return Status::Ok();
+  // Canceled, or a delivery of a job that finished already (its task succeeded): nothing to do.
+  if (AsString(r[4]) == "canceled" || AsString(r[4]) == "succeeded") return Status::Ok();
   if (Status s =
           db.Exec("UPDATE tasks SET state = 'processing', attempts = attempts + 1, updated_at = ? "
                   "WHERE id = ? AND state <> 'canceled'",
@@ -191,19 +208,19 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   Metrics::Global().ObserveStage("diarize", result->times.diarize);
   auto minutes = WriteMinutes(db, o, task_id, result->transcript, AsString(r[1]));
   if (!minutes.ok()) return minutes.status();
-  if (Status s = StoreResults(db, job, owner, *result, *minutes); !s.ok()) return s;
-  (void)db.Exec(
-      "UPDATE objects SET duration = ? WHERE id = (SELECT object_id FROM tasks WHERE id = ?)",
-      {result->transcript.duration, task_id});
-  auto who = db.Query("SELECT tenant_id, user_id, state FROM tasks WHERE id = ?", {task_id});
-  if (!who.ok() || who->empty() || AsString((*who)[0][2]) != "succeeded") return Status::Ok();
+  // The charges: every engine tried (failures included), and the extractive summary (model
+  // calls were audited as they happened).
+  auto who = db.Query("SELECT tenant_id, user_id FROM tasks WHERE id = ?", {task_id});
+  if (!who.ok()) return who.status();
+  if (who->empty()) return Status::Ok();  // deleted meanwhile
   static const std::map<std::string, double> kNoPrices;
   const auto& prices = o.config ? o.config->prices : kNoPrices;
+  std::vector<ProviderCall> calls;
   ProviderCall asr;
   asr.tenant_id = AsString((*who)[0][0]);
   asr.user_id = AsString((*who)[0][1]);
   asr.task_id = task_id;
-  for (const AsrAttempt& a : result->attempts) {  // every engine tried, failures included
+  for (const AsrAttempt& a : result->attempts) {
     ProviderCall call = asr;
     bool named = a.engine.find("://") == std::string::npos;
     call.provider = named ? a.engine.substr(0, a.engine.find(':')) : AsrEngineName(a.engine);
@@ -214,17 +231,17 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
     call.error = a.error;
     call.latency_s = a.seconds;
     call.audio_seconds = a.outcome == "ok" ? result->transcript.duration : 0;
-    (void)RecordProviderCall(db, call, prices);
+    calls.push_back(call);
     if (a.outcome == "ok") asr = call;
   }
-  if (minutes->generator == "extractive") {  // model calls were audited as they happened
+  if (minutes->generator == "extractive") {
     ProviderCall local = asr;
     local.provider = "extractive";
     local.model = "tfidf";
     local.audio_seconds = 0;
-    (void)RecordProviderCall(db, local, prices);
+    calls.push_back(local);
   }
-  return EnqueueTaskEvent(db, task_id, "task.succeeded");
+  return StoreResults(db, job, owner, *result, *minutes, calls, prices);
 }
 
 WorkerPool::WorkerPool(Database& db, ObjectStore& store, JobQueue& queue, WorkerOptions options)
@@ -384,7 +401,7 @@ void WorkerPool::Loop(Lane lane, int index) {
       continue;
     }
     fields["error"] = s.message();
-    if (s.message().find("lease on job") == 0) {  // another worker owns it now
+    if (s.kind() == ErrorKind::kConflict) {  // our lease ran out: another worker owns it now
       LogEvent(LogLevel::kWarn, "job_lease_lost", fields);
       continue;
     }
