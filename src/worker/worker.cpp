@@ -4,9 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -130,13 +132,26 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
     return s;
   namespace fs = std::filesystem;
   fs::path dir = o.temp_dir.empty() ? fs::temp_directory_path() : fs::path(o.temp_dir);
-  fs::path local = dir / ("minutes-task-" + task_id + "-" + std::to_string(getpid()));
+  // The recording is fetched to a file with no name: created (a tenant's data: readable by
+  // this service's user only), unlinked at once and read through /proc/self/fd. A worker killed
+  // at any moment leaves no copy of the recording behind — the kernel frees it with the
+  // process — instead of one per kill waiting for the sweep (worker.temp_ttl_s).
+  fs::path named = dir / ("minutes-task-" + task_id + "-" + std::to_string(getpid()));
+  int fd = open(named.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return Status::Io("cannot create a temporary file in " + dir.string() + ": " +
+                      std::strerror(errno));
+  unlink(named.c_str());
+  struct CloseAtExit {
+    int fd;
+    ~CloseAtExit() { close(fd); }
+  } close_at_exit{fd};
+  const std::string local = "/proc/self/fd/" + std::to_string(fd);
   {
-    // The recording is a tenant's data: readable by this service's user only.
-    if (int fd = open(local.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600); fd >= 0)
-      close(fd);
-    std::ofstream out(local, std::ios::binary);
+    std::ofstream out(local, std::ios::binary | std::ios::trunc);
     if (Status s = store.Get(AsString(r[0]), 0, -1, out); !s.ok()) return s;
+    out.flush();
+    if (!out) return Status::Io("cannot write the recording to " + dir.string());
   }
   PipelineOptions po;
   po.threads = o.asr_threads;
@@ -175,7 +190,7 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   std::string last_stage;
   Result<PipelineResult> result = Status::Internal("not run");
   try {
-    result = TranscribeRecording(local.string(), po, [&](const std::string& stage, double f) {
+    result = TranscribeRecording(local, po, [&](const std::string& stage, double f) {
       // Stage changes are reported from the calling thread with no decoding threads running:
       // the one safe place to stop a canceled task.
       if (stage != last_stage) {
@@ -189,18 +204,14 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
       (void)SetProgress(db, task_id, stage, f);
     });
   } catch (const TaskCanceled&) {
-    std::error_code ec;
-    fs::remove(local, ec);
     return Status::Ok();  // the job is done: nothing more to do for a canceled task
   }
-  std::error_code ec;
-  fs::remove(local, ec);
   if (canceled) return Status::Ok();  // a provider job abandoned for a canceled task
   if (!result.ok()) {  // said of the recording as its owner knows it, not of our temp file
     std::string message = result.status().message();
     std::string name = AsString(r[8]).empty() ? "the recording" : AsString(r[8]);
-    for (size_t at; (at = message.find(local.string())) != std::string::npos;)
-      message.replace(at, local.string().size(), name);
+    for (size_t at; (at = message.find(local)) != std::string::npos;)
+      message.replace(at, local.size(), name);
     return Status(result.status().kind(), message);
   }
   Metrics::Global().ObserveStage("decode", result->times.decode);
@@ -235,11 +246,11 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
     if (a.outcome == "ok") asr = call;
   }
   if (minutes->generator == "extractive") {
-    ProviderCall local = asr;
-    local.provider = "extractive";
-    local.model = "tfidf";
-    local.audio_seconds = 0;
-    calls.push_back(local);
+    ProviderCall summary = asr;
+    summary.provider = "extractive";
+    summary.model = "tfidf";
+    summary.audio_seconds = 0;
+    calls.push_back(summary);
   }
   return StoreResults(db, job, owner, *result, *minutes, calls, prices);
 }

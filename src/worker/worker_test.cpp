@@ -135,5 +135,17 @@ TEST_F(TranscribeJob, ARedeliveredJobOfASucceededTaskChangesNothing) {
             "2");
 }
 
+// The recording fetched for the job never has a name in the temp directory, so nothing is left
+// there whatever ends the job: here its fetch fails half-way (the object is gone), and a kill
+// -9 (tests/e2e/chaos_e2e_test.cpp) leaves nothing either.
+TEST_F(TranscribeJob, NothingIsLeftInTheTempDirectory) {
+  DbJobQueue queue(*db_);
+  auto job = queue.ClaimNext("host:1:0", 60, Lane::kHeavy, true);
+  ASSERT_TRUE(job.ok() && job->has_value());
+  ASSERT_TRUE(store_->Delete("tenants/acme/recordings/o1").ok());
+  EXPECT_FALSE(ProcessTranscribeTask(*db_, *store_, **job, "host:1:0", options_).ok());
+  EXPECT_TRUE(fs::is_empty(dir_ / "tmp"));
+}
+
 }  // namespace
 }  // namespace minutes
