@@ -53,6 +53,8 @@ import sys
 runs, outages = [], []
 for line in open(sys.argv[1]):
     f = dict(kv.split("=", 1) for kv in line[len("chaos: "):].split() if "=" in kv)
+    if "outage" in f:
+        f["mode"] = runs[-1]["mode"] if runs else "?"
     (outages if "outage" in f else runs).append(f)
 if runs:
     print("| mode | tasks | kills (mid-job) | wall time | retries (max on one task) | succeeded once | orphans |")
@@ -62,7 +64,7 @@ for f in runs:
           f"{float(f['wall_s']):.0f} s | {f['retries']} ({f['max_attempts_one_task']}) | "
           f"{f['succeeded_once']}/{f['tasks']} | {f['orphans']} |")
 for f in outages:
-    print(f"outage {f['outage']}: {f['requests']} requests answered {f['statuses'].replace('x', '×').replace(',', ', ')}"
+    print(f"{f['mode'].replace('/', ' + ').replace('-', ' ')}, {f['outage']} stopped: {f['requests']} requests answered {f['statuses'].replace('x', '×').replace(',', ', ')}"
           f" (slowest {f['slowest_s']} s); uploads sent again after: {f['uploads_sent_again']}")
 PY
 exit $rc
