@@ -116,7 +116,7 @@ Result<Principal> Authenticator::FromGateway(const Request& req) const {
   return Provision(user, tenant, role);
 }
 
-std::optional<UserState> Authenticator::CurrentState(const std::string& user_id) const {
+Result<std::optional<UserState>> Authenticator::CurrentState(const std::string& user_id) const {
   auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mu_);
@@ -127,8 +127,10 @@ std::optional<UserState> Authenticator::CurrentState(const std::string& user_id)
   auto read = accounts_.State(user_id);
   std::optional<UserState> state;
   if (read.ok()) state = std::move(*read);
-  // A database hiccup is not remembered: the next request asks again.
-  if (!read.ok() && read.status().kind() != ErrorKind::kNotFound) return state;
+  // A database hiccup is not remembered (the next request asks again), and is not an answer:
+  // the request fails with it (503) rather than as if the user were gone (401 — a client would
+  // drop its token).
+  if (!read.ok() && read.status().kind() != ErrorKind::kNotFound) return read.status();
   std::lock_guard lock(mu_);
   if (states_.size() > 100000) states_.clear();  // bounded: one entry per active user
   states_[user_id] = {state, now};
@@ -146,6 +148,7 @@ Result<Principal> Authenticator::Authenticate(const Request& req) const {
   std::string cred = h.substr(kBearer.size());
   if (cred.rfind(config_.auth.api_key_prefix, 0) == 0) {
     auto u = accounts_.AuthenticateApiKey(cred);
+    if (!u.ok() && u.status().kind() == ErrorKind::kUnavailable) return u.status();
     if (!u.ok()) return Status::Unauthenticated("invalid API key");
     return Principal{u->id, u->tenant_id, u->username, u->role};
   }
@@ -154,7 +157,9 @@ Result<Principal> Authenticator::Authenticate(const Request& req) const {
   if (c.ok()) {
     // Tokens outlive no change: a user disabled, demoted or re-passworded since the token was
     // issued is refused (the generation moved on), and the role is the one the user has now.
-    auto state = CurrentState(c->user_id);
+    auto read = CurrentState(c->user_id);
+    if (!read.ok()) return read.status();
+    const std::optional<UserState>& state = *read;
     if (!state) return Status::Unauthenticated("the token's user no longer exists");
     if (state->disabled) return Status::Unauthenticated("the account is disabled");
     if (state->token_generation != c->generation)

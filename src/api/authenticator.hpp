@@ -43,8 +43,8 @@ class Authenticator {
   /// A token's user as the database has it (role, enabled, token generation), remembered for at
   /// most a second: a demotion, disable or password change takes effect within that on every
   /// instance, and a busy server does not ask the database on every request. Empty when the
-  /// user is gone or the database cannot say.
-  std::optional<UserState> CurrentState(const std::string& user_id) const;
+  /// user is gone; the database's error (503) when it cannot say — never "no such user".
+  Result<std::optional<UserState>> CurrentState(const std::string& user_id) const;
   struct CachedState {
     std::optional<UserState> state;
     std::chrono::steady_clock::time_point read_at;

@@ -30,6 +30,10 @@ void Route(const Router& router, const Authenticator& auth, Request& req, Respon
     if (!h) return;
     if (needs_auth) {
       auto who = auth.Authenticate(req);
+      // The database that says who the caller is was unreachable: 503, try again — not 401,
+      // which tells a client its credentials are bad.
+      if (!who.ok() && who.status().kind() == ErrorKind::kUnavailable)
+        return SetError(res, who.status(), req.request_id);
       if (!who.ok()) {
         SetError(res, 401, "", who.status().message(), req.request_id);
         res.headers["WWW-Authenticate"] = "Bearer";

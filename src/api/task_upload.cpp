@@ -149,7 +149,7 @@ std::optional<UploadError> ReadMultipart(const ServiceContext& d, QuotaReader& b
 std::optional<UploadError> Sniff(ObjectStore& store, const std::string& key, std::string* format) {
   std::ostringstream head;
   if (Status s = store.Get(key, 0, static_cast<int64_t>(kSniffBytes), head); !s.ok())
-    return UploadError{500, s.message()};
+    return UploadError{HttpStatusFor(s.kind()), s.message()};
   auto fmt = SniffMediaFormat(head.str());
   if (!fmt.ok())
     return UploadError{fmt.status().message() == "the recording is empty" ? 400 : 415,
@@ -161,7 +161,9 @@ std::optional<UploadError> Sniff(ObjectStore& store, const std::string& key, std
 std::optional<UploadError> CheckReferences(const ServiceContext& d, const Principal& p,
                                            const UploadFields& f) {
   auto templates = TenantTemplates(d.db, p.tenant_id);
-  if (!templates.ok()) return UploadError{500, templates.status().message()};
+  // A database that is away is 503 (try again), not a fault of ours.
+  if (!templates.ok())
+    return UploadError{HttpStatusFor(templates.status().kind()), templates.status().message()};
   if (!templates->Has(f.template_name))
     return UploadError{400, "unknown template '" + f.template_name + "'"};
   if (Status e = CheckEngineChoice(ConfiguredEngines(d.config.asr.engine, d.config.asr.fallback),
@@ -171,7 +173,8 @@ std::optional<UploadError> CheckReferences(const ServiceContext& d, const Princi
   if (!f.hotword_set.empty()) {
     auto rows = d.db.Query("SELECT 1 FROM hotword_sets WHERE id = ? AND tenant_id = ?",
                            {f.hotword_set, p.tenant_id});
-    if (!rows.ok()) return UploadError{500, rows.status().message()};
+    if (!rows.ok())
+      return UploadError{HttpStatusFor(rows.status().kind()), rows.status().message()};
     if (rows->empty()) return UploadError{400, "unknown hotword set '" + f.hotword_set + "'"};
   }
   return std::nullopt;

@@ -197,9 +197,11 @@ Status DbJobQueue::Heartbeat(const Job& job, const std::string& owner, int lease
                   {IsoFromNow(lease_s), job.id, owner});
 }
 
-Status DbJobQueue::Complete(const Job& job) {
-  return db_.Exec("UPDATE jobs SET state = 'done', lease_until = NULL WHERE id = ?", {job.id});
+Status CompleteJob(Database& tx, const Job& job) {
+  return tx.Exec("UPDATE jobs SET state = 'done', lease_until = NULL WHERE id = ?", {job.id});
 }
+
+Status DbJobQueue::Complete(const Job& job) { return CompleteJob(db_, job); }
 
 // A released or retried job is ready again and not yet on the broker (published = 0).
 Status DbJobQueue::Release(const Job& job, const std::string& owner) {

@@ -72,6 +72,11 @@ class JobQueue {
 /// job's results, so a worker whose lease ran out never writes over the one that took it over).
 Result<bool> HoldsLease(Database& tx, const Job& job, const std::string& owner);
 
+/// Marks the job done inside the caller's transaction, so a job's results and its completion
+/// commit together: a worker killed right after the commit leaves no job to run a second time.
+/// (Complete() afterwards still acknowledges the broker's delivery.)
+Status CompleteJob(Database& tx, const Job& job);
+
 /// `database` (poll the jobs table) or `redis://[user:pass@]host:port/db[?prefix=minutes]`.
 Result<std::unique_ptr<JobQueue>> OpenJobQueue(const std::string& url, Database& db,
                                                JobQueueOptions options = {});

@@ -4,9 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -36,17 +38,21 @@ Status SetProgress(Database& db, const std::string& task_id, const std::string& 
 // Thrown from the progress callback at a stage boundary when the task was canceled.
 struct TaskCanceled {};
 
+// The task's results, its charges in the cost log, its task.succeeded event and the job's
+// completion, in one transaction: a worker killed at any moment either left none of them (the
+// job runs again, from the start) or all of them (the job is done and never runs again).
 Status StoreResults(Database& db, const Job& job, const std::string& owner, const PipelineResult& r,
-                    const WrittenMinutes& doc) {
+                    const WrittenMinutes& doc, const std::vector<ProviderCall>& calls,
+                    const std::map<std::string, double>& prices) {
   const std::string& task_id = job.task_id;
   return db.Transaction([&](Database& tx) -> Status {
     auto held = HoldsLease(tx, job, owner);
     if (!held.ok()) return held.status();
     if (!*held)  // our lease ran out and another worker has the job: it writes the results
-      return Status(ErrorKind::kUnavailable, "lease on job " + job.id + " lost");
+      return Status::Conflict("lease on job " + job.id + " lost");
     auto state = tx.Query("SELECT state FROM tasks WHERE id = ?", {task_id});
     if (!state.ok()) return state.status();
-    if (state->empty() || AsString((*state)[0][0]) == "canceled") return Status::Ok();
+    if (state->empty() || AsString((*state)[0][0]) == "canceled") return CompleteJob(tx, job);
     // Idempotent: a redelivered job replaces what an earlier attempt may have half-written.
     for (const char* table : {"segments", "transcripts"})
       if (Status s = tx.Exec(std::string("DELETE FROM ") + table + " WHERE task_id = ?", {task_id});
@@ -84,10 +90,22 @@ Status StoreResults(Database& db, const Job& job, const std::string& owner, cons
       v.minutes_json = MinutesToJson(doc.doc).dump();
       if (Status s = InsertMinutesVersion(tx, v); !s.ok()) return s;
     }
-    return tx.Exec(
-        "UPDATE tasks SET state = 'succeeded', stage = 'done', progress = 1, error = NULL, "
-        "updated_at = ? WHERE id = ?",
-        {NowIso(), task_id});
+    if (Status s = tx.Exec(
+            "UPDATE tasks SET state = 'succeeded', stage = 'done', progress = 1, error = NULL, "
+            "updated_at = ? WHERE id = ?",
+            {NowIso(), task_id});
+        !s.ok())
+      return s;
+    if (Status s =
+            tx.Exec("UPDATE objects SET duration = ? WHERE id = (SELECT object_id FROM tasks "
+                    "WHERE id = ?)",
+                    {r.transcript.duration, task_id});
+        !s.ok())
+      return s;
+    for (const ProviderCall& call : calls)
+      if (Status s = RecordProviderCall(tx, call, prices); !s.ok()) return s;
+    if (Status s = EnqueueTaskEvent(tx, task_id, "task.succeeded"); !s.ok()) return s;
+    return CompleteJob(tx, job);
   });
 }
 
@@ -104,7 +122,8 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("task " + task_id + " has no recording");
   const DbRow& r = (*rows)[0];
-  if (AsString(r[4]) == "canceled") return Status::Ok();
+  // Canceled, or a delivery of a job that finished already (its task succeeded): nothing to do.
+  if (AsString(r[4]) == "canceled" || AsString(r[4]) == "succeeded") return Status::Ok();
   if (Status s =
           db.Exec("UPDATE tasks SET state = 'processing', attempts = attempts + 1, updated_at = ? "
                   "WHERE id = ? AND state <> 'canceled'",
@@ -113,13 +132,26 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
     return s;
   namespace fs = std::filesystem;
   fs::path dir = o.temp_dir.empty() ? fs::temp_directory_path() : fs::path(o.temp_dir);
-  fs::path local = dir / ("minutes-task-" + task_id + "-" + std::to_string(getpid()));
+  // The recording is fetched to a file with no name: created (a tenant's data: readable by
+  // this service's user only), unlinked at once and read through /proc/self/fd. A worker killed
+  // at any moment leaves no copy of the recording behind — the kernel frees it with the
+  // process — instead of one per kill waiting for the sweep (worker.temp_ttl_s).
+  fs::path named = dir / ("minutes-task-" + task_id + "-" + std::to_string(getpid()));
+  int fd = open(named.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return Status::Io("cannot create a temporary file in " + dir.string() + ": " +
+                      std::strerror(errno));
+  unlink(named.c_str());
+  struct CloseAtExit {
+    int fd;
+    ~CloseAtExit() { close(fd); }
+  } close_at_exit{fd};
+  const std::string local = "/proc/self/fd/" + std::to_string(fd);
   {
-    // The recording is a tenant's data: readable by this service's user only.
-    if (int fd = open(local.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600); fd >= 0)
-      close(fd);
-    std::ofstream out(local, std::ios::binary);
+    std::ofstream out(local, std::ios::binary | std::ios::trunc);
     if (Status s = store.Get(AsString(r[0]), 0, -1, out); !s.ok()) return s;
+    out.flush();
+    if (!out) return Status::Io("cannot write the recording to " + dir.string());
   }
   PipelineOptions po;
   po.threads = o.asr_threads;
@@ -158,7 +190,7 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   std::string last_stage;
   Result<PipelineResult> result = Status::Internal("not run");
   try {
-    result = TranscribeRecording(local.string(), po, [&](const std::string& stage, double f) {
+    result = TranscribeRecording(local, po, [&](const std::string& stage, double f) {
       // Stage changes are reported from the calling thread with no decoding threads running:
       // the one safe place to stop a canceled task.
       if (stage != last_stage) {
@@ -172,18 +204,14 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
       (void)SetProgress(db, task_id, stage, f);
     });
   } catch (const TaskCanceled&) {
-    std::error_code ec;
-    fs::remove(local, ec);
     return Status::Ok();  // the job is done: nothing more to do for a canceled task
   }
-  std::error_code ec;
-  fs::remove(local, ec);
   if (canceled) return Status::Ok();  // a provider job abandoned for a canceled task
   if (!result.ok()) {  // said of the recording as its owner knows it, not of our temp file
     std::string message = result.status().message();
     std::string name = AsString(r[8]).empty() ? "the recording" : AsString(r[8]);
-    for (size_t at; (at = message.find(local.string())) != std::string::npos;)
-      message.replace(at, local.string().size(), name);
+    for (size_t at; (at = message.find(local)) != std::string::npos;)
+      message.replace(at, local.size(), name);
     return Status(result.status().kind(), message);
   }
   Metrics::Global().ObserveStage("decode", result->times.decode);
@@ -191,19 +219,19 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   Metrics::Global().ObserveStage("diarize", result->times.diarize);
   auto minutes = WriteMinutes(db, o, task_id, result->transcript, AsString(r[1]));
   if (!minutes.ok()) return minutes.status();
-  if (Status s = StoreResults(db, job, owner, *result, *minutes); !s.ok()) return s;
-  (void)db.Exec(
-      "UPDATE objects SET duration = ? WHERE id = (SELECT object_id FROM tasks WHERE id = ?)",
-      {result->transcript.duration, task_id});
-  auto who = db.Query("SELECT tenant_id, user_id, state FROM tasks WHERE id = ?", {task_id});
-  if (!who.ok() || who->empty() || AsString((*who)[0][2]) != "succeeded") return Status::Ok();
+  // The charges: every engine tried (failures included), and the extractive summary (model
+  // calls were audited as they happened).
+  auto who = db.Query("SELECT tenant_id, user_id FROM tasks WHERE id = ?", {task_id});
+  if (!who.ok()) return who.status();
+  if (who->empty()) return Status::Ok();  // deleted meanwhile
   static const std::map<std::string, double> kNoPrices;
   const auto& prices = o.config ? o.config->prices : kNoPrices;
+  std::vector<ProviderCall> calls;
   ProviderCall asr;
   asr.tenant_id = AsString((*who)[0][0]);
   asr.user_id = AsString((*who)[0][1]);
   asr.task_id = task_id;
-  for (const AsrAttempt& a : result->attempts) {  // every engine tried, failures included
+  for (const AsrAttempt& a : result->attempts) {
     ProviderCall call = asr;
     bool named = a.engine.find("://") == std::string::npos;
     call.provider = named ? a.engine.substr(0, a.engine.find(':')) : AsrEngineName(a.engine);
@@ -214,17 +242,17 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
     call.error = a.error;
     call.latency_s = a.seconds;
     call.audio_seconds = a.outcome == "ok" ? result->transcript.duration : 0;
-    (void)RecordProviderCall(db, call, prices);
+    calls.push_back(call);
     if (a.outcome == "ok") asr = call;
   }
-  if (minutes->generator == "extractive") {  // model calls were audited as they happened
-    ProviderCall local = asr;
-    local.provider = "extractive";
-    local.model = "tfidf";
-    local.audio_seconds = 0;
-    (void)RecordProviderCall(db, local, prices);
+  if (minutes->generator == "extractive") {
+    ProviderCall summary = asr;
+    summary.provider = "extractive";
+    summary.model = "tfidf";
+    summary.audio_seconds = 0;
+    calls.push_back(summary);
   }
-  return EnqueueTaskEvent(db, task_id, "task.succeeded");
+  return StoreResults(db, job, owner, *result, *minutes, calls, prices);
 }
 
 WorkerPool::WorkerPool(Database& db, ObjectStore& store, JobQueue& queue, WorkerOptions options)
@@ -384,7 +412,7 @@ void WorkerPool::Loop(Lane lane, int index) {
       continue;
     }
     fields["error"] = s.message();
-    if (s.message().find("lease on job") == 0) {  // another worker owns it now
+    if (s.kind() == ErrorKind::kConflict) {  // our lease ran out: another worker owns it now
       LogEvent(LogLevel::kWarn, "job_lease_lost", fields);
       continue;
     }

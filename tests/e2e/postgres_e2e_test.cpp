@@ -162,6 +162,13 @@ TEST(Postgres, RestartWhileTasksRunLosesNothing) {
   EXPECT_EQ(ready.status, 503);
   EXPECT_EQ(ready.json()["components"]["database"]["status"], "error");
   std::this_thread::sleep_for(std::chrono::seconds(2));
+  // Past the second the token's user is remembered for: who the caller is cannot be read
+  // either, and that is 503 too — not 401 "the token's user no longer exists", which would
+  // make a client drop a good token.
+  for (const char* path : {"/api/v1/tasks", "/api/v1/me"}) {
+    auto later = Call(svc.port(), "GET", path, "", token);
+    EXPECT_EQ(later.status, 503) << path << " " << later.body;
+  }
   pg.Start();
   EXPECT_EQ(Call(svc.port(), "GET", "/health/ready").status, 200);
   for (auto& id : ids) {

@@ -1,0 +1,151 @@
+// A transcription job end to end on a real recording (the synthesized standup, cut short),
+// SQLite and file storage in a temp directory: what a worker killed at the worst moment leaves.
+#include "worker/worker.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "db/migrator.hpp"
+#include "queue/db_job_queue.hpp"
+#include "storage/file_object_store.hpp"
+#include "testdata.hpp"
+
+namespace minutes {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The first `seconds` of a 16-bit PCM WAV.
+std::string ShortWav(const fs::path& wav, double seconds) {
+  std::ifstream in(wav, std::ios::binary);
+  std::string all((std::istreambuf_iterator<char>(in)), {});
+  auto u32 = [&](size_t at) {
+    uint32_t v;
+    std::memcpy(&v, all.data() + at, 4);
+    return v;
+  };
+  uint32_t byte_rate = u32(28);
+  size_t at = 12;
+  while (at + 8 <= all.size() && all.compare(at, 4, "data") != 0) at += 8 + u32(at + 4);
+  if (at + 8 > all.size()) return all;
+  size_t keep =
+      std::min<size_t>(all.size() - at - 8, static_cast<size_t>(seconds * byte_rate) & ~size_t{3});
+  std::string out = all.substr(0, at + 8) + all.substr(at + 8, keep);
+  uint32_t riff = static_cast<uint32_t>(out.size() - 8), data = static_cast<uint32_t>(keep);
+  std::memcpy(out.data() + 4, &riff, 4);
+  std::memcpy(out.data() + at + 4, &data, 4);
+  return out;
+}
+
+class TranscribeJob : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("minutes-worker-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "tmp");
+    auto db = OpenDatabase("sqlite://" + (dir_ / "minutes.db").string());
+    ASSERT_TRUE(db.ok()) << db.status().message();
+    db_ = std::move(*db);
+    ASSERT_TRUE(Migrate(*db_).ok());
+    auto store = FileObjectStore::Open(dir_ / "objects");
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = std::move(*store);
+    std::istringstream wav(ShortWav(testing::TestData("standup") / "meeting.wav", 6));
+    ASSERT_TRUE(store_->Put("tenants/acme/recordings/o1", wav, int64_t{1} << 30).ok());
+    for (const char* sql :
+         {"INSERT INTO tenants (id, name, created_at) VALUES ('acme', 'acme', 'x')",
+          "INSERT INTO users (id, tenant_id, username, password_hash, role, created_at) VALUES "
+          "('u1', 'acme', 'alice', 'h', 'admin', 'x')",
+          "INSERT INTO objects (id, tenant_id, storage_key, filename, content_type, size, sha256, "
+          "created_at) VALUES ('o1', 'acme', 'tenants/acme/recordings/o1', 'a.wav', 'audio/wav', "
+          "1, '', 'x')",
+          "INSERT INTO tasks (id, tenant_id, user_id, object_id, state, created_at, updated_at) "
+          "VALUES ('t1', 'acme', 'u1', 'o1', 'queued', 'x', 'x')",
+          "INSERT INTO webhooks (id, tenant_id, url, secret, events, created_at) VALUES ('w1', "
+          "'acme', 'http://hooks.example/', 's', 'task.succeeded', 'x')"})
+      ASSERT_TRUE(db_->Exec(sql).ok()) << sql;
+    ASSERT_TRUE(JobQueue::Enqueue(*db_, "t1", "transcribe").ok());
+    options_.asr_threads = 1;
+    options_.temp_dir = (dir_ / "tmp").string();
+  }
+  void TearDown() override {
+    store_.reset();
+    db_.reset();
+    fs::remove_all(dir_);
+  }
+  std::string One(const std::string& sql) {
+    auto rows = db_->Query(sql);
+    EXPECT_TRUE(rows.ok()) << rows.status().message();
+    return rows.ok() && !rows->empty() ? AsString((*rows)[0][0]) : "";
+  }
+  fs::path dir_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<ObjectStore> store_;
+  WorkerOptions options_;
+};
+
+// The worker is killed (-9) right after the job's results were written, before it reported
+// the job complete. The lease runs out and another worker polls: the job must not run again —
+// a second run would flip the task back to processing, charge the speech-to-text again and
+// send task.succeeded twice. So the results, the cost log, the event and the job's completion
+// commit in one transaction.
+TEST_F(TranscribeJob, KilledAfterItsResultsTheJobDoesNotRunAgain) {
+  DbJobQueue queue(*db_);
+  auto job = queue.ClaimNext("host:1:0", 60, Lane::kHeavy, true);
+  ASSERT_TRUE(job.ok() && job->has_value());
+  ASSERT_TRUE(ProcessTranscribeTask(*db_, *store_, **job, "host:1:0", options_).ok());
+  // -9 here: Complete() is never called; the lease runs out.
+  ASSERT_TRUE(
+      db_->Exec("UPDATE jobs SET lease_until = '2000-01-01T00:00:00Z' WHERE id = ?", {(*job)->id})
+          .ok());
+  auto again = queue.ClaimNext("host:2:0", 60, Lane::kHeavy, true);
+  ASSERT_TRUE(again.ok());
+  if (again->has_value()) {  // what the next worker does with it
+    ASSERT_TRUE(ProcessTranscribeTask(*db_, *store_, **again, "host:2:0", options_).ok());
+  }
+  EXPECT_FALSE(again->has_value()) << "the finished job was leased again";
+  EXPECT_EQ(One("SELECT state FROM jobs WHERE kind = 'transcribe'"), "done");
+  EXPECT_EQ(One("SELECT state || ' ' || attempts FROM tasks WHERE id = 't1'"), "succeeded 1");
+  EXPECT_EQ(One("SELECT count(*) FROM audit_logs WHERE action = 'provider.call' AND target = "
+                "'t1' AND provider <> 'extractive'"),
+            "1");
+  EXPECT_EQ(One("SELECT count(*) FROM jobs WHERE kind = 'webhook'"), "1");
+  EXPECT_EQ(One("SELECT count(*) FROM artifacts WHERE task_id = 't1'"), "1");
+}
+
+// A delivery of a transcription job whose task already succeeded (a finished job redelivered)
+// leaves the task as it is: never back to processing, nothing charged again.
+TEST_F(TranscribeJob, ARedeliveredJobOfASucceededTaskChangesNothing) {
+  DbJobQueue queue(*db_);
+  auto job = queue.ClaimNext("host:1:0", 60, Lane::kHeavy, true);
+  ASSERT_TRUE(job.ok() && job->has_value());
+  ASSERT_TRUE(ProcessTranscribeTask(*db_, *store_, **job, "host:1:0", options_).ok());
+  std::string before = One("SELECT updated_at FROM tasks WHERE id = 't1'");
+  ASSERT_TRUE(ProcessTranscribeTask(*db_, *store_, **job, "host:1:0", options_).ok());
+  EXPECT_EQ(One("SELECT state || ' ' || attempts FROM tasks WHERE id = 't1'"), "succeeded 1");
+  EXPECT_EQ(One("SELECT updated_at FROM tasks WHERE id = 't1'"), before);
+  EXPECT_EQ(One("SELECT count(*) FROM audit_logs WHERE action = 'provider.call' AND target = "
+                "'t1'"),
+            "2");
+}
+
+// The recording fetched for the job never has a name in the temp directory, so nothing is left
+// there whatever ends the job: here its fetch fails half-way (the object is gone), and a kill
+// -9 (tests/e2e/chaos_e2e_test.cpp) leaves nothing either.
+TEST_F(TranscribeJob, NothingIsLeftInTheTempDirectory) {
+  DbJobQueue queue(*db_);
+  auto job = queue.ClaimNext("host:1:0", 60, Lane::kHeavy, true);
+  ASSERT_TRUE(job.ok() && job->has_value());
+  ASSERT_TRUE(store_->Delete("tenants/acme/recordings/o1").ok());
+  EXPECT_FALSE(ProcessTranscribeTask(*db_, *store_, **job, "host:1:0", options_).ok());
+  EXPECT_TRUE(fs::is_empty(dir_ / "tmp"));
+}
+
+}  // namespace
+}  // namespace minutes
