@@ -31,6 +31,7 @@
 #include "pg_server.hpp"
 #include "redis_server.hpp"
 #include "run_command.hpp"
+#include "short_wav.hpp"
 #include "testdata.hpp"
 
 namespace minutes {
@@ -66,29 +67,6 @@ Reply TimedCall(int port, const std::string& method, const std::string& path,
   } catch (const std::exception& e) {
     return Reply{0, e.what(), {}};
   }
-}
-
-// The first `seconds` of a 16-bit PCM WAV (the synthesized standup): a short meeting, so a
-// batch runs in CI time and a kill lands mid-job often.
-std::string ShortWav(const fs::path& wav, double seconds) {
-  std::ifstream in(wav, std::ios::binary);
-  std::string all((std::istreambuf_iterator<char>(in)), {});
-  auto u32 = [&](size_t at) {
-    uint32_t v;
-    std::memcpy(&v, all.data() + at, 4);
-    return v;
-  };
-  uint32_t byte_rate = u32(28);
-  size_t at = 12;
-  while (at + 8 <= all.size() && all.compare(at, 4, "data") != 0) at += 8 + u32(at + 4);
-  if (at + 8 > all.size()) return all;
-  size_t keep =
-      std::min<size_t>(all.size() - at - 8, static_cast<size_t>(seconds * byte_rate) & ~size_t{3});
-  std::string out = all.substr(0, at + 8) + all.substr(at + 8, keep);
-  uint32_t riff = static_cast<uint32_t>(out.size() - 8), data = static_cast<uint32_t>(keep);
-  std::memcpy(out.data() + 4, &riff, 4);
-  std::memcpy(out.data() + at + 4, &data, 4);
-  return out;
 }
 
 std::vector<std::string> Lines(const std::string& s) {
