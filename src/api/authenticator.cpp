@@ -171,7 +171,8 @@ Result<Principal> Authenticator::Authenticate(const Request& req) const {
   if (external_) {
     auto e = external_->Verify(cred, now);
     if (e.ok()) return Provision(e->subject, e->tenant, e->role == "admin" ? "admin" : "member");
-    if (e.status().message() != "invalid token") return e.status();
+    // Not the provider's token (kNotFound): the service's own verifier's answer stands.
+    if (e.status().kind() != ErrorKind::kNotFound) return e.status();
   }
   return c.status();
 }

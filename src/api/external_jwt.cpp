@@ -107,21 +107,23 @@ Result<ExternalClaims> ExternalJwtVerifier::Verify(const std::string& jwt, int64
   const json& p = token->payload;
   auto exp = p.find("exp");
   if (exp == p.end() || !exp->is_number() || exp->get<double>() <= static_cast<double>(now))
-    return Status::NotFound("token expired");
+    return Status::Unauthenticated("token expired");
   if (!auth_.external_jwt_issuer.empty() &&
       ClaimText(p, "iss", "").value_or("") != auth_.external_jwt_issuer)
-    return Status::NotFound("token from another issuer");
+    return Status::Unauthenticated("token from another issuer");
   if (!auth_.external_jwt_audience.empty()) {
     auto aud = Audience(p);
     if (std::find(aud.begin(), aud.end(), auth_.external_jwt_audience) == aud.end())
-      return Status::NotFound("token for another audience");
+      return Status::Unauthenticated("token for another audience");
   }
   auto subject = ClaimText(p, "sub", ""),
        tenant = ClaimText(p, auth_.external_jwt_tenant_claim, ""),
        role = ClaimText(p, auth_.external_jwt_role_claim, "member");
-  if (!subject || !tenant || !role) return invalid;
+  if (!subject || !tenant || !role)
+    return Status::Unauthenticated("token's sub, tenant or role claim is not a string");
   ExternalClaims c{*subject, *tenant, *role};
-  if (c.subject.empty() || c.tenant.empty()) return Status::NotFound("token lacks sub/tenant");
+  if (c.subject.empty() || c.tenant.empty())
+    return Status::Unauthenticated("token lacks sub/tenant");
   return c;
 }
 

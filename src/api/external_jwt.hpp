@@ -23,7 +23,10 @@ class ExternalJwtVerifier {
   /// auth.external_jwt_jwks_file): BadInput naming the key that is not a usable RS256 key.
   static Result<std::unique_ptr<ExternalJwtVerifier>> FromJwks(const std::string& jwks,
                                                                const AuthConfig& auth);
-  /// The mapped claims of a valid token; NotFound-kind "invalid token" (or a reason) otherwise.
+  /// The mapped claims of a valid token. Otherwise kNotFound when the token is not one this
+  /// verifier can check (not RS256, unknown key, bad signature: it may be the service's own), or
+  /// kUnauthenticated with the reason when it is the provider's but refused (expired, another
+  /// issuer or audience, claims missing).
   Result<ExternalClaims> Verify(const std::string& token, int64_t now) const;
 
  private:

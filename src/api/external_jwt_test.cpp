@@ -40,6 +40,9 @@ TEST(ExternalJwt, VerifiesATokenOfTheJwks) {
   EXPECT_EQ(c->subject, "ext-7");
   EXPECT_EQ(c->tenant, "acme");
   EXPECT_EQ((*v)->Verify(kToken, 2000000000).status().message(), "token expired");
+  // The provider's own token, refused: a kind of its own, which the authenticator answers with
+  // (kNotFound means "not the provider's token").
+  EXPECT_EQ((*v)->Verify(kToken, 2000000000).status().kind(), ErrorKind::kUnauthenticated);
 }
 
 // A header that is not base64url made Poco's decoder throw out of Verify (jwt_fuzz found it as
