@@ -10,8 +10,6 @@
 // CI runs a small batch (6 tasks, 10 kills per test). bench/chaos.sh runs the same tests with
 // MINUTES_CHAOS_TASKS / MINUTES_CHAOS_KILLS / MINUTES_CHAOS_GAP_MS / MINUTES_CHAOS_SEED and
 // reads the figures they print ("chaos: …" lines).
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <gtest/gtest.h>
 
@@ -52,18 +50,7 @@ Reply TimedCall(int port, const std::string& method, const std::string& path,
                 const std::string& body = "", const std::string& bearer = "",
                 const std::string& type = "application/json", int timeout_s = 15) {
   try {
-    Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(port));
-    s.setTimeout(Poco::Timespan(timeout_s, 0));
-    Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-    if (!bearer.empty()) req.set("Authorization", "Bearer " + bearer);
-    if (!body.empty() || method == "POST") {
-      req.setContentLength(static_cast<std::streamsize>(body.size()));
-      req.setContentType(type);
-    }
-    s.sendRequest(req) << body;
-    Poco::Net::HTTPResponse res;
-    std::istream& in = s.receiveResponse(res);
-    return Reply{res.getStatus(), std::string((std::istreambuf_iterator<char>(in)), {}), {}};
+    return Call(port, method, path, body, bearer, type, {}, timeout_s);
   } catch (const std::exception& e) {
     return Reply{0, e.what(), {}};
   }

@@ -21,9 +21,9 @@ struct Reply {
 inline Reply Call(int port, const std::string& method, const std::string& path,
                   const std::string& body = "", const std::string& bearer = "",
                   const std::string& type = "application/json",
-                  const std::map<std::string, std::string>& extra = {}) {
+                  const std::map<std::string, std::string>& extra = {}, int timeout_s = 60) {
   Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(port));
-  s.setTimeout(Poco::Timespan(60, 0));
+  s.setTimeout(Poco::Timespan(timeout_s, 0));
   Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
   if (!bearer.empty()) req.set("Authorization", "Bearer " + bearer);
   for (auto& [k, v] : extra) req.set(k, v);
