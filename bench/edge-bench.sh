@@ -278,8 +278,8 @@ if [ "${ONLY:-}" != baseline ]; then
   fi
   POOL=$(awk -F': *' '$1 ~ /handler_threads$/ {print $2 + 0; exit}' "$WORK/new-config.txt")
   POOL=${POOL:-?}
-  if [ "$POOL" = 0 ]; then  # two per core, at least 8 (server.handler_threads)
-    POOL=$((2 * $(nproc))); [ "$POOL" -lt 8 ] && POOL=8
+  if [ "$POOL" = 0 ]; then  # two per core, at least 4 (server.handler_threads)
+    POOL=$((2 * $(nproc))); [ "$POOL" -lt 4 ] && POOL=4
   fi
   bench_one new "$NEW_BIN" "${NEW_ARGS[@]}"
   LABELS+=(new)

@@ -82,7 +82,9 @@ Status ApiServer::Start() {
         {"event_streams", st.event_streams},
         {"handlers_alive", static_cast<double>(st.handlers_alive)},
         {"handler_queue", static_cast<double>(st.handler_queue)},
-        {"refused_connections", static_cast<double>(st.refused_connections)}};
+        {"refused_connections", static_cast<double>(st.refused_connections)},
+        {"blocking_threads", static_cast<double>(st.blocking_threads)},
+        {"blocking_calls", static_cast<double>(st.blocking_calls)}};
   });
   return Status::Ok();
 }

@@ -25,9 +25,9 @@ struct ServerConfig {
 
   /// Event-loop threads (sockets, parsing, timers; they never block), 0..64; 0 = one per core.
   int io_threads = 0;
-  /// Threads that run route handlers (database, storage, providers), 0..256; 0 = two per core,
-  /// at least 8 (sign-ins waiting for a password hash and provider calls hold one each). More
-  /// threads than the backends can keep busy only add switching.
+  /// Threads that run route handlers (database, storage), 0..256; 0 = two per core, at least 4.
+  /// Password hashes, provider calls and DNS look-ups wait on threads of their own, not these.
+  /// More threads than the backends can keep busy only add switching.
   int handler_threads = 0;
   /// Requests waiting for a handler thread, 1..100000; past it the answer is 503 with
   /// Retry-After.

@@ -3,6 +3,12 @@
 // bounded queue: new work is refused when the queue is full, so overload becomes a quick 503
 // instead of a growing backlog. Work that is already admitted (a suspended handler resuming)
 // is never refused.
+//
+// Idle threads are woken last-idle-first: under light load the same one or two threads take
+// every request (their stacks and caches warm), and the rest sleep until blocking handlers need
+// them, so a pool sized for slow handlers costs nothing when handlers are quick. (With one
+// condition variable shared by all threads, 8 threads on 2 cores served 25 % fewer requests than
+// 2, with twice the p99: every request woke a different, cold thread.)
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -32,10 +38,17 @@ class HandlerPool {
   int threads() const { return static_cast<int>(threads_.size()); }
 
  private:
+  struct Sleeper {
+    std::condition_variable cv;
+    bool woken = false;
+  };
   void Run();
+  /// With mu_ held: takes the thread that went idle last off the idle stack (nullptr if none);
+  /// the caller notifies it after unlocking.
+  Sleeper* TakeIdle();
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;
+  std::vector<Sleeper*> idle_;  ///< threads waiting for work, the last to go idle at the back
   std::deque<std::function<void()>> queue_;
   size_t queue_limit_;
   bool stopping_ = false;

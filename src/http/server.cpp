@@ -5,6 +5,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include "core/blocking.hpp"
+#include "http/blocking_calls.hpp"
 #include "http/connection.hpp"
 #include "http/fiber.hpp"
 #include "log/log.hpp"
@@ -134,6 +136,7 @@ HttpServer::~HttpServer() { Stop(); }
 
 Status HttpServer::Start() {
   Impl& s = *impl_;
+  InstallBlockingRunner(&RunOffHandlerThreads);
   int io_threads = s.limits.io_threads > 0
                        ? s.limits.io_threads
                        : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
@@ -163,7 +166,7 @@ Status HttpServer::Start() {
   }
   s.accept_retry = std::make_unique<asio::steady_timer>(*s.ios[0]);
   int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  int handlers = s.limits.handler_threads > 0 ? s.limits.handler_threads : std::max(8, 2 * cores);
+  int handlers = s.limits.handler_threads > 0 ? s.limits.handler_threads : std::max(4, 2 * cores);
   s.pool = std::make_unique<HandlerPool>(handlers, s.limits.handler_queue);
   s.Accept();
   for (int i = 0; i < io_threads; ++i)
@@ -242,6 +245,8 @@ HttpServer::Stats HttpServer::stats() const {
   st.handlers_alive = Fiber::Alive();
   st.handler_queue = impl_->pool ? impl_->pool->queued() : 0;
   st.refused_connections = impl_->refused;
+  st.blocking_threads = BlockingThreadsAlive();
+  st.blocking_calls = BlockingCallsSoFar();
   return st;
 }
 

@@ -17,8 +17,9 @@ namespace minutes {
 
 /// Timeouts and limits; the `server` config section maps onto these.
 struct HttpLimits {
-  int io_threads = 0;                       ///< event-loop threads; 0 = hardware concurrency
-  int handler_threads = 0;                  ///< 0 = two per core, at least 4
+  int io_threads = 0;  ///< event-loop threads; 0 = hardware concurrency
+  int handler_threads =
+      0;  ///< 0 = two per core, at least 4; long waits go elsewhere (http/blocking_calls)
   size_t handler_queue = 256;               ///< requests waiting for a handler thread; beyond: 503
   std::chrono::seconds header_timeout{10};  ///< request line + headers, from first byte
   std::chrono::seconds body_idle_timeout{30};  ///< between body bytes, and writes to a reader
@@ -75,6 +76,8 @@ class HttpServer {
     size_t handlers_alive = 0;         ///< handler fibers started and not finished
     size_t handler_queue = 0;          ///< waiting for a thread
     uint64_t refused_connections = 0;  ///< over max_connections or per client, since start
+    size_t blocking_threads = 0;       ///< threads for handlers' long waits, alive now
+    uint64_t blocking_calls = 0;       ///< long waits handed to them, since start
   };
   Stats stats() const;
 

@@ -14,8 +14,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
+#include "core/blocking.hpp"
+#include "http/blocking_calls.hpp"
 #include "http/router.hpp"
 
 namespace minutes {
@@ -182,6 +185,63 @@ TEST_F(Edge, ASlowBodyDoesNotHoldTheOnlyHandlerThread) {
   std::string r = slow.Response();
   EXPECT_EQ(StatusOf(r), 200) << r;
   EXPECT_NE(r.find("{\"bytes\":300000}"), std::string::npos) << r;
+}
+
+// A handler's long wait marked with RunBlocking (a password hash, a provider call) runs off the
+// handler threads: with one handler thread, other requests are answered meanwhile, and what the
+// wait throws reaches the handler.
+TEST_F(Edge, LongWaitsDoNotHoldTheOnlyHandlerThread) {
+  std::atomic<int> waits{0};
+  router_.Add("GET", "/wait", false, [&](Request&, Response& res) {
+    auto caller = std::this_thread::get_id();
+    bool elsewhere = false;
+    RunBlocking([&] {
+      elsewhere = std::this_thread::get_id() != caller;
+      ++waits;
+      std::this_thread::sleep_for(1500ms);
+    });
+    res.Json(200, {{"elsewhere", elsewhere}});
+  });
+  router_.Add("GET", "/throws", false, [](Request&, Response& res) {
+    try {
+      RunBlocking([] { throw std::runtime_error("provider went away"); });
+      res.Json(200, {{"caught", false}});
+    } catch (const std::runtime_error& e) {
+      res.Json(200, {{"caught", std::string(e.what())}});
+    }
+  });
+  router_.Add("GET", "/fast", false, [](Request&, Response& res) { res.Json(200, {{"ok", 1}}); });
+  StartServer(Small());  // one handler thread
+  Raw a(port_), b(port_);
+  ASSERT_TRUE(a.Send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(b.Send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto t0 = Clock::now();
+  while (waits < 2 && Clock::now() - t0 < 1000ms) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(waits, 2) << "both waits run at once, though there is one handler thread";
+  for (int i = 0; i < 3; ++i) {
+    Raw fast(port_);
+    auto t1 = Clock::now();
+    ASSERT_TRUE(fast.Send("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n"));
+    EXPECT_EQ(StatusOf(fast.Response(1000ms)), 200);
+    EXPECT_LT(Clock::now() - t1, 300ms);
+  }
+  EXPECT_GE(BlockingThreadsAlive(), 2u);
+  std::string ra = a.Response(3000ms), rb = b.Response(3000ms);
+  EXPECT_NE(ra.find("{\"elsewhere\":true}"), std::string::npos) << ra;
+  EXPECT_NE(rb.find("{\"elsewhere\":true}"), std::string::npos) << rb;
+  Raw t(port_);
+  ASSERT_TRUE(t.Send("GET /throws HTTP/1.1\r\nHost: x\r\n\r\n"));
+  std::string rt = t.Response();
+  EXPECT_NE(rt.find("{\"caught\":\"provider went away\"}"), std::string::npos) << rt;
+}
+
+TEST(RunBlocking, OutsideAHandlerRunsInPlace) {
+  auto caller = std::this_thread::get_id();
+  std::thread::id ran;
+  RunBlocking([&] { ran = std::this_thread::get_id(); });
+  EXPECT_EQ(ran, caller);
+  RunOffHandlerThreads([&] { ran = std::this_thread::get_id(); });
+  EXPECT_EQ(ran, caller);
 }
 
 TEST_F(Edge, ChunkedBodyThenMoreRequestsOnTheSameConnection) {

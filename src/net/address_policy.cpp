@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 
+#include "core/blocking.hpp"
 #include "core/text.hpp"
 #include "net/curl_api.hpp"
 
@@ -308,7 +309,8 @@ Result<std::vector<IpAddress>> ResolveAllowed(const std::string& host_in,
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* found = nullptr;
-  int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found);
+  int rc = 0;
+  RunBlocking([&] { rc = getaddrinfo(host.c_str(), nullptr, &hints, &found); });
   std::unique_ptr<addrinfo, void (*)(addrinfo*)> guard(found, freeaddrinfo);
   if (rc == EAI_NONAME || rc == EAI_NODATA || rc == EAI_FAIL)
     return Status::FailedPrecondition(host + " does not resolve to an address");

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 
+#include "core/blocking.hpp"
 #include "net/curl_api.hpp"
 
 namespace minutes {
@@ -110,6 +111,13 @@ std::string UrlForMessages(const std::string& url) {
 }
 
 Result<HttpResponse> HttpClient::Send(const HttpRequest& r) const {
+  // Seconds of waiting on another server: off the HTTP edge's handler threads (core/blocking).
+  Result<HttpResponse> out = Status::Internal("not sent");
+  RunBlocking([&] { out = SendHere(r); });
+  return out;
+}
+
+Result<HttpResponse> HttpClient::SendHere(const HttpRequest& r) const {
   if (auto curl = LoadCurl(); !curl.ok()) return curl.status();
   std::optional<CheckedUrl> checked;
   if (r.destinations != nullptr) {

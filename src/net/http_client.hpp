@@ -56,9 +56,12 @@ class HttpClient {
   /// Sends `r`. A reply of any status is a response; a transport failure (refused, reset,
   /// timed out, TLS) is kUnavailable naming the host and what went wrong — never the query
   /// string or the headers, which may carry keys.
+  /// Within an HTTP request's handler the exchange runs on a thread of its own
+  /// (core/blocking.hpp): `on_data` must not touch the handler's streams.
   Result<HttpResponse> Send(const HttpRequest& r) const;
 
  private:
+  Result<HttpResponse> SendHere(const HttpRequest& r) const;
   struct Pool;
   std::unique_ptr<Pool> pool_;
 };

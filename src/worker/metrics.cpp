@@ -46,7 +46,8 @@ struct Metrics::Impl {
           .Name("minutes_http_edge")
           .Help(
               "The HTTP edge now: connections, event_streams, handlers_alive, handler_queue, "
-              "refused_connections (since start)")
+              "blocking_threads (for long waits: password hashes, provider calls); since start: "
+              "refused_connections, blocking_calls")
           .Register(registry);
   std::function<std::map<std::string, double>()> edge_source;
   std::mutex scrape;  // Render sets gauges; one scrape at a time

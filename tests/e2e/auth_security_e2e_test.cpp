@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -323,6 +324,14 @@ long HighWaterKiB(pid_t pid) {
   return -1;
 }
 
+double EdgeGauge(const Reply& metrics, const std::string& what) {
+  std::string key = "minutes_http_edge{what=\"" + what + "\"} ";
+  auto at = metrics.body.find(key);
+  return at == std::string::npos ? -1 : std::stod(metrics.body.substr(at + key.size()));
+}
+
+// Also: the hashes and the waits for a hash slot happen off the handler threads (here only
+// one), so the server answers other requests meanwhile.
 TEST(AuthSecurityMemory, ConcurrentWrongSignInsHoldAFewHashesNotThirtyTwo) {
   const int slots = 2;
   // Under the sanitizer build ASan holds freed blocks in a quarantine (256 MiB by default) to catch
@@ -330,6 +339,7 @@ TEST(AuthSecurityMemory, ConcurrentWrongSignInsHoldAFewHashesNotThirtyTwo) {
   // (the option is ignored by the release build).
   Service svc("memory", {{"MINUTES_AUTH_PASSWORD_HASH_CONCURRENCY", std::to_string(slots)},
                          {"MINUTES_AUTH_PASSWORD_HASH_QUEUE", "4"},
+                         {"MINUTES_SERVER_HANDLER_THREADS", "1"},
                          {"ASAN_OPTIONS", "detect_leaks=1:quarantine_size_mb=0"}});
   ASSERT_GT(svc.port(), 0) << svc.log();
   long before = HighWaterKiB(svc.pid());
@@ -349,7 +359,28 @@ TEST(AuthSecurityMemory, ConcurrentWrongSignInsHoldAFewHashesNotThirtyTwo) {
         ++other;
       }
     });
+  // Meanwhile a client that does not sign in is answered as usual.
+  std::atomic<bool> burst_over{false};
+  std::vector<double> health_ms;
+  std::thread prober([&] {
+    while (!burst_over) {
+      auto t0 = Clock::now();
+      if (Call(svc.port(), "GET", "/health").status == 200)
+        health_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
   for (auto& t : clients) t.join();
+  burst_over = true;
+  prober.join();
+  auto metrics = Call(svc.port(), "GET", "/metrics");
+  EXPECT_GE(EdgeGauge(metrics, "blocking_calls"), denied + busy)
+      << "every sign-in waited for its hash slot and hashed off the handler thread";
+  std::sort(health_ms.begin(), health_ms.end());
+  ASSERT_FALSE(health_ms.empty());
+  EXPECT_LT(health_ms[health_ms.size() / 2], 100)
+      << "median /health during the burst (one handler thread), slowest " << health_ms.back()
+      << " ms";
   long growth_mib = (HighWaterKiB(svc.pid()) - before) / 1024;
   EXPECT_EQ(other.load(), 0);
   EXPECT_EQ(denied + busy, 32);

@@ -177,8 +177,8 @@ TEST_F(Serve, WebAssetsAreHashedCachedAndGzipped) {
 TEST_F(Serve, MetricsShowTheEdge) {
   auto m = Get(server_->port(), "/metrics", false);
   ASSERT_EQ(m.status, 200);
-  for (const char* what :
-       {"connections", "event_streams", "handlers_alive", "handler_queue", "refused_connections"})
+  for (const char* what : {"connections", "event_streams", "handlers_alive", "handler_queue",
+                           "refused_connections", "blocking_threads", "blocking_calls"})
     EXPECT_NE(m.body.find("minutes_http_edge{what=\"" + std::string(what) + "\"}"),
               std::string::npos)
         << what;
