@@ -161,6 +161,10 @@ struct WorkerConfig {
   /// Heavy jobs (transcription, minutes) one tenant may have running at once across all
   /// workers; 0 = no limit. 0..10000.
   int max_running_per_tenant = 4;
+  /// Light jobs (webhook deliveries) one tenant may have running at once across all workers,
+  /// so its slow receivers leave the other light threads to other tenants; 0 = no limit.
+  /// 0..10000.
+  int max_light_running_per_tenant = 1;
   bool operator==(const WorkerConfig&) const = default;
 };
 

@@ -102,6 +102,7 @@ std::vector<Field> Fields(Config& c) {
       {"worker.status_host", &c.worker.status_host},
       {"worker.light_threads", &c.worker.light_threads},
       {"worker.max_running_per_tenant", &c.worker.max_running_per_tenant},
+      {"worker.max_light_running_per_tenant", &c.worker.max_light_running_per_tenant},
       {"webhooks.max_attempts", &c.webhooks.max_attempts},
       {"webhooks.timeout_s", &c.webhooks.timeout_s},
       {"webhooks.max_per_tenant", &c.webhooks.max_per_tenant},

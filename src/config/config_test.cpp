@@ -36,6 +36,7 @@ TEST(ConfigDefaults, NoFileNeeded) {
   EXPECT_EQ(config->auth.password_hash_concurrency, 2);
   EXPECT_EQ(config->worker.light_threads, 2);
   EXPECT_EQ(config->worker.max_running_per_tenant, 4);
+  EXPECT_EQ(config->worker.max_light_running_per_tenant, 1);
   EXPECT_EQ(config->asr.engine, "auto");
   EXPECT_EQ(config->asr.threads, 0);
   EXPECT_EQ(config->asr.language, "en");
@@ -233,6 +234,7 @@ TEST_F(ConfigLoadTest, EveryValidationErrorStartsWithItsKey) {
       {"worker: {lease_s: 1}", "worker.lease_s: "},
       {"worker: {light_threads: 0}", "worker.light_threads: "},
       {"worker: {max_running_per_tenant: -1}", "worker.max_running_per_tenant: "},
+      {"worker: {max_light_running_per_tenant: -1}", "worker.max_light_running_per_tenant: "},
       {"auth: {jwt_algorithm: none}", "auth.jwt_algorithm: "},
       {"auth: {gateway_cidrs: [nonsense]}", "auth.gateway_cidrs[0]: "},
       {"server: {port: 65536}", "server.port: "},
