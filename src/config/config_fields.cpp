@@ -113,6 +113,7 @@ std::vector<Field> Fields(Config& c) {
       {"limits.tenant_storage_mb", &c.limits.tenant_storage_mb},
       {"limits.tenant_queued_tasks", &c.limits.tenant_queued_tasks},
       {"limits.user_uploads_per_minute", &c.limits.user_uploads_per_minute},
+      {"limits.user_upload_mb_per_hour", &c.limits.user_upload_mb_per_hour},
       {"log.level", &c.log.level},
       {"log.format", &c.log.format},
       {"prices", &c.prices},

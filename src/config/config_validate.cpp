@@ -130,6 +130,7 @@ Status DeriveAndValidate(Config& c) {
            AtLeast("limits.tenant_storage_mb", c.limits.tenant_storage_mb, 0),
            Between("limits.tenant_queued_tasks", c.limits.tenant_queued_tasks, 0, 1000000),
            Between("limits.user_uploads_per_minute", c.limits.user_uploads_per_minute, 0, 100000),
+           AtLeast("limits.user_upload_mb_per_hour", c.limits.user_upload_mb_per_hour, 0),
        }) {
     if (!st.ok()) return st;
   }
