@@ -249,7 +249,11 @@ void AddAdminRoutes(Router& r, const ServiceContext& ctx) {
         {"max_duration_s", figures->max_duration_s},
         {"uploads_per_minute",
          {{"yours_last_minute", figures->uploads_last_minute},
-          {"limit", limit_or_null(figures->uploads_per_minute_limit)}}}};
+          {"limit", limit_or_null(figures->uploads_per_minute_limit)}}},
+        {"upload_bytes_per_hour",
+         {{"yours_last_hour_bytes", figures->upload_bytes.used()},
+          {"yours_in_progress_bytes", figures->upload_bytes.pending},
+          {"limit_bytes", limit_or_null(figures->upload_bytes.limit)}}}};
     res.Json(200, {{"group_by", group}, {"items", items}, {"totals", totals}, {"limits", limits}});
   });
 }

@@ -75,7 +75,10 @@ const std::map<std::string, Op>& Table() {
          {429,
           "the tenant has limits.tenant_queued_tasks tasks queued (queued_tasks_limit), or "
           "the user started limits.user_uploads_per_minute uploads in the last minute "
-          "(upload_rate_limit); Retry-After"}}}},
+          "(upload_rate_limit), or the recording would take the bytes the user uploaded in the "
+          "last hour past limits.user_upload_mb_per_hour (upload_bytes_rate_limit; a chunked "
+          "body is cut as it passes it, nothing kept); Retry-After (none when the recording "
+          "alone is more than the hourly limit)"}}}},
       {"POST /api/v1/uploads",
        {"uploads",
         "Start a direct upload of a big recording: part URLs to PUT the parts to (presigned "
@@ -87,7 +90,11 @@ const std::map<std::string, Op>& Table() {
           "larger than server.max_upload_mb, or past the tenant's storage quota "
           "(storage_quota_exceeded)"},
          {415, "not audio/* or video/*"},
-         {429, "limits.user_uploads_per_minute reached (upload_rate_limit); Retry-After"}},
+         {429,
+          "limits.user_uploads_per_minute reached (upload_rate_limit), or the declared size "
+          "would take the bytes the user uploaded in the last hour, uploads in progress "
+          "included, past limits.user_upload_mb_per_hour (upload_bytes_rate_limit); "
+          "Retry-After (none when the size alone is more than the hourly limit)"}},
         "application/json",
         "/api/v1/uploads/{id}"}},
       {"GET /api/v1/uploads",
@@ -293,13 +300,15 @@ const std::map<std::string, Op>& Table() {
       {"GET /api/v1/usage",
        {"admin",
         "Audio seconds, tokens and cost by user or day, and the tenant against its limits: "
-        "storage used and quota, queued tasks and their limit, the longest recording, uploads "
-        "per minute (admins)",
+        "storage used and quota, queued tasks and their limit, the longest recording, your "
+        "uploads per minute and bytes uploaded per hour (admins)",
         {"from: YYYY-MM-DD", "to: YYYY-MM-DD", "group_by: user|day"},
         "",
         {{200,
           "{group_by, items, totals, limits: {storage: {used_bytes, quota_bytes}, queued_tasks: "
-          "{count, limit}, max_duration_s, uploads_per_minute: {yours_last_minute, limit}}}"}}}},
+          "{count, limit}, max_duration_s, uploads_per_minute: {yours_last_minute, limit}, "
+          "upload_bytes_per_hour: {yours_last_hour_bytes, yours_in_progress_bytes, "
+          "limit_bytes}}}"}}}},
       {"GET /api/v1/tenant",
        {"admin",
         "The tenant, its speech engine and language model provider, and what may be chosen",

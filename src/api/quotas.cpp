@@ -31,6 +31,17 @@ std::string Megabytes(int64_t bytes) {
 
 }  // namespace
 
+std::string ByteLimitCode(const Status& s) {
+  switch (s.kind()) {
+    case ErrorKind::kTooLarge:
+      return "storage_quota_exceeded";
+    case ErrorKind::kResourceExhausted:
+      return "upload_bytes_rate_limit";
+    default:
+      return "";
+  }
+}
+
 Status Quotas::CountUpload(const std::string& user_id, int64_t now_ms) {
   const int limit = limits_.user_uploads_per_minute;
   if (limit <= 0) return Status::Ok();
@@ -137,6 +148,90 @@ Status Quotas::CheckFits(Database& tx, const std::string& tenant_id, int64_t byt
   return Fit(tx, tenant_id, bytes, now_s, false).status();
 }
 
+Result<UploadBytesUse> Quotas::UploadBytes(Database& db, const std::string& user_id,
+                                           int64_t now_ms) {
+  UploadBytesUse use;
+  use.limit = int64_t{limits_.user_upload_mb_per_hour} * kMebibyte;
+  // Stored recordings from upload_bytes; in progress, streamed bodies' reservations there and
+  // open direct uploads (declared size) from their own table, like the storage quota.
+  auto rows = db.Query(
+      "SELECT (SELECT coalesce(sum(bytes), 0) FROM upload_bytes WHERE user_id = ? AND pending = "
+      "0 AND counts_until_ms > ?), (SELECT coalesce(sum(bytes), 0) FROM upload_bytes WHERE "
+      "user_id = ? AND pending = 1 AND counts_until_ms > ?), (SELECT coalesce(sum(size), 0) FROM "
+      "uploads WHERE user_id = ? AND state = 'open' AND expires_at > ?)",
+      {user_id, now_ms, user_id, now_ms, user_id, IsoAt(now_ms / 1000)});
+  if (!rows.ok()) return rows.status();
+  const DbRow& r = (*rows)[0];
+  use.stored = AsInt(r[0]);
+  use.pending = AsInt(r[1]) + AsInt(r[2]);
+  return use;
+}
+
+Result<int64_t> Quotas::FitUploadBytes(Database& tx, const std::string& user_id, int64_t bytes,
+                                       int64_t now_ms, bool partial) {
+  if (!UploadBytesLimited(user_id)) return bytes;
+  auto use = UploadBytes(tx, user_id, now_ms);
+  if (!use.ok()) return use.status();
+  int64_t left = use->limit - use->used();
+  if (bytes <= left) return bytes;
+  if (partial && left > 0) return left;
+  // Refused. A body of known length needs all of `bytes`; one of unknown length (partial)
+  // needs some room to go on: wait until that much of the window has left it. Stored
+  // recordings leave an hour after they were stored; uploads in progress hold their bytes
+  // until they are stored, so when those are what is in the way the answer is a full hour.
+  const int64_t need = partial ? 1 : bytes;
+  const int limit_mb = limits_.user_upload_mb_per_hour;
+  std::string what =
+      "the upload bytes limit of " + Megabytes(use->limit) +
+      " per hour per user (limits.user_upload_mb_per_hour = " + std::to_string(limit_mb) + ")";
+  if (need > use->limit)
+    return Status::ResourceExhausted("this upload of " + Megabytes(bytes) + " is more than " +
+                                     what + " allows at all");
+  int64_t wait_ms = kUploadBytesWindowMs;
+  int64_t to_free = use->used() + need - use->limit, freed = 0;
+  auto stored = tx.Query(
+      "SELECT bytes, counts_until_ms FROM upload_bytes WHERE user_id = ? AND pending = 0 AND "
+      "counts_until_ms > ? ORDER BY counts_until_ms",
+      {user_id, now_ms});
+  if (!stored.ok()) return stored.status();
+  for (const DbRow& r : *stored) {
+    freed += AsInt(r[0]);
+    if (freed >= to_free) {
+      wait_ms = AsInt(r[1]) - now_ms;
+      break;
+    }
+  }
+  int64_t wait_s = (std::max<int64_t>(wait_ms, 1) + 999) / 1000;  // whole seconds, rounded up
+  return Status::ResourceExhausted(
+             what + " is used up: " + Megabytes(use->used()) +
+             " in the last hour, uploads in progress included; this upload needs " +
+             Megabytes(bytes) + " more; try again in " + std::to_string(wait_s) + " s")
+      .WithRetryAfter(static_cast<double>(wait_s));
+}
+
+Status Quotas::CheckUploadBytes(Database& tx, const std::string& user_id, int64_t bytes,
+                                int64_t now_ms) {
+  return FitUploadBytes(tx, user_id, bytes, now_ms, false).status();
+}
+
+Status Quotas::CountCompletedUpload(Database& tx, const std::string& upload_id, int64_t bytes,
+                                    int64_t now_ms) {
+  if (limits_.user_upload_mb_per_hour <= 0) return Status::Ok();
+  // Keyed by the upload, so completing it twice counts it once.
+  return tx.Exec(
+      "INSERT INTO upload_bytes (id, user_id, bytes, pending, counts_until_ms) SELECT id, "
+      "user_id, ?, 0, ? FROM uploads WHERE id = ? ON CONFLICT (id) DO NOTHING",
+      {bytes, now_ms + kUploadBytesWindowMs, upload_id});
+}
+
+Result<int64_t> Quotas::FitBoth(Database& tx, const std::string& tenant_id,
+                                const std::string& user_id, int64_t bytes, int64_t now_s,
+                                bool partial) {
+  auto granted = Fit(tx, tenant_id, bytes, now_s, partial);
+  if (!granted.ok()) return granted;
+  return FitUploadBytes(tx, user_id, *granted, now_s * 1000, partial);
+}
+
 Result<QuotaFigures> Quotas::Figures(const std::string& tenant_id, const std::string& user_id,
                                      int64_t now_ms) {
   QuotaFigures f;
@@ -154,43 +249,72 @@ Result<QuotaFigures> Quotas::Figures(const std::string& tenant_id, const std::st
   if (!uploads.ok()) return uploads.status();
   f.uploads_last_minute = static_cast<int>(AsInt((*uploads)[0][0]));
   f.uploads_per_minute_limit = limits_.user_uploads_per_minute;
+  auto bytes = UploadBytes(db_, user_id, now_ms);
+  if (!bytes.ok()) return bytes.status();
+  f.upload_bytes = *bytes;
   return f;
 }
 
-Result<Reservation> Quotas::Reserve(const std::string& tenant_id, int64_t bytes, int64_t now_s,
-                                    bool partial) {
-  if (limits_.tenant_storage_mb <= 0) return Reservation{"", bytes};
+Result<Reservation> Quotas::Reserve(const std::string& tenant_id, const std::string& user_id,
+                                    int64_t bytes, int64_t now_s, bool partial) {
+  const bool storage = StorageLimited(), upload_bytes = UploadBytesLimited(user_id);
+  if (!storage && !upload_bytes) return Reservation{"", bytes};
   auto id = RandomHex(12);
   if (!id.ok()) return id.status();
   Reservation r{*id, 0};
+  const int64_t now_ms = now_s * 1000;
   Status s = db_.Transaction([&](Database& tx) -> Status {
-    auto granted = Fit(tx, tenant_id, bytes, now_s, partial);
+    auto granted = FitBoth(tx, tenant_id, user_id, bytes, now_s, partial);
     if (!granted.ok()) return granted.status();
     r.bytes = *granted;
-    // Lapsed reservations (of a process that died mid-upload) go as new ones come.
-    if (Status e = tx.Exec("DELETE FROM storage_reservations WHERE tenant_id = ? AND "
-                           "expires_at <= ?",
-                           {tenant_id, now_s});
+    // Lapsed reservations (of a process that died mid-upload), and stored bytes past the
+    // window, go as new ones come.
+    if (storage) {
+      if (Status e = tx.Exec("DELETE FROM storage_reservations WHERE tenant_id = ? AND "
+                             "expires_at <= ?",
+                             {tenant_id, now_s});
+          !e.ok())
+        return e;
+      if (Status e = tx.Exec(
+              "INSERT INTO storage_reservations (id, tenant_id, bytes, expires_at) VALUES (?, ?, "
+              "?, ?)",
+              {r.id, tenant_id, r.bytes, now_s + kReservationTtlS});
+          !e.ok())
+        return e;
+    }
+    if (!upload_bytes) return Status::Ok();
+    if (Status e = tx.Exec("DELETE FROM upload_bytes WHERE user_id = ? AND counts_until_ms <= ?",
+                           {user_id, now_ms});
         !e.ok())
       return e;
     return tx.Exec(
-        "INSERT INTO storage_reservations (id, tenant_id, bytes, expires_at) VALUES (?, ?, ?, ?)",
-        {r.id, tenant_id, r.bytes, now_s + kReservationTtlS});
+        "INSERT INTO upload_bytes (id, user_id, bytes, pending, counts_until_ms) VALUES (?, ?, ?, "
+        "1, ?)",
+        {r.id, user_id, r.bytes, now_ms + kReservationTtlS * 1000});
   });
   if (!s.ok()) return s;
   return r;
 }
 
-Result<int64_t> Quotas::Extend(const std::string& id, const std::string& tenant_id, int64_t bytes,
-                               int64_t now_s, bool partial) {
+Result<int64_t> Quotas::Extend(const std::string& id, const std::string& tenant_id,
+                               const std::string& user_id, int64_t bytes, int64_t now_s,
+                               bool partial) {
   if (id.empty()) return bytes;
   int64_t added = 0;
   Status s = db_.Transaction([&](Database& tx) -> Status {
-    auto granted = Fit(tx, tenant_id, bytes, now_s, partial);
+    auto granted = FitBoth(tx, tenant_id, user_id, bytes, now_s, partial);
     if (!granted.ok()) return granted.status();
     added = *granted;
-    return tx.Exec("UPDATE storage_reservations SET bytes = bytes + ?, expires_at = ? WHERE id = ?",
-                   {added, now_s + kReservationTtlS, id});
+    // Either row may be absent (its limit is off); the other is extended alone.
+    if (Status e = tx.Exec(
+            "UPDATE storage_reservations SET bytes = bytes + ?, expires_at = ? WHERE id = ?",
+            {added, now_s + kReservationTtlS, id});
+        !e.ok())
+      return e;
+    return tx.Exec(
+        "UPDATE upload_bytes SET bytes = bytes + ?, counts_until_ms = ? WHERE id = ? AND pending "
+        "= 1",
+        {added, (now_s + kReservationTtlS) * 1000, id});
   });
   if (!s.ok()) return s;
   return added;
@@ -198,7 +322,22 @@ Result<int64_t> Quotas::Extend(const std::string& id, const std::string& tenant_
 
 Status Quotas::Release(Database& db, const std::string& id) {
   if (id.empty()) return Status::Ok();
-  return db.Exec("DELETE FROM storage_reservations WHERE id = ?", {id});
+  // Two statements, no transaction of their own: `db` may be the caller's transaction.
+  if (Status e = db.Exec("DELETE FROM storage_reservations WHERE id = ?", {id}); !e.ok()) return e;
+  return db.Exec("DELETE FROM upload_bytes WHERE id = ? AND pending = 1", {id});
+}
+
+Status Quotas::Record(Database& tx, const std::string& id, const std::string& user_id,
+                      int64_t bytes, int64_t now_ms) {
+  if (id.empty()) return Status::Ok();
+  if (Status e = tx.Exec("DELETE FROM storage_reservations WHERE id = ?", {id}); !e.ok()) return e;
+  if (!UploadBytesLimited(user_id)) return Status::Ok();
+  // The reserved row becomes the stored one (written afresh should it have lapsed meanwhile).
+  return tx.Exec(
+      "INSERT INTO upload_bytes (id, user_id, bytes, pending, counts_until_ms) VALUES (?, ?, ?, "
+      "0, ?) ON CONFLICT (id) DO UPDATE SET bytes = excluded.bytes, pending = 0, "
+      "counts_until_ms = excluded.counts_until_ms",
+      {id, user_id, bytes, now_ms + kUploadBytesWindowMs});
 }
 
 // The body, passed on only as far as it is reserved. A reservation refused ends the stream with
@@ -206,10 +345,12 @@ Status Quotas::Release(Database& db, const std::string& id) {
 // the store fails the Put as for a broken body and stores nothing.
 class QuotaReader::Buf : public std::streambuf {
  public:
-  Buf(Quotas& quotas, std::istream& body, std::string tenant_id, int64_t expected, int64_t step)
+  Buf(Quotas& quotas, std::istream& body, std::string tenant_id, std::string user_id,
+      int64_t expected, int64_t step)
       : quotas_(quotas),
         body_(body),
         tenant_(std::move(tenant_id)),
+        user_(std::move(user_id)),
         expected_(expected),
         step_(step) {}
   ~Buf() override {
@@ -217,18 +358,20 @@ class QuotaReader::Buf : public std::streambuf {
   }
 
   Status Start(int64_t now_s) {
-    if (quotas_.limits().tenant_storage_mb <= 0) {
-      unlimited_ = true;
-      return Status::Ok();
-    }
     // A declared length is reserved whole (refused before any byte is read when it cannot
-    // fit); an unknown one a step at a time, as much of a step as is left.
-    auto r = expected_ >= 0 ? quotas_.Reserve(tenant_, expected_, now_s)
-                            : quotas_.Reserve(tenant_, step_, now_s, true);
+    // fit); an unknown one a step at a time, as much of a step as is left. No reservation (no
+    // limit on): the body passes as it is.
+    auto r = expected_ >= 0 ? quotas_.Reserve(tenant_, user_, expected_, now_s)
+                            : quotas_.Reserve(tenant_, user_, step_, now_s, true);
     if (!r.ok()) return error_ = r.status();
     id_ = r->id;
     reserved_ = r->bytes;
+    unlimited_ = id_.empty();
     return Status::Ok();
+  }
+
+  Status Record(Database& tx, int64_t bytes, int64_t now_ms) {
+    return quotas_.Record(tx, id_, user_, bytes, now_ms);
   }
 
   Status error_;
@@ -245,7 +388,7 @@ class QuotaReader::Buf : public std::streambuf {
     if (room <= 0) {
       // Peek first: a body that ends exactly at its reservation needs no more.
       if (body_.peek() == std::char_traits<char>::eof()) return traits_type::eof();
-      auto added = quotas_.Extend(id_, tenant_, step_, std::time(nullptr), true);
+      auto added = quotas_.Extend(id_, tenant_, user_, step_, std::time(nullptr), true);
       if (!added.ok()) {
         error_ = added.status();
         return Cut();
@@ -271,15 +414,16 @@ class QuotaReader::Buf : public std::streambuf {
   }
   Quotas& quotas_;
   std::istream& body_;
-  std::string tenant_;
+  std::string tenant_, user_;
   int64_t expected_, step_;
   int64_t reserved_ = 0, passed_ = 0;
   char buf_[64 * 1024];
 };
 
 QuotaReader::QuotaReader(Quotas& quotas, std::istream& body, std::string tenant_id,
-                         int64_t expected, int64_t step)
-    : buf_(std::make_unique<Buf>(quotas, body, std::move(tenant_id), expected, step)),
+                         std::string user_id, int64_t expected, int64_t step)
+    : buf_(std::make_unique<Buf>(quotas, body, std::move(tenant_id), std::move(user_id), expected,
+                                 step)),
       body_(body),
       stream_(buf_.get()) {
   buf_->owner_ = &stream_;
@@ -294,6 +438,10 @@ Status QuotaReader::Start(int64_t now_s) { return buf_->Start(now_s); }
 const Status& QuotaReader::error() const { return buf_->error_; }
 
 const std::string& QuotaReader::reservation() const { return buf_->id_; }
+
+Status QuotaReader::Record(Database& tx, int64_t bytes, int64_t now_ms) {
+  return buf_->Record(tx, bytes, now_ms);
+}
 
 void QuotaReader::Commit() { buf_->committed_ = true; }
 

@@ -43,6 +43,12 @@ UploadError LimitError(const Status& s, ErrorKind limit_kind, const std::string&
                      s.retry_after_s()};
 }
 
+// The body cut (or refused up front) by the byte limits it is read under (QuotaReader): the
+// tenant's storage quota or the user's upload bytes per hour, told apart by kind.
+UploadError BodyLimitError(const Status& s) {
+  return UploadError{HttpStatusFor(s.kind()), s.message(), ByteLimitCode(s), s.retry_after_s()};
+}
+
 void SetUploadError(Response& res, const UploadError& e, const std::string& request_id) {
   // Internal details stay in the log; the client gets a request id to quote.
   SetError(res, e.status, e.code, e.status == 500 ? "internal error" : e.message, request_id);
@@ -110,8 +116,7 @@ std::optional<UploadError> ReadMultipart(const ServiceContext& d, QuotaReader& b
   MultipartPart part;
   for (;;) {
     auto next = reader.Next(&part);
-    if (!next.ok() && !body.error().ok())
-      return LimitError(body.error(), ErrorKind::kTooLarge, "storage_quota_exceeded");
+    if (!next.ok() && !body.error().ok()) return BodyLimitError(body.error());
     if (!next.ok())
       return UploadError{HttpStatusFor(next.status().kind()),
                          "malformed multipart body: " + next.status().message()};
@@ -120,10 +125,9 @@ std::optional<UploadError> ReadMultipart(const ServiceContext& d, QuotaReader& b
       if (stored) return UploadError{400, "more than one file part"};
       f.filename = CleanFilename(part.filename);
       auto put = d.store.Put(key, reader.content(), d.max_upload_bytes);
-      // Cut at the storage quota: say so first; a cut body is the client's doing: say so,
-      // rather than the store's read failure.
-      if (!body.error().ok())
-        return LimitError(body.error(), ErrorKind::kTooLarge, "storage_quota_exceeded");
+      // Cut at a byte limit (storage quota, upload bytes per hour): say so first; a cut body is
+      // the client's doing: say so, rather than the store's read failure.
+      if (!body.error().ok()) return BodyLimitError(body.error());
       if (!reader.error().ok())
         return UploadError{HttpStatusFor(reader.error().kind()),
                            "malformed multipart body: " + reader.error().message()};
@@ -134,8 +138,7 @@ std::optional<UploadError> ReadMultipart(const ServiceContext& d, QuotaReader& b
       std::string value(1001, '\0');
       reader.content().read(value.data(), static_cast<std::streamsize>(value.size()));
       value.resize(static_cast<size_t>(reader.content().gcount()));
-      if (!body.error().ok())
-        return LimitError(body.error(), ErrorKind::kTooLarge, "storage_quota_exceeded");
+      if (!body.error().ok()) return BodyLimitError(body.error());
       if (!reader.error().ok())
         return UploadError{HttpStatusFor(reader.error().kind()), reader.error().message()};
       if (auto e = SetField(f, part.name, value)) return e;
@@ -333,11 +336,10 @@ void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
       if (std::string cl = req.header("Content-Length"); !cl.empty()) length = std::stoll(cl);
     } catch (const std::exception&) {
     }
-    QuotaReader body(quotas, *req.body, p.tenant_id, length);
+    QuotaReader body(quotas, *req.body, p.tenant_id, p.user_id, length);
     if (Status s = body.Start(std::time(nullptr)); !s.ok()) {
       DrainAndClose(req, res);
-      return SetUploadError(res, LimitError(s, ErrorKind::kTooLarge, "storage_quota_exceeded"),
-                            req.request_id);
+      return SetUploadError(res, BodyLimitError(s), req.request_id);
     }
     UploadFields f;
     ObjectInfo info;
@@ -354,7 +356,7 @@ void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
     } else if (!err) {
       auto put = d->store.Put(key, body.stream(), d->max_upload_bytes);
       if (!body.error().ok())
-        err = LimitError(body.error(), ErrorKind::kTooLarge, "storage_quota_exceeded");
+        err = BodyLimitError(body.error());
       else if (put.ok())
         info = *put, stored = true;
       else
@@ -396,8 +398,9 @@ void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
                  int64_t{f.speakers}, f.language, f.engine, now, now});
             !e.ok())
           return e;
-        // The object now counts against the quota itself: its reservation goes.
-        if (Status e = Quotas::Release(tx, body.reservation()); !e.ok()) return e;
+        // The object now counts against the quota itself, and its bytes against the user's
+        // hourly upload bytes: the reservation becomes that.
+        if (Status e = body.Record(tx, info.size, NowMs()); !e.ok()) return e;
         return JobQueue::Enqueue(tx, *id, "transcribe");
       });
       if (s.ok())

@@ -216,10 +216,12 @@ void CreateUpload(const ServiceContext& d, Request& req, Response& res) {
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
   // The declared size is checked before anything is started, and again (below) in the
-  // transaction that records the upload: its bytes count against the quota from then on.
+  // transaction that records the upload: its bytes count against the quota and the user's
+  // upload bytes per hour from then on.
   if (Status s = quotas.CheckFits(d.db, p.tenant_id, size, now_ms / 1000); !s.ok())
-    return SetError(res, s, LimitCode(s, ErrorKind::kTooLarge, "storage_quota_exceeded"),
-                    req.request_id);
+    return SetError(res, s, ByteLimitCode(s), req.request_id);
+  if (Status s = quotas.CheckUploadBytes(d.db, p.user_id, size, now_ms); !s.ok())
+    return SetError(res, s, ByteLimitCode(s), req.request_id);
   if (Status s = quotas.CountUpload(p.user_id, now_ms); !s.ok())
     return SetError(res, s, LimitCode(s, ErrorKind::kResourceExhausted, "upload_rate_limit"),
                     req.request_id);
@@ -243,6 +245,7 @@ void CreateUpload(const ServiceContext& d, Request& req, Response& res) {
   u.part_url_key = *key;
   Status s = d.db.Transaction([&](Database& tx) -> Status {
     if (Status e = quotas.CheckFits(tx, p.tenant_id, size, now_ms / 1000); !e.ok()) return e;
+    if (Status e = quotas.CheckUploadBytes(tx, p.user_id, size, now_ms); !e.ok()) return e;
     return tx.Exec(
         "INSERT INTO uploads (id, tenant_id, user_id, filename, content_type, size, part_size, "
         "storage_key, store_upload_id, token_hash, part_url_key, state, created_at, expires_at) "
@@ -252,8 +255,7 @@ void CreateUpload(const ServiceContext& d, Request& req, Response& res) {
   });
   if (!s.ok()) {
     (void)d.store.AbortUpload(u.storage_key, u.store_upload_id);
-    return SetError(res, s, LimitCode(s, ErrorKind::kTooLarge, "storage_quota_exceeded"),
-                    req.request_id);
+    return SetError(res, s, ByteLimitCode(s), req.request_id);
   }
   std::vector<int> all(u.parts_total());
   for (int i = 0; i < u.parts_total(); ++i) all[i] = i + 1;
@@ -432,6 +434,10 @@ void CompleteUpload(const ServiceContext& d, Request& req, Response& res) {
   DbValue duration = *probed > 0 ? DbValue(*probed) : DbValue(nullptr);
   auto oid = u->storage_key.substr(u->storage_key.rfind('/') + 1);
   std::string now = NowIso();
+  Quotas quotas(d.db, d.config.limits);
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
   Status s = d.db.Transaction([&](Database& tx) -> Status {
     if (Status e = tx.Exec(
             "INSERT INTO objects (id, tenant_id, storage_key, filename, content_type, size, "
@@ -440,8 +446,12 @@ void CompleteUpload(const ServiceContext& d, Request& req, Response& res) {
              info->sha256, *format, now, duration});
         !e.ok())
       return e;
-    return tx.Exec("UPDATE uploads SET state = 'completed', object_id = ? WHERE id = ?",
-                   {oid, u->id});
+    if (Status e = tx.Exec("UPDATE uploads SET state = 'completed', object_id = ? WHERE id = ?",
+                           {oid, u->id});
+        !e.ok())
+      return e;
+    // Stored: its bytes count for its user's hour from now, no longer as in progress.
+    return quotas.CountCompletedUpload(tx, u->id, info->size, now_ms);
   });
   if (!s.ok()) return SetError(res, s, req.request_id);
   Audit(d.db, req, "upload.complete", u->id);

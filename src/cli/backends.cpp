@@ -21,6 +21,7 @@ Result<Backends> OpenBackends(const Config& config) {
   b.store = std::move(*store);
   JobQueueOptions queue_options;
   queue_options.max_running_per_tenant = config.worker.max_running_per_tenant;
+  queue_options.max_light_running_per_tenant = config.worker.max_light_running_per_tenant;
   auto queue = OpenJobQueue(config.queue, *b.db, queue_options);
   if (!queue.ok()) return queue.status();
   b.queue = std::move(*queue);

@@ -45,6 +45,7 @@ int RunWorker(const ConfigFlags& flags) {
            {{"concurrency", config->worker.concurrency},
             {"light_threads", config->worker.light_threads},
             {"max_running_per_tenant", config->worker.max_running_per_tenant},
+            {"max_light_running_per_tenant", config->worker.max_light_running_per_tenant},
             {"database", config_detail::MaskUrl(config->database)},
             {"storage", config_detail::MaskUrl(config->storage)},
             {"queue", config_detail::MaskUrl(config->queue)},

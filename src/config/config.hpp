@@ -161,6 +161,10 @@ struct WorkerConfig {
   /// Heavy jobs (transcription, minutes) one tenant may have running at once across all
   /// workers; 0 = no limit. 0..10000.
   int max_running_per_tenant = 4;
+  /// Light jobs (webhook deliveries) one tenant may have running at once across all workers,
+  /// so its slow receivers leave the other light threads to other tenants; 0 = no limit.
+  /// 0..10000.
+  int max_light_running_per_tenant = 1;
   bool operator==(const WorkerConfig&) const = default;
 };
 
@@ -199,6 +203,11 @@ struct LimitsConfig {
   /// Uploads one user may start per minute (sliding window, shared by every API instance),
   /// 0..100000 (0 = unlimited); past it 429 with Retry-After.
   int user_uploads_per_minute = 30;
+  /// MiB one user may upload in any hour (recordings stored: streamed, multipart and direct
+  /// uploads; shared by every API instance), 0 = unlimited. An upload that would pass it is
+  /// refused with 429 (code upload_bytes_rate_limit, Retry-After), a chunked one cut as it
+  /// passes it, nothing kept.
+  int user_upload_mb_per_hour = 4096;
   bool operator==(const LimitsConfig&) const = default;
 };
 

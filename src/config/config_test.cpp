@@ -36,6 +36,7 @@ TEST(ConfigDefaults, NoFileNeeded) {
   EXPECT_EQ(config->auth.password_hash_concurrency, 2);
   EXPECT_EQ(config->worker.light_threads, 2);
   EXPECT_EQ(config->worker.max_running_per_tenant, 4);
+  EXPECT_EQ(config->worker.max_light_running_per_tenant, 1);
   EXPECT_EQ(config->asr.engine, "auto");
   EXPECT_EQ(config->asr.threads, 0);
   EXPECT_EQ(config->asr.language, "en");
@@ -148,14 +149,17 @@ TEST_F(ConfigLoadTest, LimitsHaveDefaultsEnvironmentOverridesAndAreChecked) {
   EXPECT_EQ(defaults->limits.tenant_storage_mb, 0);
   EXPECT_EQ(defaults->limits.tenant_queued_tasks, 100);
   EXPECT_EQ(defaults->limits.user_uploads_per_minute, 30);
+  EXPECT_EQ(defaults->limits.user_upload_mb_per_hour, 4096);
   auto set = LoadConfig(Write("limits: {max_duration_s: 600, tenant_storage_mb: 2048}\n"),
                         {{"MINUTES_LIMITS_TENANT_QUEUED_TASKS", "5"},
-                         {"MINUTES_LIMITS_USER_UPLOADS_PER_MINUTE", "0"}});
+                         {"MINUTES_LIMITS_USER_UPLOADS_PER_MINUTE", "0"},
+                         {"MINUTES_LIMITS_USER_UPLOAD_MB_PER_HOUR", "0"}});
   ASSERT_TRUE(set.ok()) << set.status().message();
   EXPECT_EQ(set->limits.max_duration_s, 600);
   EXPECT_EQ(set->limits.tenant_storage_mb, 2048);
   EXPECT_EQ(set->limits.tenant_queued_tasks, 5);
   EXPECT_EQ(set->limits.user_uploads_per_minute, 0);
+  EXPECT_EQ(set->limits.user_upload_mb_per_hour, 0);
   EXPECT_EQ(ErrorOf(Write("limits: {max_duration_s: 0}\n")),
             "limits.max_duration_s: must be between 1 and 604800, got 0");
   EXPECT_EQ(ErrorOf(Write("limits: {tenant_storage_mb: -1}\n")),
@@ -164,6 +168,8 @@ TEST_F(ConfigLoadTest, LimitsHaveDefaultsEnvironmentOverridesAndAreChecked) {
             "limits.tenant_queued_tasks: must be between 0 and 1000000, got -2");
   EXPECT_EQ(ErrorOf(Write("limits: {user_uploads_per_minute: 100001}\n")),
             "limits.user_uploads_per_minute: must be between 0 and 100000, got 100001");
+  EXPECT_EQ(ErrorOf(Write("limits: {user_upload_mb_per_hour: -1}\n")),
+            "limits.user_upload_mb_per_hour: must be >= 0, got -1");
 }
 
 TEST_F(ConfigLoadTest, InterpolatesVariables) {
@@ -233,6 +239,7 @@ TEST_F(ConfigLoadTest, EveryValidationErrorStartsWithItsKey) {
       {"worker: {lease_s: 1}", "worker.lease_s: "},
       {"worker: {light_threads: 0}", "worker.light_threads: "},
       {"worker: {max_running_per_tenant: -1}", "worker.max_running_per_tenant: "},
+      {"worker: {max_light_running_per_tenant: -1}", "worker.max_light_running_per_tenant: "},
       {"auth: {jwt_algorithm: none}", "auth.jwt_algorithm: "},
       {"auth: {gateway_cidrs: [nonsense]}", "auth.gateway_cidrs[0]: "},
       {"server: {port: 65536}", "server.port: "},

@@ -103,6 +103,8 @@ Status DeriveAndValidate(Config& c) {
         AtLeast("worker.temp_ttl_s", c.worker.temp_ttl_s, 0),
         Between("worker.light_threads", c.worker.light_threads, 1, 64),
         Between("worker.max_running_per_tenant", c.worker.max_running_per_tenant, 0, 10000),
+        Between("worker.max_light_running_per_tenant", c.worker.max_light_running_per_tenant, 0,
+                10000),
         AtLeast("webhooks.max_attempts", c.webhooks.max_attempts, 1),
         AtLeast("webhooks.timeout_s", c.webhooks.timeout_s, 1),
         Between("webhooks.max_per_tenant", c.webhooks.max_per_tenant, 1, 1000),
@@ -128,6 +130,7 @@ Status DeriveAndValidate(Config& c) {
            AtLeast("limits.tenant_storage_mb", c.limits.tenant_storage_mb, 0),
            Between("limits.tenant_queued_tasks", c.limits.tenant_queued_tasks, 0, 1000000),
            Between("limits.user_uploads_per_minute", c.limits.user_uploads_per_minute, 0, 100000),
+           AtLeast("limits.user_upload_mb_per_hour", c.limits.user_upload_mb_per_hour, 0),
        }) {
     if (!st.ok()) return st;
   }

@@ -39,7 +39,10 @@ class DbJobQueue : public JobQueue {
 
  private:
   Status Lease(Database& tx, Job& job, const std::string& owner, int lease_s);
-  int CapOf(Lane lane) const { return lane == Lane::kHeavy ? options_.max_running_per_tenant : 0; }
+  int CapOf(Lane lane) const {
+    return lane == Lane::kHeavy ? options_.max_running_per_tenant
+                                : options_.max_light_running_per_tenant;
+  }
   Database& db_;
   JobQueueOptions options_;
 };

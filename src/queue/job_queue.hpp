@@ -35,6 +35,9 @@ struct Job {
 struct JobQueueOptions {
   /// Heavy jobs one tenant may have running at once across all workers; 0 = no limit.
   int max_running_per_tenant = 0;
+  /// Light jobs (webhook deliveries) one tenant may have running at once across all workers,
+  /// so one tenant's slow receivers cannot hold every light thread; 0 = no limit.
+  int max_light_running_per_tenant = 0;
 };
 
 /// Where jobs come from and where their outcome goes. Every implementation leases jobs through
@@ -52,7 +55,8 @@ class JobQueue {
   /// Leases the next job of `lane` to `owner` for `lease_s` seconds, waiting up to about a
   /// second for one. Fair share: of the tenants with a job ready, the one with the fewest jobs
   /// of the lane running, then the one served longest ago, then the oldest job; a tenant at
-  /// `max_running_per_tenant` (heavy lane) gets none. Thread-safe.
+  /// the lane's cap (`max_running_per_tenant`, `max_light_running_per_tenant`) gets none.
+  /// Thread-safe.
   virtual Result<std::optional<Job>> Claim(const std::string& owner, int lease_s, Lane lane) = 0;
   /// Extends a lease while work goes on.
   virtual Status Heartbeat(const Job& job, const std::string& owner, int lease_s) = 0;

@@ -355,6 +355,55 @@ TEST_P(FairQueue, ThePerTenantCapHoldsAcrossWorkers) {
   EXPECT_TRUE(NothingFor(*queue_, "w2")) << "a is at its cap again";
 }
 
+// Two worker processes with two light threads each (a thread holds what it claims, like a
+// delivery to a receiver that does not answer). Tenant a's burst of webhook deliveries comes
+// first: without the light cap it would fill all four threads, and b's delivery, arriving
+// next, would find none free; with it a holds one thread across both processes and b's
+// delivery starts at once.
+TEST_P(FairQueue, TheLightCapLeavesLightThreadsToOtherTenants) {
+  JobQueueOptions capped;
+  capped.max_light_running_per_tenant = 1;
+  Open(OnRedis() ? "redis" : "database", capped);
+  for (int i = 0; i < 6; ++i) AddJob("a-hook" + std::to_string(i), "webhook", "a");
+  constexpr int kThreads = 2;
+  struct Worker {
+    std::unique_ptr<Database> db;
+    std::unique_ptr<JobQueue> queue;
+    std::vector<Job> held;
+  };
+  std::vector<Worker> workers(2);
+  for (auto& w : workers) std::tie(w.db, w.queue) = Claimer(capped);
+  // Each process claims until its threads are all busy or nothing more comes.
+  auto fill = [&](std::chrono::milliseconds quiet) {
+    std::vector<std::thread> threads;
+    for (size_t n = 0; n < workers.size(); ++n)
+      threads.emplace_back([&, n] {
+        Worker& w = workers[n];
+        auto quiet_since = std::chrono::steady_clock::now();
+        while (static_cast<int>(w.held.size()) < kThreads &&
+               std::chrono::steady_clock::now() - quiet_since < quiet) {
+          auto job = w.queue->Claim("w" + std::to_string(n), 30, Lane::kLight);
+          if (!job.ok() || !job->has_value()) continue;
+          quiet_since = std::chrono::steady_clock::now();
+          w.held.push_back(**job);
+        }
+      });
+    for (auto& t : threads) t.join();
+  };
+  fill(1500ms);
+  EXPECT_EQ(LeasedByTenant(), (std::map<std::string, int64_t>{{"a", 1}}))
+      << "a's deliveries hold one light thread across both processes";
+  std::string b = AddJob("b-hook", "webhook", "b");
+  fill(1500ms);
+  std::vector<std::string> started;
+  for (const auto& w : workers)
+    for (const auto& j : w.held) started.push_back(j.tenant_id);
+  std::sort(started.begin(), started.end());
+  EXPECT_EQ(started, (std::vector<std::string>{"a", "b"})) << "b's delivery found a free thread";
+  EXPECT_EQ(State(b), "leased");
+  EXPECT_EQ(LeasedByTenant(), (std::map<std::string, int64_t>{{"a", 1}, {"b", 1}}));
+}
+
 TEST_P(FairQueue, EachLaneTakesOnlyItsOwnJobs) {
   Open(OnRedis() ? "redis" : "database");
   std::string hook = AddJob("hooked", "webhook", "a");

@@ -133,9 +133,10 @@ class Chaos : public ::testing::Test {
       << "\n"
       << "asr:\n  threads: 1\n"
       << "webhooks:\n  allow_private_networks: true\n"
-      // No upload-rate or queued-task limit: the batch is never throttled, and an upload during
-      // a database outage goes all the way to the steps after storage.
-      << "limits:\n  user_uploads_per_minute: 0\n  tenant_queued_tasks: 0\n";
+      // No upload-rate, upload-bytes or queued-task limit: the batch is never throttled, and an
+      // upload during a database outage goes all the way to the steps after storage.
+      << "limits:\n  user_uploads_per_minute: 0\n  tenant_queued_tasks: 0\n"
+      << "  user_upload_mb_per_hour: 0\n";
     y.close();
     auto added = RunCommand("printf correct-battery-42 | " + MinutesBinary() +
                             " user add alice --tenant acme --admin --password-stdin --config " +

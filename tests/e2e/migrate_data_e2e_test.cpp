@@ -63,7 +63,7 @@ TEST(MigrateData, SqliteToPostgresVerifiedAndRepeatable) {
 
   auto run = RunCommand(cmd + " --batch 7");  // small batches: many of them
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  // Every table the migrations make (20 after migration 0010) is copied and verified.
+  // Every table the migrations make (21 after migration 0011) is copied and verified.
   const std::string tables = pg.Psql(
       "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND "
       "table_name <> 'schema_migrations'");

@@ -2,8 +2,9 @@
 // than limits.max_duration_s refused with 422 before anything is queued (also one whose header
 // claims a tenth of its length, and a direct upload), the worker stopping at the limit for a
 // recording it gets anyway; the tenant's storage quota refusing the upload that would pass it,
-// streamed or chunked, with nothing left on disk; the queued-task limit and the per-user upload
-// rate answering 429 with Retry-After; /api/v1/usage showing the figures. On SQLite, and the
+// streamed or chunked, with nothing left on disk; the queued-task limit, the per-user upload
+// rate and the per-user upload bytes per hour answering 429 with Retry-After (a chunked body
+// cut as it passes the bytes, nothing kept); /api/v1/usage showing the figures. On SQLite, and the
 // storage and queue limits again on a real PostgreSQL 15.
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -347,8 +348,9 @@ TEST(Quotas, QueuedTaskLimitAnswers429WithRetryAfter) {
   QueuedTasks(svc);
 }
 
-TEST(Quotas, UploadRatePerUserAnswers429WithRetryAfterFromTheWindow) {
-  Service svc("rate", {{"MINUTES_LIMITS_USER_UPLOADS_PER_MINUTE", "3"}});
+TEST(Quotas, UploadRateAndBytesPerUserAnswer429WithRetryAfterFromTheWindow) {
+  Service svc("rate", {{"MINUTES_LIMITS_USER_UPLOADS_PER_MINUTE", "3"},
+                       {"MINUTES_LIMITS_USER_UPLOAD_MB_PER_HOUR", "1"}});
   ASSERT_GT(svc.port(), 0) << svc.log();
   std::string alice = svc.Token("alice"), bob = svc.Token("bob");
   std::string rec = Silence(5, "opus");
@@ -375,7 +377,32 @@ TEST(Quotas, UploadRatePerUserAnswers429WithRetryAfterFromTheWindow) {
   auto limits = svc.Limits(alice);
   EXPECT_EQ(limits["uploads_per_minute"]["yours_last_minute"], 3) << limits.dump();
   EXPECT_EQ(limits["uploads_per_minute"]["limit"], 3) << limits.dump();
-  EXPECT_EQ(svc.Tasks(alice), 4) << "alice's three and bob's one";
+  EXPECT_EQ(limits["upload_bytes_per_hour"]["yours_last_hour_bytes"], 3 * rec.size())
+      << limits.dump();
+  EXPECT_EQ(limits["upload_bytes_per_hour"]["limit_bytes"], 1 << 20) << limits.dump();
+
+  // Bytes per hour (1 MiB): bob's 608 KB recording fits; a chunked one passing the rest is cut
+  // as it does, nothing kept; a direct upload is refused for its declared size.
+  std::string wav = Silence(19, "wav");
+  ASSERT_EQ(svc.Upload(bob, wav, "audio/wav").status, 201);
+  auto cut = UploadChunked(svc.port(), bob, wav + wav);
+  EXPECT_EQ(cut.status, 429) << cut.body;
+  EXPECT_EQ(Code(cut), "upload_bytes_rate_limit") << cut.body;
+  EXPECT_NE(Message(cut).find("limits.user_upload_mb_per_hour = 1"), std::string::npos) << cut.body;
+  EXPECT_FALSE(cut.headers["Retry-After"].empty()) << cut.body;
+  auto direct_bytes = Call(
+      svc.port(), "POST", "/api/v1/uploads",
+      nlohmann::json{{"filename", "b.wav"}, {"size", wav.size()}, {"content_type", "audio/wav"}}
+          .dump(),
+      bob);
+  EXPECT_EQ(direct_bytes.status, 429) << direct_bytes.body;
+  EXPECT_EQ(Code(direct_bytes), "upload_bytes_rate_limit") << direct_bytes.body;
+  int wait = std::stoi(
+      direct_bytes.headers["Retry-After"].empty() ? "0" : direct_bytes.headers["Retry-After"]);
+  EXPECT_GT(wait, 3500) << "when bob's recording leaves the hour";
+  EXPECT_LE(wait, 3600);
+  EXPECT_EQ(svc.Tasks(alice), 5) << "alice's three and bob's two";
+  EXPECT_EQ(StoredFiles(svc.objects()), 5) << "nothing of the refused uploads";
 }
 
 TEST(Quotas, StorageAndQueueLimitsHoldOnPostgres) {
