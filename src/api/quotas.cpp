@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 
 #include "auth/password.hpp"
@@ -383,31 +384,58 @@ class QuotaReader::Buf : public std::streambuf {
  protected:
   int_type underflow() override {
     if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
-    if (!error_.ok()) return Cut();
-    int64_t room = unlimited_ ? int64_t{sizeof buf_} : reserved_ - passed_;
-    if (room <= 0) {
-      // Peek first: a body that ends exactly at its reservation needs no more.
-      if (body_.peek() == std::char_traits<char>::eof()) return traits_type::eof();
-      auto added = quotas_.Extend(id_, tenant_, user_, step_, std::time(nullptr), true);
-      if (!added.ok()) {
-        error_ = added.status();
-        return Cut();
-      }
-      reserved_ += *added;
-      room = *added;
-    }
-    body_.read(buf_, static_cast<std::streamsize>(std::min<int64_t>(room, sizeof buf_)));
-    std::streamsize n = body_.gcount();
-    if (n <= 0) {
-      if (body_.bad()) return Cut();
-      return traits_type::eof();
-    }
-    passed_ += n;
+    std::streamsize n = Pass(buf_, sizeof buf_);
+    if (n <= 0) return traits_type::eof();
     setg(buf_, buf_, buf_ + n);
     return traits_type::to_int_type(*gptr());
   }
 
+  // Big reads (the store's 4 MiB blocks) go from the body straight into the caller's buffer,
+  // not 64 KiB at a time through buf_.
+  std::streamsize xsgetn(char* out, std::streamsize n) override {
+    std::streamsize got = 0;
+    while (got < n) {
+      if (gptr() < egptr()) {
+        std::streamsize k = std::min<std::streamsize>(egptr() - gptr(), n - got);
+        std::memcpy(out + got, gptr(), static_cast<size_t>(k));
+        gbump(static_cast<int>(k));
+        got += k;
+        continue;
+      }
+      std::streamsize k = Pass(out + got, n - got);
+      if (k <= 0) break;
+      got += k;
+    }
+    return got;
+  }
+
  private:
+  // Reads at most `n` bytes of the body that the reservation covers into `out`, extending the
+  // reservation when it is used up; 0 at the body's end or when it was cut (badbit set).
+  std::streamsize Pass(char* out, std::streamsize n) {
+    if (!error_.ok()) return Cut(), 0;
+    int64_t room = unlimited_ ? int64_t{n} : reserved_ - passed_;
+    if (room <= 0) {
+      // Peek first: a body that ends exactly at its reservation needs no more.
+      if (body_.peek() == std::char_traits<char>::eof()) return 0;
+      auto added = quotas_.Extend(id_, tenant_, user_, step_, std::time(nullptr), true);
+      if (!added.ok()) {
+        error_ = added.status();
+        return Cut(), 0;
+      }
+      reserved_ += *added;
+      room = *added;
+    }
+    body_.read(out, static_cast<std::streamsize>(std::min<int64_t>(room, n)));
+    std::streamsize got = body_.gcount();
+    if (got <= 0) {
+      if (body_.bad()) Cut();
+      return 0;
+    }
+    passed_ += got;
+    return got;
+  }
+
   int_type Cut() {
     if (owner_) owner_->setstate(std::ios_base::badbit);
     return traits_type::eof();
