@@ -244,7 +244,10 @@ class HttpFlood : public ::testing::Test {
                "  header_timeout_s: 60\n  body_idle_timeout_s: 60\n  keepalive_timeout_s: 60\n"
                "  request_timeout_s: 600\n  max_connections: 16000\n"
                "  max_connections_per_client: 256\n  max_streams_per_user: 1000\n"
-               "  sse_heartbeat_s: 15\n  drain_timeout_s: 10\n";
+               "  sse_heartbeat_s: 15\n  drain_timeout_s: 10\n"
+               // 200 uploads announcing big bodies: the edge is measured, not the user's
+               // hourly upload bytes (4 GiB by default), which would refuse most of them.
+               "limits:\n  user_upload_mb_per_hour: 0\n";
     }
     RunCommand("printf correct-battery-42 | " + EdgeTestBinary() +
                " user add alice --tenant acme --password-stdin " + "--config " +
