@@ -23,17 +23,19 @@ for entry in "${entries[@]}"; do
   mkdir -p "$OUT/$name.corpus"
   seeds=tests/fuzz/$name
   [[ -d $seeds ]] || seeds=
+  dict=()
+  [[ ! -f tests/fuzz/$name.dict ]] || dict=(-dict="tests/fuzz/$name.dict")
   start=$SECONDS
   # shellcheck disable=SC2086
   nice -n 15 "$OUT/$name" -runs="$RUNS" -max_total_time="$MAX_SECONDS" -max_len="$max_len" \
     -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$OUT/$name." \
-    "$OUT/$name.corpus" $seeds 2>"$OUT/$name.bench.log" || {
+    "${dict[@]}" "$OUT/$name.corpus" $seeds 2>"$OUT/$name.bench.log" || {
     tail -40 "$OUT/$name.bench.log"
     echo "bench/fuzz.sh: $name failed; the input is in $OUT/$name.*"
     exit 1
   }
-  runs=$(grep -oE "stat::number_of_executed_units: *[0-9]+" "$OUT/$name.bench.log" |
+  runs=$(grep -aoE "stat::number_of_executed_units: *[0-9]+" "$OUT/$name.bench.log" |
     grep -oE "[0-9]+$")
-  cov=$(grep -oE "cov: [0-9]+" "$OUT/$name.bench.log" | tail -1)
+  cov=$(grep -aoE "cov: [0-9]+" "$OUT/$name.bench.log" | tail -1)
   printf '%-22s %10s %8s %s\n' "$name" "$runs" "$((SECONDS - start))" "$cov"
 done

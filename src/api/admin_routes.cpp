@@ -81,7 +81,11 @@ void AddAdminRoutes(Router& r, const ServiceContext& ctx) {
         !body->contains("password") || !(*body)["password"].is_string() ||
         (*body)["password"].get<std::string>().empty())
       return SetError(res, 400, "", "username and password (strings) are required", req.request_id);
-    std::string role = body->value("role", "member");
+    // json::value() throws for a role that is not a string: read it by hand.
+    auto role_field = body->find("role");
+    std::string role = role_field == body->end() ? "member"
+                       : role_field->is_string() ? role_field->get<std::string>()
+                                                 : "";
     if (role != "admin" && role != "member")
       return SetError(res, 400, "", "role must be admin or member", req.request_id);
     auto tenant = d->db.Query("SELECT name FROM tenants WHERE id = ?", {req.principal->tenant_id});

@@ -164,8 +164,10 @@ void AddTaskRoutes(Router& r, const ServiceContext& ctx) {
     auto tr = LoadTranscript(d->db, req.params["id"]);
     if (!tr.ok()) return SetError(res, tr.status(), req.request_id);
     for (auto& [k, v] : j.items()) {
+      // Names the binding through an init-capture: clang 14 (the fuzz build) cannot capture
+      // structured bindings.
       bool known = std::any_of(tr->speakers.begin(), tr->speakers.end(),
-                               [&](const Speaker& s) { return s.id == k; });
+                               [&key = k](const Speaker& s) { return s.id == key; });
       if (!known || !v.is_string() || std::string(v).size() > 200)
         return SetError(res, 400, "", "unknown speaker or bad name: " + k, req.request_id);
     }

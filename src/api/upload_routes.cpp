@@ -199,7 +199,12 @@ void CreateUpload(const ServiceContext& d, Request& req, Response& res) {
     return SetError(res, 400, "",
                     "send {\"filename\": \"…\", \"size\": bytes, \"content_type\": \"audio/…\"}",
                     req.request_id);
-  std::string filename = b["filename"], type = b.value("content_type", "");
+  // A content_type that is not a string is refused below like an unknown one (json::value()
+  // would throw).
+  std::string filename = b["filename"],
+              type = b.contains("content_type") && b["content_type"].is_string()
+                         ? b["content_type"].get<std::string>()
+                         : "";
   int64_t size = b["size"];
   if (filename.size() > 200) return SetError(res, 400, "", "filename is too long", req.request_id);
   if (size <= 0) return SetError(res, 400, "", "size must be positive", req.request_id);

@@ -83,7 +83,11 @@ void AddWebhookRoutes(Router& r, const ServiceContext& ctx) {
                         req.request_id);
       events += (events.empty() ? "" : ",") + e.get<std::string>();
     }
-    std::string secret = body->value("secret", "");
+    auto secret_field = body->find("secret");  // json::value() throws when it is not a string
+    if (secret_field != body->end() && !secret_field->is_string())
+      return SetError(res, 400, "", "secret must be a string of at least 16 characters",
+                      req.request_id);
+    std::string secret = secret_field == body->end() ? "" : secret_field->get<std::string>();
     if (secret.empty()) {
       auto fresh = RandomHex(24);
       if (!fresh.ok()) return SetError(res, fresh.status(), req.request_id);

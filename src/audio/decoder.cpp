@@ -77,8 +77,18 @@ class Decoder {
   }
 
  private:
+  // A resampler for the frame's format. A stream whose format changes midway (an MP3 going
+  // from stereo to mono) gets a new one, after the old one's delay line is emitted: fed to the
+  // old one, a frame with fewer planes than it was made for has it read a plane not there.
   Status EnsureResampler(const AVFrame* f) {
-    if (swr_) return Status::Ok();
+    if (swr_ && f->format == swr_format_ && f->sample_rate == swr_rate_ &&
+        f->ch_layout.nb_channels == swr_channels_)
+      return Status::Ok();
+    if (swr_) {
+      if (Status s = Emit(nullptr, 0); !s.ok()) return s;
+      swr_.reset();
+    }
+    swr_format_ = f->format, swr_rate_ = f->sample_rate, swr_channels_ = f->ch_layout.nb_channels;
     AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
     AVChannelLayout in = f->ch_layout;
     if (in.order == AV_CHANNEL_ORDER_UNSPEC)
@@ -239,6 +249,7 @@ class Decoder {
   std::unique_ptr<AVFormatContext, FormatCloser> fmt_;
   std::unique_ptr<AVCodecContext, CodecFreer> dec_;
   std::unique_ptr<SwrContext, SwrFreer> swr_;
+  int swr_format_ = -1, swr_rate_ = 0, swr_channels_ = 0;  // what swr_ was made for
   std::unique_ptr<AVFrame, FrameFreer> frame_;
   std::unique_ptr<AVPacket, PacketFreer> pkt_;
   static constexpr size_t kTail = kSampleRate / 4;

@@ -89,5 +89,17 @@ TEST(DecodeAudio, SinkErrorStopsDecoding) {
   EXPECT_EQ(calls, 1);
 }
 
+// Found by media_probe_fuzz: an MP3 whose frames change from stereo to mono midway went on
+// through the resampler made for the first frame, which read a second plane that was not there
+// (a null pointer in swr_convert). Now each change of format gets a resampler of its own.
+TEST(DecodeAudio, KeepsDecodingWhenTheFormatChangesMidway) {
+  auto got = Decode(std::string(MINUTES_SOURCE_DIR) +
+                    "/tests/fuzz/media_probe_fuzz/regress-channels-change");
+  if (got.ok())
+    EXPECT_GT(got->samples, 0);
+  else
+    EXPECT_EQ(got.status().kind(), ErrorKind::kBadInput) << got.status().message();
+}
+
 }  // namespace
 }  // namespace minutes

@@ -49,10 +49,12 @@ struct Response {
   /// client leaves, after which `emit` does nothing. Quiet streams get heartbeats from the server.
   using EventEmit = std::function<void(std::string text, bool last)>;
   std::function<std::shared_ptr<void>(EventEmit emit)> events;
+  /// Bytes that are not UTF-8 (a request path or field repeated in a message, stored text
+  /// cut mid-character) are written as U+FFFD: an answer is always JSON, never an exception.
   void Json(int code, const nlohmann::json& j) {
     status = code;
     content_type = "application/json";
-    body = j.dump();
+    body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 };
 
