@@ -888,13 +888,13 @@ void MutateJson(nlohmann::json& j, std::minstd_rand& rng) {
                                         "S1",
                                         "S2"};
   std::vector<nlohmann::json*> nodes;
-  std::vector<nlohmann::json*> todo = {&j};
-  while (!todo.empty()) {
-    nlohmann::json* n = todo.back();
-    todo.pop_back();
+  std::vector<nlohmann::json*> unvisited = {&j};
+  while (!unvisited.empty()) {
+    nlohmann::json* n = unvisited.back();
+    unvisited.pop_back();
     nodes.push_back(n);
     if (n->is_structured())
-      for (auto& child : *n) todo.push_back(&child);
+      for (auto& child : *n) unvisited.push_back(&child);
   }
   nlohmann::json& node = *nodes[rng() % nodes.size()];
   switch (rng() % 4) {
