@@ -14,9 +14,10 @@ using BlockingRunner = void (*)(const std::function<void()>& fn);
 /// requests are served.
 void InstallBlockingRunner(BlockingRunner runner);
 
-/// Runs `fn` and returns when it has; an exception from `fn` reaches the caller. `fn` may run
-/// on another thread: it must not rely on the caller's thread (thread-locals, the request's
-/// streams).
+/// Runs `fn` and returns when it has; an exception from `fn` reaches the caller. `fn`, and the
+/// caller after it, may run on another thread: request state kept per thread must be a
+/// RequestLocal (core/request_local.hpp), which goes with the request; plain thread-locals and
+/// locks held across the call do not.
 void RunBlocking(const std::function<void()>& fn);
 
 }  // namespace minutes

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "core/blocking.hpp"
+#include "core/request_local.hpp"
 #include "http/blocking_calls.hpp"
 #include "http/router.hpp"
 
@@ -233,6 +234,45 @@ TEST_F(Edge, LongWaitsDoNotHoldTheOnlyHandlerThread) {
   ASSERT_TRUE(t.Send("GET /throws HTTP/1.1\r\nHost: x\r\n\r\n"));
   std::string rt = t.Response();
   EXPECT_NE(rt.find("{\"caught\":\"provider went away\"}"), std::string::npos) << rt;
+}
+
+// Request state kept in a RequestLocal goes with the request across RunBlocking: each of many
+// requests interleaved on one handler thread sees its own value inside the wait and after it,
+// and a request served meanwhile on the thread the others left sees none of theirs. (Before it,
+// a thread_local audit capture lost an Ask's provider calls, or handed them to another request.)
+TEST_F(Edge, RequestStateGoesWithTheRequestAcrossLongWaits) {
+  static const RequestLocal<std::string> mine;
+  router_.Add("GET", "/own", false, [](Request& req, Response& res) {
+    std::string value = req.query.count("n") ? req.query.at("n") : "";
+    mine.set(&value);
+    std::string inside;
+    RunBlocking([&] {
+      inside = mine.get() ? *mine.get() : "none";
+      std::this_thread::sleep_for(100ms);
+    });
+    std::string after = mine.get() ? *mine.get() : "none";
+    mine.set(nullptr);
+    res.Json(200, {{"inside", inside == value}, {"after", after == value}});
+  });
+  router_.Add("GET", "/peek", false, [](Request&, Response& res) {
+    res.Json(200, {{"seen", mine.get() ? *mine.get() : "none"}});
+  });
+  StartServer(Small());  // one handler thread: every request interleaves on it
+  std::vector<std::unique_ptr<Raw>> own;
+  for (int i = 0; i < 8; ++i) {
+    own.push_back(std::make_unique<Raw>(port_));
+    ASSERT_TRUE(
+        own.back()->Send("GET /own?n=" + std::to_string(i) + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+  }
+  std::this_thread::sleep_for(30ms);
+  Raw peek(port_);
+  ASSERT_TRUE(peek.Send("GET /peek HTTP/1.1\r\nHost: x\r\n\r\n"));
+  std::string seen = peek.Response(1000ms);
+  EXPECT_NE(seen.find("{\"seen\":\"none\"}"), std::string::npos) << seen;
+  for (auto& c : own) {
+    std::string r = c->Response(3000ms);
+    EXPECT_NE(r.find("{\"after\":true,\"inside\":true}"), std::string::npos) << r;
+  }
 }
 
 TEST(RunBlocking, OutsideAHandlerRunsInPlace) {

@@ -3,12 +3,18 @@
 #include <random>
 #include <thread>
 
+#include "core/blocking.hpp"
+
 namespace minutes {
 
 ModelChain::ModelChain(std::vector<ChainLink> links, Clock clock, Sleep sleep)
     : links_(std::move(links)), clock_(std::move(clock)), sleep_(std::move(sleep)) {
   if (!clock_) clock_ = [] { return std::chrono::steady_clock::now(); };
-  if (!sleep_) sleep_ = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+  // Waits between attempts are long waits: off the HTTP edge's handler threads (Ask).
+  if (!sleep_)
+    sleep_ = [](std::chrono::milliseconds d) {
+      RunBlocking([d] { std::this_thread::sleep_for(d); });
+    };
   for (size_t i = 0; i < links_.size(); ++i) states_.push_back(std::make_unique<State>());
 }
 
@@ -30,8 +36,18 @@ Result<Completion> ModelChain::TryLink(size_t i, const CompletionRequest& reques
       return Status(ErrorKind::kUnavailable,
                     name + ": circuit open after " + std::to_string(st.failures) + " failures");
     }
-    st.cv.wait(lock, [&] { return st.in_flight < std::max(1, link.max_in_flight); });
-    ++st.in_flight;
+    const int cap = std::max(1, link.max_in_flight);
+    if (st.in_flight < cap) {
+      ++st.in_flight;
+    } else {
+      lock.unlock();
+      // Waiting for a place on a full link is a long wait too.
+      RunBlocking([&] {
+        std::unique_lock wait(st.mu);
+        st.cv.wait(wait, [&] { return st.in_flight < cap; });
+        ++st.in_flight;
+      });
+    }
   }
   struct Leave {
     State& st;
@@ -43,7 +59,8 @@ Result<Completion> ModelChain::TryLink(size_t i, const CompletionRequest& reques
       st.cv.notify_one();
     }
   } leave{st};
-  thread_local std::mt19937 rng(std::random_device{}());
+  // Not thread_local: a handler's request may continue on another thread after a call.
+  std::mt19937 rng(std::random_device{}());
   Status last;
   for (int attempt = 0; attempt <= link.max_retries; ++attempt) {
     auto t0 = clock_();

@@ -132,7 +132,7 @@ Result<HttpResponse> HttpClient::SendHere(const HttpRequest& r) const {
   CURL* h = checked ? Curl().easy_init() : pool_->Take();
   if (h == nullptr) return Status::Internal("cannot start an HTTP transfer");
   HttpResponse response;
-  Transfer t{&r, &response};
+  Transfer t{&r, &response, false, {}};
   curl_slist* resolve = nullptr;
   if (checked) {
     std::string pinned = checked->host + ":" + std::to_string(checked->port) + ":";

@@ -1,5 +1,6 @@
 #include "worker/minutes_generation.hpp"
 
+#include "core/request_local.hpp"
 #include "llm/model_chain.hpp"
 #include "log/log.hpp"
 #include "minutes/extractive_generator.hpp"
@@ -10,7 +11,8 @@
 
 namespace minutes {
 namespace {
-thread_local std::vector<ProviderCallRecord>* t_calls = nullptr;
+// Per request, not per thread: an API handler's model call may continue on another thread.
+const RequestLocal<std::vector<ProviderCallRecord>> g_calls;
 
 const char* const kInstructions =
     "Write clear, factual minutes for the people who attended: a short summary, the decisions "
@@ -18,11 +20,11 @@ const char* const kInstructions =
 }  // namespace
 
 void ForwardProviderCall(const ProviderCallRecord& call) {
-  if (t_calls) t_calls->push_back(call);
+  if (auto* calls = g_calls.get()) calls->push_back(call);
 }
 
-ProviderCallCapture::ProviderCallCapture() : previous_(t_calls) { t_calls = &calls; }
-ProviderCallCapture::~ProviderCallCapture() { t_calls = previous_; }
+ProviderCallCapture::ProviderCallCapture() : previous_(g_calls.get()) { g_calls.set(&calls); }
+ProviderCallCapture::~ProviderCallCapture() { g_calls.set(previous_); }
 
 std::string AuditProviderCalls(Database& db, const Config* config, const std::string& task_id,
                                const std::vector<ProviderCallRecord>& calls) {

@@ -26,7 +26,8 @@ Result<WrittenMinutes> WriteMinutes(Database& db, const WorkerOptions& o,
                                     const std::string& task_id, const Transcript& transcript,
                                     const std::string& template_name);
 
-/// Collects the provider calls the configured models make on this thread while it lives.
+/// Collects the provider calls the configured models make for this request (or job) while it
+/// lives, on whichever thread the request continues.
 class ProviderCallCapture {
  public:
   ProviderCallCapture();
