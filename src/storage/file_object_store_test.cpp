@@ -41,15 +41,18 @@ class EndlessBuf : public std::streambuf {
 class FileObjectStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // The store one level down in a directory of its own, so that what a key like "../x" would
+    // touch beside it is this test's alone (not /tmp, which other programs use).
     root_ = fs::temp_directory_path() /
             ("minutes_storage_" + std::to_string(getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
+             ::testing::UnitTest::GetInstance()->current_test_info()->name()) /
+            "objects";
+    fs::remove_all(root_.parent_path());
     Result<std::unique_ptr<FileObjectStore>> opened = FileObjectStore::Open(root_);
     ASSERT_TRUE(opened.ok()) << opened.status().message();
     store_ = std::move(opened).value();
   }
-  void TearDown() override { fs::remove_all(root_); }
+  void TearDown() override { fs::remove_all(root_.parent_path()); }
 
   ObjectInfo PutString(const std::string& key, const std::string& bytes) {
     std::istringstream body(bytes);
