@@ -1,7 +1,8 @@
 // POST /api/v1/tasks/{id}/ask {"question"}: an answer grounded in the transcript, with the
 // segments it rests on. A configured language model answers from the transcript (or, when it
-// is longer than the model's context, from the best-matching passages); without one, or when
-// it fails, the answer is the best-matching segments themselves.
+// is longer than the model's context, from the best-matching passages); its citations that
+// name no segment are dropped (listed in `repairs`), never its answer. Without a model, or when
+// it fails or gives no usable answer twice, the answer is the best-matching segments themselves.
 #include <algorithm>
 #include <set>
 
@@ -9,7 +10,9 @@
 #include "api/routes.hpp"
 #include "api/task_store.hpp"
 #include "llm/model_chain.hpp"
+#include "log/log.hpp"
 #include "minutes/llm_generator.hpp"
+#include "minutes/minutes_repair.hpp"
 #include "minutes/retrieval.hpp"
 #include "worker/minutes_generation.hpp"
 #include "worker/stored_transcript.hpp"
@@ -33,7 +36,7 @@ nlohmann::json Citation(const Transcript& tr, const Segment& s) {
           {"text", s.text}};
 }
 
-// The model's answer, or nullopt when it failed or cited what is not there.
+// The model's answer with its repairs, or nullopt when it failed or gave no usable answer.
 std::optional<nlohmann::json> ModelAnswer(const ServiceContext& d, const Transcript& tr,
                                           const std::string& question, const std::string& task_id,
                                           const std::string& task_tenant_id,
@@ -59,32 +62,55 @@ std::optional<nlohmann::json> ModelAnswer(const ServiceContext& d, const Transcr
       {"user", "Transcript ([segment] time speaker: text):\n" + lines + "\nQuestion: " + question}};
   req.max_tokens = 800;
   req.json_mode = true;
-  Result<Completion> c = Status::Internal("unset");
+  req.schema = JsonSchema{"answer", AnswerReplySchema()};
+  auto tenant = d.db.Query("SELECT llm_provider FROM tenants WHERE id = ?", {task_tenant_id});
+  auto model = PreferProvider(
+      d.llm, tenant.ok() && !tenant->empty() ? AsString((*tenant)[0][0]) : std::string());
+  std::optional<RepairedAnswer> answer;
+  std::string problem;
   std::vector<ProviderCallRecord> calls;
   {
     ProviderCallCapture capture;
-    auto tenant = d.db.Query("SELECT llm_provider FROM tenants WHERE id = ?", {task_tenant_id});
-    auto model = PreferProvider(
-        d.llm, tenant.ok() && !tenant->empty() ? AsString((*tenant)[0][0]) : std::string());
-    c = model->Complete(req);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      auto c = model->Complete(req);
+      if (!c.ok()) {
+        problem = c.status().message();
+        break;
+      }
+      auto j = ReplyJsonObject(c->text);
+      if (j.ok()) {
+        RepairedAnswer a = RepairAnswer(*j, tr);
+        if (!a.answer.empty()) {
+          answer = std::move(a);
+          break;
+        }
+        problem = "it has no answer in the shape asked for";
+      } else {
+        problem = j.status().message();
+      }
+      // Once more, with the unusable reply and what is wrong with it.
+      req.messages.push_back({"assistant", c->text});
+      req.messages.push_back({"user", "That reply is not usable: " + problem +
+                                          ". Reply again with only the JSON object asked for."});
+    }
     calls = capture.calls;
   }
   std::string served = AuditProviderCalls(d.db, &d.config, task_id, calls);
-  if (!c.ok()) return std::nullopt;
-  auto j = nlohmann::json::parse(c->text, nullptr, false);
-  if (!j.is_object() || !j.contains("answer") || !j["answer"].is_string() ||
-      !j.contains("citations") || !j["citations"].is_array())
+  if (!answer) {
+    LogEvent(LogLevel::kWarn, "ask_fallback",
+             {{"task_id", task_id},
+              {"error", problem},
+              {"action", "the best-matching segments answer"}});
     return std::nullopt;
-  nlohmann::json citations = nlohmann::json::array();
-  for (const auto& id : j["citations"]) {
-    if (!id.is_string()) return std::nullopt;
-    auto it = std::find_if(tr.segments.begin(), tr.segments.end(),
-                           [&](const Segment& s) { return s.id == id; });
-    if (it == tr.segments.end()) return std::nullopt;  // cites what was never said
-    citations.push_back(Citation(tr, *it));
   }
+  nlohmann::json citations = nlohmann::json::array();
+  for (const auto& id : answer->citations)
+    for (const auto& s : tr.segments)
+      if (s.id == id) citations.push_back(Citation(tr, s));
   *generator = served.empty() ? d.llm->Name() : served;
-  return nlohmann::json{{"answer", j["answer"]}, {"citations", citations}};
+  return nlohmann::json{{"answer", answer->answer},
+                        {"citations", citations},
+                        {"repairs", RepairsToJson(answer->repairs)}};
 }
 
 }  // namespace
@@ -122,7 +148,8 @@ void AddAskRoutes(Router& r, const ServiceContext& ctx) {
       answer = nlohmann::json{
           {"answer", citations.empty() ? "Nothing in the transcript matches the question."
                                        : "The closest passages in the transcript:\n" + text},
-          {"citations", citations}};
+          {"citations", citations},
+          {"repairs", nlohmann::json::array()}};
     }
     (*answer)["question"] = question;
     (*answer)["generator"] = generator;

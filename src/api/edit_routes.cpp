@@ -106,6 +106,7 @@ void EditMinutes(const ServiceContext& d, Request& req, Response& res) {
     v.version = version;
     v.generator = "edited by " + req.principal->username;
     v.minutes_json = MinutesToJson(*doc).dump();
+    v.repairs_json = "[]";  // a person wrote this version: the model's repairs are not its own
     v.created_at.clear();
     return InsertMinutesVersion(tx, v);
   });

@@ -49,6 +49,12 @@ Result<std::pair<std::string, std::string>> VersionTemplate(Database& db,
   return std::make_pair(resolved->name, resolved->body);
 }
 
+// A version's stored repairs as JSON (an empty array should the column ever hold something else).
+nlohmann::json ParseRepairs(const std::string& stored) {
+  auto j = nlohmann::json::parse(stored, nullptr, false);
+  return j.is_array() ? j : nlohmann::json::array();
+}
+
 }  // namespace
 
 void AddMinutesRoutes(Router& r, const ServiceContext& ctx) {
@@ -76,6 +82,8 @@ void AddMinutesRoutes(Router& r, const ServiceContext& ctx) {
       j["version"] = art->version;
       j["template"] = art->template_name;
       if (art->template_version) j["template_version"] = *art->template_version;
+      j["generator"] = art->generator;
+      j["repairs"] = ParseRepairs(art->repairs_json);
       return res.Json(200, j);
     }
     std::string title = AsString((*task)[1]);
@@ -107,8 +115,8 @@ void AddMinutesRoutes(Router& r, const ServiceContext& ctx) {
     auto task = FindTask(d->db, req);
     if (!task.ok()) return SetError(res, task.status(), req.request_id);
     auto rows = d->db.Query(
-        "SELECT version, template, generator, created_at, template_version FROM artifacts WHERE "
-        "task_id = ? ORDER BY version",
+        "SELECT version, template, generator, created_at, template_version, repairs FROM "
+        "artifacts WHERE task_id = ? ORDER BY version",
         {req.params["id"]});
     if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
     nlohmann::json items = nlohmann::json::array();
@@ -118,6 +126,7 @@ void AddMinutesRoutes(Router& r, const ServiceContext& ctx) {
                              {"generator", AsString(row[2])},
                              {"created_at", AsString(row[3])}};
       if (!std::holds_alternative<std::nullptr_t>(row[4])) item["template_version"] = AsInt(row[4]);
+      item["repairs"] = ParseRepairs(AsString(row[5]));
       items.push_back(item);
     }
     res.Json(200, {{"items", items}});

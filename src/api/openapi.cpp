@@ -171,7 +171,9 @@ const std::map<std::string, Op>& Table() {
         "json:{\"question\"}",
         {{200,
           "{question, answer, citations: [{segment, start, end, speaker, speaker_name, "
-          "text}], generator}"},
+          "text}], generator, repairs: [{path, action, reason?, from?, to?}] (what was "
+          "repaired in the model's answer, e.g. citations of segments that do not exist left "
+          "out; empty when nothing was)}"},
          {409, "no transcript yet"}}}},
       {"GET /api/v1/tasks/{id}/transcript",
        {"results",
@@ -190,11 +192,16 @@ const std::map<std::string, Op>& Table() {
         "One minutes version, rendered with the template it was made with",
         {"format: md|json|docx", "version: N (latest)"},
         "",
-        {{200, "the minutes"}, {422, "the template cannot render them within the limits"}},
+        {{200,
+          "the minutes (json: minutes.json with version, template, template_version, generator "
+          "and repairs: [{path, action, reason?, from?, to?}], what was repaired in the model's "
+          "answer — empty when nothing was)"},
+         {422, "the template cannot render them within the limits"}},
         "text/markdown"}},
       {"GET /api/v1/tasks/{id}/minutes/versions",
        {"results",
-        "Every minutes version: template, generator, created_at",
+        "Every minutes version: template, generator, created_at, repairs (what was repaired "
+        "in the model's answer: [{path, action, reason?, from?, to?}], empty when nothing was)",
         {},
         "",
         {{200, "{items}"}}}},

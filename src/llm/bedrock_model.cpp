@@ -14,7 +14,7 @@ BedrockModel::BedrockModel(BedrockOptions options, Clock clock)
   while (!o_.endpoint.empty() && o_.endpoint.back() == '/') o_.endpoint.pop_back();
 }
 
-std::string BedrockModel::Body(const CompletionRequest& request) const {
+std::string BedrockModel::Body(const CompletionRequest& request, bool with_schema) const {
   nlohmann::json messages = nlohmann::json::array();
   for (const auto& m : request.messages)
     messages.push_back({{"role", m.role == "assistant" ? "assistant" : "user"},
@@ -24,12 +24,34 @@ std::string BedrockModel::Body(const CompletionRequest& request) const {
       {"inferenceConfig",
        {{"maxTokens", request.max_tokens}, {"temperature", request.temperature}}}};
   std::string system = request.system;
-  if (request.json_mode) system += "\nReply with one JSON object and nothing else.";
+  if (request.json_mode && request.schema && with_schema) {
+    // Structured output on Converse is a tool the model must call: its input is the reply.
+    body["toolConfig"] = {{"tools",
+                           {{{"toolSpec",
+                              {{"name", request.schema->name},
+                               {"description", "Give the reply as this tool's input."},
+                               {"inputSchema", {{"json", request.schema->schema}}}}}}}},
+                          {"toolChoice", {{"tool", {{"name", request.schema->name}}}}}};
+  } else if (request.json_mode) {
+    system += "\nReply with one JSON object and nothing else.";
+  }
   if (!system.empty()) body["system"] = {{{"text", system}}};
   return body.dump();
 }
 
 Result<Completion> BedrockModel::Complete(const CompletionRequest& request) {
+  bool with_schema = request.json_mode && request.schema && !schema_refused_;
+  auto c = Send(request, with_schema);
+  if (with_schema && !c.ok() && c.status().kind() == ErrorKind::kFailedPrecondition) {
+    auto plain = Send(request, false);
+    // Refused only the tool when the same request without it goes through.
+    if (plain.ok()) schema_refused_ = true;
+    return plain;
+  }
+  return c;
+}
+
+Result<Completion> BedrockModel::Send(const CompletionRequest& request, bool with_schema) {
   if (o_.credentials.access_key.empty() || o_.credentials.secret_key.empty())
     return Status::BadInput(Name() +
                             ": no AWS credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)");
@@ -38,7 +60,7 @@ Result<Completion> BedrockModel::Complete(const CompletionRequest& request) {
   // The path as sent has the model id percent-encoded once ("…v1%3A0"); SigV4 for services
   // other than S3 encodes the path once more in the canonical request.
   std::string path = "/model/" + UriEncode(o_.model, true) + "/converse";
-  std::string body = Body(request);
+  std::string body = Body(request, with_schema);
   SigV4Request sr{"POST",           host, path, {}, {{"content-type", "application/json"}},
                   Sha256HexOf(body)};
   SigV4Scope scope{o_.region, "bedrock", AmzDate(clock_())};
@@ -49,6 +71,10 @@ Result<Completion> BedrockModel::Complete(const CompletionRequest& request) {
   r.timeout = o_.timeout;
   auto res = http_.Send(r);
   if (!res.ok()) return Status(res.status().kind(), "bedrock: " + res.status().message());
+  auto type = res->headers.find("x-amzn-errortype");
+  if (with_schema && res->status == 400 && type != res->headers.end() &&
+      type->second.rfind("ValidationException", 0) == 0)  // maybe the tool: Complete retries
+    return Status::FailedPrecondition(ProviderHttpError(Name(), *res).message());
   if (res->status < 200 || res->status >= 300) return ProviderHttpError(Name(), *res);
   auto reply = ParseBedrockReply(Name(), res->body);
   if (!reply.ok()) return reply.status();

@@ -47,6 +47,48 @@ TEST(Bedrock, SignsTheConverseRequestAndReadsTheReply) {
   EXPECT_NE(body["system"][0]["text"].get<std::string>().find("JSON"), std::string::npos);
 }
 
+CompletionRequest AskWithSchema() {
+  CompletionRequest r = Ask();
+  r.schema = JsonSchema{"minutes",
+                        {{"type", "object"},
+                         {"properties", {{"title", {{"type", "string"}}}}},
+                         {"required", {"title"}}}};
+  return r;
+}
+
+TEST(Bedrock, ASchemaIsAForcedToolWhoseInputIsTheReply) {
+  FakeBedrockServer server(kCreds, "eu-central-1");
+  server.reply_text = R"({"title":"Ship"})";
+  auto model = Model(server);
+  auto c = model.Complete(AskWithSchema());
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(nlohmann::json::parse(c->text), nlohmann::json::parse(R"({"title":"Ship"})"));
+  ASSERT_TRUE(server.violations().empty()) << server.violations()[0];
+  auto tools = server.bodies().at(0)["toolConfig"];
+  EXPECT_EQ(tools["toolChoice"], nlohmann::json::parse(R"({"tool":{"name":"minutes"}})"));
+  EXPECT_EQ(tools["tools"][0]["toolSpec"]["name"], "minutes");
+  EXPECT_EQ(tools["tools"][0]["toolSpec"]["inputSchema"]["json"], AskWithSchema().schema->schema);
+  EXPECT_FALSE(model.SchemaRefused());
+}
+
+TEST(Bedrock, AModelWithoutForcedToolsIsAskedAgainWithoutAndRemembered) {
+  FakeBedrockServer server(kCreds, "eu-central-1");
+  server.refuse_tool_choice = true;
+  server.reply_text = R"({"title":"Ship"})";
+  auto model = Model(server);
+  auto c = model.Complete(AskWithSchema());
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->text, R"({"title":"Ship"})");
+  EXPECT_TRUE(model.SchemaRefused());
+  ASSERT_TRUE(model.Complete(AskWithSchema()).ok());
+  auto bodies = server.bodies();
+  ASSERT_EQ(bodies.size(), 3u);  // refused, without the tool; then without it at once
+  EXPECT_TRUE(bodies[0].contains("toolConfig"));
+  EXPECT_FALSE(bodies[1].contains("toolConfig"));
+  EXPECT_NE(bodies[1]["system"][0]["text"].get<std::string>().find("JSON"), std::string::npos);
+  EXPECT_FALSE(bodies[2].contains("toolConfig"));
+}
+
 TEST(Bedrock, AWrongSecretIsRefusedByTheSignatureCheck) {
   FakeBedrockServer server(kCreds, "eu-central-1");
   AwsCredentials wrong = kCreds;

@@ -1,6 +1,8 @@
 #include "llm/gemini_model.hpp"
 
+#include <cctype>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "llm/openai_chat_model.hpp"
 #include "llm/provider_replies.hpp"
@@ -21,7 +23,39 @@ double RetryDelay(const std::string& body) {
   return -1;
 }
 
+std::string UpperType(const nlohmann::json& t) {
+  std::string s = t.is_string() ? t.get<std::string>() : "string";
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
 }  // namespace
+
+nlohmann::json GeminiSchema(const nlohmann::json& schema) {
+  nlohmann::json out = nlohmann::json::object();
+  if (!schema.is_object()) return out;
+  static const std::set<std::string> kCopied = {"description", "format",   "enum",
+                                                "required",    "minItems", "maxItems",
+                                                "nullable",    "minimum",  "maximum"};
+  for (auto& [k, v] : schema.items()) {
+    if (k == "type" && v.is_array()) {  // ["string", "null"]: nullable string
+      for (const auto& t : v)
+        if (t == "null")
+          out["nullable"] = true;
+        else
+          out["type"] = UpperType(t);
+    } else if (k == "type") {
+      out["type"] = UpperType(v);
+    } else if (k == "properties" && v.is_object()) {
+      for (auto& [name, sub] : v.items()) out["properties"][name] = GeminiSchema(sub);
+    } else if (k == "items") {
+      out["items"] = GeminiSchema(v);
+    } else if (kCopied.count(k)) {
+      out[k] = v;
+    }
+  }
+  return out;
+}
 
 GeminiModel::GeminiModel(GeminiOptions options, Clock clock)
     : o_(std::move(options)), clock_(std::move(clock)) {
@@ -38,6 +72,8 @@ std::string GeminiModel::Body(const CompletionRequest& request) const {
   nlohmann::json config = {{"temperature", request.temperature},
                            {"maxOutputTokens", request.max_tokens}};
   if (request.json_mode) config["responseMimeType"] = "application/json";
+  if (request.json_mode && request.schema)
+    config["responseSchema"] = GeminiSchema(request.schema->schema);
   nlohmann::json body = {{"contents", contents}, {"generationConfig", config}};
   if (!request.system.empty())
     body["systemInstruction"] = {{"parts", {{{"text", request.system}}}}};

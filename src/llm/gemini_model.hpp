@@ -3,7 +3,8 @@
 // with a key pool: keys are used round-robin, and a key answered with 429 (quota) rests for
 // the retry delay Google gives (RetryInfo or Retry-After; 60 s when none) while the others
 // serve. A key Google calls invalid rests for an hour. Only when every key rests does the call
-// fail (kUnavailable with the shortest rest as its retry-after).
+// fail (kUnavailable with the shortest rest as its retry-after). A request's JSON Schema goes
+// as generationConfig.responseSchema, in Gemini's OpenAPI-subset dialect (GeminiSchema).
 #include <chrono>
 #include <functional>
 #include <mutex>
@@ -14,6 +15,11 @@
 #include "net/http_client.hpp"
 
 namespace minutes {
+
+/// `schema` (JSON Schema) as Gemini's responseSchema takes it: upper-case types, a
+/// ["T", "null"] type as T with "nullable": true, and only the keywords Gemini knows
+/// (additionalProperties, strict and the like are left out).
+nlohmann::json GeminiSchema(const nlohmann::json& schema);
 
 struct GeminiOptions {
   std::string base_url = "https://generativelanguage.googleapis.com/v1beta";

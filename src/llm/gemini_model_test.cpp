@@ -39,6 +39,44 @@ TEST(Gemini, SendsTheDocumentedRequestAndReadsTheReply) {
   EXPECT_EQ(body["generationConfig"]["maxOutputTokens"], 256);
 }
 
+TEST(Gemini, ASchemaIsSentAsResponseSchemaInGeminisDialect) {
+  FakeGeminiServer server({"k1"});
+  GeminiModel model({server.BaseUrl(), {"k1"}, "gemini-2.0-flash", 5s});
+  CompletionRequest req = Ask();
+  req.schema = JsonSchema{"minutes", nlohmann::json::parse(R"({"type":"object",
+    "properties":{"title":{"type":"string"},
+      "items":{"type":"array","items":{"type":"object","additionalProperties":false,
+        "properties":{"due":{"type":["string","null"]}},"required":["due"]}}},
+    "required":["title"],"additionalProperties":false})")};
+  ASSERT_TRUE(model.Complete(req).ok());
+  ASSERT_TRUE(server.violations().empty()) << server.violations()[0];
+  EXPECT_EQ(server.bodies().at(0)["generationConfig"]["responseSchema"],
+            nlohmann::json::parse(R"({"type":"OBJECT",
+    "properties":{"title":{"type":"STRING"},
+      "items":{"type":"ARRAY","items":{"type":"OBJECT",
+        "properties":{"due":{"type":"STRING","nullable":true}},"required":["due"]}}},
+    "required":["title"]})"));
+}
+
+TEST(Gemini, TheTestServerRefusesJsonSchemaKeywordsGeminiDoesNotKnow) {
+  // The strictness the test above relies on: the schema as written for OpenAI is refused.
+  FakeGeminiServer server({"k1"});
+  HttpClient http;
+  nlohmann::json body = {{"contents", {{{"role", "user"}, {"parts", {{{"text", "x"}}}}}}},
+                         {"generationConfig",
+                          {{"responseMimeType", "application/json"},
+                           {"responseSchema",
+                            {{"type", "object"},
+                             {"properties", {{"a", {{"type", "string"}}}}},
+                             {"additionalProperties", false}}}}}};
+  auto r = http.Send(HttpRequest::Post(
+      server.BaseUrl() + "/models/gemini-2.0-flash:generateContent",
+      {{"Content-Type", "application/json"}, {"x-goog-api-key", "k1"}}, body.dump()));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(server.violations().size(), 1u);
+}
+
 TEST(Gemini, KeysTakeTurnsAndAnExhaustedKeyRestsForItsRetryDelay) {
   FakeGeminiServer server({"k1", "k2", "k3"});
   auto now = std::chrono::steady_clock::time_point{};

@@ -1,5 +1,7 @@
 #pragma once
 // Large language models behind one interface; cloud and self-hosted providers plug in here.
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,12 @@ struct ChatMessage {
   std::string content;
 };
 
+/// The JSON Schema a reply must follow, for providers that can enforce one (structured output).
+struct JsonSchema {
+  std::string name;       ///< a short identifier ("minutes"): letters, digits, '_' and '-'
+  nlohmann::json schema;  ///< JSON Schema; providers with a narrower dialect convert it
+};
+
 /// A completion request in the shape every chat API shares.
 struct CompletionRequest {
   std::string system;
@@ -20,6 +28,9 @@ struct CompletionRequest {
   int max_tokens = 1024;
   double temperature = 0.2;
   bool json_mode = false;  ///< ask for a JSON object as the whole reply
+  /// With json_mode: the shape of that object, enforced where the provider supports it (the
+  /// prompt should still describe it: providers without support only get json_mode).
+  std::optional<JsonSchema> schema;
 };
 
 /// The reply, with what it cost (for the audit and cost log).

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_read.hpp"
 #include "llm/provider_replies.hpp"
 
 namespace minutes {
@@ -24,11 +25,24 @@ Status ProviderHttpError(const std::string& name, const HttpResponse& r) {
   return Status(ErrorKind::kUnavailable, message).WithRetryAfter(RetryAfterSeconds(r));
 }
 
+bool RefusesJsonSchema(const HttpResponse& r) {
+  if (r.status != 400) return false;
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  const auto& e = JsonMember(j, "error");
+  std::string param = JsonString(JsonMember(e, "param"));
+  std::string code = JsonString(JsonMember(e, "code"));
+  auto names = [](const std::string& field, const char* what) {
+    return field.find(what) != std::string::npos;
+  };
+  return names(param, "response_format") || names(code, "response_format") ||
+         names(code, "json_schema");
+}
+
 OpenAiChatModel::OpenAiChatModel(OpenAiChatOptions options) : o_(std::move(options)) {
   while (!o_.base_url.empty() && o_.base_url.back() == '/') o_.base_url.pop_back();
 }
 
-std::string OpenAiChatModel::Body(const CompletionRequest& request) const {
+std::string OpenAiChatModel::Body(const CompletionRequest& request, bool with_schema) const {
   nlohmann::json messages = nlohmann::json::array();
   if (!request.system.empty())
     messages.push_back({{"role", "system"}, {"content", request.system}});
@@ -38,7 +52,15 @@ std::string OpenAiChatModel::Body(const CompletionRequest& request) const {
                          {"messages", messages},
                          {"max_tokens", request.max_tokens},
                          {"temperature", request.temperature}};
-  if (request.json_mode) body["response_format"] = {{"type", "json_object"}};
+  if (request.json_mode && request.schema && with_schema) {
+    // strict: false — strict mode refuses optional fields and most schemas written for humans.
+    body["response_format"] = {
+        {"type", "json_schema"},
+        {"json_schema",
+         {{"name", request.schema->name}, {"schema", request.schema->schema}, {"strict", false}}}};
+  } else if (request.json_mode) {
+    body["response_format"] = {{"type", "json_object"}};
+  }
   if (o_.stream) {
     body["stream"] = true;
     body["stream_options"] = {{"include_usage", true}};
@@ -47,6 +69,16 @@ std::string OpenAiChatModel::Body(const CompletionRequest& request) const {
 }
 
 Result<Completion> OpenAiChatModel::Complete(const CompletionRequest& request) {
+  bool with_schema = request.json_mode && request.schema && !schema_refused_;
+  auto c = Send(request, with_schema);
+  if (with_schema && !c.ok() && c.status().kind() == ErrorKind::kFailedPrecondition) {
+    schema_refused_ = true;  // this server (model) does not take json_schema: json_object it is
+    return Send(request, false);
+  }
+  return c;
+}
+
+Result<Completion> OpenAiChatModel::Send(const CompletionRequest& request, bool with_schema) {
   HttpRequest r;
   r.url = o_.base_url + "/chat/completions";
   r.headers = {{"Content-Type", "application/json"}};
@@ -56,7 +88,7 @@ Result<Completion> OpenAiChatModel::Complete(const CompletionRequest& request) {
   } else if (!o_.api_key.empty()) {
     r.headers.push_back({"Authorization", "Bearer " + o_.api_key});
   }
-  r.body = Body(request);
+  r.body = Body(request, with_schema);
   r.timeout = o_.timeout;
   std::string text;
   Completion streamed;
@@ -92,6 +124,8 @@ Result<Completion> OpenAiChatModel::Complete(const CompletionRequest& request) {
     };
   auto res = http_.Send(r);
   if (!res.ok()) return Status(res.status().kind(), o_.provider + ": " + res.status().message());
+  if (with_schema && RefusesJsonSchema(*res))  // a kind of its own, so Complete can fall back
+    return Status::FailedPrecondition(ProviderHttpError(Name(), *res).message());
   if (res->status < 200 || res->status >= 300) return ProviderHttpError(Name(), *res);
   if (!stream_error.ok()) return stream_error;
   return Parse(*res, text, streamed);

@@ -22,6 +22,15 @@ CompletionRequest Ask(bool json = false) {
   return r;
 }
 
+CompletionRequest AskWithSchema() {
+  CompletionRequest r = Ask(true);
+  r.schema = JsonSchema{"minutes",
+                        {{"type", "object"},
+                         {"properties", {{"title", {{"type", "string"}}}}},
+                         {"required", {"title"}}}};
+  return r;
+}
+
 OpenAiChatModel Model(const FakeOpenAiServer& s, bool stream = false,
                       const std::string& key = "sk-test") {
   OpenAiChatOptions o;
@@ -137,6 +146,74 @@ TEST(OpenAiChat, TheTestServerRefusesUndocumentedFields) {
   EXPECT_EQ(r->status, 400);
   EXPECT_NE(r->body.find("Unrecognized request argument supplied: max_token"), std::string::npos);
   EXPECT_EQ(server.violations().size(), 1u);
+}
+
+TEST(OpenAiChat, ASchemaIsSentAsStructuredOutput) {
+  FakeOpenAiServer server;
+  server.Push({200, R"({"title":"Ship"})"});
+  auto model = Model(server, true);  // streamed replies take it too
+  auto c = model.Complete(AskWithSchema());
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->text, R"({"title":"Ship"})");
+  EXPECT_TRUE(server.violations().empty()) << server.violations()[0];
+  EXPECT_EQ(server.bodies().at(0)["response_format"],
+            nlohmann::json::parse(R"({"type":"json_schema","json_schema":{"name":"minutes",
+              "schema":{"type":"object","properties":{"title":{"type":"string"}},
+                        "required":["title"]},"strict":false}})"));
+  EXPECT_FALSE(model.SchemaRefused());
+}
+
+TEST(OpenAiChat, AServerThatRefusesTheSchemaGetsJsonObjectFromThenOn) {
+  FakeOpenAiServer server;
+  server.RefuseJsonSchema();
+  server.Push({200, R"({"title":"Ship"})"});
+  server.Push({200, R"({"title":"Again"})"});
+  auto model = Model(server);
+  auto c = model.Complete(AskWithSchema());
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->text, R"({"title":"Ship"})");
+  EXPECT_TRUE(model.SchemaRefused());
+  ASSERT_TRUE(model.Complete(AskWithSchema()).ok());
+  auto bodies = server.bodies();
+  ASSERT_EQ(bodies.size(), 3u);  // refused, json_object; then json_object straight away
+  EXPECT_EQ(bodies[0]["response_format"]["type"], "json_schema");
+  EXPECT_EQ(bodies[1]["response_format"], nlohmann::json({{"type", "json_object"}}));
+  EXPECT_EQ(bodies[2]["response_format"], nlohmann::json({{"type", "json_object"}}));
+  EXPECT_TRUE(server.violations().empty()) << server.violations()[0];
+}
+
+TEST(OpenAiChat, OnlyARefusalNamingResponseFormatCountsAsRefusingTheSchema) {
+  auto refusal = [](int status, nlohmann::json param, nlohmann::json code) {
+    HttpResponse r;
+    r.status = status;
+    r.body = nlohmann::json{{"error",
+                             {{"message", "response_format json_schema is not supported"},
+                              {"param", param},
+                              {"code", code}}}}
+                 .dump();
+    return RefusesJsonSchema(r);
+  };
+  EXPECT_TRUE(refusal(400, "response_format", nullptr));
+  EXPECT_TRUE(refusal(400, "response_format.json_schema", "invalid_value"));
+  EXPECT_TRUE(refusal(400, nullptr, "json_schema_unsupported"));
+  // The message mentions response_format, but the fields name something else.
+  EXPECT_FALSE(refusal(400, "max_tokens", nullptr));
+  EXPECT_FALSE(refusal(400, nullptr, nullptr));
+  EXPECT_FALSE(refusal(500, "response_format", nullptr));
+  HttpResponse text;
+  text.status = 400;
+  text.body = "response_format is not supported";
+  EXPECT_FALSE(RefusesJsonSchema(text));
+
+  // Another 400 is the error it is, without a second request.
+  FakeOpenAiServer server;
+  server.Push(ScriptedReply::Error(400, "context too long"));
+  auto model = Model(server);
+  auto c = model.Complete(AskWithSchema());
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().kind(), ErrorKind::kBadInput);
+  EXPECT_EQ(server.bodies().size(), 1u);
+  EXPECT_FALSE(model.SchemaRefused());
 }
 
 }  // namespace

@@ -73,6 +73,11 @@ Result<Completion> ParseBedrockReply(const std::string& name, const std::string&
     return Status(ErrorKind::kUnavailable, name + ": the reply has no output.message");
   Completion c;
   c.text = Parts(JsonMember(message, "content"));
+  // A reply through a tool (structured output): the tool's input is the answer.
+  if (const json& content = JsonMember(message, "content"); content.is_array())
+    for (const auto& block : content)
+      if (const json& input = JsonMember(JsonMember(block, "toolUse"), "input"); input.is_object())
+        c.text = input.dump();
   c.truncated = JsonString(JsonMember(j, "stopReason")) == "max_tokens";
   c.tokens_in = Count(JsonMember(JsonMember(j, "usage"), "inputTokens"));
   c.tokens_out = Count(JsonMember(JsonMember(j, "usage"), "outputTokens"));

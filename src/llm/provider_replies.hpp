@@ -19,8 +19,9 @@ Result<Completion> ParseOpenAiChatReply(const std::string& name, const std::stri
 /// MAX_TOKENS as truncated, modelVersion, usageMetadata.
 Result<Completion> ParseGeminiReply(const std::string& name, const std::string& body);
 
-/// A Bedrock Converse reply: the text parts of output.message.content, stopReason max_tokens
-/// as truncated, usage.inputTokens/outputTokens.
+/// A Bedrock Converse reply: the text parts of output.message.content (or, when the model
+/// answered through a tool, that toolUse's input as JSON), stopReason max_tokens as truncated,
+/// usage.inputTokens/outputTokens.
 Result<Completion> ParseBedrockReply(const std::string& name, const std::string& body);
 
 }  // namespace minutes

@@ -27,6 +27,13 @@ TEST(ProviderReplies, ReadsEachProvidersReply) {
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(b->text, "x");
   EXPECT_TRUE(b->truncated);
+  // Structured output through a forced tool: the tool's input is the reply.
+  auto tool =
+      ParseBedrockReply("bedrock", R"({"output":{"message":{"content":[{"toolUse":{"toolUseId":"t1",
+        "name":"minutes","input":{"title":"Ship"}}}]}},"stopReason":"tool_use"})");
+  ASSERT_TRUE(tool.ok());
+  EXPECT_EQ(tool->text, R"({"title":"Ship"})");
+  EXPECT_FALSE(tool->truncated);
 }
 
 // provider_reply_fuzz found the first: a message without "content" (as replies with tool calls

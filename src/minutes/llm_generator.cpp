@@ -36,48 +36,6 @@ std::string TranscriptLine(const Transcript& tr, const Segment& s) {
   return "[" + s.id + "] " + Clock(s.start) + " " + who + ": " + s.text + "\n";
 }
 
-namespace {
-
-// The JSON object in a reply: the whole text, or the part between the first '{' and the last
-// '}' (models like to wrap it in ```json fences or a sentence).
-nlohmann::json ExtractJson(const std::string& text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_object()) return j;
-  auto first = text.find('{'), last = text.rfind('}');
-  if (first == std::string::npos || last == std::string::npos || last < first) return nullptr;
-  return nlohmann::json::parse(text.substr(first, last - first + 1), nullptr, false);
-}
-
-// What is wrong with the model's minutes, or "" — the schema, then the references.
-std::string Problem(nlohmann::json& j, const Transcript& tr) {
-  if (j.is_discarded() || !j.is_object()) return "the reply is not a JSON object";
-  j["speakers"] = nlohmann::json::array();  // computed here, not by the model
-  if (j.contains("action_items") && j["action_items"].is_array())
-    for (auto& a : j["action_items"])
-      if (a.is_object() && a.contains("due") && a["due"].is_string() && a["due"] == "")
-        a["due"] = nullptr;
-  auto doc = MinutesFromJson(j);
-  if (!doc.ok()) return doc.status().message();
-  std::set<std::string> segments, speakers;
-  for (const auto& s : tr.segments) segments.insert(s.id);
-  for (const auto& s : tr.segments) speakers.insert(s.speaker);
-  for (size_t i = 0; i < doc->decisions.size(); ++i) {
-    if (!segments.count(doc->decisions[i].segment))
-      return "decisions[" + std::to_string(i) + "].segment: no segment '" +
-             doc->decisions[i].segment + "' in the transcript";
-    if (!speakers.count(doc->decisions[i].speaker))
-      return "decisions[" + std::to_string(i) + "].speaker: no speaker '" +
-             doc->decisions[i].speaker + "' in the transcript";
-  }
-  for (size_t i = 0; i < doc->action_items.size(); ++i)
-    if (!segments.count(doc->action_items[i].segment))
-      return "action_items[" + std::to_string(i) + "].segment: no segment '" +
-             doc->action_items[i].segment + "' in the transcript";
-  return "";
-}
-
-}  // namespace
-
 int EstimateTokens(const std::string& text) {
   int ascii = 0, other = 0;
   for (unsigned char c : text) {
@@ -129,39 +87,80 @@ std::vector<std::string> LlmMinutesGenerator::Parts(const Transcript& tr) const 
   return parts;
 }
 
-Result<nlohmann::json> LlmMinutesGenerator::Ask(const std::string& system, const std::string& user,
-                                                const Transcript& tr) const {
+Result<RepairedMinutes> LlmMinutesGenerator::Ask(const std::string& system, const std::string& user,
+                                                 const Transcript& tr) const {
   CompletionRequest req;
   req.system = system;
   req.messages = {{"user", user}};
   req.max_tokens = o_.reply_tokens;
   req.json_mode = true;
+  req.schema = JsonSchema{"minutes", MinutesReplySchema()};
   std::string problem;
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto c = model_->Complete(req);
     if (!c.ok()) return c.status();
-    nlohmann::json j = ExtractJson(c->text);
-    problem =
-        c->truncated ? "the reply was cut off at max_tokens; be more concise" : Problem(j, tr);
-    if (problem.empty()) return j;
-    // Once more, with the invalid reply and what is wrong with it.
+    auto j = ReplyJsonObject(c->text);
+    if (j.ok()) {
+      // A bad citation or a stray field is repaired, never a reason to throw the answer away.
+      RepairedMinutes repaired = RepairMinutes(*j, tr);
+      if (repaired.usable()) return repaired;
+      problem = "it has no title, summary, decisions or action items in the shape asked for";
+    } else {
+      problem = j.status().message();
+      if (c->truncated) problem += " (the reply reached max_tokens; be more concise)";
+    }
+    // Once more, with the unusable reply and what is wrong with it.
     req.messages.push_back({"assistant", c->text});
-    req.messages.push_back({"user", "That reply is not valid: " + problem +
-                                        ". Reply again with only the corrected JSON object."});
+    req.messages.push_back({"user", "That reply is not usable: " + problem +
+                                        ". Reply again with only the JSON object asked for."});
   }
-  return Status::BadInput(model_->Name() + " gave invalid minutes twice: " + problem);
+  return Status::BadInput(model_->Name() + " gave unusable minutes twice: " + problem);
 }
+
+namespace {
+
+// `repairs` under `prefix` ("parts[2]."), appended to `out`. Citations already missing in the
+// partial minutes a merge starts from were counted in their part, so `skip_absent` leaves out
+// a merge's drops of absent ones.
+void CollectRepairs(const std::vector<Repair>& repairs, const std::string& prefix, bool skip_absent,
+                    std::vector<Repair>& out) {
+  for (Repair r : repairs) {
+    if (skip_absent && r.action == "dropped" &&
+        (r.reason == "missing" || r.reason == "null" || r.reason == "empty"))
+      continue;
+    r.path = prefix + r.path;
+    out.push_back(std::move(r));
+  }
+}
+
+// Partial minutes as the merge step reads them.
+nlohmann::json PartialJson(const MinutesDoc& doc) {
+  nlohmann::json j = MinutesToJson(doc);
+  j.erase("speakers");
+  return j;
+}
+
+}  // namespace
 
 Result<MinutesDoc> LlmMinutesGenerator::Generate(const Transcript& tr,
                                                  const GenerateOptions& options) const {
+  auto written = Write(tr, options);
+  if (!written.ok()) return written.status();
+  return std::move(written->doc);
+}
+
+Result<RepairedMinutes> LlmMinutesGenerator::Write(const Transcript& tr,
+                                                   const GenerateOptions& options) const {
   if (tr.segments.empty()) return Status::BadInput("the transcript is empty");
   std::string system = "You write the minutes of a meeting from its transcript.\n" +
                        std::string(kSchema) +
                        (o_.instructions.empty() ? "" : "\nInstructions:\n" + o_.instructions);
   auto parts = Parts(tr);
-  Result<nlohmann::json> merged = Status::Internal("unset");
+  RepairedMinutes out;
   if (parts.size() == 1) {
-    merged = Ask(system, "Transcript ([segment] time speaker: text):\n" + parts[0], tr);
+    auto one = Ask(system, "Transcript ([segment] time speaker: text):\n" + parts[0], tr);
+    if (!one.ok()) return one.status();
+    out = std::move(*one);
   } else {
     // Map: minutes of each part. Reduce: merge them, in groups that fit the context.
     std::vector<nlohmann::json> partials;
@@ -172,8 +171,8 @@ Result<MinutesDoc> LlmMinutesGenerator::Generate(const Transcript& tr,
                   " of a longer meeting. Transcript ([segment] time speaker: text):\n" + parts[i],
               tr);
       if (!p.ok()) return p.status();
-      p->erase("speakers");
-      partials.push_back(*p);
+      CollectRepairs(p->repairs, "parts[" + std::to_string(i) + "].", false, out.repairs);
+      partials.push_back(PartialJson(p->doc));
     }
     std::string reduce_system =
         "You merge the minutes of consecutive parts of one meeting into the minutes of the "
@@ -183,6 +182,7 @@ Result<MinutesDoc> LlmMinutesGenerator::Generate(const Transcript& tr,
         (o_.instructions.empty() ? "" : "\nInstructions:\n" + o_.instructions);
     int budget =
         std::max(200, o_.context_tokens - o_.reply_tokens - EstimateTokens(reduce_system) - 300);
+    MinutesDoc whole;
     while (partials.size() > 1) {
       std::vector<nlohmann::json> next;
       for (size_t i = 0; i < partials.size();) {
@@ -199,8 +199,9 @@ Result<MinutesDoc> LlmMinutesGenerator::Generate(const Transcript& tr,
         }
         auto m = Ask(reduce_system, "Minutes of the parts, in order:\n" + group.dump(), tr);
         if (!m.ok()) return m.status();
-        m->erase("speakers");
-        next.push_back(*m);
+        CollectRepairs(m->repairs, "merged.", true, out.repairs);
+        whole = m->doc;
+        next.push_back(PartialJson(m->doc));
       }
       if (next.size() == partials.size()) {  // nothing could be merged: no progress possible
         return Status::BadInput("the partial minutes do not fit the model's context of " +
@@ -208,19 +209,16 @@ Result<MinutesDoc> LlmMinutesGenerator::Generate(const Transcript& tr,
       }
       partials = std::move(next);
     }
-    merged = partials[0];
-    merged->emplace("speakers", nlohmann::json::array());
+    out.doc = std::move(whole);
   }
-  if (!merged.ok()) return merged.status();
-  auto doc = MinutesFromJson(*merged);
-  if (!doc.ok()) return doc.status();
+  MinutesDoc* doc = &out.doc;
   double total = 0;
   for (const auto& sp : tr.speakers) total += sp.talk_time;
   for (const auto& sp : tr.speakers)
     doc->speakers.push_back(
         {sp.id, tr.DisplayName(sp.id), sp.talk_time, total > 0 ? sp.talk_time / total : 0});
   if (!options.title_hint.empty()) doc->title = options.title_hint;
-  return doc;
+  return out;
 }
 
 }  // namespace minutes

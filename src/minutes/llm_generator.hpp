@@ -1,8 +1,10 @@
 #pragma once
 // Minutes from a language model: the template's instructions and the transcript (with speaker
-// names and segment ids) in, structured JSON out, validated against the minutes.json schema and
-// repaired once when invalid. Transcripts longer than the model's context are map-reduced:
-// parts on speaker-turn boundaries are summarised, then the partial minutes merged.
+// names and segment ids) in, structured JSON out (a JSON Schema for providers that enforce one),
+// repaired field by field (minutes_repair.hpp); the model is asked once more only when its
+// reply does not parse or nothing usable remains. Transcripts longer than the model's context
+// are map-reduced: parts on speaker-turn boundaries are summarised, then the partial minutes
+// merged.
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -10,6 +12,7 @@
 
 #include "llm/language_model.hpp"
 #include "minutes/generator.hpp"
+#include "minutes/minutes_repair.hpp"
 
 namespace minutes {
 
@@ -32,14 +35,17 @@ class LlmMinutesGenerator : public MinutesGenerator {
   std::string Name() const override { return model_->Name(); }
   Result<MinutesDoc> Generate(const Transcript& transcript,
                               const GenerateOptions& options) const override;
+  /// Generate, with what was repaired in the model's replies (map parts' repairs under
+  /// "parts[i].", the merges' under "merged.").
+  Result<RepairedMinutes> Write(const Transcript& transcript, const GenerateOptions& options) const;
 
   /// The transcript's lines as the model sees them, split into parts that fit the context
   /// (one part when it all fits). Public for tests.
   std::vector<std::string> Parts(const Transcript& transcript) const;
 
  private:
-  Result<nlohmann::json> Ask(const std::string& system, const std::string& user,
-                             const Transcript& transcript) const;
+  Result<RepairedMinutes> Ask(const std::string& system, const std::string& user,
+                              const Transcript& transcript) const;
   std::shared_ptr<LanguageModel> model_;
   LlmMinutesOptions o_;
 };

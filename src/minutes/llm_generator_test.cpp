@@ -1,5 +1,6 @@
 // Minutes from a language model over HTTP (an OpenAI-compatible test server): the prompt, the
-// schema check and repair, and map-reduce over a two-hour meeting on an 8k-token context.
+// structured-output schema, repairs and the one repair round, and map-reduce over a two-hour
+// meeting on an 8k-token context.
 #include "minutes/llm_generator.hpp"
 
 #include <gtest/gtest.h>
@@ -64,41 +65,72 @@ TEST(LlmMinutes, PromptsWithNamesAndSegmentsAndReadsTheJson) {
             std::string::npos)
       << user;
   EXPECT_NE(user.find("[seg-0002] 00:00:08 S2: "), std::string::npos) << user;
-  EXPECT_EQ(body["response_format"]["type"], "json_object");
+  EXPECT_EQ(body["response_format"]["type"], "json_schema");
   GenerateOptions titled;
   titled.title_hint = "Weekly";
   server.Push({200, kGood});
   EXPECT_EQ(gen.Generate(Meeting(), titled)->title, "Weekly");
 }
 
-TEST(LlmMinutes, AnInvalidReplyIsRepairedOnce) {
+TEST(LlmMinutes, ABadCitationIsDroppedNotSentBack) {
+  // One unknown segment used to cost a second request, and a second bad answer the whole
+  // model output; now the decision stays without it and the repair says what was dropped.
   FakeOpenAiServer server;
   std::string bad = kGood;
   bad.replace(bad.find("seg-0001"), 8, "seg-0999");
   server.Push({200, bad});
+  LlmMinutesGenerator gen(Model(server), {});
+  auto written = gen.Write(Meeting(), {});
+  ASSERT_TRUE(written.ok()) << written.status().message();
+  EXPECT_EQ(server.bodies().size(), 1u);
+  ASSERT_EQ(written->doc.decisions.size(), 1u);
+  EXPECT_EQ(written->doc.decisions[0].text, "下周五发布新版本");
+  EXPECT_EQ(written->doc.decisions[0].segment, "");
+  EXPECT_EQ(written->doc.decisions[0].speaker, "S1");
+  EXPECT_EQ(RepairsToJson(written->repairs),
+            nlohmann::json::parse(R"([{"path":"decisions[0].segment","action":"dropped",
+                                       "reason":"unknown segment","from":"seg-0999"}])"));
+}
+
+TEST(LlmMinutes, AReplyThatIsNotJsonIsSentBackOnce) {
+  FakeOpenAiServer server;
+  server.Push({200, "Sure! Here are the minutes: the team will ship."});
   server.Push({200, kGood});
   LlmMinutesGenerator gen(Model(server), {});
-  auto doc = gen.Generate(Meeting(), {});
-  ASSERT_TRUE(doc.ok()) << doc.status().message();
+  auto written = gen.Write(Meeting(), {});
+  ASSERT_TRUE(written.ok()) << written.status().message();
+  EXPECT_EQ(written->doc.title, "发布计划");
+  EXPECT_TRUE(written->repairs.empty());
   auto second = server.bodies().at(1)["messages"];
   ASSERT_EQ(second.size(), 4u);  // system, transcript, the bad reply, the correction
   EXPECT_EQ(second[2]["role"], "assistant");
-  EXPECT_EQ(second[2]["content"], bad);
-  EXPECT_NE(second[3]["content"].get<std::string>().find("no segment 'seg-0999'"),
-            std::string::npos);
+  EXPECT_EQ(second[2]["content"], "Sure! Here are the minutes: the team will ship.");
+  EXPECT_NE(second[3]["content"].get<std::string>().find("not a JSON object"), std::string::npos);
 }
 
-TEST(LlmMinutes, InvalidTwiceIsAClearError) {
+TEST(LlmMinutes, UnusableTwiceIsAClearError) {
   FakeOpenAiServer server;
   server.Push({200, "Sure! Here are the minutes: the team will ship."});
-  server.Push({200, R"({"title":"x","summary":"not a list"})"});
+  server.Push({200, R"({"title":"发布计划","summary":["决定下周五)", "length"});
   LlmMinutesGenerator gen(Model(server), {});
   auto doc = gen.Generate(Meeting(), {});
   ASSERT_FALSE(doc.ok());
   EXPECT_EQ(doc.status().kind(), ErrorKind::kBadInput);
-  EXPECT_NE(doc.status().message().find("invalid minutes twice"), std::string::npos)
+  EXPECT_NE(doc.status().message().find("unusable minutes twice"), std::string::npos)
       << doc.status().message();
-  EXPECT_NE(doc.status().message().find("summary"), std::string::npos) << doc.status().message();
+  EXPECT_NE(doc.status().message().find("cut off"), std::string::npos) << doc.status().message();
+}
+
+TEST(LlmMinutes, TheMinutesSchemaIsSentAsStructuredOutput) {
+  FakeOpenAiServer server;
+  server.Push({200, kGood});
+  LlmMinutesGenerator gen(Model(server), {});
+  ASSERT_TRUE(gen.Generate(Meeting(), {}).ok());
+  auto format = server.bodies().at(0)["response_format"];
+  EXPECT_EQ(format["type"], "json_schema");
+  EXPECT_EQ(format["json_schema"]["name"], "minutes");
+  EXPECT_EQ(format["json_schema"]["schema"], MinutesReplySchema());
+  EXPECT_TRUE(server.violations().empty()) << server.violations()[0];
 }
 
 TEST(LlmMinutes, ATwoHourMeetingIsMapReducedWithinAn8kContext) {
@@ -139,18 +171,27 @@ TEST(LlmMinutes, ATwoHourMeetingIsMapReducedWithinAn8kContext) {
       std::regex first(R"(\[(seg-\d+)\] \S+ (?:\S+ \()?(S\d)\)?:)");
       if (std::regex_search(user, m, first))
         out["decisions"].push_back({{"text", "agreed"}, {"speaker", m[2]}, {"segment", m[1]}});
+      if (maps == 1)  // the first part cites a segment that does not exist
+        out["decisions"].push_back(
+            {{"text", "made up"}, {"speaker", "S1"}, {"segment", "seg-9999"}});
     }
     return ScriptedReply{200, out.dump()};
   });
   LlmMinutesGenerator gen(Model(server), {"", 8192, 1500});
   auto parts = gen.Parts(t);
   ASSERT_GE(parts.size(), 5u);
-  auto doc = gen.Generate(t, {});
-  ASSERT_TRUE(doc.ok()) << doc.status().message();
+  auto written = gen.Write(t, {});
+  ASSERT_TRUE(written.ok()) << written.status().message();
+  auto* doc = &written->doc;
+  // The part's repair is recorded once, under its part; the merge that carried the decision
+  // on without a segment adds nothing.
+  EXPECT_EQ(RepairsToJson(written->repairs),
+            nlohmann::json::parse(R"([{"path":"parts[0].decisions[1].segment","action":"dropped",
+                                       "reason":"unknown segment","from":"seg-9999"}])"));
   EXPECT_EQ(maps, static_cast<int>(parts.size()));
   EXPECT_GE(reduces, 1);
   EXPECT_EQ(doc->title, "Quarterly plan review");
-  ASSERT_EQ(doc->decisions.size(), parts.size()) << "a decision from every part survives";
+  ASSERT_EQ(doc->decisions.size(), parts.size() + 1) << "a decision from every part survives";
   EXPECT_EQ(doc->decisions.front().segment, "seg-0001");
   EXPECT_GT(doc->decisions.back().segment, "seg-1200");
   for (auto& body : server.bodies()) {

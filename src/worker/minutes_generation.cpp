@@ -79,23 +79,36 @@ Result<WrittenMinutes> WriteMinutes(Database& db, const WorkerOptions& o,
     std::string prompt = TemplatePrompt(used->body);
     if (!prompt.empty()) instructions += "\n" + prompt;
     LlmMinutesGenerator gen(model, {instructions, o.llm_context_tokens, 1500});
-    Result<MinutesDoc> doc = Status::Internal("unset");
+    Result<RepairedMinutes> written = Status::Internal("unset");
     std::vector<ProviderCallRecord> calls;
     {
       ProviderCallCapture capture;
-      doc = gen.Generate(tr, {});
+      written = gen.Write(tr, {});
       calls = capture.calls;
     }
     std::string served = AuditProviderCalls(db, o.config, task_id, calls);
-    if (doc.ok()) return WrittenMinutes{*doc, served.empty() ? gen.Name() : served, *used};
+    if (written.ok()) {
+      if (!written->repairs.empty())
+        LogEvent(LogLevel::kInfo, "minutes_repaired",
+                 {{"task_id", task_id},
+                  {"generator", served.empty() ? gen.Name() : served},
+                  {"repairs", written->repairs.size()}});
+      for (auto& sp : written->doc.speakers) sp.name = sp.id;  // names are applied on reading
+      return WrittenMinutes{std::move(written->doc), served.empty() ? gen.Name() : served,
+                            std::move(written->repairs), *used};
+    }
     LogEvent(LogLevel::kWarn, "minutes_fallback",
              {{"task_id", task_id},
-              {"error", doc.status().message()},
+              {"error", written.status().message()},
               {"action", "the extractive generator writes these minutes"}});
   }
-  auto doc = ExtractiveGenerator().Generate(tr, {});
+  // The extractive generator writes owners as names: without them, ids are stored and a later
+  // rename reaches every version (names are applied when minutes are read).
+  Transcript unnamed = tr;
+  for (auto& s : unnamed.speakers) s.name.reset();
+  auto doc = ExtractiveGenerator().Generate(unnamed, {});
   if (!doc.ok()) return doc.status();
-  return WrittenMinutes{*doc, "extractive", *used};
+  return WrittenMinutes{*doc, "extractive", {}, *used};
 }
 
 }  // namespace minutes

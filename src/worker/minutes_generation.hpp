@@ -8,6 +8,7 @@
 #include "core/transcript.hpp"
 #include "db/database.hpp"
 #include "llm/model_chain.hpp"
+#include "minutes/minutes_repair.hpp"
 #include "worker/tenant_templates.hpp"
 #include "worker/worker.hpp"
 
@@ -16,12 +17,16 @@ namespace minutes {
 struct WrittenMinutes {
   MinutesDoc doc;
   std::string generator;  ///< "openai:gpt-4o-mini", "extractive"…
+  /// What was repaired in the model's answers (minutes/minutes_repair.hpp); empty otherwise.
+  std::vector<Repair> repairs;
   /// The template the version is made with (the tenant's current one; `default` when the
   /// named one was deleted since): kept with the version so later edits never change it.
   ResolvedTemplate template_used;
 };
 
-/// Writes minutes for `transcript` with the tenant's current template `template_name`.
+/// Writes minutes for `transcript` with the tenant's current template `template_name`. Speaker
+/// names in `transcript` are shown to the model (and a name it writes is resolved to the id it
+/// names); the stored minutes refer to speakers by id either way.
 Result<WrittenMinutes> WriteMinutes(Database& db, const WorkerOptions& o,
                                     const std::string& task_id, const Transcript& transcript,
                                     const std::string& template_name);

@@ -19,9 +19,8 @@ Status ProcessMinutesJob(Database& db, ObjectStore&, const Job& job, const Worke
   int64_t version = payload["version"];
   auto tr = LoadTranscript(db, job.task_id);
   if (!tr.ok()) return tr.status();
-  // Minutes refer to speakers by id; names are applied when they are read, so a later rename
-  // reaches every version.
-  for (auto& s : tr->speakers) s.name.reset();
+  // Names stay for the model to read; WriteMinutes stores speaker ids (names are applied when
+  // minutes are read, so a later rename reaches every version).
   // A redelivered job whose version is already written does not call the models again.
   auto done = HasMinutesVersion(db, job.task_id, version);
   if (!done.ok()) return done.status();
@@ -41,6 +40,7 @@ Status ProcessMinutesJob(Database& db, ObjectStore&, const Job& job, const Worke
     v.template_version = written->template_used.version;
     v.generator = written->generator;
     v.minutes_json = MinutesToJson(written->doc).dump();
+    v.repairs_json = RepairsToJson(written->repairs).dump();
     return InsertMinutesVersion(tx, v);
   });
 }

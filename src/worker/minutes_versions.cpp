@@ -7,18 +7,18 @@ namespace minutes {
 Status InsertMinutesVersion(Database& tx, const MinutesVersion& v) {
   return tx.Exec(
       "INSERT INTO artifacts (task_id, version, template, template_body, template_version, "
-      "generator, minutes_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      "generator, minutes_json, repairs, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {v.task_id, v.version, v.template_name,
        v.template_body ? DbValue(*v.template_body) : DbValue(nullptr),
        v.template_version ? DbValue(*v.template_version) : DbValue(nullptr), v.generator,
-       v.minutes_json, v.created_at.empty() ? NowIso() : v.created_at});
+       v.minutes_json, v.repairs_json, v.created_at.empty() ? NowIso() : v.created_at});
 }
 
 Result<std::optional<MinutesVersion>> FindMinutesVersion(Database& db, const std::string& task_id,
                                                          std::optional<int64_t> version) {
   const std::string columns =
       "SELECT task_id, version, template, template_body, template_version, generator, "
-      "minutes_json, created_at FROM artifacts WHERE task_id = ? ";
+      "minutes_json, created_at, repairs FROM artifacts WHERE task_id = ? ";
   auto rows = version ? db.Query(columns + "AND version = ?", {task_id, *version})
                       : db.Query(columns + "ORDER BY version DESC LIMIT 1", {task_id});
   if (!rows.ok()) return rows.status();
@@ -33,6 +33,7 @@ Result<std::optional<MinutesVersion>> FindMinutesVersion(Database& db, const std
   v.generator = AsString(r[5]);
   v.minutes_json = AsString(r[6]);
   v.created_at = AsString(r[7]);
+  v.repairs_json = AsString(r[8]);
   return std::optional<MinutesVersion>(std::move(v));
 }
 

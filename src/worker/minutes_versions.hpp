@@ -20,6 +20,9 @@ struct MinutesVersion {
   std::optional<int64_t> template_version;  ///< 0 = built-in; nullopt = unknown (pre-0008)
   std::string generator;
   std::string minutes_json;
+  /// What was repaired in the model's answer it was written from: a JSON array of
+  /// minutes/minutes_repair.hpp's records, "[]" when nothing was (or no model wrote it).
+  std::string repairs_json = "[]";
   std::string created_at;
 };
 

@@ -88,6 +88,7 @@ Status StoreResults(Database& db, const Job& job, const std::string& owner, cons
       v.template_version = doc.template_used.version;
       v.generator = doc.generator;
       v.minutes_json = MinutesToJson(doc.doc).dump();
+      v.repairs_json = RepairsToJson(doc.repairs).dump();
       if (Status s = InsertMinutesVersion(tx, v); !s.ok()) return s;
     }
     if (Status s = tx.Exec(

@@ -4,9 +4,14 @@
 // blocks; system; inferenceConfig), and every request's SigV4 signature verified the way AWS
 // does — recomputed from what arrived (method, path, query, signed headers, SHA-256 of the
 // body) with net/sigv4, whose signer is checked against AWS's published examples. A bad
-// signature gets AWS's 403 and is recorded in violations().
+// signature gets AWS's 403 and is recorded in violations(). toolConfig is checked as Converse
+// documents it (tools of {toolSpec: {name, description?, inputSchema: {json}}}, toolChoice
+// auto/any/tool naming one of them); a forced tool is answered with a toolUse block whose input
+// is reply_text. refuse_tool_choice answers it the way models without forced tools do (Llama,
+// Titan): 400 ValidationException.
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 
 #include "fake_http_server.hpp"
@@ -24,6 +29,7 @@ class FakeBedrockServer {
         }) {}
   std::string Endpoint() const { return server_.Url(); }
   std::string reply_text = R"({"ok":true})";
+  bool refuse_tool_choice = false;
   void Throttle(int times) {
     std::lock_guard lock(mu_);
     throttle_ = times;
@@ -48,6 +54,42 @@ class FakeBedrockServer {
   }
   std::string CheckSignature(const ReceivedRequest& r) {
     return CheckSigV4(r, creds_, region_, "bedrock");
+  }
+  static std::string CheckToolConfig(const nlohmann::json& t) {
+    if (!t.is_object() || !t.contains("tools") || !t["tools"].is_array() || t["tools"].empty())
+      return "toolConfig.tools must be a non-empty array";
+    for (auto& [k, v] : t.items())
+      if (k != "tools" && k != "toolChoice") return "extraneous key [" + k + "] is not permitted";
+    std::set<std::string> names;
+    for (auto& tool : t["tools"]) {
+      if (!tool.is_object() || tool.size() != 1 || !tool.contains("toolSpec"))
+        return "each tool must be {toolSpec}";
+      const auto& spec = tool["toolSpec"];
+      for (auto& [k, v] : spec.items())
+        if (k != "name" && k != "description" && k != "inputSchema")
+          return "extraneous key [" + k + "] is not permitted";
+      static const std::regex kName("[a-zA-Z0-9_-]{1,64}");
+      if (!spec.contains("name") || !spec["name"].is_string() ||
+          !std::regex_match(spec["name"].get<std::string>(), kName))
+        return "toolSpec.name must match [a-zA-Z0-9_-]{1,64}";
+      if (!spec.contains("inputSchema") || !spec["inputSchema"].is_object() ||
+          spec["inputSchema"].size() != 1 || !spec["inputSchema"].contains("json") ||
+          !spec["inputSchema"]["json"].is_object() ||
+          spec["inputSchema"]["json"].value("type", "") != "object")
+        return "toolSpec.inputSchema must be {json: a JSON Schema of type object}";
+      names.insert(spec["name"].get<std::string>());
+    }
+    if (t.contains("toolChoice")) {
+      const auto& c = t["toolChoice"];
+      if (!c.is_object() || c.size() != 1) return "toolChoice must have one of auto, any, tool";
+      if (c.contains("tool")) {
+        if (!c["tool"].is_object() || !names.count(c["tool"].value("name", "")))
+          return "toolChoice.tool.name must name one of the tools";
+      } else if (!c.contains("auto") && !c.contains("any")) {
+        return "toolChoice must have one of auto, any, tool";
+      }
+    }
+    return "";
   }
   std::string CheckBody(const ReceivedRequest& r, nlohmann::json& body) {
     const std::string prefix = "/model/", suffix = "/converse";
@@ -84,6 +126,8 @@ class FakeBedrockServer {
         if (!b.is_object() || b.size() != 1 || !b.contains("text") || !b["text"].is_string())
           return "content blocks must be {text}";
     }
+    if (body.contains("toolConfig"))
+      if (std::string bad = CheckToolConfig(body["toolConfig"]); !bad.empty()) return bad;
     if (body.contains("system"))
       for (auto& b : body["system"])
         if (!b.is_object() || !b.contains("text")) return "system blocks must be {text}";
@@ -127,10 +171,24 @@ class FakeBedrockServer {
                      "Too many requests, please wait before trying again.");
       }
     }
+    std::string forced;  // the tool the model must answer through
+    if (body.contains("toolConfig") && body["toolConfig"].contains("toolChoice") &&
+        body["toolConfig"]["toolChoice"].contains("tool"))
+      forced = body["toolConfig"]["toolChoice"]["tool"]["name"];
+    if (!forced.empty() && refuse_tool_choice)
+      return Error(res, 400, "ValidationException",
+                   "This model doesn't support the toolConfig.toolChoice.tool field. Remove "
+                   "toolConfig.toolChoice.tool and try again.");
+    nlohmann::json content = {{{"text", reply_text}}};
+    if (!forced.empty())
+      content = {{{"toolUse",
+                   {{"toolUseId", "tooluse_1"},
+                    {"name", forced},
+                    {"input", nlohmann::json::parse(reply_text)}}}}};
     res.setContentType("application/json");
     res.send() << nlohmann::json{
-        {"output", {{"message", {{"role", "assistant"}, {"content", {{{"text", reply_text}}}}}}}},
-        {"stopReason", "end_turn"},
+        {"output", {{"message", {{"role", "assistant"}, {"content", content}}}}},
+        {"stopReason", forced.empty() ? "end_turn" : "tool_use"},
         {"usage", {{"inputTokens", 30}, {"outputTokens", 8}, {"totalTokens", 38}}},
         {"metrics",
          {{"latencyMs",

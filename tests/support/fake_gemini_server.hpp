@@ -3,7 +3,10 @@
 // describes them (https://ai.google.dev/api/generate-content): POST
 // /v1beta/models/{model}:generateContent, x-goog-api-key, contents with user/model roles and
 // text parts, only documented fields. Keys it does not know get Google's API_KEY_INVALID; a
-// key can be made to answer 429 RESOURCE_EXHAUSTED with a RetryInfo delay.
+// key can be made to answer 429 RESOURCE_EXHAUSTED with a RetryInfo delay. A responseSchema
+// is checked against Gemini's Schema object (an OpenAPI subset: upper-case types, "nullable",
+// no additionalProperties or JSON Schema type lists) and needs responseMimeType
+// application/json, as the API requires.
 #include <deque>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -50,6 +53,40 @@ class FakeGeminiServer {
                                    {"status", status},
                                    {"details", details}}}}
                       .dump();
+  }
+  // What is wrong with a Schema object at `path`, or "".
+  static std::string CheckSchema(const nlohmann::json& s, const std::string& path) {
+    if (!s.is_object()) return path + " must be a Schema object";
+    static const std::set<std::string> kFields = {
+        "type",      "format",    "title",      "description", "nullable",      "enum",
+        "maxItems",  "minItems",  "properties", "required",    "minProperties", "maxProperties",
+        "minLength", "maxLength", "pattern",    "example",     "anyOf",         "propertyOrdering",
+        "default",   "items",     "minimum",    "maximum"};
+    for (auto& [k, v] : s.items())
+      if (!kFields.count(k))
+        return "Invalid JSON payload received. Unknown name \"" + k + "\" at '" + path + "'";
+    static const std::set<std::string> kTypes = {"STRING",  "NUMBER", "INTEGER",
+                                                 "BOOLEAN", "ARRAY",  "OBJECT"};
+    if (!s.contains("type") || !s["type"].is_string() ||
+        !kTypes.count(s["type"].get<std::string>()))
+      return "Invalid value at '" + path + ".type': " + s.value("type", nlohmann::json()).dump();
+    if (s.contains("nullable") && !s["nullable"].is_boolean())
+      return path + ".nullable must be a boolean";
+    if (s["type"] == "ARRAY") {
+      if (!s.contains("items")) return path + ".items: missing for an ARRAY";
+      if (auto bad = CheckSchema(s["items"], path + ".items"); !bad.empty()) return bad;
+    }
+    if (s.contains("properties")) {
+      if (s["type"] != "OBJECT" || !s["properties"].is_object())
+        return path + ".properties only for an OBJECT";
+      for (auto& [k, v] : s["properties"].items())
+        if (auto bad = CheckSchema(v, path + ".properties[" + k + "]"); !bad.empty()) return bad;
+    }
+    if (s.contains("required"))
+      for (auto& r : s["required"])
+        if (!r.is_string() || !s.contains("properties") || !s["properties"].contains(r))
+          return path + ".required names a property it does not have";
+    return "";
   }
   std::string Check(const ReceivedRequest& r, nlohmann::json& body, std::string* model) {
     if (r.method != "POST") return "method must be POST";
@@ -106,6 +143,13 @@ class FakeGeminiServer {
         return "unsupported responseMimeType";
       if (g.contains("maxOutputTokens") && !g["maxOutputTokens"].is_number_integer())
         return "maxOutputTokens must be an integer";
+      if (g.contains("responseSchema")) {
+        if (g.value("responseMimeType", "") != "application/json")
+          return "responseSchema needs responseMimeType application/json";
+        if (auto bad = CheckSchema(g["responseSchema"], "generation_config.response_schema");
+            !bad.empty())
+          return bad;
+      }
     }
     return "";
   }

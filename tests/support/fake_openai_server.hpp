@@ -5,9 +5,13 @@
 // string content, only documented fields, stream_options only with stream. A request that
 // breaks a rule gets OpenAI's 400 and is recorded in violations() — tests assert it is empty.
 // Replies are scripted: a queue of replies (plain, streamed as SSE, errors, slow ones).
+// response_format json_schema is checked as documented (name, schema, strict; nothing else);
+// RefuseJsonSchema() makes the server answer it the way servers without structured output do
+// (400, param "response_format"), as many older OpenAI-compatible servers still do.
 #include <chrono>
 #include <deque>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -58,6 +62,10 @@ class FakeOpenAiServer {
     std::lock_guard lock(mu_);
     replies_.push_back(std::move(r));
   }
+  void RefuseJsonSchema(bool refuse = true) {
+    std::lock_guard lock(mu_);
+    refuse_json_schema_ = refuse;
+  }
   std::vector<std::string> violations() {
     std::lock_guard lock(mu_);
     return violations_;
@@ -70,15 +78,40 @@ class FakeOpenAiServer {
 
  private:
   static void SendError(Poco::Net::HTTPServerResponse& res, int status, const std::string& message,
-                        const std::string& type) {
+                        const std::string& type, nlohmann::json param = nullptr) {
     res.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
     res.setContentType("application/json");
     res.send() << nlohmann::json{{"error",
                                   {{"message", message},
                                    {"type", type},
-                                   {"param", nullptr},
+                                   {"param", param},
                                    {"code", nullptr}}}}
                       .dump();
+  }
+  // What is wrong with a response_format, or "".
+  static std::string CheckResponseFormat(const nlohmann::json& f) {
+    if (!f.is_object() || !f.contains("type") ||
+        (f["type"] != "text" && f["type"] != "json_object" && f["type"] != "json_schema"))
+      return "response_format.type must be text, json_object or json_schema";
+    for (auto& [k, v] : f.items())
+      if (k != "type" && !(k == "json_schema" && f["type"] == "json_schema"))
+        return "Unrecognized response_format argument: " + k;
+    if (f["type"] != "json_schema") return "";
+    if (!f.contains("json_schema") || !f["json_schema"].is_object())
+      return "response_format.json_schema is required";
+    const auto& js = f["json_schema"];
+    static const std::set<std::string> kFields = {"name", "schema", "strict", "description"};
+    for (auto& [k, v] : js.items())
+      if (!kFields.count(k)) return "Unrecognized json_schema argument: " + k;
+    static const std::regex kName("[A-Za-z0-9_-]{1,64}");
+    if (!js.contains("name") || !js["name"].is_string() ||
+        !std::regex_match(js["name"].get<std::string>(), kName))
+      return "json_schema.name must match ^[a-zA-Z0-9_-]{1,64}$";
+    if (js.contains("schema") &&
+        (!js["schema"].is_object() || js["schema"].value("type", "") != "object"))
+      return "json_schema.schema must be a JSON Schema object of type object";
+    if (js.contains("strict") && !js["strict"].is_boolean()) return "strict must be a boolean";
+    return "";
   }
   // The first rule `r` breaks, or "".
   std::string Check(const ReceivedRequest& r, nlohmann::json& body) {
@@ -132,12 +165,8 @@ class FakeOpenAiServer {
         (!body["temperature"].is_number() || body["temperature"].get<double>() < 0 ||
          body["temperature"].get<double>() > 2))
       return "temperature must be a number from 0 to 2";
-    if (body.contains("response_format")) {
-      const auto& f = body["response_format"];
-      if (!f.is_object() || !f.contains("type") ||
-          (f["type"] != "text" && f["type"] != "json_object" && f["type"] != "json_schema"))
-        return "response_format.type must be text, json_object or json_schema";
-    }
+    if (body.contains("response_format"))
+      if (std::string bad = CheckResponseFormat(body["response_format"]); !bad.empty()) return bad;
     if (body.contains("stream") && !body["stream"].is_boolean()) return "stream must be a boolean";
     if (body.contains("stream_options") && body.value("stream", false) != true)
       return "The 'stream_options' parameter is only allowed when 'stream' is enabled.";
@@ -161,6 +190,12 @@ class FakeOpenAiServer {
     {
       std::lock_guard lock(mu_);
       bodies_.push_back(body);
+      if (refuse_json_schema_ && body.contains("response_format") &&
+          body["response_format"]["type"] == "json_schema")
+        return SendError(res, 400,
+                         "Invalid parameter: 'response_format' of type 'json_schema' is not "
+                         "supported with this model.",
+                         "invalid_request_error", "response_format");
       if (replies_.empty() && responder_) {
         reply = responder_(body);
       } else if (replies_.empty()) {
@@ -238,6 +273,7 @@ class FakeOpenAiServer {
   std::string key_, prefix_;
   std::mutex mu_;
   std::deque<ScriptedReply> replies_;
+  bool refuse_json_schema_ = false;
   std::vector<std::string> violations_;
   std::vector<nlohmann::json> bodies_;
   std::function<ScriptedReply(const nlohmann::json&)> responder_;

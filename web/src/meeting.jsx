@@ -7,7 +7,7 @@ import { marked } from "marked";
 import DOMPurify from "dompurify";
 import { api, blob } from "./api.js";
 import { t } from "./i18n.js";
-import { clock, speakerColour } from "./format.js";
+import { clock, repairNote, speakerColour } from "./format.js";
 import { StateBadge } from "./meetings.jsx";
 
 const EXPORTS = [
@@ -181,6 +181,7 @@ function Minutes({ id, templates, onError }) {
     }
     setBusy(false);
   };
+  const shown = version ? versions.find((v) => v.version === version) : versions[0];
   return (
     <section class="card">
       <div class="row">
@@ -199,6 +200,8 @@ function Minutes({ id, templates, onError }) {
       </div>
       {editing ? <MinutesEditor doc={editing} onSave={saveEdit} onCancel={() => setEditing(null)} />
                : <article class="markdown" data-test="minutes" dangerouslySetInnerHTML={{ __html: html }} />}
+      {!editing && shown && repairNote(shown.repairs, shown.generator, t) &&
+        <p class="muted" data-test="minutes-repairs">{repairNote(shown.repairs, shown.generator, t)}</p>}
     </section>
   );
 }
@@ -226,6 +229,8 @@ function Ask({ id }) {
         <div data-test="answer">
           <p>{answer.answer}</p>
           <ul>{(answer.citations || []).map((c) => <li>{clock(c.start)} {c.speaker}: {c.text}</li>)}</ul>
+          {repairNote(answer.repairs, answer.generator, t) &&
+            <p class="muted" data-test="answer-repairs">{repairNote(answer.repairs, answer.generator, t)}</p>}
         </div>
       )}
     </section>
