@@ -96,6 +96,7 @@ TEST(OpenAiAsr, ARecordingGoesUpInOnePieceAndComesBackWithItsTimes) {
 TEST(OpenAiAsr, PiecesGoUpInOrderEachWithThePreviousText) {
   FakeTranscriptionServer server;
   server.hear = true;
+  server.number_words = true;
   server.expect_context = true;
   server.expect_hotwords = {"Minutes", "PocketSphinx"};
   PipelineOptions po;

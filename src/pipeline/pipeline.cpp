@@ -446,6 +446,8 @@ Result<PipelineResult> TranscribeRecording(const std::string& path, const Pipeli
   if (progress) progress("diarize", 1);
 
   r.transcript = AssembleTranscript(decoded->utts, words, turns, decoded->info.seconds());
+  r.transcript.engine = r.engine;
+  r.transcript.model = ModelOfEngine(r.engine);
   bool automatic = o.language.empty() || o.language == "auto";
   r.transcript.language = !automatic ? o.language : detected.empty() ? "en" : detected;
   return r;

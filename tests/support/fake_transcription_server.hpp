@@ -61,8 +61,10 @@ class FakeTranscriptionServer {
   std::string BaseUrl() const { return server_.Url("/v1"); }
   int port() const { return server_.port(); }
   std::vector<std::string> words = {"hello", "world"};
-  /// Answer one word per burst of sound (`words` in turn, numbered by request: "hello3").
+  /// Answer one word per burst of sound (`words` in turn).
   bool hear = false;
+  /// Number the words by request ("hello3"), so that each answer's text is its own.
+  bool number_words = false;
   /// Every prompt must start with these, joined by ", " (empty: not checked).
   std::vector<std::string> expect_hotwords;
   /// Every request after the first must carry the previous answer's text in its prompt (for
@@ -250,8 +252,8 @@ class FakeTranscriptionServer {
     if (hear) {
       auto bursts = SoundBursts(last_pcm_);
       for (size_t i = 0; i < bursts.size(); ++i)
-        say(words[i % words.size()] + std::to_string(audio_.size() + 1), bursts[i].first,
-            bursts[i].second);
+        say(words[i % words.size()] + (number_words ? std::to_string(audio_.size() + 1) : ""),
+            bursts[i].first, bursts[i].second);
     } else {
       for (size_t i = 0; i < words.size(); ++i) {
         double s = std::min(audio.seconds, 0.1 + 0.4 * i);
