@@ -28,7 +28,8 @@ namespace minutes::testing {
 
 struct ReceivedAudio {
   double seconds = 0;
-  size_t bytes = 0;  ///< the request body's size
+  size_t bytes = 0;       ///< the request body's size
+  size_t file_bytes = 0;  ///< the audio file's size in it
   std::string model, prompt, language;
   std::string text;  ///< what the server answered
 };
@@ -142,6 +143,7 @@ class FakeTranscriptionServer {
     if (parts.files.size() != 1 || !parts.files.count("file"))
       return "a single 'file' part is required";
     const std::string& flac = parts.files["file"];
+    audio->file_bytes = flac.size();
     if (flac.compare(0, 4, "fLaC") != 0) return "Invalid file format: expected FLAC.";
     if (parts.types["file"] != "audio/flac") return "the file's Content-Type is not audio/flac";
     if (std::string bad = Decode(flac, &audio->seconds); !bad.empty()) return bad;
