@@ -144,6 +144,11 @@ Result<OpenAiTranscriberOptions> ParseOpenAiAsrUrl(const std::string& url) {
       auto n = NumberParam("asr.engine: piece_s", v, 10, 3600);
       if (!n.ok()) return n.status();
       o.piece_s = *n;
+    } else if (k == "audio") {
+      if (v != "flac" && v != "wav")
+        return Status::BadInput("asr.engine: audio must be flac or wav in " +
+                                UrlWithoutCredentials(url));
+      o.wav = v == "wav";
     } else if (k == "max_upload_mb") {
       auto n = NumberParam("asr.engine: max_upload_mb", v, 1, 1024);
       if (!n.ok()) return n.status();
@@ -203,8 +208,8 @@ Result<std::vector<Word>> OpenAiTranscriber::Transcribe(std::span<const int16_t>
                                                         double offset_s,
                                                         const std::string& previous,
                                                         std::string* text) {
-  auto flac = EncodeFlac(samples, 16000);
-  if (!flac.ok()) return flac.status();
+  auto audio = o_.wav ? Result<std::string>(WavBytes(samples)) : EncodeFlac(samples, 16000);
+  if (!audio.ok()) return audio.status();
   FormData form;
   form.Field("model", o_.model);
   form.Field("response_format", "verbose_json");
@@ -213,12 +218,14 @@ Result<std::vector<Word>> OpenAiTranscriber::Transcribe(std::span<const int16_t>
   if (!o_.language.empty()) form.Field("language", o_.language);
   if (std::string prompt = PiecePrompt(o_.hotwords, previous); !prompt.empty())
     form.Field("prompt", prompt);
-  form.File("file", "piece.flac", "audio/flac", *flac);
-  if (static_cast<int64_t>(flac->size()) + kRequestOverhead > o_.max_upload_bytes)
-    return Status::Internal(Name() + ": a piece of " +
-                            FormatSeconds(static_cast<double>(samples.size()) / 16000.0) +
-                            " came to " + std::to_string(flac->size()) +
-                            " bytes of FLAC, over the provider's upload limit");
+  if (static_cast<int64_t>(audio->size()) + kRequestOverhead > o_.max_upload_bytes)
+    return Status::Internal(
+        Name() + ": a piece of " + FormatSeconds(static_cast<double>(samples.size()) / 16000.0) +
+        " came to " + std::to_string(audio->size()) + " bytes, over the provider's upload limit");
+  if (o_.wav)
+    form.File("file", "piece.wav", "audio/wav", *audio);
+  else
+    form.File("file", "piece.flac", "audio/flac", *audio);
   std::string type = form.content_type();
   HttpRequest r = HttpRequest::Post(o_.base_url + "/audio/transcriptions", {{"Content-Type", type}},
                                     form.Take());

@@ -32,10 +32,13 @@ struct OpenAiTranscriberOptions {
   /// most; an hour still splits into enough pieces to keep `in_flight` requests busy.
   double piece_s = 240;
   int64_t max_upload_bytes = 25 * 1024 * 1024;  ///< the provider's limit on a request (OpenAI's)
+  /// Pieces go up as FLAC; `audio=wav` for servers that read WAV only (whisper.cpp's server
+  /// before it read other formats through miniaudio).
+  bool wav = false;
 };
 
 /// Parses `openai://[:KEY@]host/v1?model=whisper-1[&name=groq][&key_env=VAR][&timeout_s=]
-/// [&retries=][&in_flight=][&piece_s=][&max_upload_mb=]` (or
+/// [&retries=][&in_flight=][&piece_s=][&max_upload_mb=][&audio=flac|wav]` (or
 /// openai+http:// for a server on a private network).
 Result<OpenAiTranscriberOptions> ParseOpenAiAsrUrl(const std::string& url);
 

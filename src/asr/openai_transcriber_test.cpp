@@ -135,6 +135,20 @@ TEST(OpenAiAsr, PiecesStayUnderTheUploadLimit) {
     EXPECT_EQ(MakeTranscriber(Url(server, bad), {}).status().kind(), ErrorKind::kBadInput) << bad;
 }
 
+TEST(OpenAiAsr, ServersThatReadOnlyWavGetWav) {
+  FakeTranscriptionServer server;
+  server.accept_wav = true;
+  std::vector<int16_t> samples(16000 * 3, 0);
+  auto t = MakeTranscriber(Url(server, "&audio=wav"), {});
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  ASSERT_TRUE((*(*t)->NewSession())->Transcribe(samples, 0).ok());
+  ASSERT_EQ(server.audio().size(), 1u);
+  EXPECT_EQ(server.audio()[0].file_bytes, 44u + samples.size() * 2) << "a WAV, not FLAC";
+  EXPECT_NEAR(server.audio()[0].seconds, 3.0, 1e-9);
+  EXPECT_TRUE(server.violations().empty()) << server.violations()[0];
+  EXPECT_EQ(MakeTranscriber(Url(server, "&audio=mp3"), {}).status().kind(), ErrorKind::kBadInput);
+}
+
 TEST(OpenAiAsr, ThePromptKeepsTheHotwordsAndTheEndOfWhatWasSaid) {
   std::string said;
   for (int i = 0; i < 300; ++i) said += "w" + std::to_string(i) + " ";

@@ -72,6 +72,8 @@ class FakeTranscriptionServer {
   /// requests sent one after another).
   bool expect_context = false;
   size_t max_upload_bytes = 25u * 1024 * 1024;
+  /// Take WAV files too (servers that read WAV only are set up with accept_wav and no FLAC).
+  bool accept_wav = false;
   /// Every request that reached the server, well-formed or not.
   int requests() {
     std::lock_guard lock(mu_);
@@ -144,8 +146,11 @@ class FakeTranscriptionServer {
       return "a single 'file' part is required";
     const std::string& flac = parts.files["file"];
     audio->file_bytes = flac.size();
-    if (flac.compare(0, 4, "fLaC") != 0) return "Invalid file format: expected FLAC.";
-    if (parts.types["file"] != "audio/flac") return "the file's Content-Type is not audio/flac";
+    const bool wav = flac.compare(0, 4, "RIFF") == 0;
+    if (wav && !accept_wav) return "Invalid file format: expected FLAC.";
+    if (!wav && flac.compare(0, 4, "fLaC") != 0) return "Invalid file format: expected FLAC.";
+    if (parts.types["file"] != (wav ? "audio/wav" : "audio/flac"))
+      return "the file's Content-Type is not audio/flac or audio/wav";
     if (std::string bad = Decode(flac, &audio->seconds); !bad.empty()) return bad;
     if (!form.has("model") || form.get("model").empty())
       return "you must provide a model parameter";
@@ -194,7 +199,8 @@ class FakeTranscriptionServer {
         &info);
     fs::remove(path);
     if (!st.ok()) return "Invalid file format: " + st.message();
-    if (info.codec != "flac") return "the file is " + info.codec + ", not FLAC";
+    if (info.codec != "flac" && info.codec != "pcm_s16le")
+      return "the file is " + info.codec + ", not FLAC or 16-bit WAV";
     *seconds = info.seconds();
     last_pcm_ = std::move(pcm);
     return "";
