@@ -126,7 +126,7 @@ Result<std::vector<std::vector<Word>>> TranscribeAll(Transcriber& asr, const Dec
                                                      const std::function<bool()>& canceled,
                                                      std::string* language) {
   const PiecePacking packing = asr.Packing();
-  const bool one_per_utterance = packing.piece_s <= 0 && asr.WindowSeconds() <= 0;
+  bool one_per_utterance = false;  // each piece is one utterance: its words are its own
   std::vector<Piece> pieces;
   std::vector<std::vector<size_t>> lists;
   if (packing.piece_s > 0) {
@@ -139,6 +139,7 @@ Result<std::vector<std::vector<Word>>> TranscribeAll(Transcriber& asr, const Dec
     threads = std::max(1, threads / std::max(1, asr.ThreadsPerSession()));
     threads = std::max(1, std::min(threads, static_cast<int>(windows.size())));
     lists = Schedule(windows, threads);
+    one_per_utterance = windows.size() == d.utts.size();
     for (const Utterance& u : windows) pieces.push_back({{{u.start, u.end, 0}}});
   }
   int64_t total = 0;
