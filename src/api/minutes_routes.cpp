@@ -90,7 +90,8 @@ void AddMinutesRoutes(Router& r, const ServiceContext& ctx) {
     std::string date = AsString((*task)[7]).substr(0, 10);
     double duration = tr.ok() ? tr->duration : 0;
     if (f == "docx") {
-      auto bytes = RenderDocx(*doc, {title, date, duration, tr.ok() ? tr->language : ""});
+      auto bytes = RenderDocx(
+          *doc, {title, date, duration, tr.ok() ? tr->language : "", tr.ok() ? tr->engine : ""});
       if (!bytes.ok()) return SetError(res, bytes.status(), req.request_id);
       res.status = 200;
       res.content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";

@@ -52,6 +52,14 @@ struct RecordingTranscript {
   std::string language;            ///< what the provider says was spoken; "" = not said
 };
 
+/// How a provider that bills by the request wants the recording (OpenAI-compatible servers):
+/// consecutive utterances packed into pieces, fewer and longer requests than one per utterance.
+struct PiecePacking {
+  double piece_s = 0;  ///< a piece's most seconds (under the upload limit); 0 = no pieces
+  double gap_s = 0.5;  ///< the most of a pause between two packed utterances that is kept
+  int runs = 1;        ///< requests at once; each run of consecutive pieces goes up in order
+};
+
 /// One thread's use of an engine (for PocketSphinx: one decoder). Not thread-safe.
 class TranscriberSession {
  public:
@@ -60,10 +68,14 @@ class TranscriberSession {
   TranscriberSession(const TranscriberSession&) = delete;
   TranscriberSession& operator=(const TranscriberSession&) = delete;
 
-  /// Recognises `samples` (one utterance, ≤ 30 s); word times are offset by `offset_s`.
+  /// Recognises `samples` (one utterance, ≤ 30 s; or a packed piece of minutes, see Packing());
+  /// word times are offset by `offset_s`.
   /// The caller owns the samples.
   virtual Result<std::vector<Word>> Transcribe(std::span<const int16_t> samples,
                                                double offset_s) = 0;
+
+  /// For packed pieces (Transcriber::Packing()): a session given consecutive pieces in order
+  /// passes the text of the one before as context, so a run of pieces keeps one session.
 
   /// Engines that can stop mid-utterance poll `stop` while they work (it outlives the session's
   /// use); a stopped Transcribe returns an error. Others finish the utterance they are on.
@@ -99,6 +111,10 @@ class Transcriber {
   /// costs the same for 3 s as for 30 s) return its length: consecutive utterances are then
   /// packed into windows of up to this many seconds. 0 = one utterance at a time.
   virtual double WindowSeconds() const { return 0; }
+
+  /// Providers billed per request pack utterances into pieces of minutes (see PiecePacking);
+  /// piece_s = 0 (the default) for engines that decode utterances or windows.
+  virtual PiecePacking Packing() const { return {}; }
 
   /// Threads one session computes with (whisper: 2, splitting its matrix work). The pipeline
   /// runs threads / this many sessions at once, so memory per session is spent only where it

@@ -42,6 +42,10 @@ namespace minutes {
   X(avcodec, av_packet_alloc)               \
   X(avcodec, av_packet_free)                \
   X(avcodec, av_packet_unref)               \
+  X(avcodec, avcodec_find_encoder)          \
+  X(avcodec, avcodec_send_frame)            \
+  X(avcodec, avcodec_receive_packet)        \
+  X(avutil, av_frame_get_buffer)            \
   X(avformat, avformat_open_input)          \
   X(avformat, avformat_find_stream_info)    \
   X(avformat, avformat_close_input)         \

@@ -54,7 +54,7 @@ Result<Outputs> BuildOutputs(const Transcript& tr, const MinutesOptions& o,
   ctx.source_name = o.source_name;
   auto md = templates->Render(o.template_name, *doc, ctx);
   if (!md.ok()) return md.status();
-  auto docx = RenderDocx(*doc, {o.title, ctx.date, tr.duration, tr.language});
+  auto docx = RenderDocx(*doc, {o.title, ctx.date, tr.duration, tr.language, tr.engine});
   if (!docx.ok()) return docx.status();
   Outputs out;
   out.files = {

@@ -35,6 +35,10 @@ struct Speaker {
 struct Transcript {
   double duration = 0;
   std::string language = "en";
+  /// The speech engine that heard it, as the task record names it ("whisper:base.en",
+  /// "speaches:whisper-1", "pocketsphinx"); "" for transcripts stored before it was recorded.
+  std::string engine;
+  std::string model;  ///< the engine's model ("base.en", "whisper-1"); "" when it has none
   std::vector<Speaker> speakers;
   std::vector<Segment> segments;
 
@@ -45,5 +49,12 @@ struct Transcript {
     return speaker_id;
   }
 };
+
+/// The model in an engine's name: what follows "provider:" ("speaches:whisper-1" → "whisper-1");
+/// "" for an engine without one ("pocketsphinx").
+inline std::string ModelOfEngine(const std::string& engine) {
+  auto colon = engine.find(':');
+  return colon == std::string::npos ? std::string() : engine.substr(colon + 1);
+}
 
 }  // namespace minutes

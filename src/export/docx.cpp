@@ -60,7 +60,7 @@ std::string Row(const std::vector<std::string>& cells, bool header) {
 // The document's fixed words, in English or Chinese.
 struct Labels {
   const char *owner, *action, *due, *date, *length, *participants, *summary, *decisions,
-      *no_decisions, *actions, *no_actions, *topics, *speakers, *untitled;
+      *no_decisions, *actions, *no_actions, *topics, *speakers, *untitled, *engine;
 };
 const Labels& LabelsFor(const std::string& language) {
   static const Labels kEn = {"Owner",
@@ -76,7 +76,8 @@ const Labels& LabelsFor(const std::string& language) {
                              "No action items were recorded.",
                              "Topics",
                              "Speakers",
-                             "Meeting minutes"};
+                             "Meeting minutes",
+                             "Transcribed by: "};
   static const Labels kZh = {"负责人",
                              "事项",
                              "截止",
@@ -90,7 +91,8 @@ const Labels& LabelsFor(const std::string& language) {
                              "没有记录到待办事项。",
                              "议题",
                              "发言人",
-                             "会议纪要"};
+                             "会议纪要",
+                             "语音识别："};
   return language.rfind("zh", 0) == 0 ? kZh : kEn;
 }
 
@@ -123,6 +125,8 @@ std::string Document(const MinutesDoc& doc, const DocxInfo& info) {
     for (auto& s : doc.speakers) names.push_back(s.name.empty() ? s.id : s.name);
     meta += (meta.empty() ? "" : "   ") + std::string(l.participants) + Join(names, ", ");
   }
+  if (!info.engine.empty())
+    meta += (meta.empty() ? "" : "   ") + std::string(l.engine) + info.engine;
   if (!meta.empty()) b += Para(meta);
   b += Para(l.summary, "Heading1");
   for (auto& s : doc.summary) b += Item(s, 1);

@@ -13,6 +13,7 @@ struct DocxInfo {
   std::string date;       ///< "2026-11-23", or empty
   double duration_s = 0;  ///< recording length, 0 = unknown
   std::string language;   ///< "zh…" = Chinese headings and labels; otherwise English
+  std::string engine;     ///< the speech engine that heard the recording; "" = not said
 };
 
 /// The .docx file's bytes. Speaker names are taken as given (apply display names first).

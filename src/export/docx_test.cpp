@@ -33,7 +33,7 @@ std::string Unzip(const std::string& bytes, const std::string& member) {
 }
 
 TEST(Docx, IsAZipWithTheWordPartsAndTheMinutes) {
-  auto bytes = RenderDocx(Sample(), {"Weekly planning", "2026-11-23", 100});
+  auto bytes = RenderDocx(Sample(), {"Weekly planning", "2026-11-23", 100, "en", "whisper:small"});
   ASSERT_TRUE(bytes.ok());
   ASSERT_EQ(bytes->substr(0, 2), "PK");
   EXPECT_NE(Unzip(*bytes, "[[]Content_Types].xml").find("wordprocessingml.document.main+xml"),
@@ -51,6 +51,7 @@ TEST(Docx, IsAZipWithTheWordPartsAndTheMinutes) {
     ++rows;
   EXPECT_EQ(rows, 3u);
   EXPECT_NE(xml.find("by Monday"), std::string::npos);
+  EXPECT_NE(xml.find("Transcribed by: whisper:small"), std::string::npos) << "the engine named";
   EXPECT_NE(xml.find("<w:numId w:val=\"2\"/>"), std::string::npos);  // numbered decisions
   EXPECT_NE(Unzip(*bytes, "word/numbering.xml").find("bullet"), std::string::npos);
   // Well-formed XML, checked by Python's parser.

@@ -112,6 +112,10 @@ std::string RenderSrt(const Transcript& t) {
 
 std::string RenderVtt(const Transcript& t) {
   std::string out = "WEBVTT\n";
+  // A NOTE block (WebVTT's comment) says which engine heard it; "-->" may not appear in one.
+  if (std::string engine = OneLine(t.engine);
+      !engine.empty() && engine.find("-->") == std::string::npos)
+    out += "\nNOTE transcribed by " + engine + "\n";
   for (const Segment& s : t.segments) {
     std::string text = OneLine(s.text);
     if (text.empty()) continue;

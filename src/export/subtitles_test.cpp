@@ -116,3 +116,20 @@ TEST(Renderers, UnknownSpeakerFallsBackToItsId) {
 
 }  // namespace
 }  // namespace minutes
+
+namespace minutes {
+namespace {
+
+TEST(RenderVtt, ANoteNamesTheEngine) {
+  Transcript t;
+  t.engine = "speaches:whisper-1";
+  t.segments = {{"a", "S1", 1, 2, "hello", {}}};
+  EXPECT_EQ(RenderVtt(t),
+            "WEBVTT\n\nNOTE transcribed by speaches:whisper-1\n"
+            "\n00:00:01.000 --> 00:00:02.000\n<v S1>hello\n");
+  t.engine = "x-->y";
+  EXPECT_EQ(RenderVtt(t).find("NOTE"), std::string::npos) << "a note may not hold -->";
+}
+
+}  // namespace
+}  // namespace minutes

@@ -89,10 +89,13 @@ json TranscriptToJson(const Transcript& t) {
   }
   json segments = json::array();
   for (const Segment& s : t.segments) segments.push_back(SegmentToJson(s));
-  return {{"duration", Round3(t.duration)},
-          {"language", t.language},
-          {"speakers", std::move(speakers)},
-          {"segments", std::move(segments)}};
+  json out = {{"duration", Round3(t.duration)},
+              {"language", t.language},
+              {"speakers", std::move(speakers)},
+              {"segments", std::move(segments)}};
+  if (!t.engine.empty()) out["engine"] = t.engine;
+  if (!t.model.empty()) out["model"] = t.model;
+  return out;
 }
 
 Result<Transcript> TranscriptFromJson(const json& j) {
@@ -102,6 +105,12 @@ Result<Transcript> TranscriptFromJson(const json& j) {
   r.Number(j, "", "duration", t.duration);
   r.Require(t.duration >= 0, "duration", "must not be negative");
   r.String(j, "", "language", t.language);
+  // Transcripts written before the engine was recorded have neither field.
+  std::optional<std::string> engine, model;
+  r.NullableString(j, "", "engine", engine);
+  r.NullableString(j, "", "model", model);
+  t.engine = engine.value_or("");
+  t.model = model.value_or(ModelOfEngine(t.engine));
 
   if (const json* speakers = r.Array(j, "", "speakers")) {
     t.speakers.resize(speakers->size());

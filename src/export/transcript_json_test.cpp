@@ -150,3 +150,35 @@ TEST(TranscriptJson, RejectsConfidenceOutsideZeroToOne) {
 
 }  // namespace
 }  // namespace minutes
+
+namespace minutes {
+namespace {
+
+TEST(TranscriptJson, NamesTheEngineAndItsModel) {
+  Transcript t = Sample();
+  t.engine = "speaches:whisper-1";
+  t.model = "whisper-1";
+  nlohmann::json j = TranscriptToJson(t);
+  EXPECT_EQ(j["engine"], "speaches:whisper-1");
+  EXPECT_EQ(j["model"], "whisper-1");
+  auto back = TranscriptFromJson(nlohmann::json::parse(j.dump()));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->engine, "speaches:whisper-1");
+  EXPECT_EQ(back->model, "whisper-1");
+  t.engine = "pocketsphinx";
+  t.model = "";
+  EXPECT_FALSE(TranscriptToJson(t).contains("model")) << "an engine without a model";
+  // Transcripts stored before the engine was recorded still load, with no engine.
+  nlohmann::json old = TranscriptToJson(Sample());
+  ASSERT_FALSE(old.contains("engine"));
+  auto loaded = TranscriptFromJson(old);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->engine, "");
+  old["engine"] = "whisper:base.en";
+  EXPECT_EQ(TranscriptFromJson(old)->model, "base.en") << "the model read from the engine's name";
+  old["engine"] = 7;
+  EXPECT_EQ(TranscriptFromJson(old).status().kind(), ErrorKind::kBadInput);
+}
+
+}  // namespace
+}  // namespace minutes

@@ -21,6 +21,7 @@
 #include "core/text.hpp"
 #include "diarize/diarizer.hpp"
 #include "pipeline/assemble.hpp"
+#include "pipeline/pieces.hpp"
 
 namespace minutes {
 namespace {
@@ -114,53 +115,79 @@ std::vector<std::vector<size_t>> Schedule(const std::vector<Utterance>& utts, in
   return lists;
 }
 
-// Runs the transcriber over all utterances on `threads` threads, each with its own decoder and
-// its own fixed list; progress is reported from the calling thread.
+// Runs the transcriber over all utterances: one at a time, in whisper's windows, or in a
+// provider's packed pieces (Transcriber::Packing). Local engines get `threads` threads, each with
+// its own decoder and its own fixed list; a provider gets one thread per run of consecutive
+// pieces, up to its requests in flight. Progress is reported from the calling thread.
 // `canceled` is polled from the calling thread; a cancel stops every session mid-utterance where
 // the engine can. `language` gets the language the engine heard over most of the speech.
 Result<std::vector<std::vector<Word>>> TranscribeAll(Transcriber& asr, const Decoded& d,
                                                      int threads, const ProgressFn& progress,
                                                      const std::function<bool()>& canceled,
                                                      std::string* language) {
-  const std::vector<Utterance> pieces = Pack(d.utts, asr.WindowSeconds());
-  // Sessions: the threads shared by the engine's threads per session, and no more than pieces
-  // (every session holds its own decoding state).
-  threads = std::max(1, threads / std::max(1, asr.ThreadsPerSession()));
-  threads = std::max(1, std::min(threads, static_cast<int>(pieces.size())));
-  auto lists = Schedule(pieces, threads);
+  const PiecePacking packing = asr.Packing();
+  bool one_per_utterance = false;  // each piece is one utterance: its words are its own
+  std::vector<Piece> pieces;
+  std::vector<std::vector<size_t>> lists;
+  if (packing.piece_s > 0) {
+    pieces = PackPieces(d.utts, packing.piece_s, packing.gap_s);
+    lists = ContiguousRuns(pieces, packing.runs);
+  } else {
+    const std::vector<Utterance> windows = Pack(d.utts, asr.WindowSeconds());
+    // Sessions: the threads shared by the engine's threads per session, and no more than
+    // windows (every session holds its own decoding state).
+    threads = std::max(1, threads / std::max(1, asr.ThreadsPerSession()));
+    threads = std::max(1, std::min(threads, static_cast<int>(windows.size())));
+    lists = Schedule(windows, threads);
+    one_per_utterance = windows.size() == d.utts.size();
+    for (const Utterance& u : windows) pieces.push_back({{{u.start, u.end, 0}}});
+  }
   int64_t total = 0;
-  for (auto& u : pieces) total += u.end - u.start;
+  for (auto& p : pieces) total += p.samples();
   std::vector<std::vector<Word>> words(pieces.size());
   std::atomic<int64_t> done{0};
   std::mutex mu;
   std::condition_variable cv;
   Status error;
   bool failed = false;
-  int running = threads;
+  int running = static_cast<int>(lists.size());
   std::atomic<bool> stop{false};
   std::map<std::string, int64_t> heard;  // language → samples of speech
   auto work = [&](const std::vector<size_t>& list) {
     auto session = asr.NewSession();
     if (session.ok()) (*session)->SetStop(&stop);
-    std::vector<int16_t> pcm;
+    std::vector<int16_t> pcm, part;
     for (size_t i : list) {
       {
         std::lock_guard lock(mu);
         if (failed || stop) break;
       }
-      const Utterance& u = pieces[i];
-      Status s = session.ok() ? d.spool.Read(u.start, u.end, &pcm) : session.status();
+      const Piece& piece = pieces[i];
+      Status s = session.status();
+      pcm.clear();
+      for (const PieceSpan& span : piece.spans) {
+        if (!s.ok()) break;
+        s = d.spool.Read(span.start, span.end, &part);
+        pcm.insert(pcm.end(), part.begin(), part.end());
+      }
       std::string lang;
       if (s.ok()) {
-        auto w = (*session)->Transcribe(pcm, u.start_s());
-        if (w.ok())
+        // One stretch of the recording: the engine offsets its times; stretches with pauses
+        // squeezed out between them: each time maps back through the piece.
+        const bool stretch = piece.spans.size() == 1;
+        auto w = (*session)->Transcribe(pcm, stretch ? piece.spans[0].start / 16000.0 : 0.0);
+        if (w.ok()) {
+          if (!stretch)
+            for (Word& word : *w)
+              word.start = piece.ToRecording(word.start), word.end = piece.ToRecording(word.end);
           words[i] = std::move(w.value()), lang = (*session)->Language();
-        else
+        } else {
           s = w.status();
+        }
       }
-      done += u.end - u.start;
+      done += piece.samples();
       std::lock_guard lock(mu);
-      if (!lang.empty()) heard[lang] += u.end - u.start;
+      if (!lang.empty()) heard[lang] += piece.samples();
       if (!s.ok() && !failed) failed = true, error = s;
       cv.notify_all();
     }
@@ -193,8 +220,8 @@ Result<std::vector<std::vector<Word>>> TranscribeAll(Transcriber& asr, const Dec
   int64_t most = 0;
   for (auto& [lang, samples] : heard)
     if (samples > most) most = samples, *language = lang;
-  if (pieces.size() == d.utts.size()) return words;
-  std::vector<std::vector<Word>> placed(d.utts.size());  // packed windows back to utterances
+  if (one_per_utterance) return words;
+  std::vector<std::vector<Word>> placed(d.utts.size());  // windows and pieces back to utterances
   for (auto& piece : words)
     for (auto& w : piece) placed[UtteranceOf(d.utts, w)].push_back(std::move(w));
   return placed;
@@ -420,6 +447,8 @@ Result<PipelineResult> TranscribeRecording(const std::string& path, const Pipeli
   if (progress) progress("diarize", 1);
 
   r.transcript = AssembleTranscript(decoded->utts, words, turns, decoded->info.seconds());
+  r.transcript.engine = r.engine;
+  r.transcript.model = ModelOfEngine(r.engine);
   bool automatic = o.language.empty() || o.language == "auto";
   r.transcript.language = !automatic ? o.language : detected.empty() ? "en" : detected;
   return r;

@@ -7,12 +7,15 @@ namespace minutes {
 
 // The stored transcript with the task's speaker names applied.
 Result<Transcript> LoadTranscript(Database& db, const std::string& task_id) {
-  auto head = db.Query("SELECT duration, language FROM transcripts WHERE task_id = ?", {task_id});
+  auto head =
+      db.Query("SELECT duration, language, engine FROM transcripts WHERE task_id = ?", {task_id});
   if (!head.ok()) return head.status();
   if (head->empty()) return Status::NotFound("the transcript is not ready yet");
   Transcript tr;
   tr.duration = std::get<double>((*head)[0][0]);
   tr.language = AsString((*head)[0][1]);
+  tr.engine = AsString((*head)[0][2]);
+  tr.model = ModelOfEngine(tr.engine);
   auto segs = db.Query(
       "SELECT id, speaker, start_s, end_s, text, words FROM segments WHERE task_id = ? ORDER BY "
       "seq",
