@@ -24,14 +24,17 @@ class OpenAiSession : public TranscriberSession {
   explicit OpenAiSession(OpenAiTranscriber* t) : t_(t) {}
   Result<std::vector<Word>> Transcribe(std::span<const int16_t> samples, double offset_s) override {
     std::string text;
-    auto words = t_->Transcribe(samples, offset_s, previous_, &text);
+    auto words = t_->Transcribe(samples, offset_s, previous_, &text, stop_);
     if (words.ok()) previous_ = std::move(text);
     return words;
   }
+  // A piece takes minutes at the provider: a cancel stops the request in flight.
+  void SetStop(const std::atomic<bool>* stop) override { stop_ = stop; }
 
  private:
   OpenAiTranscriber* t_;
   std::string previous_;
+  const std::atomic<bool>* stop_ = nullptr;
 };
 
 // Form fields, multipart framing and the JSON reply's room, on top of the audio (bytes).
@@ -207,7 +210,8 @@ std::string PiecePrompt(const std::vector<std::string>& hotwords, const std::str
 Result<std::vector<Word>> OpenAiTranscriber::Transcribe(std::span<const int16_t> samples,
                                                         double offset_s,
                                                         const std::string& previous,
-                                                        std::string* text) {
+                                                        std::string* text,
+                                                        const std::atomic<bool>* stop) {
   auto audio = o_.wav ? Result<std::string>(WavBytes(samples)) : EncodeFlac(samples, 16000);
   if (!audio.ok()) return audio.status();
   FormData form;
@@ -231,8 +235,10 @@ Result<std::vector<Word>> OpenAiTranscriber::Transcribe(std::span<const int16_t>
                                     form.Take());
   if (!o_.api_key.empty()) r.headers.push_back({"Authorization", "Bearer " + o_.api_key});
   r.timeout = o_.timeout;
+  r.cancel = stop;
   Result<HttpResponse> res = Status::Internal("unset");
   for (int attempt = 0;; ++attempt) {
+    if (stop != nullptr && stop->load()) return Status::Unavailable(Name() + ": canceled");
     {
       ProviderSlot slot(o_.provider + " " + o_.base_url, o_.in_flight);
       res = http_.Send(r);

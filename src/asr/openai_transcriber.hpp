@@ -49,9 +49,11 @@ class OpenAiTranscriber : public Transcriber {
   Result<std::unique_ptr<TranscriberSession>> NewSession() override;
   PiecePacking Packing() const override;
   /// One piece (public for the sessions); `previous` is the text said just before it ("" for
-  /// none), and *text gets what the provider heard in this one.
+  /// none), and *text gets what the provider heard in this one. When `stop` becomes true the
+  /// request in flight is abandoned (kUnavailable).
   Result<std::vector<Word>> Transcribe(std::span<const int16_t> samples, double offset_s,
-                                       const std::string& previous, std::string* text);
+                                       const std::string& previous, std::string* text,
+                                       const std::atomic<bool>* stop = nullptr);
 
  private:
   OpenAiTranscriberOptions o_;

@@ -5,9 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "fake_transcription_server.hpp"
 #include "pipeline/pipeline.hpp"
@@ -199,6 +202,33 @@ TEST(OpenAiAsr, BusyServersAreRetriedAndRefusalsAreClear) {
 
 namespace minutes {
 namespace {
+
+// A piece is minutes of audio and a provider may think for a long while over it: a cancel
+// (the task deleted or canceled) stops the request in flight, not at the timeout.
+TEST(OpenAiAsr, ACancelStopsThePieceInFlight) {
+  testing::FakeTranscriptionServer server;
+  server.delay = std::chrono::milliseconds(4000);
+  auto t = MakeTranscriber("openai+http://:sk-asr@127.0.0.1:" + std::to_string(server.port()) +
+                               "/v1?model=whisper-1&timeout_s=60&retries=0",
+                           {});
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  auto session = (*t)->NewSession();
+  ASSERT_TRUE(session.ok());
+  std::atomic<bool> stop{false};
+  (*session)->SetStop(&stop);
+  std::thread canceler([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    stop = true;
+  });
+  std::vector<int16_t> samples(16000 * 2, 0);
+  auto t0 = std::chrono::steady_clock::now();
+  auto words = (*session)->Transcribe(samples, 0);
+  auto took = std::chrono::steady_clock::now() - t0;
+  canceler.join();
+  ASSERT_FALSE(words.ok());
+  EXPECT_EQ(words.status().kind(), ErrorKind::kUnavailable) << words.status().message();
+  EXPECT_LT(took, std::chrono::milliseconds(2500)) << "stopped, not waited out";
+}
 
 TEST(OpenAiAsr, RequestsInFlightToAProviderAreLimitedAcrossTasks) {
   testing::FakeTranscriptionServer server;

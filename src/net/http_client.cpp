@@ -50,6 +50,13 @@ size_t OnBody(char* data, size_t size, size_t n, void* user) {
   return bytes;
 }
 
+// libcurl calls this about once a second while a transfer runs (more often while data flows):
+// a nonzero answer aborts it with CURLE_ABORTED_BY_CALLBACK.
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  return t->request->cancel != nullptr && t->request->cancel->load() ? 1 : 0;
+}
+
 size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::string line(data, size * n);
@@ -158,6 +165,11 @@ Result<HttpResponse> HttpClient::SendHere(const HttpRequest& r) const {
   Curl().easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
   Curl().easy_setopt(h, CURLOPT_HEADERDATA, &t);
   Curl().easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  if (r.cancel != nullptr) {
+    Curl().easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    Curl().easy_setopt(h, CURLOPT_XFERINFODATA, &t);
+    Curl().easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  }
   Curl().easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(r.timeout.count()));
   Curl().easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(std::min<int64_t>(r.timeout.count(), 10000)));
@@ -185,7 +197,8 @@ Result<HttpResponse> HttpClient::SendHere(const HttpRequest& r) const {
   }
   if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && t.stopped)) {
     Curl().easy_cleanup(h);  // a connection in an unknown state is not reused
-    std::string what = code == CURLE_OPERATION_TIMEDOUT
+    std::string what = code == CURLE_ABORTED_BY_CALLBACK ? "canceled"
+                       : code == CURLE_OPERATION_TIMEDOUT
                            ? "no complete reply within " + std::to_string(r.timeout.count()) + " ms"
                            : Curl().easy_strerror(code);
     return Status(ErrorKind::kUnavailable, r.method + " " + UrlForMessages(r.url) + ": " + what);

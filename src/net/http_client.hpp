@@ -1,6 +1,7 @@
 #pragma once
 // HTTP for the AI providers: JSON requests over libcurl with kept-alive connections, a deadline
 // per request, streamed replies (Server-Sent Events) and nothing secret in any error message.
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -29,6 +30,9 @@ struct HttpRequest {
   /// (no DNS rebinding), no proxy, no redirects, http and https only, and a fresh connection.
   /// A refused destination is kFailedPrecondition. Not owned; must outlive Send().
   const DestinationPolicy* destinations = nullptr;
+  /// When set, the exchange stops soon after it becomes true (checked several times a second,
+  /// also while waiting for the reply) and Send returns kUnavailable "canceled". Not owned.
+  const std::atomic<bool>* cancel = nullptr;
 
   static HttpRequest Post(std::string url, std::vector<std::pair<std::string, std::string>> headers,
                           std::string body) {

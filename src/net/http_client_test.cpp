@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "fake_http_server.hpp"
@@ -35,6 +36,39 @@ TEST(HttpClient, PostsJsonAndReadsTheReply) {
   EXPECT_EQ(got[0].uri, "/v1/x?y=1");
   EXPECT_EQ(got[0].header("authorization"), "Bearer k");
   EXPECT_EQ(got[0].header("content-type"), "application/json");
+}
+
+// A long request (a piece of minutes at a speech provider) stops soon after its cancel flag is
+// set, while the server is still thinking, instead of at its timeout.
+TEST(HttpClient, ACanceledRequestStopsWhileTheServerIsStillThinking) {
+  std::atomic<bool> release{false};
+  FakeHttpServer server([&](const ReceivedRequest&, Poco::Net::HTTPServerResponse& res) {
+    for (int i = 0; i < 100 && !release; ++i) std::this_thread::sleep_for(50ms);
+    res.send() << "{}";
+  });
+  HttpClient http;
+  std::atomic<bool> cancel{false};
+  HttpRequest r = HttpRequest::Post(server.Url("/slow"), {}, "{}");
+  r.timeout = 30s;
+  r.cancel = &cancel;
+  std::thread canceler([&] {
+    std::this_thread::sleep_for(300ms);
+    cancel = true;
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  auto got = http.Send(r);
+  auto took = std::chrono::steady_clock::now() - t0;
+  canceler.join();
+  release = true;
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().kind(), ErrorKind::kUnavailable);
+  EXPECT_NE(got.status().message().find("canceled"), std::string::npos) << got.status().message();
+  EXPECT_LT(took, 2500ms) << "libcurl asks about once a second while it waits";
+  // Without a cancel flag (or with one never set) the same exchange completes.
+  cancel = false;
+  auto whole = http.Send(r);
+  ASSERT_TRUE(whole.ok()) << whole.status().message();
+  EXPECT_EQ(whole->status, 200);
 }
 
 TEST(HttpClient, ErrorRepliesAreResponsesWithTheirRetryAfter) {
