@@ -6,6 +6,8 @@
 # input in tests/fuzz/NAME and as a unit test beside the parser.
 # Usage: bench/fuzz.sh [RUNS] [SECONDS]   (defaults 1000000 1800)
 #        FUZZ_TARGETS="jwt_fuzz" bench/fuzz.sh   (some of them)
+#        FUZZ_TIMEOUT=60 bench/fuzz.sh   (seconds one input may take: raise it on a busy machine,
+#        where a niced fuzzer can be starved for longer than the default 10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-1000000}
@@ -28,7 +30,7 @@ for entry in "${entries[@]}"; do
   start=$SECONDS
   # shellcheck disable=SC2086
   nice -n 15 "$OUT/$name" -runs="$RUNS" -max_total_time="$MAX_SECONDS" -max_len="$max_len" \
-    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$OUT/$name." \
+    -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$OUT/$name." \
     "${dict[@]}" "$OUT/$name.corpus" $seeds 2>"$OUT/$name.bench.log" || {
     tail -40 "$OUT/$name.bench.log"
     echo "bench/fuzz.sh: $name failed; the input is in $OUT/$name.*"

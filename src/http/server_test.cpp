@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -237,19 +238,26 @@ TEST_F(Edge, LongWaitsDoNotHoldTheOnlyHandlerThread) {
 }
 
 // Request state kept in a RequestLocal goes with the request across RunBlocking: each of many
-// requests interleaved on one handler thread sees its own value inside the wait and after it,
-// and a request served meanwhile on the thread the others left sees none of theirs. (Before it,
-// a thread_local audit capture lost an Ask's provider calls, or handed them to another request.)
+// requests interleaved on the handler threads sees its own value inside the wait and after it,
+// also when it comes back on another thread than it left (the test checks that some did), and
+// a request served meanwhile on a thread the others left sees none of theirs. (Before it, a
+// thread_local audit capture lost an Ask's provider calls or handed them to another request;
+// then the compiler's one look-up of the slots' address restored them on the thread left.)
 TEST_F(Edge, RequestStateGoesWithTheRequestAcrossLongWaits) {
   static const RequestLocal<std::string> mine;
-  router_.Add("GET", "/own", false, [](Request& req, Response& res) {
+  std::atomic<int> moved{0};
+  router_.Add("GET", "/own", false, [&](Request& req, Response& res) {
     std::string value = req.query.count("n") ? req.query.at("n") : "";
     mine.set(&value);
     std::string inside;
+    // gettid, not std::this_thread::get_id: pthread_self is declared const, so the compiler
+    // may ask it once for the whole function — the very mistake this test is about.
+    long before = syscall(SYS_gettid);
     RunBlocking([&] {
       inside = mine.get() ? *mine.get() : "none";
       std::this_thread::sleep_for(100ms);
     });
+    if (syscall(SYS_gettid) != before) ++moved;
     std::string after = mine.get() ? *mine.get() : "none";
     mine.set(nullptr);
     res.Json(200, {{"inside", inside == value}, {"after", after == value}});
@@ -257,22 +265,31 @@ TEST_F(Edge, RequestStateGoesWithTheRequestAcrossLongWaits) {
   router_.Add("GET", "/peek", false, [](Request&, Response& res) {
     res.Json(200, {{"seen", mine.get() ? *mine.get() : "none"}});
   });
-  StartServer(Small());  // one handler thread: every request interleaves on it
-  std::vector<std::unique_ptr<Raw>> own;
-  for (int i = 0; i < 8; ++i) {
-    own.push_back(std::make_unique<Raw>(port_));
-    ASSERT_TRUE(
-        own.back()->Send("GET /own?n=" + std::to_string(i) + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+  HttpLimits limits = Small();
+  limits.io_threads = 2;
+  limits.handler_threads = 4;
+  limits.handler_queue = 64;
+  StartServer(limits);
+  for (int round = 0; round < 20 && (round < 2 || moved == 0); ++round) {
+    std::vector<std::unique_ptr<Raw>> own;
+    for (int i = 0; i < 24; ++i) {
+      own.push_back(std::make_unique<Raw>(port_));
+      ASSERT_TRUE(own.back()->Send("GET /own?n=" + std::to_string(round * 100 + i) +
+                                   " HTTP/1.1\r\nHost: x\r\n\r\n"));
+    }
+    std::this_thread::sleep_for(30ms);
+    for (int i = 0; i < 4; ++i) {
+      Raw peek(port_);
+      ASSERT_TRUE(peek.Send("GET /peek HTTP/1.1\r\nHost: x\r\n\r\n"));
+      std::string seen = peek.Response(1000ms);
+      EXPECT_NE(seen.find("{\"seen\":\"none\"}"), std::string::npos) << seen;
+    }
+    for (auto& c : own) {
+      std::string r = c->Response(3000ms);
+      EXPECT_NE(r.find("{\"after\":true,\"inside\":true}"), std::string::npos) << r;
+    }
   }
-  std::this_thread::sleep_for(30ms);
-  Raw peek(port_);
-  ASSERT_TRUE(peek.Send("GET /peek HTTP/1.1\r\nHost: x\r\n\r\n"));
-  std::string seen = peek.Response(1000ms);
-  EXPECT_NE(seen.find("{\"seen\":\"none\"}"), std::string::npos) << seen;
-  for (auto& c : own) {
-    std::string r = c->Response(3000ms);
-    EXPECT_NE(r.find("{\"after\":true,\"inside\":true}"), std::string::npos) << r;
-  }
+  EXPECT_GT(moved, 0) << "no request came back on another thread: the test proved nothing";
 }
 
 TEST(RunBlocking, OutsideAHandlerRunsInPlace) {
