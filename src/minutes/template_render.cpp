@@ -97,6 +97,9 @@ mu::data BuildData(const MinutesDoc& doc, const RenderContext& ctx, DataShape* s
     mu::data item;
     b.Str(item, "text", esc(x.text));
     b.Str(item, "speaker", name_of(x.speaker));
+    // A model's decision whose speaker was left out as wrong has none: templates leave the
+    // attribution out instead of printing an empty one.
+    b.Flag(item, "has_speaker", !x.speaker.empty());
     b.Str(item, "segment", esc(x.segment));
     decisions.push_back(item);
   }

@@ -56,6 +56,20 @@ TEST(TemplateSet, EmptyMinutesSayNothingWasRecorded) {
   EXPECT_NE(md->find("No action items were recorded"), std::string::npos);
 }
 
+// A model's decision whose speaker was left out as wrong (issue 18's repairs) reads as the
+// decision alone, not "— __".
+TEST(TemplateSet, ADecisionWithoutASpeakerHasNoEmptyAttribution) {
+  MinutesDoc doc = Doc();
+  doc.decisions.push_back({"Ship the beta.", "", ""});
+  for (const char* name : {"default", "zh"}) {
+    auto md = TemplateSet::Builtin().Render(name, doc, Ctx());
+    ASSERT_TRUE(md.ok()) << md.status().message();
+    EXPECT_NE(md->find("- Ship the beta.\n"), std::string::npos) << name << "\n" << *md;
+    EXPECT_EQ(md->find("— __"), std::string::npos) << name << "\n" << *md;
+    EXPECT_NE(md->find("Release version two on Friday. — _Alice_"), std::string::npos) << name;
+  }
+}
+
 TEST(TemplateSet, UnknownTemplateListsAvailable) {
   auto md = TemplateSet::Builtin().Render("weekly", Doc(), Ctx());
   ASSERT_FALSE(md.ok());
