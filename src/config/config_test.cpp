@@ -216,6 +216,22 @@ TEST_F(ConfigLoadTest, UnknownKeysNamed) {
   EXPECT_EQ(ErrorOf(Write("log: {level: info, colour: red}\n")), "log.colour: unknown key");
 }
 
+// Found by config_fuzz: two price keys of bytes that are not text printed alike, so what
+// `config show` printed did not load back as the same configuration. Keys are names: UTF-8
+// without control characters.
+TEST_F(ConfigLoadTest, PriceKeysArePrintableNames) {
+  EXPECT_EQ(ErrorOf(Write("prices:\n  \"openai\\tgpt.input_1k_tokens\": 1\n")),
+            "prices: \"openai\\x09gpt.input_1k_tokens\" is not a name (control characters or "
+            "bytes that are not UTF-8)");
+  EXPECT_NE(ErrorOf(Write("prices:\n  hand\xfa\xfaler: 1\n  hand\xfa\xealer: 2\n")).find("\\xfa"),
+            std::string::npos);
+  auto ok = LoadConfig(Write("prices: {bedrock.amazon.nova-pro-v1:0.input_1k_tokens: 0.0008, "
+                             "ollama.qwen2.5:7b.output_1k_tokens: 0, \"通义.qwen\": 1}\n"),
+                       {});
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  EXPECT_EQ(ok->prices.size(), 3u);
+}
+
 TEST_F(ConfigLoadTest, WrongTypesNamed) {
   EXPECT_EQ(ErrorOf(Write("server: {port: abc}\n")),
             "server.port: expected an integer, got \"abc\"");

@@ -1,12 +1,26 @@
 // Derived defaults and validation; every message starts with the key path.
 #include <arpa/inet.h>
 
+#include <cstdio>
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 
 #include "config/config_fields.hpp"
 
 namespace minutes::config_detail {
 namespace {
+
+// UTF-8 (nlohmann's strict serializer checks it) without control characters.
+bool IsPrintableText(const std::string& s) {
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7f) return false;
+  try {
+    (void)nlohmann::json(s).dump();
+    return true;
+  } catch (const nlohmann::json::type_error&) {
+    return false;
+  }
+}
 
 bool IsCidr(const std::string& text) {
   size_t slash = text.find('/');
@@ -181,6 +195,18 @@ Status DeriveAndValidate(Config& c) {
   }
   for (const auto& [name, price] : c.prices) {
     if (name.empty()) return Status::BadInput("prices: empty model name");
+    // Keys name a provider, model and unit; control characters or bytes that are not UTF-8
+    // could never match a provider call, and print alike (so `config show` would not load back).
+    if (!IsPrintableText(name)) {
+      std::string shown;
+      for (unsigned char k : name) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "\\x%02x", k);
+        shown += (k >= 0x20 && k < 0x7f) ? std::string(1, static_cast<char>(k)) : hex;
+      }
+      return Status::BadInput("prices: \"" + shown +
+                              "\" is not a name (control characters or bytes that are not UTF-8)");
+    }
     if (price < 0) return Status::BadInput("prices." + name + ": must be >= 0");
   }
   return Status::Ok();
