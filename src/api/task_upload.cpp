@@ -154,9 +154,7 @@ std::optional<UploadError> Sniff(ObjectStore& store, const std::string& key, std
   if (Status s = store.Get(key, 0, static_cast<int64_t>(kSniffBytes), head); !s.ok())
     return UploadError{HttpStatusFor(s.kind()), s.message()};
   auto fmt = SniffMediaFormat(head.str());
-  if (!fmt.ok())
-    return UploadError{fmt.status().message() == "the recording is empty" ? 400 : 415,
-                       fmt.status().message()};
+  if (!fmt.ok()) return UploadError{HttpStatusFor(fmt.status().kind()), fmt.status().message()};
   *format = *fmt;
   return std::nullopt;
 }

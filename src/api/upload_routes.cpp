@@ -429,7 +429,7 @@ void CompleteUpload(const ServiceContext& d, Request& req, Response& res) {
   if (Status s = d.store.Get(u->storage_key, 0, static_cast<int64_t>(kSniffBytes), head); !s.ok())
     return SetError(res, s, req.request_id);
   auto format = SniffMediaFormat(head.str());
-  if (!format.ok()) return reject(415, format.status().message());
+  if (!format.ok()) return reject(HttpStatusFor(format.status().kind()), format.status().message());
   // Too long to transcribe: refused now, while no task has been made of it.
   auto probed =
       CheckRecordingDuration(d.store, u->storage_key, info->size, d.config.limits.max_duration_s);

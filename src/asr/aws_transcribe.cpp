@@ -148,7 +148,8 @@ Result<std::string> AwsTranscribeTranscriber::Call(const std::string& op, const 
               t == "ThrottlingException" || t == "InternalFailureException";
       if (!again)
         return Status(t == "NotFoundException" ? ErrorKind::kNotFound : ErrorKind::kUnavailable,
-                      o_.name + ": " + op + ": " + why);
+                      o_.name + ": " + op + ": " + why)
+            .WithCode(t);
     }
     if (!again || attempt >= o_.retries)
       return Status(ErrorKind::kUnavailable, o_.name + ": " + op + ": " + why + " (after " +
@@ -180,8 +181,7 @@ std::string AwsTranscribeTranscriber::Vocabulary(const std::string& code,
   if (!state.ok() && state.status().kind() == ErrorKind::kNotFound) {
     json create = {{"VocabularyName", name}, {"LanguageCode", code}, {"Phrases", phrases}};
     auto made = Call("CreateVocabulary", create.dump());
-    if (!made.ok() && made.status().message().find("ConflictException") == std::string::npos)
-      return "";
+    if (!made.ok() && made.status().code() != "ConflictException") return "";
     state = made;
   }
   auto until = std::chrono::steady_clock::now() + o_.vocabulary_wait;

@@ -41,8 +41,9 @@ Result<std::string> SniffMediaFormat(std::string_view head) {
   int score = 0;
   const AVInputFormat* fmt = (*ff)->av_probe_input_format2(&pd, 1, &score);
   if (!fmt || score < AVPROBE_SCORE_EXTENSION / 2 || !IsMediaContainer(fmt->name))
-    return Status::BadInput("not an audio or video file" +
-                            (fmt ? std::string(" (looks like ") + fmt->long_name + ")" : ""));
+    return Status::UnsupportedMedia(
+        "not an audio or video file" +
+        (fmt ? std::string(" (looks like ") + fmt->long_name + ")" : ""));
   return std::string(fmt->name);
 }
 

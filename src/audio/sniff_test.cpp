@@ -42,10 +42,13 @@ TEST(Sniff, RefusesTextImagesAndSubtitles) {
                            "PK\x03\x04 a zip archive"s}) {
     auto f = SniffMediaFormat(body);
     ASSERT_FALSE(f.ok()) << body;
-    EXPECT_EQ(f.status().kind(), ErrorKind::kBadInput);
+    EXPECT_EQ(f.status().kind(), ErrorKind::kUnsupportedMedia);  // 415
     EXPECT_NE(f.status().message().find("not an audio or video file"), std::string::npos);
   }
-  EXPECT_FALSE(SniffMediaFormat("").ok());
+  // Nothing at all is a bad request (400), not a wrong type.
+  auto empty = SniffMediaFormat("");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.status().kind(), ErrorKind::kBadInput);
 }
 
 }  // namespace

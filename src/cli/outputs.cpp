@@ -78,6 +78,7 @@ int ReportFailure(const Status& s) {
     case ErrorKind::kNotFound:
     case ErrorKind::kAlreadyExists:
     case ErrorKind::kFailedPrecondition:
+    case ErrorKind::kUnsupportedMedia:
       return 2;
     default:
       return 1;

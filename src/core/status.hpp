@@ -13,19 +13,20 @@ namespace minutes {
 /// (Abseil's canonical codes are the model; add a kind rather than compare message text.)
 enum class ErrorKind {
   kOk,
-  kBadInput,            // 400: the request itself is wrong
-  kNotFound,            // 404
-  kIo,                  // 500: local I/O failed
-  kUnavailable,         // 503: a dependency is down or busy; retrying can help
-  kInternal,            // 500: a bug
-  kAlreadyExists,       // 409: the thing to create is there already
-  kConflict,            // 409: the state changed under the caller (version, lease, race)
-  kUnauthenticated,     // 401: no valid credentials
-  kPermissionDenied,    // 403: valid credentials, not allowed
-  kFailedPrecondition,  // 422: well-formed, but the state or a policy refuses it
-  kTooLarge,            // 413: over a size or duration limit
-  kResourceExhausted,   // 429: a rate, count or quota is used up (retry_after_s may say when)
-  kInsufficientStorage  // 507: the volume is full
+  kBadInput,             // 400: the request itself is wrong
+  kNotFound,             // 404
+  kIo,                   // 500: local I/O failed
+  kUnavailable,          // 503: a dependency is down or busy; retrying can help
+  kInternal,             // 500: a bug
+  kAlreadyExists,        // 409: the thing to create is there already
+  kConflict,             // 409: the state changed under the caller (version, lease, race)
+  kUnauthenticated,      // 401: no valid credentials
+  kPermissionDenied,     // 403: valid credentials, not allowed
+  kFailedPrecondition,   // 422: well-formed, but the state or a policy refuses it
+  kTooLarge,             // 413: over a size or duration limit
+  kResourceExhausted,    // 429: a rate, count or quota is used up (retry_after_s may say when)
+  kInsufficientStorage,  // 507: the volume is full
+  kUnsupportedMedia      // 415: the content is not of a type this accepts
 };
 
 /// Outcome of an operation: ok, or a kind plus a human-readable message.
@@ -57,6 +58,9 @@ class [[nodiscard]] Status {
   static Status InsufficientStorage(std::string m) {
     return {ErrorKind::kInsufficientStorage, std::move(m)};
   }
+  static Status UnsupportedMedia(std::string m) {
+    return {ErrorKind::kUnsupportedMedia, std::move(m)};
+  }
 
   bool ok() const { return kind_ == ErrorKind::kOk; }
   ErrorKind kind() const { return kind_; }
@@ -68,10 +72,20 @@ class [[nodiscard]] Status {
     retry_after_s_ = seconds;
     return std::move(*this);
   }
+  /// The failing system's own machine-readable code, when it gave one: a PostgreSQL SQLSTATE
+  /// ("40001"), an SQLite result code ("SQLITE_BUSY"), a Redis error prefix ("NOGROUP"), an AWS
+  /// error type ("ConflictException"). Code that depends on which error it was compares this,
+  /// never the message, which is written for people and may change.
+  const std::string& code() const { return code_; }
+  Status WithCode(std::string code) && {
+    code_ = std::move(code);
+    return std::move(*this);
+  }
 
  private:
   ErrorKind kind_ = ErrorKind::kOk;
   std::string message_;
+  std::string code_;
   double retry_after_s_ = -1;
 };
 

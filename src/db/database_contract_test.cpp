@@ -94,6 +94,48 @@ TEST_P(DatabaseContract, TransactionsAreAllOrNothingAndNest) {
   EXPECT_EQ(AsInt((*db_->Query("SELECT count(*) FROM tenants"))[0][0]), 0);
 }
 
+// Which error it was travels as Status::code(), the backend's own code, whatever the message.
+TEST_P(DatabaseContract, ErrorsCarryTheBackendsCode) {
+  ASSERT_TRUE(Migrate(*db_).ok());
+  ASSERT_TRUE(db_->Exec("INSERT INTO tenants (id, name, created_at) VALUES ('a', 'x', 'n')").ok());
+  Status dup = db_->Exec("INSERT INTO tenants (id, name, created_at) VALUES ('b', 'x', 'n')");
+  EXPECT_EQ(dup.code(), GetParam() == "sqlite" ? "SQLITE_CONSTRAINT" : "23505") << dup.message();
+}
+
+// A statement that lost a race aborts the transaction, and the transaction runs again even when
+// the caller's function wrapped that error in its own words (only the code says what it was).
+TEST(PostgresTransactions, ALostRaceRunsAgainWhateverTheCallerMadeOfIt) {
+  testing::PgServer pg;
+  pg.Psql("CREATE DATABASE races");
+  auto db = OpenDatabase(pg.Url("races"));
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  ASSERT_TRUE((*db)->Exec("CREATE TABLE t (n INTEGER)").ok());
+  for (const char* sqlstate : {"40001", "40P01"}) {
+    int runs = 0;
+    Status s = (*db)->Transaction([&](Database& tx) -> Status {
+      if (++runs == 1) {
+        Status lost =
+            tx.ExecScript(std::string("DO $$ BEGIN RAISE EXCEPTION 'lost' USING ERRCODE = '") +
+                          sqlstate + "'; END $$");
+        EXPECT_EQ(lost.code(), sqlstate);
+        return Status::Internal("saving the thing failed");  // the code is not passed on
+      }
+      return tx.Exec("INSERT INTO t (n) VALUES (?)", {int64_t{runs}});
+    });
+    EXPECT_TRUE(s.ok()) << s.message();
+    EXPECT_EQ(runs, 2) << sqlstate;
+    // Another error is the caller's answer: no second run.
+    runs = 0;
+    s = (*db)->Transaction([&](Database& tx) -> Status {
+      ++runs;
+      return tx.ExecScript("DO $$ BEGIN RAISE EXCEPTION 'no' USING ERRCODE = '22012'; END $$");
+    });
+    EXPECT_EQ(s.code(), "22012");
+    EXPECT_EQ(runs, 1);
+  }
+  EXPECT_EQ(AsInt((*(*db)->Query("SELECT count(*) FROM t"))[0][0]), 2);
+}
+
 TEST_P(DatabaseContract, ConcurrentReadModifyWriteLosesNoUpdate) {
   ASSERT_TRUE(db_->Exec("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER)").ok());
   ASSERT_TRUE(db_->Exec("INSERT INTO counter (id, n) VALUES (1, 0)").ok());

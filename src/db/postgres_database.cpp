@@ -46,18 +46,17 @@ Status ErrorOf(PGconn* c, const PGresult* r, const std::string& sql) {
   std::string state = Sqlstate(r);
   std::string msg = r ? Pq().PQresultErrorMessage(r) : Pq().PQerrorMessage(c);
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-  if (state.rfind("23", 0) == 0) return Status::BadInput("constraint failed: " + msg);
+  if (state.rfind("23", 0) == 0)
+    return Status::BadInput("constraint failed: " + msg).WithCode(state);
   if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P03" ||
       Pq().PQstatus(c) != CONNECTION_OK)
-    return Status(ErrorKind::kUnavailable, "database unavailable: " + msg);
+    return Status(ErrorKind::kUnavailable, "database unavailable: " + msg).WithCode(state);
   (void)sql;
-  return Status(ErrorKind::kInternal, "database error [" + state + "]: " + msg);
+  return Status(ErrorKind::kInternal, "database error [" + state + "]: " + msg).WithCode(state);
 }
 
-bool Retryable(const Status& s) {
-  return s.message().find("[40001]") != std::string::npos ||
-         s.message().find("[40P01]") != std::string::npos;
-}
+// A serialization failure or a deadlock: the transaction lost a race and can run again.
+bool Retryable(const Status& s) { return s.code() == "40001" || s.code() == "40P01"; }
 
 DbValue ValueOf(const PGresult* r, int row, int col) {
   if (Pq().PQgetisnull(r, row, col)) return nullptr;
@@ -210,17 +209,27 @@ class TxDatabase : public Database {
   explicit TxDatabase(Conn& c) : c_(c) {}
   std::string Dialect() const override { return "postgresql"; }
   Status Exec(const std::string& sql, const std::vector<DbValue>& params) override {
-    return Run(c_, sql, params).status();
+    return Query(sql, params).status();
   }
   Result<std::vector<DbRow>> Query(const std::string& sql,
                                    const std::vector<DbValue>& params) override {
-    return Run(c_, sql, params);
+    auto rows = Run(c_, sql, params);
+    if (!rows.ok() && Retryable(rows.status())) lost_race_ = true;
+    return rows;
   }
-  Status ExecScript(const std::string& sql) override { return RunScript(c_, sql); }
+  Status ExecScript(const std::string& sql) override {
+    Status s = RunScript(c_, sql);
+    if (Retryable(s)) lost_race_ = true;
+    return s;
+  }
   Status Transaction(const std::function<Status(Database& tx)>& fn) override { return fn(*this); }
+  /// A statement of this transaction lost a race (whatever the caller made of its error): the
+  /// transaction is aborted and can run again from the start.
+  bool lost_race() const { return lost_race_; }
 
  private:
   Conn& c_;
+  bool lost_race_ = false;
 };
 
 class PostgresDatabase : public Database {
@@ -252,6 +261,7 @@ class PostgresDatabase : public Database {
       auto c = pool_.Take();
       if (!c.ok()) return c.status();
       s = RunScript(**c, "BEGIN ISOLATION LEVEL SERIALIZABLE");
+      bool lost_race = false;
       if (s.ok()) {
         TxDatabase tx(**c);
         try {
@@ -261,13 +271,16 @@ class PostgresDatabase : public Database {
           pool_.Give(*c);
           throw;
         }
+        // Even when fn carried on past the failed statement: PostgreSQL has aborted the
+        // transaction, and its COMMIT would only roll it back.
+        lost_race = tx.lost_race();
         Status end = RunScript(**c, s.ok() ? "COMMIT" : "ROLLBACK");
         if (s.ok()) s = end;
         if (!end.ok() && Pq().PQtransactionStatus((*c)->c) != PQTRANS_IDLE)
           (void)RunScript(**c, "ROLLBACK");
       }
       pool_.Give(*c);
-      if (!Retryable(s)) return s;
+      if (!lost_race && !Retryable(s)) return s;
     }
     return s;
   }

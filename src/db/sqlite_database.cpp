@@ -19,6 +19,26 @@
 namespace minutes {
 namespace {
 
+// Status::code() for an SQLite result code: the name of its primary code ("SQLITE_BUSY" for
+// SQLITE_BUSY_SNAPSHOT too), as sqlite3.h spells it, for the codes something decides on.
+std::string CodeName(int code) {
+  switch (code & 0xff) {
+    case SQLITE_BUSY:
+      return "SQLITE_BUSY";
+    case SQLITE_LOCKED:
+      return "SQLITE_LOCKED";
+    case SQLITE_CONSTRAINT:
+      return "SQLITE_CONSTRAINT";
+    case SQLITE_FULL:
+      return "SQLITE_FULL";
+    default:
+      return "SQLITE_" + std::to_string(code & 0xff);
+  }
+}
+
+// Another connection holds the lock this one needs.
+bool IsBusy(const Status& s) { return s.code() == "SQLITE_BUSY" || s.code() == "SQLITE_LOCKED"; }
+
 // One SQLite connection with its prepared statements, used by one thread at a time.
 // Statements are kept and reset after each use: parsing SQL was most of a small query's cost.
 class Connection {
@@ -38,7 +58,7 @@ class Connection {
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
       std::string msg = err ? err : "unknown error";
       sqlite3_free(err);
-      return Status::Io("SQL failed: " + msg);
+      return Status::Io("SQL failed: " + msg).WithCode(CodeName(sqlite3_extended_errcode(db_)));
     }
     return Status::Ok();
   }
@@ -123,12 +143,12 @@ class Connection {
     int code = sqlite3_extended_errcode(db_);
     std::string msg = what + ": " + sqlite3_errmsg(db_);
     if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
-      return Status(ErrorKind::kUnavailable, msg);
-    if ((code & 0xff) == SQLITE_CONSTRAINT) return Status::BadInput(msg);
+      return Status(ErrorKind::kUnavailable, msg).WithCode(CodeName(code));
+    if ((code & 0xff) == SQLITE_CONSTRAINT) return Status::BadInput(msg).WithCode(CodeName(code));
     // The volume is full (SQLITE_FULL, or a write failing with ENOSPC): 507, as storage answers.
     if ((code & 0xff) == SQLITE_FULL || sqlite3_system_errno(db_) == ENOSPC)
-      return Status::InsufficientStorage(msg);
-    return Status::Io(msg);
+      return Status::InsufficientStorage(msg).WithCode(CodeName(code));
+    return Status::Io(msg).WithCode(CodeName(code));
   }
 
   sqlite3* db_;
@@ -293,7 +313,7 @@ Result<std::unique_ptr<Database>> OpenSqlite(const std::string& path) {
   for (int i = 0; i < 50; ++i) {
     s = (*writer)->Script(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-    if (s.ok() || s.message().find("locked") == std::string::npos) break;
+    if (s.ok() || !IsBusy(s)) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   if (!s.ok()) return Status::Io("cannot configure SQLite database " + path + ": " + s.message());

@@ -27,6 +27,8 @@ int HttpStatusFor(ErrorKind kind) {
       return 429;
     case ErrorKind::kInsufficientStorage:
       return 507;
+    case ErrorKind::kUnsupportedMedia:
+      return 415;
     default:
       return 500;
   }

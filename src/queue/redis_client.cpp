@@ -115,7 +115,9 @@ Result<RedisValue> RedisConnection::Run(const RedisCommand& command) {
   auto replies = Pipeline({command});
   if (!replies.ok()) return replies.status();
   RedisValue& v = (*replies)[0];
-  if (v.type == RedisValue::Type::kError) return Status::Internal(v.str);
+  // An error reply starts with its code, by convention an upper-case word ("NOGROUP No such…").
+  if (v.type == RedisValue::Type::kError)
+    return Status::Internal(v.str).WithCode(v.str.substr(0, v.str.find(' ')));
   return std::move(v);
 }
 

@@ -64,7 +64,7 @@ TEST(RedisConnection, RunsCommandsAndPipelines) {
   EXPECT_TRUE((*other)->Run({"GET", "k"})->nil());
   auto err = (*c)->Run({"XREADGROUP", "GROUP", "g", "c", "STREAMS", "nostream", ">"});
   ASSERT_FALSE(err.ok());
-  EXPECT_EQ(err.status().message().rfind("NOGROUP", 0), 0u) << err.status().message();
+  EXPECT_EQ(err.status().code(), "NOGROUP") << err.status().message();
 }
 
 TEST(RedisConnection, AuthenticatesAndReportsAWrongPassword) {

@@ -18,7 +18,7 @@ int64_t SteadyMs() {
       .count();
 }
 
-bool IsNoGroup(const Status& s) { return s.message().rfind("NOGROUP", 0) == 0; }
+bool IsNoGroup(const Status& s) { return s.code() == "NOGROUP"; }
 
 // The job id field of a stream entry [id, [field, value, …]]; empty when malformed.
 std::string JobIdOf(const RedisValue& entry) {

@@ -154,6 +154,11 @@ TEST_F(Tasks, ANonMediaUploadIsRefusedByContentWhateverItsLabel) {
             std::string::npos)
       << up.body;
   EXPECT_EQ(StoredObjects(), 0u);
+  // Nothing at all is a bad request, not a wrong type.
+  auto empty = Call(server_->port(), "POST", "/api/v1/tasks", "", alice_, "audio/wav");
+  ASSERT_EQ(empty.status, 400) << empty.body;
+  EXPECT_NE(empty.body.find("empty"), std::string::npos) << empty.body;
+  EXPECT_EQ(StoredObjects(), 0u);
 }
 
 }  // namespace
