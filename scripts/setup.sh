@@ -17,6 +17,8 @@ PACKAGES=(
   # URLs, DOCX (zip), S3's XML replies; libpoco-dev above is for the tests' own HTTP clients
   liburiparser-dev libzip-dev libpugixml-dev
   libgtest-dev libgmock-dev libbenchmark-dev prometheus-cpp-dev
+  # the tests check answers against /openapi.json with a JSON Schema validator
+  libvalijson-dev
   # making and scoring test audio, the stock recognizer as the baseline, measuring
   pocketsphinx flite espeak-ng sox ffmpeg sctk python3 time bc
   # service tests and benchmarks: unzip reads the DOCX exports, wrk and curl load the API;

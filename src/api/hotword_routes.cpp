@@ -3,7 +3,9 @@
 #include <map>
 
 #include "api/audit.hpp"
+#include "api/contract.hpp"
 #include "api/routes.hpp"
+#include "api/schemas.hpp"
 #include "auth/accounts.hpp"
 
 namespace minutes {
@@ -103,95 +105,132 @@ bool NameTaken(Database& db, const std::string& tenant, const std::string& name,
 void AddHotwordRoutes(Router& r, const ServiceContext& ctx) {
   const ServiceContext* d = &ctx;
 
-  r.Add("GET", "/api/v1/hotword-sets", true, [d](Request& req, Response& res) {
-    auto rows = d->db.Query(
-        "SELECT s.id, s.name, s.created_at, (SELECT count(*) FROM hotwords w WHERE w.set_id = "
-        "s.id) FROM hotword_sets s WHERE s.tenant_id = ? ORDER BY s.name",
-        {req.principal->tenant_id});
-    if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
-    nlohmann::json items = nlohmann::json::array();
-    for (auto& row : *rows)
-      items.push_back({{"id", AsString(row[0])},
-                       {"name", AsString(row[1])},
-                       {"created_at", AsString(row[2])},
-                       {"word_count", AsInt(row[3])}});
-    res.Json(200, {{"items", items}});
-  });
+  r.Add(
+      "GET", "/api/v1/hotword-sets", true,
+      Contract("listHotwordSets", "hotwords", "The tenant's hotword sets, by name")
+          .Returns(200, "the sets", schema::ListOf(schema::Ref("HotwordSetSummary"))),
+      [d](Request& req, Response& res) {
+        auto rows = d->db.Query(
+            "SELECT s.id, s.name, s.created_at, (SELECT count(*) FROM hotwords w WHERE w.set_id = "
+            "s.id) FROM hotword_sets s WHERE s.tenant_id = ? ORDER BY s.name",
+            {req.principal->tenant_id});
+        if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
+        nlohmann::json items = nlohmann::json::array();
+        for (auto& row : *rows)
+          items.push_back({{"id", AsString(row[0])},
+                           {"name", AsString(row[1])},
+                           {"created_at", AsString(row[2])},
+                           {"word_count", AsInt(row[3])}});
+        res.Json(200, {{"items", items}});
+      });
 
-  r.Add("POST", "/api/v1/hotword-sets", true, [d](Request& req, Response& res) {
-    auto body = ReadJsonBody(req, 256 * 1024);
-    if (!body.ok()) return SetError(res, body.status(), req.request_id);
-    auto set = ParseSet(*body);
-    if (!set.ok()) return SetError(res, set.status(), req.request_id);
-    if (NameTaken(d->db, req.principal->tenant_id, set->name, ""))
-      return SetError(res, 409, "", "a hotword set named '" + set->name + "' exists",
-                      req.request_id);
-    auto id = RandomHex(12);
-    if (!id.ok()) return SetError(res, id.status(), req.request_id);
-    Status s = d->db.Transaction([&](Database& tx) -> Status {
-      if (Status e = tx.Exec(
-              "INSERT INTO hotword_sets (id, tenant_id, name, created_at) VALUES (?, ?, ?, ?)",
-              {*id, req.principal->tenant_id, set->name, NowIso()});
-          !e.ok())
-        return e;
-      return WriteWords(tx, *id, *set);
-    });
-    if (!s.ok()) return SetError(res, s, req.request_id);
-    Audit(d->db, req, "hotwords.create", *id);
-    res.headers["Location"] = "/api/v1/hotword-sets/" + *id;
-    res.Json(201, {{"id", *id}, {"name", set->name}, {"words", WordsJson(d->db, *id)}});
-  });
+  r.Add(
+      "POST", "/api/v1/hotword-sets", true,
+      Contract("createHotwordSet", "hotwords", "Create a hotword set")
+          .JsonBody(schema::Ref("HotwordSetInput"))
+          .Returns(201, "the set", schema::Ref("HotwordSet"))
+          .Header(201, "Location", "the set: /api/v1/hotword-sets/{id}")
+          .Returns(400, "a field is missing or wrong (the message says which)")
+          .Returns(409, "the tenant has a set of that name"),
+      [d](Request& req, Response& res) {
+        auto body = ReadJsonBody(req, 256 * 1024);
+        if (!body.ok()) return SetError(res, body.status(), req.request_id);
+        auto set = ParseSet(*body);
+        if (!set.ok()) return SetError(res, set.status(), req.request_id);
+        if (NameTaken(d->db, req.principal->tenant_id, set->name, ""))
+          return SetError(res, 409, "", "a hotword set named '" + set->name + "' exists",
+                          req.request_id);
+        auto id = RandomHex(12);
+        if (!id.ok()) return SetError(res, id.status(), req.request_id);
+        const std::string created_at = NowIso();
+        Status s = d->db.Transaction([&](Database& tx) -> Status {
+          if (Status e = tx.Exec(
+                  "INSERT INTO hotword_sets (id, tenant_id, name, created_at) VALUES (?, ?, ?, ?)",
+                  {*id, req.principal->tenant_id, set->name, created_at});
+              !e.ok())
+            return e;
+          return WriteWords(tx, *id, *set);
+        });
+        if (!s.ok()) return SetError(res, s, req.request_id);
+        Audit(d->db, req, "hotwords.create", *id);
+        res.headers["Location"] = "/api/v1/hotword-sets/" + *id;
+        res.Json(201, {{"id", *id},
+                       {"name", set->name},
+                       {"created_at", created_at},
+                       {"words", WordsJson(d->db, *id)}});
+      });
 
-  r.Add("GET", "/api/v1/hotword-sets/{id}", true, [d](Request& req, Response& res) {
-    auto row = FindSet(d->db, req);
-    if (!row.ok()) return SetError(res, row.status(), req.request_id);
-    res.Json(200, {{"id", AsString((*row)[0])},
-                   {"name", AsString((*row)[1])},
-                   {"created_at", AsString((*row)[2])},
-                   {"words", WordsJson(d->db, AsString((*row)[0]))}});
-  });
+  r.Add("GET", "/api/v1/hotword-sets/{id}", true,
+        Contract("getHotwordSet", "hotwords", "A hotword set with its words")
+            .Returns(200, "the set", schema::Ref("HotwordSet"))
+            .Returns(404, "no such set in the tenant"),
+        [d](Request& req, Response& res) {
+          auto row = FindSet(d->db, req);
+          if (!row.ok()) return SetError(res, row.status(), req.request_id);
+          res.Json(200, {{"id", AsString((*row)[0])},
+                         {"name", AsString((*row)[1])},
+                         {"created_at", AsString((*row)[2])},
+                         {"words", WordsJson(d->db, AsString((*row)[0]))}});
+        });
 
-  r.Add("PUT", "/api/v1/hotword-sets/{id}", true, [d](Request& req, Response& res) {
-    auto row = FindSet(d->db, req);
-    if (!row.ok()) return SetError(res, row.status(), req.request_id);
-    auto body = ReadJsonBody(req, 256 * 1024);
-    if (!body.ok()) return SetError(res, body.status(), req.request_id);
-    auto set = ParseSet(*body);
-    if (!set.ok()) return SetError(res, set.status(), req.request_id);
-    std::string id = req.params["id"];
-    if (NameTaken(d->db, req.principal->tenant_id, set->name, id))
-      return SetError(res, 409, "", "a hotword set named '" + set->name + "' exists",
-                      req.request_id);
-    Status s = d->db.Transaction([&](Database& tx) -> Status {
-      if (Status e = tx.Exec("UPDATE hotword_sets SET name = ? WHERE id = ?", {set->name, id});
-          !e.ok())
-        return e;
-      return WriteWords(tx, id, *set);
-    });
-    if (!s.ok()) return SetError(res, s, req.request_id);
-    Audit(d->db, req, "hotwords.update", id);
-    res.Json(200, {{"id", id}, {"name", set->name}, {"words", WordsJson(d->db, id)}});
-  });
+  r.Add(
+      "PUT", "/api/v1/hotword-sets/{id}", true,
+      Contract("replaceHotwordSet", "hotwords", "Replace a set's name and words")
+          .JsonBody(schema::Ref("HotwordSetInput"))
+          .Returns(200, "the set", schema::Ref("HotwordSet"))
+          .Returns(400, "a field is missing or wrong (the message says which)")
+          .Returns(404, "no such set in the tenant")
+          .Returns(409, "the tenant has another set of that name"),
+      [d](Request& req, Response& res) {
+        auto row = FindSet(d->db, req);
+        if (!row.ok()) return SetError(res, row.status(), req.request_id);
+        auto body = ReadJsonBody(req, 256 * 1024);
+        if (!body.ok()) return SetError(res, body.status(), req.request_id);
+        auto set = ParseSet(*body);
+        if (!set.ok()) return SetError(res, set.status(), req.request_id);
+        std::string id = req.params["id"];
+        if (NameTaken(d->db, req.principal->tenant_id, set->name, id))
+          return SetError(res, 409, "", "a hotword set named '" + set->name + "' exists",
+                          req.request_id);
+        Status s = d->db.Transaction([&](Database& tx) -> Status {
+          if (Status e = tx.Exec("UPDATE hotword_sets SET name = ? WHERE id = ?", {set->name, id});
+              !e.ok())
+            return e;
+          return WriteWords(tx, id, *set);
+        });
+        if (!s.ok()) return SetError(res, s, req.request_id);
+        Audit(d->db, req, "hotwords.update", id);
+        res.Json(200, {{"id", id},
+                       {"name", set->name},
+                       {"created_at", AsString((*row)[2])},
+                       {"words", WordsJson(d->db, id)}});
+      });
 
-  r.Add("DELETE", "/api/v1/hotword-sets/{id}", true, [d](Request& req, Response& res) {
-    auto row = FindSet(d->db, req);
-    if (!row.ok()) return SetError(res, row.status(), req.request_id);
-    std::string id = req.params["id"];
-    Status s = d->db.Transaction([&](Database& tx) -> Status {
-      // Tasks keep their results; they just no longer point at the set.
-      if (Status e =
-              tx.Exec("UPDATE tasks SET hotword_set_id = NULL WHERE hotword_set_id = ?", {id});
-          !e.ok())
-        return e;
-      if (Status e = tx.Exec("DELETE FROM hotwords WHERE set_id = ?", {id}); !e.ok()) return e;
-      return tx.Exec("DELETE FROM hotword_sets WHERE id = ?", {id});
-    });
-    if (!s.ok()) return SetError(res, s, req.request_id);
-    Audit(d->db, req, "hotwords.delete", id);
-    res.status = 204;
-    res.content_type.clear();
-    res.body.clear();
-  });
+  r.Add("DELETE", "/api/v1/hotword-sets/{id}", true,
+        Contract("deleteHotwordSet", "hotwords",
+                 "Delete a set (tasks that used it keep their results and are detached)")
+            .Returns(204, "deleted")
+            .Returns(404, "no such set in the tenant"),
+        [d](Request& req, Response& res) {
+          auto row = FindSet(d->db, req);
+          if (!row.ok()) return SetError(res, row.status(), req.request_id);
+          std::string id = req.params["id"];
+          Status s = d->db.Transaction([&](Database& tx) -> Status {
+            // Tasks keep their results; they just no longer point at the set.
+            if (Status e = tx.Exec(
+                    "UPDATE tasks SET hotword_set_id = NULL WHERE hotword_set_id = ?", {id});
+                !e.ok())
+              return e;
+            if (Status e = tx.Exec("DELETE FROM hotwords WHERE set_id = ?", {id}); !e.ok())
+              return e;
+            return tx.Exec("DELETE FROM hotword_sets WHERE id = ?", {id});
+          });
+          if (!s.ok()) return SetError(res, s, req.request_id);
+          Audit(d->db, req, "hotwords.delete", id);
+          res.status = 204;
+          res.content_type.clear();
+          res.body.clear();
+        });
 }
 
 }  // namespace minutes

@@ -3,6 +3,8 @@
 #include <map>
 #include <sstream>
 
+#include "api/schemas.hpp"
+
 namespace minutes {
 namespace {
 
@@ -22,20 +24,6 @@ struct Op {
 
 const std::map<std::string, Op>& Table() {
   static const std::map<std::string, Op> kOps = {
-      {"GET /health", {"health", "Liveness: the process answers", {}, "", {{200, "alive"}}}},
-      {"GET /health/ready",
-       {"health",
-        "Readiness: database, queue and storage probed, with latencies",
-        {},
-        "",
-        {{200, "every component ok"}, {503, "a component failed"}}}},
-      {"GET /metrics",
-       {"health",
-        "Prometheus metrics: requests, latency, queue depth, stages, provider cost",
-        {},
-        "",
-        {{200, "text exposition format"}},
-        "text/plain"}},
       {"POST /api/v1/auth/login",
        {"auth",
         "Exchange username and password for an access token",
@@ -257,26 +245,6 @@ const std::map<std::string, Op>& Table() {
         {},
         "",
         {{204, "deleted"}, {403, "not the caller's to delete"}}}},
-      {"GET /api/v1/hotword-sets",
-       {"hotwords", "The tenant's hotword sets", {}, "", {{200, "{items}"}}}},
-      {"POST /api/v1/hotword-sets",
-       {"hotwords",
-        "Create a hotword set",
-        {},
-        "json:{\"name\", \"words\": [\"word\" | {\"word\", \"weight\" 0..10}]}",
-        {{201, "the set"}, {409, "name taken"}},
-        "application/json",
-        "/api/v1/hotword-sets/{id}"}},
-      {"GET /api/v1/hotword-sets/{id}",
-       {"hotwords", "A hotword set with its words", {}, "", {{200, "the set"}}}},
-      {"PUT /api/v1/hotword-sets/{id}",
-       {"hotwords",
-        "Replace a set's name and words",
-        {},
-        "json:{\"name\", \"words\"}",
-        {{200, "the set"}}}},
-      {"DELETE /api/v1/hotword-sets/{id}",
-       {"hotwords", "Delete a set (tasks using it are detached)", {}, "", {{204, "deleted"}}}},
       {"GET /api/v1/users", {"admin", "The tenant's users (admins)", {}, "", {{200, "{items}"}}}},
       {"POST /api/v1/users",
        {"admin",
@@ -378,19 +346,6 @@ const std::map<std::string, Op>& Table() {
   return kOps;
 }
 
-json ErrorSchema() {
-  return {{"type", "object"},
-          {"required", {"error"}},
-          {"properties",
-           {{"error",
-             {{"type", "object"},
-              {"required", {"code", "message", "request_id"}},
-              {"properties",
-               {{"code", {{"type", "string"}}},
-                {"message", {{"type", "string"}}},
-                {"request_id", {{"type", "string"}}}}}}}}}};
-}
-
 json Operation(const std::string& path, const Op& op, bool auth) {
   json o = {{"tags", {op.tag}}, {"summary", op.summary}, {"parameters", json::array()}};
   std::stringstream ss(path);
@@ -452,12 +407,46 @@ json Operation(const std::string& path, const Op& op, bool auth) {
   return o;
 }
 
+// A route's declared contract, completed with what every route shares: its path parameters
+// (strings unless declared), who may call it, and the 401 of authenticated routes.
+json Declared(const Router::Info& r) {
+  json o = r.contract;
+  std::stringstream ss(r.pattern);
+  for (std::string seg; std::getline(ss, seg, '/');) {
+    if (seg.size() <= 2 || seg.front() != '{') continue;
+    std::string name = seg.substr(1, seg.size() - 2);
+    bool declared = false;
+    for (const auto& p : o["parameters"])
+      declared = declared || (p["in"] == "path" && p["name"] == name);
+    if (!declared)
+      o["parameters"].push_back(
+          {{"name", name}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}});
+  }
+  if (o["parameters"].empty()) o.erase("parameters");
+  if (r.auth) {
+    o["security"] = {{{"bearer", json::array()}}, {{"gateway", json::array()}}};
+    if (!o["responses"].contains("401"))
+      o["responses"]["401"] = {
+          {"description", "not authenticated"},
+          {"content", {{"application/json", {{"schema", schema::Ref("Error")}}}}}};
+  } else {
+    o["security"] = json::array();  // public: no credentials
+  }
+  return o;
+}
+
 }  // namespace
 
 json OpenApiDocument(const Router& router) {
   json paths = json::object();
   json undocumented = json::array();
   for (const auto& r : router.Routes()) {
+    std::string lower = r.method;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!r.contract.is_null()) {
+      paths[r.pattern][lower] = Declared(r);
+      continue;
+    }
     auto it = Table().find(r.method + " " + r.pattern);
     if (it == Table().end()) {
       undocumented.push_back(r.method + " " + r.pattern);
@@ -475,9 +464,10 @@ json OpenApiDocument(const Router& router) {
                  "Meeting recordings to transcripts with speakers and minutes. Errors are "
                  "{\"error\": {\"code\", \"message\", \"request_id\"}}; every response carries "
                  "X-Request-ID."}}},
+              {"servers", {{{"url", "/"}, {"description", "this server"}}}},
               {"paths", paths},
               {"components",
-               {{"schemas", {{"Error", ErrorSchema()}}},
+               {{"schemas", schema::Components()},
                 {"securitySchemes",
                  {{"bearer",
                    {{"type", "http"},

@@ -5,12 +5,16 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "api/authenticator.hpp"
 #include "api/dispatch.hpp"
+#include "api/openapi.hpp"
 #include "auth/accounts.hpp"
+#include "contract/answer_check.hpp"
 #include "db/migrator.hpp"
 #include "queue/job_queue.hpp"
 #include "storage/object_store.hpp"
@@ -115,6 +119,99 @@ TEST_F(Routes, AnswersPathsThatAreNotUtf8WithA404) {
   Response res = Send("GET", "/api/v1/tasks/4\xf9/minutes/versions", "");
   EXPECT_EQ(res.status, 404) << res.body;
   EXPECT_EQ(Code(res), "not_found");
+}
+
+// /openapi.json is generated from the contracts routes declare beside their handlers.
+TEST_F(Routes, TheDescriptionIsGeneratedFromTheRoutesContracts) {
+  nlohmann::json doc = OpenApiDocument(router_);
+  EXPECT_FALSE(doc.contains("x-undocumented")) << doc["x-undocumented"].dump();
+  ASSERT_TRUE(doc["servers"].is_array());
+  std::set<std::string> ids;
+  int declared = 0;
+  for (const auto& info : router_.Routes()) {
+    if (info.contract.is_null()) continue;
+    ++declared;
+    std::string method = info.method;
+    for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto& op = doc["paths"][info.pattern][method];
+    std::string id = op.value("operationId", "");
+    EXPECT_FALSE(id.empty()) << info.method << " " << info.pattern;
+    EXPECT_TRUE(ids.insert(id).second) << "operationId " << id << " twice";
+    // Who may call it is always said: public routes with an empty security list.
+    ASSERT_TRUE(op.contains("security")) << id;
+    EXPECT_EQ(op["security"].empty(), !info.auth) << id;
+    if (info.auth) {
+      EXPECT_TRUE(op["responses"].contains("401")) << id;
+    }
+  }
+  EXPECT_GE(declared, 8);  // health and hotword routes, so far
+  // Every reference names a component that exists.
+  std::function<void(const nlohmann::json&)> refs = [&](const nlohmann::json& j) {
+    if (j.is_object()) {
+      if (j.contains("$ref")) {
+        std::string ref = j["$ref"];
+        ASSERT_EQ(ref.rfind("#/components/schemas/", 0), 0u) << ref;
+        EXPECT_TRUE(doc["components"]["schemas"].contains(ref.substr(21))) << ref;
+      }
+      for (const auto& [k, v] : j.items()) refs(v);
+    } else if (j.is_array()) {
+      for (const auto& v : j) refs(v);
+    }
+  };
+  refs(doc);
+}
+
+// The answers of the declared routes are what their contract says, checked as a validating
+// proxy would (valijson); the checker itself refuses a field the contract does not name.
+TEST_F(Routes, HotwordAnswersMatchTheirContract) {
+  nlohmann::json doc = OpenApiDocument(router_);
+  auto check = [&](const std::string& method, const std::string& pattern, const Response& res) {
+    auto errors =
+        testing::CheckAnswer(doc, method, pattern, res.status, res.content_type, res.body);
+    for (const auto& e : errors) ADD_FAILURE() << e << "\n  body: " << res.body;
+  };
+  Response made =
+      Send("POST", "/api/v1/hotword-sets",
+           R"({"name":"people","words":["Alice Chen",{"word":"Kubernetes","weight":4}]})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  check("POST", "/api/v1/hotword-sets", made);
+  std::string id = nlohmann::json::parse(made.body)["id"];
+  check("GET", "/api/v1/hotword-sets", Send("GET", "/api/v1/hotword-sets", ""));
+  Response one = Send("GET", "/api/v1/hotword-sets/" + id, "");
+  check("GET", "/api/v1/hotword-sets/{id}", one);
+  EXPECT_TRUE(nlohmann::json::parse(one.body)["words"][0]["weight"].is_null()) << one.body;
+  check("PUT", "/api/v1/hotword-sets/{id}",
+        Send("PUT", "/api/v1/hotword-sets/" + id, R"({"name":"names","words":["Bob"]})"));
+  Response bad = Send("POST", "/api/v1/hotword-sets", R"({"name":"x","words":[]})");
+  EXPECT_EQ(bad.status, 400);
+  check("POST", "/api/v1/hotword-sets", bad);
+  Response taken = Send("POST", "/api/v1/hotword-sets", R"({"name":"names","words":["x"]})");
+  EXPECT_EQ(taken.status, 409);
+  check("POST", "/api/v1/hotword-sets", taken);
+  Response gone = Send("DELETE", "/api/v1/hotword-sets/" + id, "");
+  EXPECT_EQ(gone.status, 204);
+  check("DELETE", "/api/v1/hotword-sets/{id}", gone);
+  check("GET", "/api/v1/hotword-sets/{id}", Send("GET", "/api/v1/hotword-sets/" + id, ""));
+  check("GET", "/health", Send("GET", "/health", ""));
+  check("GET", "/health/ready", Send("GET", "/health/ready", ""));
+  check("GET", "/metrics", Send("GET", "/metrics", ""));
+
+  // A drift is caught: an extra field, a field of another type, an undeclared status.
+  Response extra = one;
+  auto j = nlohmann::json::parse(one.body);
+  j["colour"] = "red";
+  extra.body = j.dump();
+  EXPECT_FALSE(testing::CheckAnswer(doc, "GET", "/api/v1/hotword-sets/{id}", 200,
+                                    "application/json", extra.body)
+                   .empty());
+  j.erase("colour");
+  j["words"][0]["weight"] = "heavy";
+  EXPECT_FALSE(testing::CheckAnswer(doc, "GET", "/api/v1/hotword-sets/{id}", 200,
+                                    "application/json", j.dump())
+                   .empty());
+  EXPECT_FALSE(
+      testing::CheckAnswer(doc, "GET", "/api/v1/hotword-sets/{id}", 418, "application/json", "{}")
+          .empty());
 }
 
 }  // namespace

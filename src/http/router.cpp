@@ -18,7 +18,13 @@ std::vector<std::string> Split(const std::string& path) {
 
 void Router::Add(const std::string& method, const std::string& pattern, bool auth,
                  Handler handler) {
-  routes_.push_back({method, pattern, Split(pattern), auth, std::move(handler)});
+  Add(method, pattern, auth, nullptr, std::move(handler));
+}
+
+void Router::Add(const std::string& method, const std::string& pattern, bool auth,
+                 nlohmann::json contract, Handler handler) {
+  routes_.push_back(
+      {method, pattern, Split(pattern), auth, std::move(contract), std::move(handler)});
 }
 
 const Handler* Router::Match(Request& req, Response& res, bool* needs_auth) const {
@@ -65,7 +71,7 @@ const Handler* Router::Match(Request& req, Response& res, bool* needs_auth) cons
 
 std::vector<Router::Info> Router::Routes() const {
   std::vector<Info> out;
-  for (const auto& r : routes_) out.push_back({r.method, r.pattern, r.auth});
+  for (const auto& r : routes_) out.push_back({r.method, r.pattern, r.auth, r.contract});
   return out;
 }
 
