@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "asr/model_catalog.hpp"
 #include "net/http_client.hpp"
@@ -118,6 +119,28 @@ struct PartialFile {
   }
 };
 
+// A mirror on this machine's disk (an air-gapped install): the file copied from `offset` on, as
+// a server answering the Range request would.
+Status CopyFromMirror(const std::string& path, PartialFile& part,
+                      const std::function<void(int64_t, int64_t)>& progress) {
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (ec) return Status::NotFound(path + ": the mirror has no such file (" + ec.message() + ")");
+  const bool resume = part.have > 0 && part.have <= static_cast<int64_t>(size);
+  if (Status s = part.Open(resume ? 206 : 200); !s.ok()) return s;
+  std::ifstream in(path, std::ios::binary);
+  if (!in || !in.seekg(part.have)) return Status::Io("cannot read " + path);
+  std::string buf(1 << 20, '\0');
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    if (in.gcount() <= 0) break;
+    if (Status s = part.Write({buf.data(), static_cast<size_t>(in.gcount())}); !s.ok()) return s;
+    if (progress) progress(part.have + part.written, static_cast<int64_t>(size));
+  }
+  if (in.bad()) return Status::Io("cannot read " + path);
+  return Status::Ok();
+}
+
 std::string Join(std::string base, const std::string& file) {
   while (!base.empty() && base.back() == '/') base.pop_back();
   return base + "/" + file;
@@ -148,7 +171,10 @@ Result<PullResult> PullModel(const ModelInfo& model, const PullOptions& o) {
   }
   r.resumed_from = part.have;
   const std::string url = Join(o.base_url, file);
-  if (model.bytes == 0 || part.have != model.bytes) {
+  const bool on_disk = url.rfind("file://", 0) == 0;
+  if (on_disk && (model.bytes == 0 || part.have != model.bytes)) {
+    if (Status s = CopyFromMirror(url.substr(7), part, o.progress); !s.ok()) return s;
+  } else if (model.bytes == 0 || part.have != model.bytes) {
     HttpRequest req;
     req.method = "GET";
     req.url = url;
