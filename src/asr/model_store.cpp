@@ -7,9 +7,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "asr/model_catalog.hpp"
-#include "net/curl_api.hpp"
 #include "net/http_client.hpp"
 #include "storage/sha256.hpp"
 
@@ -83,57 +83,62 @@ Status RemoveModel(const std::string& dir, const std::string& name) {
 
 namespace {
 
-// One transfer: the final reply's status decides whether the body appends to the partial file
-// (206), replaces it (200) or is an error text to report (anything else).
-struct Transfer {
-  std::string part;
-  int64_t have = 0;  // bytes in the partial file when the request went out
-  long status = 0;
+// The partial file a pull writes to: the final reply's status decides whether the body appends
+// to it (206) or replaces it (200).
+struct PartialFile {
+  std::string path;
+  int64_t have = 0;  // bytes in it when the request went out
   int fd = -1;
-  std::string error_body;
   int64_t written = 0;
-  const PullOptions* o = nullptr;
-  bool write_failed = false;
+  PartialFile() = default;
+  PartialFile(const PartialFile&) = delete;
+  PartialFile& operator=(const PartialFile&) = delete;
+  ~PartialFile() { Close(); }
+  void Close() {
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+    fd = -1;
+  }
+  Status Open(long status) {
+    if (status == 200) have = 0;  // the server sent the whole file (it ignored the range)
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | (status == 206 ? O_APPEND : O_TRUNC), 0644);
+    return fd >= 0 ? Status::Ok() : WriteFailed();
+  }
+  Status Write(std::string_view piece) {
+    for (size_t off = 0; off < piece.size();) {
+      ssize_t w = ::write(fd, piece.data() + off, piece.size() - off);
+      if (w <= 0) return WriteFailed();
+      off += static_cast<size_t>(w);
+    }
+    written += static_cast<int64_t>(piece.size());
+    return Status::Ok();
+  }
+  Status WriteFailed() const {
+    return Status::Io("cannot write " + path + " (is the disk full?); pull again to resume");
+  }
 };
 
-size_t OnHeader(char* data, size_t size, size_t n, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  std::string line(data, size * n);
-  if (line.rfind("HTTP/", 0) == 0) {  // every response of a redirect chain starts over
-    auto sp = line.find(' ');
-    t->status = sp == std::string::npos ? 0 : std::atol(line.c_str() + sp + 1);
+// A mirror on this machine's disk (an air-gapped install): the file copied from `offset` on, as
+// a server answering the Range request would.
+Status CopyFromMirror(const std::string& path, PartialFile& part,
+                      const std::function<void(int64_t, int64_t)>& progress) {
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (ec) return Status::NotFound(path + ": the mirror has no such file (" + ec.message() + ")");
+  const bool resume = part.have > 0 && part.have <= static_cast<int64_t>(size);
+  if (Status s = part.Open(resume ? 206 : 200); !s.ok()) return s;
+  std::ifstream in(path, std::ios::binary);
+  if (!in || !in.seekg(part.have)) return Status::Io("cannot read " + path);
+  std::string buf(1 << 20, '\0');
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    if (in.gcount() <= 0) break;
+    if (Status s = part.Write({buf.data(), static_cast<size_t>(in.gcount())}); !s.ok()) return s;
+    if (progress) progress(part.have + part.written, static_cast<int64_t>(size));
   }
-  return size * n;
-}
-
-size_t OnBody(char* data, size_t size, size_t n, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  const size_t bytes = size * n;
-  if (t->status != 200 && t->status != 206 && t->status != 0) {
-    if (t->error_body.size() < 1024) t->error_body.append(data, std::min<size_t>(bytes, 1024));
-    return bytes;
-  }
-  if (t->fd < 0) {
-    // 200: the server sent the whole file (it ignored or could not honour the range).
-    if (t->status == 200) t->have = 0;
-    int flags = O_WRONLY | O_CREAT | (t->status == 206 ? O_APPEND : O_TRUNC);
-    t->fd = ::open(t->part.c_str(), flags, 0644);
-    if (t->fd < 0) return t->write_failed = true, 0;
-  }
-  for (size_t off = 0; off < bytes;) {
-    ssize_t w = ::write(t->fd, data + off, bytes - off);
-    if (w <= 0) return t->write_failed = true, 0;
-    off += static_cast<size_t>(w);
-  }
-  t->written += static_cast<int64_t>(bytes);
-  return bytes;
-}
-
-int OnProgress(void* user, curl_off_t dltotal, curl_off_t, curl_off_t, curl_off_t) {
-  auto* t = static_cast<Transfer*>(user);
-  if (t->o->progress && (t->status == 200 || t->status == 206))
-    t->o->progress(t->have + t->written, dltotal > 0 ? t->have + dltotal : 0);
-  return 0;
+  if (in.bad()) return Status::Io("cannot read " + path);
+  return Status::Ok();
 }
 
 std::string Join(std::string base, const std::string& file) {
@@ -144,7 +149,6 @@ std::string Join(std::string base, const std::string& file) {
 }  // namespace
 
 Result<PullResult> PullModel(const ModelInfo& model, const PullOptions& o) {
-  if (auto curl = LoadCurl(); !curl.ok()) return curl.status();
   PullResult r;
   const std::string file = ModelFileName(model.name);
   const fs::path dest = fs::path(o.dir) / file;
@@ -158,79 +162,71 @@ Result<PullResult> PullModel(const ModelInfo& model, const PullOptions& o) {
     return r;
   }
 
-  Transfer t;
-  t.part = dest.string() + ".part";
-  t.o = &o;
-  t.have = PartialBytes(o.dir, model.name);
-  if (model.bytes > 0 && t.have > model.bytes) {  // not a prefix of this model: start over
-    fs::remove(t.part, ec);
-    t.have = 0;
+  PartialFile part;
+  part.path = dest.string() + ".part";
+  part.have = PartialBytes(o.dir, model.name);
+  if (model.bytes > 0 && part.have > model.bytes) {  // not a prefix of this model: start over
+    fs::remove(part.path, ec);
+    part.have = 0;
   }
-  r.resumed_from = t.have;
+  r.resumed_from = part.have;
   const std::string url = Join(o.base_url, file);
-  bool complete = model.bytes > 0 && t.have == model.bytes;
-  if (!complete) {
-    CURL* h = Curl().easy_init();
-    if (h == nullptr) return Status::Internal("libcurl could not start a transfer");
-    char error[CURL_ERROR_SIZE] = "";
-    const std::string range = std::to_string(t.have) + "-";
-    Curl().easy_setopt(h, CURLOPT_URL, url.c_str());
-    Curl().easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);  // the Hub redirects to its CDN
-    Curl().easy_setopt(h, CURLOPT_MAXREDIRS, 8L);
-    Curl().easy_setopt(h, CURLOPT_USERAGENT, "minutes-models/1");
-    if (t.have > 0) Curl().easy_setopt(h, CURLOPT_RANGE, range.c_str());
-    Curl().easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
-    Curl().easy_setopt(h, CURLOPT_HEADERDATA, &t);
-    Curl().easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
-    Curl().easy_setopt(h, CURLOPT_WRITEDATA, &t);
-    Curl().easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-    Curl().easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
-    Curl().easy_setopt(h, CURLOPT_XFERINFODATA, &t);
-    Curl().easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    Curl().easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(o.stall_seconds));
-    Curl().easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
-    Curl().easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    Curl().easy_setopt(h, CURLOPT_ERRORBUFFER, error);
-    const CURLcode rc = Curl().easy_perform(h);
-    if (t.status == 0 && rc == CURLE_OK)  // file:// and other header-less transfers
-      Curl().easy_getinfo(h, CURLINFO_RESPONSE_CODE, &t.status);
-    Curl().easy_cleanup(h);
-    if (t.fd >= 0) {
-      ::fsync(t.fd);
-      ::close(t.fd);
-    }
+  const bool on_disk = url.rfind("file://", 0) == 0;
+  if (on_disk && (model.bytes == 0 || part.have != model.bytes)) {
+    if (Status s = CopyFromMirror(url.substr(7), part, o.progress); !s.ok()) return s;
+  } else if (model.bytes == 0 || part.have != model.bytes) {
+    HttpRequest req;
+    req.method = "GET";
+    req.url = url;
+    req.headers = {{"User-Agent", "minutes-models/1"}};
+    if (part.have > 0) req.headers.push_back({"Range", "bytes=" + std::to_string(part.have) + "-"});
+    req.max_redirects = 8;                       // the Hub redirects to its CDN
+    req.timeout = std::chrono::milliseconds(0);  // gigabytes: only a stall ends it
+    req.stall_timeout = std::chrono::seconds(o.stall_seconds);
+    req.connect_timeout = std::chrono::seconds(30);
+    req.accept_compressed = false;  // the file's own bytes, for the range and the digest
+    req.max_error_body = 1024;
+    req.on_data_start = [&](const HttpResponse& head) { return part.Open(head.status); };
+    req.on_data = [&](std::string_view piece) { return part.Write(piece); };
+    if (o.progress)
+      req.on_progress = [&](int64_t, int64_t total) {
+        o.progress(part.have + part.written, total > 0 ? part.have + total : 0);
+      };
+    HttpClient http;
+    auto got = http.Send(req);
+    if (!got.ok() && got.status().kind() != ErrorKind::kUnavailable) return got.status();
     const std::string where = UrlForMessages(url);
-    if (t.write_failed)
-      return Status::Io("cannot write " + t.part + " (is the disk full?); pull again to resume");
-    if (t.status == 416 && t.have > 0) {  // the partial file already has every byte
-      complete = true;
-    } else if (t.status != 200 && t.status != 206 && t.status != 0) {
-      std::string why = t.error_body.substr(0, 200);
-      while (!why.empty() && (why.back() == '\n' || why.back() == '\r')) why.pop_back();
-      std::string msg = where + " answered HTTP " + std::to_string(t.status) +
-                        (why.empty() ? "" : " (" + why + ")");
-      if (t.status == 404) return Status::NotFound(msg + ": the mirror has no " + file);
-      return Status::Unavailable(msg);
-    } else if (rc != CURLE_OK) {
-      const int64_t got = t.have + t.written;
+    if (!got.ok()) {
+      const int64_t bytes = part.have + part.written;
       return Status::Unavailable(
-          "pull of " + model.name + " from " + where + " stopped after " + std::to_string(got) +
+          "pull of " + model.name + " stopped after " + std::to_string(bytes) +
           (model.bytes > 0 ? " of " + std::to_string(model.bytes) : std::string()) + " bytes (" +
-          (error[0] ? error : Curl().easy_strerror(rc)) + "); run the same pull again to resume");
+          got.status().message() + "); run the same pull again to resume");
+    }
+    if (got->status == 416 && part.have > 0) {
+      // The partial file already has every byte.
+    } else if (got->status != 200 && got->status != 206) {
+      std::string why = got->body.substr(0, 200);
+      while (!why.empty() && (why.back() == '\n' || why.back() == '\r')) why.pop_back();
+      std::string msg = where + " answered HTTP " + std::to_string(got->status) +
+                        (why.empty() ? "" : " (" + why + ")");
+      if (got->status == 404) return Status::NotFound(msg + ": the mirror has no " + file);
+      return Status::Unavailable(msg);
     }
   }
+  part.Close();  // flushed before it is measured and verified
   const int64_t size = PartialBytes(o.dir, model.name);
   if (model.bytes > 0 && size < model.bytes)
     return Status::Unavailable("pull of " + model.name + " ended early at " + std::to_string(size) +
                                " of " + std::to_string(model.bytes) +
                                " bytes; run the same pull again to resume");
-  Status v = VerifyModelFile(t.part, model);
+  Status v = VerifyModelFile(part.path, model);
   if (!v.ok()) {
-    fs::remove(t.part, ec);
+    fs::remove(part.path, ec);
     return Status::BadInput("downloaded " + v.message() + " — deleted; the download was corrupt " +
                             "or " + UrlForMessages(url) + " serves a different file");
   }
-  fs::rename(t.part, dest, ec);
+  fs::rename(part.path, dest, ec);
   if (ec) return Status::Io("cannot move the model into " + dest.string() + ": " + ec.message());
   r.bytes = size;
   return r;

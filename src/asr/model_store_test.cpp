@@ -205,6 +205,32 @@ TEST_F(ModelStore, AMissingFileOnTheMirrorIsNotFound) {
   EXPECT_FALSE(fs::exists(dir_ / "ggml-test.bin.part"));
 }
 
+// A mirror on disk (asr.models_url: file:///srv/models), for machines without the internet:
+// installed, resumed from a partial file, and a missing file is not found.
+TEST_F(ModelStore, AMirrorOnDiskInstallsAndResumes) {
+  const std::string body = RandomBytes(3 << 20, 9);
+  const ModelInfo model{"test", static_cast<int64_t>(body.size()), Sha(body)};
+  const fs::path mirror = dir_ / "mirror";
+  fs::create_directories(mirror);
+  std::ofstream(mirror / "ggml-test.bin", std::ios::binary) << body;
+  PullOptions o;
+  o.dir = (dir_ / "models").string();
+  o.base_url = "file://" + mirror.string();
+  fs::create_directories(o.dir);
+  std::ofstream(dir_ / "models" / "ggml-test.bin.part", std::ios::binary)
+      << body.substr(0, 1 << 20);
+  int64_t last = 0;
+  o.progress = [&](int64_t have, int64_t) { last = have; };
+  auto r = PullModel(model, o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->resumed_from, 1 << 20);
+  EXPECT_EQ(last, static_cast<int64_t>(body.size()));
+  EXPECT_EQ(Slurp(dir_ / "models" / "ggml-test.bin"), body);
+  auto missing = PullModel({"other", 10, Sha("0123456789")}, o);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().kind(), ErrorKind::kNotFound) << missing.status().message();
+}
+
 TEST_F(ModelStore, ACorruptInstalledModelIsFetchedAgain) {
   const std::string body = RandomBytes(1 << 20, 6);
   const ModelInfo model{"test", static_cast<int64_t>(body.size()), Sha(body)};

@@ -120,7 +120,7 @@ Result<Completion> OpenAiChatModel::Send(const CompletionRequest& request, bool 
   if (o_.stream)
     r.on_data = [&](std::string_view chunk) {
       sse.Feed(chunk);
-      return true;
+      return Status::Ok();
     };
   auto res = http_.Send(r);
   if (!res.ok()) return Status(res.status().kind(), o_.provider + ": " + res.status().message());

@@ -2,7 +2,10 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <ctime>
+#include <exception>
 #include <mutex>
 #include <optional>
 
@@ -15,8 +18,12 @@ namespace {
 struct Transfer {
   const HttpRequest* request;
   HttpResponse* response;
-  bool stopped = false;
-  std::string refused;  ///< why a connection to a user-given destination was not opened
+  Status failed;            ///< what a body source or sink answered when it stopped the transfer
+  std::string refused;      ///< why a connection to a user-given destination was not opened
+  int64_t reply_bytes = 0;  ///< body bytes of the current 2xx reply so far
+  bool data_started = false;
+
+  bool Is2xx() const { return response->status >= 200 && response->status < 300; }
 };
 
 // For user-given destinations: the address libcurl is about to connect to is checked here,
@@ -36,25 +43,78 @@ curl_socket_t OpenCheckedSocket(void* user, curlsocktype, curl_sockaddr* address
   return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
 }
 
+// The caller's callbacks run inside libcurl's C frames: no exception may cross them.
+template <typename Fn>
+Status Guarded(Fn&& fn) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("an HTTP body callback failed: ") + e.what());
+  }
+}
+
 size_t OnBody(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
-  size_t bytes = size * n;
-  if (t->request->on_data && t->response->status >= 200 && t->response->status < 300) {
-    if (!t->request->on_data(std::string_view(data, bytes))) {
-      t->stopped = true;
-      return 0;  // aborts the transfer
-    }
+  const HttpRequest& r = *t->request;
+  const size_t bytes = size * n;
+  if (!t->Is2xx()) {  // an error page (or a redirect's): bounded
+    HttpResponse& res = *t->response;
+    if (res.body.size() < r.max_error_body)
+      res.body.append(data, std::min(bytes, r.max_error_body - res.body.size()));
     return bytes;
   }
-  t->response->body.append(data, bytes);
-  return bytes;
+  t->reply_bytes += static_cast<int64_t>(bytes);
+  if (!r.on_data) {
+    t->response->body.append(data, bytes);
+    return bytes;
+  }
+  t->failed = Guarded([&] {
+    if (!t->data_started && r.on_data_start) {
+      t->data_started = true;
+      if (Status s = r.on_data_start(*t->response); !s.ok()) return s;
+    }
+    t->data_started = true;
+    return r.on_data(std::string_view(data, bytes));
+  });
+  return t->failed.ok() ? bytes : 0;  // 0 aborts the transfer
+}
+
+size_t OnRead(char* buf, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  Result<size_t> got = Status::Internal("not read");
+  t->failed = Guarded([&] {
+    got = t->request->body_source.read(buf, size * n);
+    return got.status();
+  });
+  return t->failed.ok() ? *got : CURL_READFUNC_ABORT;
+}
+
+int OnSeek(void* user, curl_off_t offset, int origin) {
+  auto* t = static_cast<Transfer*>(user);
+  const auto& rewind = t->request->body_source.rewind;
+  if (offset != 0 || origin != SEEK_SET || !rewind) return CURL_SEEKFUNC_CANTSEEK;
+  bool ok = false;
+  t->failed = Guarded([&] {
+    ok = rewind();
+    return Status::Ok();
+  });
+  return ok ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_FAIL;
 }
 
 // libcurl calls this about once a second while a transfer runs (more often while data flows):
 // a nonzero answer aborts it with CURLE_ABORTED_BY_CALLBACK.
-int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+int OnProgress(void* user, curl_off_t down_total, curl_off_t, curl_off_t, curl_off_t) {
   auto* t = static_cast<Transfer*>(user);
-  return t->request->cancel != nullptr && t->request->cancel->load() ? 1 : 0;
+  const HttpRequest& r = *t->request;
+  if (r.cancel != nullptr && r.cancel->load()) return 1;
+  if (r.on_progress && t->Is2xx()) {
+    t->failed = Guarded([&] {
+      r.on_progress(t->reply_bytes, down_total > 0 ? static_cast<int64_t>(down_total) : 0);
+      return Status::Ok();
+    });
+    if (!t->failed.ok()) return 1;
+  }
+  return 0;
 }
 
 size_t OnHeader(char* data, size_t size, size_t n, void* user) {
@@ -64,6 +124,8 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
     auto sp = line.find(' ');
     t->response->status = sp == std::string::npos ? 0 : std::atol(line.c_str() + sp + 1);
     t->response->headers.clear();
+    t->response->body.clear();
+    t->reply_bytes = 0;
     return size * n;
   }
   auto colon = line.find(':');
@@ -76,6 +138,42 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
     t->response->headers[name] = value;
   }
   return size * n;
+}
+
+// How the request's body goes: from memory (libcurl sends `body` without copying it), from the
+// caller's source, or none.
+void SetMethodAndBody(CURL* h, const HttpRequest& r, Transfer* t) {
+  const bool streamed = static_cast<bool>(r.body_source.read);
+  const auto size = static_cast<curl_off_t>(streamed ? r.body_source.size : r.body.size());
+  if (r.method == "HEAD") {
+    Curl().easy_setopt(h, CURLOPT_NOBODY, 1L);
+    return;
+  }
+  if (streamed) {
+    Curl().easy_setopt(h, CURLOPT_READFUNCTION, OnRead);
+    Curl().easy_setopt(h, CURLOPT_READDATA, t);
+    Curl().easy_setopt(h, CURLOPT_SEEKFUNCTION, OnSeek);
+    Curl().easy_setopt(h, CURLOPT_SEEKDATA, t);
+    if (r.method == "POST") {
+      Curl().easy_setopt(h, CURLOPT_POST, 1L);
+      Curl().easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, size);  // -1: chunked
+    } else {
+      Curl().easy_setopt(h, CURLOPT_UPLOAD, 1L);  // a PUT unless renamed below
+      Curl().easy_setopt(h, CURLOPT_INFILESIZE_LARGE, size);
+      if (r.method != "PUT") Curl().easy_setopt(h, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+    }
+    return;
+  }
+  if (r.method == "POST") {
+    Curl().easy_setopt(h, CURLOPT_POST, 1L);
+  } else if (r.method != "GET") {
+    Curl().easy_setopt(h, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+    if (r.body.empty()) return;
+  } else {
+    return;
+  }
+  Curl().easy_setopt(h, CURLOPT_POSTFIELDS, r.body.data());
+  Curl().easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, size);
 }
 
 }  // namespace
@@ -118,11 +216,44 @@ std::string UrlForMessages(const std::string& url) {
 }
 
 Result<HttpResponse> HttpClient::Send(const HttpRequest& r) const {
+  if (r.on_calling_thread) return SendHere(r);
   // Seconds of waiting on another server: off the HTTP edge's handler threads (core/blocking).
   Result<HttpResponse> out = Status::Internal("not sent");
   RunBlocking([&] { out = SendHere(r); });
   return out;
 }
+
+namespace {
+
+// A user-given destination: only the addresses that were checked, http(s), no proxy, no
+// redirects.
+curl_slist* PinDestination(CURL* h, const CheckedUrl& checked, Transfer* t) {
+  curl_slist* resolve = nullptr;
+  std::string pinned = checked.host + ":" + std::to_string(checked.port) + ":";
+  for (size_t i = 0; i < checked.addresses.size(); ++i) {
+    const IpAddress& ip = checked.addresses[i];
+    pinned += (i ? "," : "") + (ip.IsV4() ? ip.ToString() : "[" + ip.ToString() + "]");
+  }
+  if (!ParseIpLiteral(checked.host)) resolve = Curl().slist_append(resolve, pinned.c_str());
+  Curl().easy_setopt(h, CURLOPT_RESOLVE, resolve);
+  Curl().easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, OpenCheckedSocket);
+  Curl().easy_setopt(h, CURLOPT_OPENSOCKETDATA, t);
+  Curl().easy_setopt(h, CURLOPT_PROXY, "");  // not the environment's proxy
+  return resolve;
+}
+
+void SetTimeouts(CURL* h, const HttpRequest& r) {
+  Curl().easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(r.timeout.count()));
+  auto connect = r.connect_timeout;
+  if (r.timeout.count() > 0) connect = std::min(connect, r.timeout);
+  Curl().easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect.count()));
+  if (r.stall_timeout.count() > 0) {
+    Curl().easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    Curl().easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(r.stall_timeout.count()));
+  }
+}
+
+}  // namespace
 
 Result<HttpResponse> HttpClient::SendHere(const HttpRequest& r) const {
   if (auto curl = LoadCurl(); !curl.ok()) return curl.status();
@@ -139,25 +270,19 @@ Result<HttpResponse> HttpClient::SendHere(const HttpRequest& r) const {
   CURL* h = checked ? Curl().easy_init() : pool_->Take();
   if (h == nullptr) return Status::Internal("cannot start an HTTP transfer");
   HttpResponse response;
-  Transfer t{&r, &response, false, {}};
-  curl_slist* resolve = nullptr;
-  if (checked) {
-    std::string pinned = checked->host + ":" + std::to_string(checked->port) + ":";
-    for (size_t i = 0; i < checked->addresses.size(); ++i) {
-      const IpAddress& ip = checked->addresses[i];
-      pinned += (i ? "," : "") + (ip.IsV4() ? ip.ToString() : "[" + ip.ToString() + "]");
-    }
-    if (!ParseIpLiteral(checked->host)) resolve = Curl().slist_append(resolve, pinned.c_str());
-    Curl().easy_setopt(h, CURLOPT_RESOLVE, resolve);
-    Curl().easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, OpenCheckedSocket);
-    Curl().easy_setopt(h, CURLOPT_OPENSOCKETDATA, &t);
-    Curl().easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    Curl().easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    Curl().easy_setopt(h, CURLOPT_PROXY, "");  // not the environment's proxy
+  Transfer t{&r, &response, Status::Ok(), {}};
+  curl_slist* resolve = checked ? PinDestination(h, *checked, &t) : nullptr;
+  Curl().easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (r.max_redirects > 0 && !checked) {
+    Curl().easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    Curl().easy_setopt(h, CURLOPT_MAXREDIRS, static_cast<long>(r.max_redirects));
+    Curl().easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   }
   curl_slist* list = nullptr;
   for (const auto& [k, v] : r.headers) list = Curl().slist_append(list, (k + ": " + v).c_str());
   list = Curl().slist_append(list, "Expect:");  // no 100-continue round trip
+  char error[CURL_ERROR_SIZE] = "";
+  Curl().easy_setopt(h, CURLOPT_ERRORBUFFER, error);
   Curl().easy_setopt(h, CURLOPT_URL, r.url.c_str());
   Curl().easy_setopt(h, CURLOPT_HTTPHEADER, list);
   Curl().easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
@@ -165,49 +290,39 @@ Result<HttpResponse> HttpClient::SendHere(const HttpRequest& r) const {
   Curl().easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
   Curl().easy_setopt(h, CURLOPT_HEADERDATA, &t);
   Curl().easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  if (r.cancel != nullptr) {
+  if (r.cancel != nullptr || r.on_progress) {
     Curl().easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
     Curl().easy_setopt(h, CURLOPT_XFERINFODATA, &t);
     Curl().easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
   }
-  Curl().easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(r.timeout.count()));
-  Curl().easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(std::min<int64_t>(r.timeout.count(), 10000)));
-  Curl().easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // gzip when offered
-  if (r.method == "POST") {
-    Curl().easy_setopt(h, CURLOPT_POST, 1L);
-    Curl().easy_setopt(h, CURLOPT_POSTFIELDS, r.body.data());
-    Curl().easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
-  } else if (r.method != "GET") {
-    Curl().easy_setopt(h, CURLOPT_CUSTOMREQUEST, r.method.c_str());
-    if (!r.body.empty()) {
-      Curl().easy_setopt(h, CURLOPT_POSTFIELDS, r.body.data());
-      Curl().easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
-    }
-  }
+  SetTimeouts(h, r);
+  if (r.accept_compressed) Curl().easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // gzip, …
+  SetMethodAndBody(h, r, &t);
   auto t0 = std::chrono::steady_clock::now();
   CURLcode code = Curl().easy_perform(h);
-  response.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  auto took = std::chrono::steady_clock::now() - t0;
+  response.seconds = std::chrono::duration<double>(took).count();
+  if (response.status == 0) Curl().easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+  Curl().easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);  // `error` goes out of scope
   Curl().slist_free_all(list);
   Curl().slist_free_all(resolve);
-  if (!t.refused.empty()) {
-    Curl().easy_cleanup(h);
-    return Status::FailedPrecondition(r.method + " " + UrlForMessages(r.url) + ": " + t.refused +
-                                      "; only public addresses may be used");
-  }
-  if (code != CURLE_OK && !(code == CURLE_WRITE_ERROR && t.stopped)) {
+  if (code != CURLE_OK || checked) {
     Curl().easy_cleanup(h);  // a connection in an unknown state is not reused
-    std::string what = code == CURLE_ABORTED_BY_CALLBACK ? "canceled"
-                       : code == CURLE_OPERATION_TIMEDOUT
-                           ? "no complete reply within " + std::to_string(r.timeout.count()) + " ms"
-                           : Curl().easy_strerror(code);
-    return Status(ErrorKind::kUnavailable, r.method + " " + UrlForMessages(r.url) + ": " + what);
-  }
-  if (checked)
-    Curl().easy_cleanup(h);
-  else
+  } else {
     pool_->Give(h);
-  return response;
+  }
+  const std::string what_failed = r.method + " " + UrlForMessages(r.url) + ": ";
+  if (!t.refused.empty())
+    return Status::FailedPrecondition(what_failed + t.refused +
+                                      "; only public addresses may be used");
+  if (!t.failed.ok()) return t.failed;  // the caller's own source or sink said why
+  if (code == CURLE_OK) return response;
+  std::string why = error[0] != '\0' ? error : Curl().easy_strerror(code);
+  if (code == CURLE_ABORTED_BY_CALLBACK)
+    why = "canceled";
+  else if (code == CURLE_OPERATION_TIMEDOUT && r.timeout.count() > 0 && took >= r.timeout)
+    why = "no complete reply within " + std::to_string(r.timeout.count()) + " ms";
+  return Status(ErrorKind::kUnavailable, what_failed + why);
 }
 
 double RetryAfterSeconds(const HttpResponse& r) {

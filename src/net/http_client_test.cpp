@@ -2,8 +2,15 @@
 #include "net/http_client.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
 #include <thread>
 
 #include "fake_http_server.hpp"
@@ -108,7 +115,7 @@ TEST(HttpClient, StreamsServerSentEventsWhateverTheChunking) {
   HttpRequest req = HttpRequest::Post(server.Url("/stream"), {}, "{}");
   req.on_data = [&](std::string_view chunk) {
     sse.Feed(chunk);
-    return true;
+    return Status::Ok();
   };
   auto r = http.Send(req);
   ASSERT_TRUE(r.ok()) << r.status().message();
@@ -178,6 +185,195 @@ TEST(HttpClient, UserGivenDestinationsOnLoopbackGetNothingUnlessPrivateNetworksA
   auto meta = http.Send(req);
   ASSERT_FALSE(meta.ok());
   EXPECT_EQ(meta.status().kind(), ErrorKind::kFailedPrecondition);
+}
+
+std::string RandomBytes(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::string s(n, '\0');
+  for (auto& c : s) c = static_cast<char>(rng() & 0xff);
+  return s;
+}
+
+// Downloads (objects, models) go to the caller's sink only when the reply is a success; an
+// error page stays in memory for the message, bounded whatever its size.
+TEST(HttpClient, ASinkGetsOnlyA2xxBodyAndAnErrorBodyIsKeptBounded) {
+  const std::string object = RandomBytes(700 << 10, 1);
+  FakeHttpServer server([&](const ReceivedRequest& r, Poco::Net::HTTPServerResponse& res) {
+    if (r.uri == "/moved") return res.redirect("/object");
+    if (r.uri == "/object") {
+      res.set("ETag", "\"v1\"");
+      res.setContentLength64(static_cast<Poco::Int64>(object.size()));
+      res.send().write(object.data(), static_cast<std::streamsize>(object.size()));
+      return;
+    }
+    res.setStatus(Poco::Net::HTTPResponse::HTTP_NOT_FOUND);
+    res.send() << "<Error>" << std::string(3 << 20, 'e') << "</Error>";
+  });
+  HttpClient http;
+  std::string sunk;
+  std::vector<long> starts;
+  std::vector<std::pair<int64_t, int64_t>> progress;
+  HttpRequest req;
+  req.method = "GET";
+  req.url = server.Url("/moved");
+  req.max_redirects = 2;
+  req.on_data_start = [&](const HttpResponse& head) {
+    starts.push_back(head.status);
+    EXPECT_EQ(head.headers.at("etag"), "\"v1\"") << "the headers are there before the body";
+    return Status::Ok();
+  };
+  req.on_data = [&](std::string_view piece) {
+    sunk.append(piece);
+    return Status::Ok();
+  };
+  req.on_progress = [&](int64_t done, int64_t total) { progress.emplace_back(done, total); };
+  auto ok = http.Send(req);
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_TRUE(sunk == object) << "the redirect's own body is not part of the object";
+  EXPECT_TRUE(ok->body.empty()) << "a sunk body is not also collected";
+  EXPECT_EQ(ok->headers["etag"], "\"v1\"");
+  EXPECT_EQ(starts, std::vector<long>{200});
+  ASSERT_FALSE(progress.empty());
+  EXPECT_EQ(progress.back(), std::make_pair(int64_t(object.size()), int64_t(object.size())));
+
+  sunk.clear();
+  req.url = server.Url("/missing");
+  auto missing = http.Send(req);
+  ASSERT_TRUE(missing.ok()) << missing.status().message();
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_TRUE(sunk.empty()) << "an error page never reaches the sink";
+  EXPECT_EQ(missing->body.size(), size_t{1} << 20) << "kept up to max_error_body";
+  EXPECT_EQ(missing->body.rfind("<Error>eee", 0), 0u);
+  req.on_data = nullptr;
+  req.max_error_body = 100;
+  auto collected = http.Send(req);
+  ASSERT_TRUE(collected.ok());
+  EXPECT_EQ(collected->body.size(), 100u) << "collected error bodies are bounded too";
+}
+
+// A sink that cannot take more (a full disk, a closed client) stops the download at once and
+// its own error is the answer — not a transport error that would invite a retry.
+TEST(HttpClient, AFailingSinkAbortsTheTransferWithItsOwnError) {
+  const std::string big(32 << 20, 'b');
+  FakeHttpServer server([&](const ReceivedRequest&, Poco::Net::HTTPServerResponse& res) {
+    res.setContentLength64(static_cast<Poco::Int64>(big.size()));
+    try {
+      res.send().write(big.data(), static_cast<std::streamsize>(big.size())).flush();
+    } catch (...) {  // the client hung up, as it should
+    }
+  });
+  HttpClient http;
+  int pieces = 0;
+  HttpRequest req;
+  req.method = "GET";
+  req.url = server.Url("/big");
+  req.on_data = [&](std::string_view) {
+    ++pieces;
+    return Status(ErrorKind::kInsufficientStorage, "the disk is full");
+  };
+  auto r = http.Send(req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().kind(), ErrorKind::kInsufficientStorage);
+  EXPECT_EQ(r.status().message(), "the disk is full");
+  EXPECT_EQ(pieces, 1) << "nothing more is read after the sink failed";
+
+  std::ostringstream broken;
+  broken.setstate(std::ios::badbit);
+  req.on_data = SinkTo(broken, "writing the copy failed");
+  auto to_stream = http.Send(req);
+  ASSERT_FALSE(to_stream.ok());
+  EXPECT_EQ(to_stream.status().kind(), ErrorKind::kIo);
+  EXPECT_EQ(to_stream.status().message(), "writing the copy failed");
+}
+
+// Uploads (S3 parts) are read from the caller's file or callback as they go out, and arrive
+// byte for byte: with a known size as Content-Length, without one chunked.
+TEST(HttpClient, ASourceFedUploadOfAFewMegabytesArrivesIntact) {
+  FakeHttpServer server([](const ReceivedRequest& r, Poco::Net::HTTPServerResponse& res) {
+    res.send() << r.body.size();
+  });
+  const std::string content = RandomBytes(6 << 20, 2);
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("minutes-http-upload-" + std::to_string(getpid()) + ".bin");
+  std::ofstream(path, std::ios::binary) << content;
+  HttpClient http;
+
+  auto file = BodyFromFile(path.string(), 1000, 5 << 20);
+  ASSERT_TRUE(file.ok()) << file.status().message();
+  HttpRequest put;
+  put.method = "PUT";
+  put.url = server.Url("/part");
+  put.body_source = *file;
+  auto sent = http.Send(put);
+  ASSERT_TRUE(sent.ok()) << sent.status().message();
+  EXPECT_EQ(sent->body, std::to_string(5 << 20));
+
+  size_t at = 0;
+  HttpRequest post;
+  post.method = "POST";
+  post.url = server.Url("/stream");
+  post.body_source.read = [&](char* buf, size_t max) -> Result<size_t> {
+    size_t take = std::min({max, content.size() - at, size_t{7777}});  // odd pieces
+    std::memcpy(buf, content.data() + at, take);
+    at += take;
+    return take;
+  };
+  auto streamed = http.Send(post);
+  ASSERT_TRUE(streamed.ok()) << streamed.status().message();
+
+  auto got = server.Received();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].method, "PUT");
+  EXPECT_EQ(got[0].header("content-length"), std::to_string(5 << 20));
+  EXPECT_TRUE(got[0].body == content.substr(1000, 5 << 20)) << "the file range, byte for byte";
+  EXPECT_EQ(got[1].header("transfer-encoding"), "chunked");
+  EXPECT_TRUE(got[1].body == content) << "the callback's pieces, byte for byte";
+
+  EXPECT_EQ(BodyFromFile(path.string(), 1000, 7 << 20).status().kind(), ErrorKind::kBadInput);
+  EXPECT_EQ(BodyFromFile(path.string() + ".gone").status().kind(), ErrorKind::kNotFound);
+  std::filesystem::remove(path);
+}
+
+TEST(HttpClient, AFailingSourceAbortsTheUploadWithItsOwnError) {
+  FakeHttpServer server([](const ReceivedRequest&, Poco::Net::HTTPServerResponse& res) {
+    res.send() << "should not have been complete";
+  });
+  HttpClient http;
+  HttpRequest put;
+  put.method = "PUT";
+  put.url = server.Url("/part");
+  int calls = 0;
+  put.body_source.size = 1 << 20;
+  put.body_source.read = [&](char* buf, size_t max) -> Result<size_t> {
+    if (++calls > 1) return Status::Io("the upload's file went away");
+    std::memset(buf, 'x', max);
+    return max;
+  };
+  auto r = http.Send(put);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().kind(), ErrorKind::kIo);
+  EXPECT_EQ(r.status().message(), "the upload's file went away");
+}
+
+// HEAD answers carry headers and no body: the exchange ends at the headers.
+TEST(HttpClient, HeadRepliesGiveTheirHeaders) {
+  FakeHttpServer server([](const ReceivedRequest&, Poco::Net::HTTPServerResponse& res) {
+    res.setContentLength64(12345);
+    res.set("X-Amz-Meta-Sha256", "abc");
+    res.send();
+  });
+  HttpClient http;
+  HttpRequest head;
+  head.method = "HEAD";
+  head.url = server.Url("/object");
+  head.timeout = std::chrono::milliseconds(3000);
+  auto r = http.Send(head);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->headers["content-length"], "12345");
+  EXPECT_EQ(r->headers["x-amz-meta-sha256"], "abc");
+  EXPECT_TRUE(r->body.empty());
 }
 
 TEST(HttpClient, UrlsForMessagesHaveNoUserInfoAndNoQuery) {

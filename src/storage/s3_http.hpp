@@ -1,7 +1,7 @@
 #pragma once
-// Signed requests to an S3-compatible endpoint over libcurl, with kept-alive connections.
+// Signed requests to an S3-compatible endpoint over the service's HTTP client (net/http_client),
+// bodies streamed both ways, connections kept alive.
 #include <map>
-#include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/status.hpp"
+#include "net/http_client.hpp"
 #include "net/sigv4.hpp"
 #include "storage/s3_xml.hpp"
 
@@ -21,7 +22,7 @@ struct S3Request {
   std::string key;  ///< "" = the bucket itself
   std::vector<std::pair<std::string, std::string>> query;
   std::vector<std::pair<std::string, std::string>> headers;  ///< signed along with the rest
-  std::string_view body;                                     ///< sent as is (PUT, POST)
+  std::string_view body;         ///< sent as is (PUT, POST), not copied: must outlive Send()
   std::ostream* sink = nullptr;  ///< a 2xx response body goes here instead of into `body`
 };
 
@@ -36,14 +37,15 @@ class S3Client {
   S3Client(const S3Location& where, AwsCredentials creds);
   ~S3Client();
   /// Sends `r` signed. Transport failures (refused, reset, timed out) retry twice with
-  /// backoff, as do 500/503 replies to idempotent requests; then Unavailable.
+  /// backoff, as do 500/503 replies to idempotent requests; then Unavailable. A download that
+  /// has already written to `r.sink` is not retried; a sink that fails is Io. Runs on the
+  /// calling thread (the sink may be an HTTP handler's own stream).
   Result<S3Response> Send(const S3Request& r) const;
 
  private:
-  struct Pool;
   const S3Location& where_;
   AwsCredentials creds_;
-  std::unique_ptr<Pool> pool_;
+  HttpClient http_;
 };
 
 /// The Status for a non-2xx reply: 404 NotFound, 5xx Unavailable, otherwise Io; the message
