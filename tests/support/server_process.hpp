@@ -1,8 +1,6 @@
 #pragma once
 // Starts `minutes serve --port 0` as a child process and learns its port from its first line.
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <sys/types.h>
 
 #include <cstdio>
 #include <string>
@@ -13,46 +11,12 @@ namespace minutes::testing {
 class ServerProcess {
  public:
   /// Starts `binary serve --port 0 <args>`; port() is 0 when it did not come up.
-  ServerProcess(const std::string& binary, const std::vector<std::string>& args) {
-    int fds[2];
-    if (pipe(fds) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(fds[1], STDOUT_FILENO);
-      close(fds[0]);
-      std::vector<std::string> all{binary, "serve", "--port", "0"};
-      all.insert(all.end(), args.begin(), args.end());
-      std::vector<char*> argv;
-      for (auto& a : all) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(binary.c_str(), argv.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    out_ = fdopen(fds[0], "r");
-    char line[256];
-    if (out_ && std::fgets(line, sizeof line, out_)) {
-      std::string s(line);
-      auto colon = s.rfind(':');
-      if (s.find("listening on") != std::string::npos && colon != std::string::npos)
-        port_ = std::stoi(s.substr(colon + 1));
-    }
-  }
+  ServerProcess(const std::string& binary, const std::vector<std::string>& args);
   ~ServerProcess() { Stop(); }
   int port() const { return port_; }
   pid_t pid() const { return pid_; }
   /// Sends SIGTERM and returns the exit code (-1 when it did not exit normally).
-  int Stop() {
-    if (pid_ <= 0) return exit_code_;
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    if (out_) std::fclose(out_);
-    out_ = nullptr;
-    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return exit_code_;
-  }
+  int Stop();
 
  private:
   pid_t pid_ = -1;

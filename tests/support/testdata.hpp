@@ -5,20 +5,16 @@
 
 namespace minutes::testing {
 
-/// The build tree (set by CMake for every test binary).
-inline std::filesystem::path BinaryDir() { return MINUTES_BINARY_DIR; }
+/// The build tree (MINUTES_BINARY_DIR, set by CMake for the support library).
+std::filesystem::path BinaryDir();
 
 /// <build>/testdata/<rel>; the fixture must have run (CTest orders it).
-inline std::filesystem::path TestData(const std::string& rel) {
-  return BinaryDir() / "testdata" / rel;
-}
+std::filesystem::path TestData(const std::string& rel);
 
 /// <source>/<rel>.
-inline std::filesystem::path SourcePath(const std::string& rel) {
-  return std::filesystem::path(MINUTES_SOURCE_DIR) / rel;
-}
+std::filesystem::path SourcePath(const std::string& rel);
 
 /// The `minutes` binary under test.
-inline std::string MinutesBinary() { return (BinaryDir() / "minutes").string(); }
+std::string MinutesBinary();
 
 }  // namespace minutes::testing
