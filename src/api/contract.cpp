@@ -13,22 +13,27 @@ Contract::Contract(std::string operation_id, std::string tag, std::string summar
            {"parameters", json::array()},
            {"responses", json::object()}}) {}
 
+namespace {
+
+json Parameter(const std::string& name, const char* in, bool required,
+               const std::string& description, json shape) {
+  return {{"name", name},
+          {"in", in},
+          {"required", required},
+          {"description", description},
+          {"schema", std::move(shape)}};
+}
+
+}  // namespace
+
 Contract& Contract::PathParam(const std::string& name, json shape, const std::string& description) {
-  op_["parameters"].push_back({{"name", name},
-                               {"in", "path"},
-                               {"required", true},
-                               {"description", description},
-                               {"schema", std::move(shape)}});
+  op_["parameters"].push_back(Parameter(name, "path", true, description, std::move(shape)));
   return *this;
 }
 
 Contract& Contract::Query(const std::string& name, json shape, const std::string& description,
                           bool required) {
-  op_["parameters"].push_back({{"name", name},
-                               {"in", "query"},
-                               {"required", required},
-                               {"description", description},
-                               {"schema", std::move(shape)}});
+  op_["parameters"].push_back(Parameter(name, "query", required, description, std::move(shape)));
   return *this;
 }
 
