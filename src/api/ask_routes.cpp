@@ -7,7 +7,10 @@
 #include <set>
 
 #include "api/audit.hpp"
+#include "api/contract.hpp"
+#include "api/minutes_view.hpp"
 #include "api/routes.hpp"
+#include "api/schemas.hpp"
 #include "api/task_store.hpp"
 #include "llm/model_chain.hpp"
 #include "log/log.hpp"
@@ -32,7 +35,7 @@ nlohmann::json Citation(const Transcript& tr, const Segment& s) {
           {"start", s.start},
           {"end", s.end},
           {"speaker", s.speaker},
-          {"speaker_name", tr.DisplayName(s.speaker)},
+          {"speaker_name", SpeakerNameJson(&tr, s.speaker)},
           {"text", s.text}};
 }
 
@@ -117,45 +120,57 @@ std::optional<nlohmann::json> ModelAnswer(const ServiceContext& d, const Transcr
 
 void AddAskRoutes(Router& r, const ServiceContext& ctx) {
   const ServiceContext* d = &ctx;
-  r.Add("POST", "/api/v1/tasks/{id}/ask", true, [d](Request& req, Response& res) {
-    auto row = FindTask(d->db, req);
-    if (!row.ok()) return SetError(res, row.status(), req.request_id);
-    auto body = ReadJsonBody(req);
-    if (!body.ok()) return SetError(res, 400, "", body.status().message(), req.request_id);
-    if (!body->is_object() || !body->contains("question") || !(*body)["question"].is_string() ||
-        (*body)["question"].get<std::string>().find_first_not_of(" \t\n") == std::string::npos)
-      return SetError(res, 400, "", "send {\"question\": \"…\"}", req.request_id);
-    std::string question = (*body)["question"];
-    if (question.size() > 2000)
-      return SetError(res, 400, "", "the question is longer than 2000 bytes", req.request_id);
-    std::string id = req.params["id"];
-    auto tr = LoadTranscript(d->db, id);
-    if (!tr.ok() || tr->segments.empty())
-      return SetError(res, 409, "", "the transcript is not ready yet: wait for the task to finish",
-                      req.request_id);
-    std::string generator = "extractive";
-    std::optional<nlohmann::json> answer;
-    if (d->llm) answer = ModelAnswer(*d, *tr, question, id, req.principal->tenant_id, &generator);
-    if (!answer) {
-      generator = "extractive";
-      nlohmann::json citations = nlohmann::json::array();
-      std::string text;
-      for (size_t i : BestSegments(*tr, question, 3)) {
-        const Segment& s = tr->segments[i];
-        citations.push_back(Citation(*tr, s));
-        text += (text.empty() ? "" : "\n") + tr->DisplayName(s.speaker) + ": " + s.text;
-      }
-      answer = nlohmann::json{
-          {"answer", citations.empty() ? "Nothing in the transcript matches the question."
-                                       : "The closest passages in the transcript:\n" + text},
-          {"citations", citations},
-          {"repairs", nlohmann::json::array()}};
-    }
-    (*answer)["question"] = question;
-    (*answer)["generator"] = generator;
-    Audit(d->db, req, "task.ask", id);
-    res.Json(200, *answer);
-  });
+  r.Add(
+      "POST", "/api/v1/tasks/{id}/ask", true,
+      Contract("askTask", "results",
+               "Ask about the meeting: an answer grounded in the transcript, with the lines it "
+               "rests on (a configured language model, else the best-matching lines)")
+          .JsonBody(schema::Ref("Question"))
+          .Returns(200, "the answer", schema::Ref("Answer"))
+          .Returns(400, "no question, or over 2000 bytes")
+          .Returns(404, "no such task in the tenant")
+          .Returns(409, "no transcript yet"),
+      [d](Request& req, Response& res) {
+        auto row = FindTask(d->db, req);
+        if (!row.ok()) return SetError(res, row.status(), req.request_id);
+        auto body = ReadJsonBody(req);
+        if (!body.ok()) return SetError(res, 400, "", body.status().message(), req.request_id);
+        if (!body->is_object() || !body->contains("question") || !(*body)["question"].is_string() ||
+            (*body)["question"].get<std::string>().find_first_not_of(" \t\n") == std::string::npos)
+          return SetError(res, 400, "", "send {\"question\": \"…\"}", req.request_id);
+        std::string question = (*body)["question"];
+        if (question.size() > 2000)
+          return SetError(res, 400, "", "the question is longer than 2000 bytes", req.request_id);
+        std::string id = req.params["id"];
+        auto tr = LoadTranscript(d->db, id);
+        if (!tr.ok() || tr->segments.empty())
+          return SetError(res, 409, "",
+                          "the transcript is not ready yet: wait for the task to finish",
+                          req.request_id);
+        std::string generator = "extractive";
+        std::optional<nlohmann::json> answer;
+        if (d->llm)
+          answer = ModelAnswer(*d, *tr, question, id, req.principal->tenant_id, &generator);
+        if (!answer) {
+          generator = "extractive";
+          nlohmann::json citations = nlohmann::json::array();
+          std::string text;
+          for (size_t i : BestSegments(*tr, question, 3)) {
+            const Segment& s = tr->segments[i];
+            citations.push_back(Citation(*tr, s));
+            text += (text.empty() ? "" : "\n") + tr->DisplayName(s.speaker) + ": " + s.text;
+          }
+          answer = nlohmann::json{
+              {"answer", citations.empty() ? "Nothing in the transcript matches the question."
+                                           : "The closest passages in the transcript:\n" + text},
+              {"citations", citations},
+              {"repairs", nlohmann::json::array()}};
+        }
+        (*answer)["question"] = question;
+        (*answer)["generator"] = generator;
+        Audit(d->db, req, "task.ask", id);
+        res.Json(200, *answer);
+      });
 }
 
 }  // namespace minutes

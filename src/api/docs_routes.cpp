@@ -4,8 +4,10 @@
 #include <fstream>
 #include <map>
 
+#include "api/contract.hpp"
 #include "api/openapi.hpp"
 #include "api/routes.hpp"
+#include "api/schemas.hpp"
 
 #ifndef MINUTES_WEB_MODULES
 #define MINUTES_WEB_MODULES ""
@@ -50,12 +52,28 @@ const char* kRedocPage = R"(<!doctype html>
 <script src="/redoc/assets/redoc.standalone.js"></script></body></html>
 )";
 
+// The terms /openapi.json's info.license points to.
+const char* kLicense =
+    "Minutes is proprietary software; all rights reserved by its authors.\n"
+    "This API description (/openapi.json) may be copied and used to write, generate and test\n"
+    "clients of a Minutes service.\n";
+
 }  // namespace
 
 void AddDocsRoutes(Router& r, const ServiceContext& ctx) {
   const Router* router = &r;
   r.Add("GET", "/openapi.json", false,
+        Contract("getOpenApi", "docs", "This description of the API (OpenAPI 3.0)")
+            .Returns(200, "the description", schema::MapOf(nlohmann::json::object())),
         [router](Request&, Response& res) { res.Json(200, OpenApiDocument(*router)); });
+  r.Add("GET", "/license", false,
+        Contract("getLicense", "docs", "The terms of the software and of this description")
+            .Returns(200, "the terms", schema::Str(), "text/plain"),
+        [](Request&, Response& res) {
+          res.status = 200;
+          res.content_type = "text/plain; charset=utf-8";
+          res.body = kLicense;
+        });
   auto page = [](const char* html) {
     return [html](Request&, Response& res) {
       res.status = 200;
@@ -63,8 +81,14 @@ void AddDocsRoutes(Router& r, const ServiceContext& ctx) {
       res.body = html;
     };
   };
-  r.Add("GET", "/docs", false, page(kSwaggerPage));
-  r.Add("GET", "/redoc", false, page(kRedocPage));
+  r.Add("GET", "/docs", false,
+        Contract("getSwaggerUi", "docs", "The API in Swagger UI")
+            .Returns(200, "the page", schema::Str(), "text/html"),
+        page(kSwaggerPage));
+  r.Add("GET", "/redoc", false,
+        Contract("getRedoc", "docs", "The API in ReDoc")
+            .Returns(200, "the page", schema::Str(), "text/html"),
+        page(kRedocPage));
   std::string modules =
       ctx.config.server.assets_dir.empty() ? MINUTES_WEB_MODULES : ctx.config.server.assets_dir;
   auto asset = [modules](Request& req, Response& res) {
@@ -82,8 +106,16 @@ void AddDocsRoutes(Router& r, const ServiceContext& ctx) {
     res.headers["Cache-Control"] = "public, max-age=86400";
     res.body.assign(std::istreambuf_iterator<char>(in), {});
   };
-  r.Add("GET", "/docs/assets/{file}", false, asset);
-  r.Add("GET", "/redoc/assets/{file}", false, asset);
+  auto asset_contract = [](const char* id, const char* what) {
+    return Contract(id, "docs", what)
+        .Returns(200, "the file", schema::Binary(), "*/*")
+        .Returns(404, "no such file")
+        .Returns(503, "the package is not installed here");
+  };
+  r.Add("GET", "/docs/assets/{file}", false,
+        asset_contract("getSwaggerUiAsset", "Swagger UI's files (from its npm package)"), asset);
+  r.Add("GET", "/redoc/assets/{file}", false,
+        asset_contract("getRedocAsset", "ReDoc's files (from its npm package)"), asset);
 }
 
 }  // namespace minutes

@@ -7,7 +7,10 @@
 #include <sstream>
 
 #include "api/audit.hpp"
+#include "api/contract.hpp"
+#include "api/minutes_view.hpp"
 #include "api/routes.hpp"
+#include "api/schemas.hpp"
 #include "api/task_store.hpp"
 #include "core/clock.hpp"
 #include "export/minutes_json.hpp"
@@ -95,7 +98,8 @@ void EditMinutes(const ServiceContext& d, Request& req, Response& res) {
     if (!*latest) return Status::NotFound("task " + id + " has no minutes yet");
     MinutesVersion v = std::move(**latest);
     nlohmann::json merged = nlohmann::json::parse(v.minutes_json);
-    for (auto& [k, val] : body->items()) merged[k] = val;  // the edited fields over the latest
+    // The edited fields over the latest, in the stored form.
+    for (auto& [k, val] : StoredMinutesFields(*body).items()) merged[k] = val;
     auto doc = MinutesFromJson(merged);
     if (!doc.ok()) {
       refused = doc.status();
@@ -122,8 +126,24 @@ void EditMinutes(const ServiceContext& d, Request& req, Response& res) {
 void AddEditRoutes(Router& r, const ServiceContext& ctx) {
   const ServiceContext* d = &ctx;
   r.Add("PATCH", "/api/v1/tasks/{id}/segments/{segment}", true,
+        Contract("editSegment", "results",
+                 "Fix a line's text (its words are spread again over the line's time)")
+            .PathParam("segment", schema::Str("seg-0001…"),
+                       "the line's id, as the transcript's segments[].id gives it")
+            .JsonBody(schema::Ref("SegmentEdit"))
+            .Returns(200, "the line as it is now", schema::Ref("Segment"))
+            .Returns(400, "no text, an empty text, or over 5000 bytes")
+            .Returns(404, "no such task or line"),
         [d](Request& req, Response& res) { EditSegment(*d, req, res); });
   r.Add("PUT", "/api/v1/tasks/{id}/minutes", true,
+        Contract("editMinutes", "results",
+                 "Edited minutes as a new version: the fields sent replace the latest version's "
+                 "(the shape GET …/minutes?format=json answers, or any part of it)")
+            .JsonBody(schema::Ref("MinutesEdit"))
+            .Returns(201, "the new version", schema::Ref("MinutesEdited"))
+            .Header(201, "Location", "/api/v1/tasks/{id}/minutes?version=N")
+            .Returns(400, "a field that cannot be edited, or not valid minutes (says where)")
+            .Returns(404, "no such task, or no minutes yet"),
         [d](Request& req, Response& res) { EditMinutes(*d, req, res); });
 }
 

@@ -1,7 +1,10 @@
 // /api/v1/tasks/{id}/minutes: the minutes versions of a task — read one (md, json, docx),
 // list them, or queue a regeneration with another template as a new version.
 #include "api/audit.hpp"
+#include "api/contract.hpp"
+#include "api/minutes_view.hpp"
 #include "api/routes.hpp"
+#include "api/schemas.hpp"
 #include "api/task_store.hpp"
 #include "export/docx.hpp"
 #include "export/minutes_json.hpp"
@@ -60,121 +63,158 @@ nlohmann::json ParseRepairs(const std::string& stored) {
 void AddMinutesRoutes(Router& r, const ServiceContext& ctx) {
   const ServiceContext* d = &ctx;
 
-  r.Add("GET", "/api/v1/tasks/{id}/minutes", true, [d](Request& req, Response& res) {
-    auto task = FindTask(d->db, req);
-    if (!task.ok()) return SetError(res, task.status(), req.request_id);
-    std::string f = req.query.count("format") ? req.query["format"] : "md";
-    if (f != "md" && f != "json" && f != "docx")
-      return SetError(res, 400, "", "format must be md, json or docx", req.request_id);
-    auto art = FindVersion(d->db, req);
-    if (!art.ok()) return SetError(res, art.status(), req.request_id);
-    auto doc = MinutesFromJson(nlohmann::json::parse(art->minutes_json));
-    if (!doc.ok()) return SetError(res, doc.status(), req.request_id);
-    // Names given to speakers since the minutes were written show up at once.
-    auto tr = LoadTranscript(d->db, req.params["id"]);
-    if (tr.ok()) {
-      for (auto& a : doc->action_items) a.owner = tr->DisplayName(a.owner);
-      for (auto& s : doc->speakers) s.name = tr->DisplayName(s.id);
-    }
-    res.headers["X-Minutes-Version"] = std::to_string(art->version);
-    if (f == "json") {
-      nlohmann::json j = MinutesToJson(*doc);
-      j["version"] = art->version;
-      j["template"] = art->template_name;
-      if (art->template_version) j["template_version"] = *art->template_version;
-      j["generator"] = art->generator;
-      j["repairs"] = ParseRepairs(art->repairs_json);
-      return res.Json(200, j);
-    }
-    std::string title = AsString((*task)[1]);
-    std::string date = AsString((*task)[7]).substr(0, 10);
-    double duration = tr.ok() ? tr->duration : 0;
-    if (f == "docx") {
-      auto bytes = RenderDocx(
-          *doc, {title, date, duration, tr.ok() ? tr->language : "", tr.ok() ? tr->engine : ""});
-      if (!bytes.ok()) return SetError(res, bytes.status(), req.request_id);
-      res.status = 200;
-      res.content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-      res.headers["Content-Disposition"] = "attachment; filename=\"minutes-" + req.params["id"] +
-                                           "-v" + std::to_string(art->version) + ".docx\"";
-      res.body = std::move(*bytes);
-      return;
-    }
-    // Rendered with the template this version was made with, so editing the template later
-    // never changes what an existing version says.
-    auto tmpl = VersionTemplate(d->db, req.principal->tenant_id, *art);
-    if (!tmpl.ok()) return SetError(res, tmpl.status(), req.request_id);
-    auto md = TemplateSet::RenderSource(tmpl->first, tmpl->second, *doc, {date, duration, title},
+  r.Add("GET", "/api/v1/tasks/{id}/minutes", true,
+        Contract("getMinutes", "results",
+                 "One minutes version: Markdown rendered with the template it was made with, the "
+                 "minutes as JSON, or a Word document; speaker names as they are now")
+            .Query("format", schema::Enum({"md", "json", "docx"}), "md (default), json or docx")
+            .Query("version", schema::Int("from 1"), "the version (default: the latest)")
+            .Returns(200, "the minutes", schema::Str(), "text/markdown")
+            .Also(200, "application/json", schema::Ref("Minutes"))
+            .Also(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                  schema::Binary())
+            .Header(200, "X-Minutes-Version", "the version shown", schema::Int())
+            .Returns(400, "a bad format or version")
+            .Returns(404, "no such task, no such version, or the minutes are not ready yet")
+            .Returns(422, "the template cannot render them within the limits"),
+        [d](Request& req, Response& res) {
+          auto task = FindTask(d->db, req);
+          if (!task.ok()) return SetError(res, task.status(), req.request_id);
+          std::string f = req.query.count("format") ? req.query["format"] : "md";
+          if (f != "md" && f != "json" && f != "docx")
+            return SetError(res, 400, "", "format must be md, json or docx", req.request_id);
+          auto art = FindVersion(d->db, req);
+          if (!art.ok()) return SetError(res, art.status(), req.request_id);
+          auto doc = MinutesFromJson(nlohmann::json::parse(art->minutes_json));
+          if (!doc.ok()) return SetError(res, doc.status(), req.request_id);
+          // Names given to speakers since the minutes were written show up at once.
+          auto tr = LoadTranscript(d->db, req.params["id"]);
+          res.headers["X-Minutes-Version"] = std::to_string(art->version);
+          if (f == "json") {
+            nlohmann::json j = {
+                {"version", art->version},
+                {"template", art->template_name},
+                {"template_version", art->template_version ? nlohmann::json(*art->template_version)
+                                                           : nlohmann::json(nullptr)},
+                {"generator", art->generator},
+                {"repairs", ParseRepairs(art->repairs_json)}};
+            j.update(MinutesView(*doc, tr.ok() ? &*tr : nullptr));
+            return res.Json(200, j);
+          }
+          if (tr.ok()) {  // documents show names (or the speaker's id until named)
+            for (auto& a : doc->action_items) a.owner = tr->DisplayName(a.owner);
+            for (auto& s : doc->speakers) s.name = tr->DisplayName(s.id);
+          }
+          std::string title = AsString((*task)[1]);
+          std::string date = AsString((*task)[7]).substr(0, 10);
+          double duration = tr.ok() ? tr->duration : 0;
+          if (f == "docx") {
+            auto bytes = RenderDocx(*doc, {title, date, duration, tr.ok() ? tr->language : "",
+                                           tr.ok() ? tr->engine : ""});
+            if (!bytes.ok()) return SetError(res, bytes.status(), req.request_id);
+            res.status = 200;
+            res.content_type =
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+            res.headers["Content-Disposition"] = "attachment; filename=\"minutes-" +
+                                                 req.params["id"] + "-v" +
+                                                 std::to_string(art->version) + ".docx\"";
+            res.body = std::move(*bytes);
+            return;
+          }
+          // Rendered with the template this version was made with, so editing the template later
+          // never changes what an existing version says.
+          auto tmpl = VersionTemplate(d->db, req.principal->tenant_id, *art);
+          if (!tmpl.ok()) return SetError(res, tmpl.status(), req.request_id);
+          auto md =
+              TemplateSet::RenderSource(tmpl->first, tmpl->second, *doc, {date, duration, title},
                                         TemplateLimitsFrom(&d->config));
-    if (!md.ok()) return SetError(res, md.status(), req.request_id);
-    res.status = 200;
-    res.content_type = "text/markdown; charset=utf-8";
-    res.body = *md;
-  });
+          if (!md.ok()) return SetError(res, md.status(), req.request_id);
+          res.status = 200;
+          res.content_type = "text/markdown; charset=utf-8";
+          res.body = *md;
+        });
 
-  r.Add("GET", "/api/v1/tasks/{id}/minutes/versions", true, [d](Request& req, Response& res) {
-    auto task = FindTask(d->db, req);
-    if (!task.ok()) return SetError(res, task.status(), req.request_id);
-    auto rows = d->db.Query(
-        "SELECT version, template, generator, created_at, template_version, repairs FROM "
-        "artifacts WHERE task_id = ? ORDER BY version",
-        {req.params["id"]});
-    if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
-    nlohmann::json items = nlohmann::json::array();
-    for (auto& row : *rows) {
-      nlohmann::json item = {{"version", AsInt(row[0])},
-                             {"template", AsString(row[1])},
-                             {"generator", AsString(row[2])},
-                             {"created_at", AsString(row[3])}};
-      if (!std::holds_alternative<std::nullptr_t>(row[4])) item["template_version"] = AsInt(row[4]);
-      item["repairs"] = ParseRepairs(AsString(row[5]));
-      items.push_back(item);
-    }
-    res.Json(200, {{"items", items}});
-  });
+  r.Add("GET", "/api/v1/tasks/{id}/minutes/versions", true,
+        Contract("listMinutesVersions", "results",
+                 "Every minutes version, oldest first: template, generator, when, and what was "
+                 "repaired in a language model's answer")
+            .Returns(200, "the versions", schema::ListOf(schema::Ref("MinutesVersion")))
+            .Returns(404, "no such task"),
+        [d](Request& req, Response& res) {
+          auto task = FindTask(d->db, req);
+          if (!task.ok()) return SetError(res, task.status(), req.request_id);
+          auto rows = d->db.Query(
+              "SELECT version, template, generator, created_at, template_version, repairs FROM "
+              "artifacts WHERE task_id = ? ORDER BY version",
+              {req.params["id"]});
+          if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
+          nlohmann::json items = nlohmann::json::array();
+          for (auto& row : *rows) {
+            nlohmann::json item = {{"version", AsInt(row[0])},
+                                   {"template", AsString(row[1])},
+                                   {"generator", AsString(row[2])},
+                                   {"created_at", AsString(row[3])}};
+            item["template_version"] = std::holds_alternative<std::nullptr_t>(row[4])
+                                           ? nlohmann::json(nullptr)
+                                           : nlohmann::json(AsInt(row[4]));
+            item["repairs"] = ParseRepairs(AsString(row[5]));
+            items.push_back(item);
+          }
+          res.Json(200, {{"items", items}});
+        });
 
-  r.Add("POST", "/api/v1/tasks/{id}/minutes", true, [d](Request& req, Response& res) {
-    auto task = FindTask(d->db, req);
-    if (!task.ok()) return SetError(res, task.status(), req.request_id);
-    auto body = ReadJsonBody(req);
-    if (!body.ok()) return SetError(res, body.status(), req.request_id);
-    if (!body->contains("template") || !(*body)["template"].is_string())
-      return SetError(res, 400, "", "template (a string) is required", req.request_id);
-    std::string tmpl = (*body)["template"];
-    auto templates = TenantTemplates(d->db, req.principal->tenant_id);
-    if (!templates.ok()) return SetError(res, templates.status(), req.request_id);
-    if (!templates->Has(tmpl))
-      return SetError(res, 400, "", "unknown template '" + tmpl + "'", req.request_id);
-    std::string id = req.params["id"];
-    int64_t version = 0;
-    Status s = d->db.Transaction([&](Database& tx) -> Status {
-      auto ready = tx.Query("SELECT 1 FROM transcripts WHERE task_id = ?", {id});
-      if (!ready.ok()) return ready.status();
-      if (ready->empty())
-        return Status::Conflict("the transcript is not ready yet: wait for the task to finish");
-      // The next number after every version written or already queued.
-      auto top =
-          tx.Query("SELECT coalesce(max(version), 0) FROM artifacts WHERE task_id = ?", {id});
-      if (!top.ok()) return top.status();
-      version = AsInt((*top)[0][0]) + 1;
-      auto queued = tx.Query(
-          "SELECT payload FROM jobs WHERE task_id = ? AND kind = 'minutes' AND state IN "
-          "('ready', 'leased')",
-          {id});
-      if (!queued.ok()) return queued.status();
-      for (auto& q : *queued) {
-        auto p = nlohmann::json::parse(AsString(q[0]), nullptr, false);
-        if (p.is_object() && p.contains("version"))
-          version = std::max<int64_t>(version, p["version"].get<int64_t>() + 1);
-      }
-      return JobQueue::Enqueue(tx, id, "minutes",
-                               nlohmann::json{{"template", tmpl}, {"version", version}}.dump());
-    });
-    if (!s.ok()) return SetError(res, s, req.request_id);
-    if (d->queue) d->queue->Notify();
-    Audit(d->db, req, "minutes.regenerate", id);
-    res.Json(202, {{"task_id", id}, {"version", version}, {"template", tmpl}, {"state", "queued"}});
-  });
+  r.Add(
+      "POST", "/api/v1/tasks/{id}/minutes", true,
+      Contract("regenerateMinutes", "results",
+               "Write the minutes again with a template, as a new version (queued)")
+          .JsonBody(schema::Ref("MinutesRequest"))
+          .Returns(202, "queued", schema::Ref("MinutesQueued"))
+          .Returns(400, "no template, or an unknown one")
+          .Returns(404, "no such task")
+          .Returns(409, "no transcript yet"),
+      [d](Request& req, Response& res) {
+        auto task = FindTask(d->db, req);
+        if (!task.ok()) return SetError(res, task.status(), req.request_id);
+        auto body = ReadJsonBody(req);
+        if (!body.ok()) return SetError(res, body.status(), req.request_id);
+        if (!body->contains("template") || !(*body)["template"].is_string())
+          return SetError(res, 400, "", "template (a string) is required", req.request_id);
+        std::string tmpl = (*body)["template"];
+        auto templates = TenantTemplates(d->db, req.principal->tenant_id);
+        if (!templates.ok()) return SetError(res, templates.status(), req.request_id);
+        if (!templates->Has(tmpl))
+          return SetError(res, 400, "", "unknown template '" + tmpl + "'", req.request_id);
+        std::string id = req.params["id"];
+        int64_t version = 0;
+        Status s = d->db.Transaction([&](Database& tx) -> Status {
+          auto ready = tx.Query("SELECT 1 FROM transcripts WHERE task_id = ?", {id});
+          if (!ready.ok()) return ready.status();
+          if (ready->empty())
+            return Status::Conflict("the transcript is not ready yet: wait for the task to finish");
+          // The next number after every version written or already queued.
+          auto top =
+              tx.Query("SELECT coalesce(max(version), 0) FROM artifacts WHERE task_id = ?", {id});
+          if (!top.ok()) return top.status();
+          version = AsInt((*top)[0][0]) + 1;
+          auto queued = tx.Query(
+              "SELECT payload FROM jobs WHERE task_id = ? AND kind = 'minutes' AND state IN "
+              "('ready', 'leased')",
+              {id});
+          if (!queued.ok()) return queued.status();
+          for (auto& q : *queued) {
+            auto p = nlohmann::json::parse(AsString(q[0]), nullptr, false);
+            if (p.is_object() && p.contains("version"))
+              version = std::max<int64_t>(version, p["version"].get<int64_t>() + 1);
+          }
+          return JobQueue::Enqueue(tx, id, "minutes",
+                                   nlohmann::json{{"template", tmpl}, {"version", version}}.dump());
+        });
+        if (!s.ok()) return SetError(res, s, req.request_id);
+        if (d->queue) d->queue->Notify();
+        Audit(d->db, req, "minutes.regenerate", id);
+        res.Json(202,
+                 {{"task_id", id}, {"version", version}, {"template", tmpl}, {"state", "queued"}});
+      });
 }
 
 }  // namespace minutes

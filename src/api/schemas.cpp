@@ -1,5 +1,7 @@
 #include "api/schemas.hpp"
 
+#include "api/schema_sets.hpp"
+
 namespace minutes::schema {
 
 using nlohmann::json;
@@ -13,10 +15,10 @@ json Described(json schema, const std::string& description) {
 
 json Named() {
   json c = json::object();
-  c["Error"] = Obj({{"error", Obj({{"code", Str("machine-readable: bad_request, not_found, …")},
-                                   {"message", Str("what was wrong, for people")},
-                                   {"request_id", Str("the X-Request-ID of the answer")}})}},
-                   "Every error answer");
+  c["ErrorDetail"] = Obj({{"code", Str("machine-readable: bad_request, not_found, …")},
+                          {"message", Str("what was wrong, for people")},
+                          {"request_id", Str("the X-Request-ID of the answer")}});
+  c["Error"] = Obj({{"error", Ref("ErrorDetail")}}, "Every error answer");
   c["Hotword"] = Obj({{"word", Str("a word or phrase, 1 to 100 characters")},
                       {"weight", Nullable(Num("0 to 10; null: the engine's default boost"))}});
   c["HotwordInput"] =
@@ -46,6 +48,9 @@ json Named() {
                                         "database outbox taking over, a volume low on space)")},
                         {"components", MapOf(probe, "database, queue, storage, disk")}});
   c["Liveness"] = Obj({{"status", Enum({"ok"})}});
+  sets::AddResults(c);
+  sets::AddAccounts(c);
+  sets::AddUploads(c);
   return c;
 }
 
@@ -53,6 +58,9 @@ json Named() {
 
 json Ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
 json Str(const std::string& description) { return Described({{"type", "string"}}, description); }
+json Binary(const std::string& description) {
+  return Described({{"type", "string"}, {"format", "binary"}}, description);
+}
 json Int(const std::string& description) { return Described({{"type", "integer"}}, description); }
 json Num(const std::string& description) { return Described({{"type", "number"}}, description); }
 json Bool(const std::string& description) { return Described({{"type", "boolean"}}, description); }

@@ -15,6 +15,8 @@ namespace minutes::schema {
 /// {"$ref": "#/components/schemas/NAME"}.
 nlohmann::json Ref(const std::string& name);
 nlohmann::json Str(const std::string& description = "");
+/// Bytes of a file (a body that is not JSON: audio, a document).
+nlohmann::json Binary(const std::string& description = "");
 nlohmann::json Int(const std::string& description = "");
 nlohmann::json Num(const std::string& description = "");
 nlohmann::json Bool(const std::string& description = "");

@@ -18,15 +18,24 @@ double AsDouble(const DbValue& v) {
 }  // namespace
 
 nlohmann::json TaskJson(const DbRow& r) {
-  return {{"id", AsString(r[0])},           {"title", AsString(r[1])},
-          {"state", AsString(r[2])},        {"stage", AsString(r[3])},
-          {"progress", AsDouble(r[4])},     {"error", Nullable(r[5])},
-          {"template", AsString(r[6])},     {"created_at", AsString(r[7])},
-          {"updated_at", AsString(r[8])},   {"filename", AsString(r[9])},
-          {"size", AsInt(r[10])},           {"duration", Nullable(r[11])},
-          {"speakers", AsInt(r[12])},       {"language", AsString(r[13])},
-          {"hotword_set", Nullable(r[14])}, {"attempts", AsInt(r[15])},
-          {"format", Nullable(r[16])},      {"engine", AsString(r[17])},
+  return {{"id", AsString(r[0])},
+          {"title", AsString(r[1])},
+          {"state", AsString(r[2])},
+          {"stage", AsString(r[3])},
+          {"progress", AsDouble(r[4])},
+          {"error", Nullable(r[5])},
+          {"template", AsString(r[6])},
+          {"created_at", AsString(r[7])},
+          {"updated_at", AsString(r[8])},
+          {"filename", AsString(r[9])},
+          {"size", AsInt(r[10])},
+          {"duration", Nullable(r[11])},
+          {"expected_speakers", AsInt(r[12])},
+          {"language", AsString(r[13])},
+          {"hotword_set", Nullable(r[14])},
+          {"attempts", AsInt(r[15])},
+          {"format", Nullable(r[16])},
+          {"engine", AsString(r[17])},
           {"engine_used", Nullable(r[18])}};
 }
 

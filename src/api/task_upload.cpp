@@ -7,9 +7,12 @@
 #include <sstream>
 
 #include "api/audit.hpp"
+#include "api/contract.hpp"
 #include "api/duration_limit.hpp"
 #include "api/quotas.hpp"
 #include "api/routes.hpp"
+#include "api/schemas.hpp"
+#include "api/task_store.hpp"
 #include "asr/engine_choice.hpp"
 #include "audio/sniff.hpp"
 #include "auth/accounts.hpp"
@@ -87,18 +90,18 @@ std::optional<UploadError> SetField(UploadFields& f, const std::string& name,
     f.language = value.empty() ? "en" : value;
   else if (name == "engine")
     f.engine = value.empty() ? "auto" : value;
-  else if (name == "speakers") {
+  else if (name == "expected_speakers" || name == "speakers") {  // speakers: the old name
     try {
       size_t used = 0;
       f.speakers = std::stoi(value, &used);
       if (used != value.size() || f.speakers < 0 || f.speakers > 20) throw std::out_of_range("");
     } catch (const std::exception&) {
-      return UploadError{400, "speakers must be a whole number from 0 (find out) to 20"};
+      return UploadError{400, name + " must be a whole number from 0 (find out) to 20"};
     }
   } else if (name != "file") {
     return UploadError{400, "unknown field '" + name +
-                                "' (expected file, title, template, hotword_set, speakers, "
-                                "language, engine)"};
+                                "' (expected file, title, template, hotword_set, "
+                                "expected_speakers, language, engine)"};
   }
   return std::nullopt;
 }
@@ -227,6 +230,66 @@ std::optional<UploadError> CheckUploadedDuration(const ServiceContext& d, const 
   return LimitError(probed.status(), ErrorKind::kFailedPrecondition, "recording_too_long");
 }
 
+// The task's fields: multipart fields, or query parameters beside a raw body.
+const std::pair<const char*, const char*> kFields[] = {
+    {"title", "the meeting's title (default: the file name)"},
+    {"template", "a minutes template name (default)"},
+    {"hotword_set", "a hotword set id"},
+    {"expected_speakers", "how many speakers: 0 (find out, the default) to 20"},
+    {"language", "the spoken language (en)"},
+    {"engine", "a configured speech engine name (auto)"}};
+
+nlohmann::json FieldSchema(const std::string& name, const char* description) {
+  return name == "expected_speakers" ? schema::Int(description) : schema::Str(description);
+}
+
+Contract UploadContract() {
+  Contract c("createTask", "tasks",
+             "Upload a recording and queue it: multipart/form-data (part `file` plus the "
+             "fields), the recording as the body (audio/* or video/*, the fields as query "
+             "parameters), or JSON naming a completed direct upload");
+  nlohmann::json form = {{"type", "object"},
+                         {"required", {"file"}},
+                         {"properties", {{"file", schema::Binary("the recording")}}}};
+  for (const auto& [name, what] : kFields) {
+    c.Query(name, FieldSchema(name, what), what + std::string(" (raw-body uploads)"));
+    form["properties"][name] = FieldSchema(name, what);
+  }
+  c.Body("multipart/form-data", form)
+      .Body("audio/*", schema::Binary("the recording"))
+      .Body("video/*", schema::Binary("the recording"))
+      .Body("application/octet-stream", schema::Binary("the recording"))
+      .Body("application/json", schema::Ref("TaskFromUpload"))
+      .Returns(201, "queued", schema::Ref("Task"))
+      .Header(201, "Location", "the task: /api/v1/tasks/{id}")
+      .Returns(400, "a bad field, an unknown template or hotword set, an empty or truncated upload")
+      .Returns(404, "no such upload")
+      .Returns(409, "the upload is not completed, or already has a task")
+      .Returns(411, "neither Content-Length nor chunked")
+      .Returns(413,
+               "larger than server.max_upload_mb, or past the tenant's storage quota (code "
+               "storage_quota_exceeded; limits.tenant_storage_mb)")
+      .Returns(415, "not an audio or video file")
+      .Returns(422, "longer than limits.max_duration_s (code recording_too_long; nothing kept)")
+      .Returns(429,
+               "the tenant has limits.tenant_queued_tasks tasks queued (queued_tasks_limit), "
+               "the user started limits.user_uploads_per_minute uploads in the last minute "
+               "(upload_rate_limit), or the recording would take the bytes the user uploaded "
+               "in the last hour past limits.user_upload_mb_per_hour (upload_bytes_rate_limit)")
+      .Header(429, "Retry-After", "seconds; none when the recording alone is over the limit",
+              schema::Int());
+  return c;
+}
+
+// 201 with the new task, as GET /api/v1/tasks/{id} shows it.
+void AnswerCreated(const ServiceContext& d, Request& req, Response& res, const std::string& id) {
+  req.params["id"] = id;
+  auto row = FindTask(d.db, req);
+  if (!row.ok()) return SetError(res, row.status(), req.request_id);
+  res.Json(201, TaskJson(*row));
+  res.headers["Location"] = "/api/v1/tasks/" + id;
+}
+
 // POST /api/v1/tasks {"upload_id", "title", "template", …}: a task from a completed upload.
 void CreateFromUpload(const ServiceContext& d, Request& req, Response& res) {
   const Principal& p = *req.principal;
@@ -290,15 +353,14 @@ void CreateFromUpload(const ServiceContext& d, Request& req, Response& res) {
   if (err) return SetUploadError(res, *err, req.request_id);
   if (d.queue) d.queue->Notify();
   Audit(d.db, req, "task.create", id);
-  res.Json(201, {{"id", id}, {"state", "queued"}, {"upload_id", upload_id}});
-  res.headers["Location"] = "/api/v1/tasks/" + id;
+  AnswerCreated(d, req, res, id);
 }
 
 }  // namespace
 
 void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
   const ServiceContext* d = &ctx;
-  r.Add("POST", "/api/v1/tasks", true, [d](Request& req, Response& res) {
+  r.Add("POST", "/api/v1/tasks", true, UploadContract(), [d](Request& req, Response& res) {
     const Principal& p = *req.principal;
     std::string type = req.header("Content-Type");
     // The media type: what comes before any parameters, without surrounding spaces.
@@ -413,8 +475,7 @@ void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
     }
     if (d->queue) d->queue->Notify();
     Audit(d->db, req, "task.create", *id);
-    res.Json(201, {{"id", *id}, {"state", "queued"}});
-    res.headers["Location"] = "/api/v1/tasks/" + *id;
+    AnswerCreated(*d, req, res, *id);
   });
 }
 

@@ -5,7 +5,9 @@
 #include <algorithm>
 
 #include "api/audit.hpp"
+#include "api/contract.hpp"
 #include "api/routes.hpp"
+#include "api/schemas.hpp"
 #include "asr/engine_choice.hpp"
 #include "core/text.hpp"
 #include "llm/model_chain.hpp"
@@ -43,52 +45,67 @@ void Show(const ServiceContext& d, Request& req, Response& res) {
 
 void AddTenantRoutes(Router& r, const ServiceContext& ctx) {
   const ServiceContext* d = &ctx;
-  r.Add("GET", "/api/v1/tenant", true, [d](Request& req, Response& res) { Show(*d, req, res); });
-  r.Add("PATCH", "/api/v1/tenant", true, [d](Request& req, Response& res) {
-    if (!RequireAdmin(req, res)) return;
-    auto body = ReadJsonBody(req);
-    if (!body.ok()) return SetError(res, body.status(), req.request_id);
-    if (!body->is_object() || body->empty())
-      return SetError(res, 400, "", "send {\"asr_engine\": …, \"llm_provider\": …}",
-                      req.request_id);
-    std::string asr, llm;
-    for (auto& [k, v] : body->items()) {
-      if (!v.is_string()) return SetError(res, 400, "", k + " must be a string", req.request_id);
-      if (k == "asr_engine") {
-        asr = v.get<std::string>();
-        if (Status s = CheckEngineChoice(AsrConfigured(*d), asr); !s.ok() || asr.empty())
-          return SetError(res, 400, "",
-                          "asr_engine: " + (asr.empty() ? "must not be empty" : s.message()),
-                          req.request_id);
-      } else if (k == "llm_provider") {
-        llm = v.get<std::string>();
-        auto names = LlmChoices(*d);
-        if (std::find(names.begin(), names.end(), llm) == names.end())
-          return SetError(res, 400, "",
-                          "llm_provider: '" + llm +
-                              "' is not configured here (choose from: " + Join(names, ", ") + ")",
-                          req.request_id);
-      } else {
-        return SetError(res, 400, "",
-                        "unknown field '" + k + "' (expected asr_engine, llm_provider)",
-                        req.request_id);
-      }
-    }
-    Status s = d->db.Transaction([&](Database& tx) -> Status {
-      if (!asr.empty())
-        if (Status e = tx.Exec("UPDATE tenants SET asr_engine = ? WHERE id = ?",
-                               {asr, req.principal->tenant_id});
-            !e.ok())
-          return e;
-      if (!llm.empty())
-        return tx.Exec("UPDATE tenants SET llm_provider = ? WHERE id = ?",
-                       {llm, req.principal->tenant_id});
-      return Status::Ok();
-    });
-    if (!s.ok()) return SetError(res, s, req.request_id);
-    Audit(d->db, req, "tenant.update", req.principal->tenant_id);
-    Show(*d, req, res);
-  });
+  r.Add("GET", "/api/v1/tenant", true,
+        Contract("getTenant", "admin",
+                 "The caller's tenant: its speech engine and language model provider, and what "
+                 "may be chosen")
+            .Returns(200, "the tenant", schema::Ref("Tenant")),
+        [d](Request& req, Response& res) { Show(*d, req, res); });
+  r.Add("PATCH", "/api/v1/tenant", true,
+        Contract("updateTenant", "admin",
+                 "Choose the tenant's speech engine or language model provider among the "
+                 "configured ones (admins)")
+            .JsonBody(schema::Ref("TenantChange"))
+            .Returns(200, "the tenant", schema::Ref("Tenant"))
+            .Returns(400, "nothing to change, or a choice not configured here")
+            .Returns(403, "not an admin"),
+        [d](Request& req, Response& res) {
+          if (!RequireAdmin(req, res)) return;
+          auto body = ReadJsonBody(req);
+          if (!body.ok()) return SetError(res, body.status(), req.request_id);
+          if (!body->is_object() || body->empty())
+            return SetError(res, 400, "", "send {\"asr_engine\": …, \"llm_provider\": …}",
+                            req.request_id);
+          std::string asr, llm;
+          for (auto& [k, v] : body->items()) {
+            if (!v.is_string())
+              return SetError(res, 400, "", k + " must be a string", req.request_id);
+            if (k == "asr_engine") {
+              asr = v.get<std::string>();
+              if (Status s = CheckEngineChoice(AsrConfigured(*d), asr); !s.ok() || asr.empty())
+                return SetError(res, 400, "",
+                                "asr_engine: " + (asr.empty() ? "must not be empty" : s.message()),
+                                req.request_id);
+            } else if (k == "llm_provider") {
+              llm = v.get<std::string>();
+              auto names = LlmChoices(*d);
+              if (std::find(names.begin(), names.end(), llm) == names.end())
+                return SetError(res, 400, "",
+                                "llm_provider: '" + llm +
+                                    "' is not configured here (choose from: " + Join(names, ", ") +
+                                    ")",
+                                req.request_id);
+            } else {
+              return SetError(res, 400, "",
+                              "unknown field '" + k + "' (expected asr_engine, llm_provider)",
+                              req.request_id);
+            }
+          }
+          Status s = d->db.Transaction([&](Database& tx) -> Status {
+            if (!asr.empty())
+              if (Status e = tx.Exec("UPDATE tenants SET asr_engine = ? WHERE id = ?",
+                                     {asr, req.principal->tenant_id});
+                  !e.ok())
+                return e;
+            if (!llm.empty())
+              return tx.Exec("UPDATE tenants SET llm_provider = ? WHERE id = ?",
+                             {llm, req.principal->tenant_id});
+            return Status::Ok();
+          });
+          if (!s.ok()) return SetError(res, s, req.request_id);
+          Audit(d->db, req, "tenant.update", req.principal->tenant_id);
+          Show(*d, req, res);
+        });
 }
 
 }  // namespace minutes

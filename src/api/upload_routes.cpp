@@ -14,10 +14,12 @@
 #include <sstream>
 
 #include "api/audit.hpp"
+#include "api/contract.hpp"
 #include "api/duration_limit.hpp"
 #include "api/jwt.hpp"
 #include "api/quotas.hpp"
 #include "api/routes.hpp"
+#include "api/schemas.hpp"
 #include "audio/sniff.hpp"
 #include "auth/password.hpp"
 #include "core/clock.hpp"
@@ -488,17 +490,72 @@ void AbortUpload(const ServiceContext& d, Request& req, Response& res) {
 void AddUploadRoutes(Router& r, const ServiceContext& ctx) {
   const ServiceContext* d = &ctx;
   r.Add("POST", "/api/v1/uploads", true,
+        Contract("createUpload", "uploads",
+                 "Start a direct upload of a big recording: part URLs to PUT the parts to "
+                 "(presigned object-store URLs, or this API's token URLs on local storage)")
+            .JsonBody(schema::Ref("NewUpload"))
+            .Returns(201, "the upload with every part's URL", schema::Ref("Upload"))
+            .Header(201, "Location", "/api/v1/uploads/{id}")
+            .Returns(400, "a bad filename or size")
+            .Returns(413,
+                     "larger than server.max_upload_mb, or past the tenant's storage quota "
+                     "(storage_quota_exceeded)")
+            .Returns(415, "content_type is not audio/* or video/*")
+            .Returns(429,
+                     "limits.user_uploads_per_minute reached (upload_rate_limit), or the size "
+                     "would take the bytes the user uploaded in the last hour past "
+                     "limits.user_upload_mb_per_hour (upload_bytes_rate_limit)")
+            .Header(429, "Retry-After", "seconds; none when the size alone is over the limit",
+                    schema::Int()),
         [d](Request& req, Response& res) { CreateUpload(*d, req, res); });
   r.Add("GET", "/api/v1/uploads", true,
+        Contract("listUploads", "uploads", "The caller's direct uploads, newest first (100)")
+            .Query("state", schema::Enum({"open", "completed", "aborted", "expired"}),
+                   "only uploads in this state")
+            .Returns(200, "the uploads", schema::Ref("UploadList"))
+            .Returns(400, "a bad state"),
         [d](Request& req, Response& res) { ListUploads(*d, req, res); });
   r.Add("GET", "/api/v1/uploads/{id}", true,
+        Contract("getUpload", "uploads",
+                 "An upload: the parts received so far, and fresh URLs for the missing ones "
+                 "(resume); URLs handed out before stay valid until their own expiry")
+            .Returns(200, "the upload", schema::Ref("Upload"))
+            .Returns(404, "no such upload of the caller's"),
         [d](Request& req, Response& res) { ShowUpload(*d, req, res); });
   // Authorized by the signed token in the URL (like a presigned URL), not by a login.
   r.Add("PUT", "/api/v1/uploads/{id}/parts/{n}", false,
+        Contract("putUploadPart", "uploads",
+                 "One part, exactly its size (local storage; authorized by the URL's token, "
+                 "which signs the upload, the part number and the expiry)")
+            .PathParam("n", schema::Int("from 1"), "the part number")
+            .Query("expires", schema::Int("Unix seconds"), "from the part URL", true)
+            .Query("token", schema::Str(), "from the part URL", true)
+            .Body("application/octet-stream", schema::Binary("the part's bytes"))
+            .Returns(200, "stored", schema::Ref("ReceivedPart"))
+            .Returns(400, "the wrong size, a bad part number, or a truncated body")
+            .Returns(403, "a wrong or expired token")
+            .Returns(404, "no such upload")
+            .Returns(409, "the upload is not open any more")
+            .Returns(413, "larger than the part"),
         [d](Request& req, Response& res) { PutPart(*d, req, res); });
   r.Add("POST", "/api/v1/uploads/{id}/complete", true,
+        Contract("completeUpload", "uploads",
+                 "Join the parts into the recording and check its size and content (SHA-256 "
+                 "computed); then POST /api/v1/tasks {\"upload_id\"} makes a task of it")
+            .JsonBody(schema::Ref("UploadCompletion"))
+            .Returns(200, "completed (again: the same answer)", schema::Ref("Upload"))
+            .Returns(400, "bad parts")
+            .Returns(404, "no such upload of the caller's")
+            .Returns(409, "parts are missing (listed), or the upload is not open",
+                     schema::Ref("PartsMissing"))
+            .Returns(415, "not an audio or video file")
+            .Returns(422, "longer than limits.max_duration_s (recording_too_long; dropped)"),
         [d](Request& req, Response& res) { CompleteUpload(*d, req, res); });
   r.Add("DELETE", "/api/v1/uploads/{id}", true,
+        Contract("abortUpload", "uploads", "Abandon an upload and drop its parts")
+            .Returns(204, "aborted")
+            .Returns(404, "no such upload of the caller's")
+            .Returns(409, "the upload is completed"),
         [d](Request& req, Response& res) { AbortUpload(*d, req, res); });
 }
 

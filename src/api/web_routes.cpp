@@ -7,7 +7,9 @@
 #include <map>
 #include <regex>
 
+#include "api/contract.hpp"
 #include "api/routes.hpp"
+#include "api/schemas.hpp"
 
 #ifndef MINUTES_WEB_DIST
 #define MINUTES_WEB_DIST ""
@@ -78,8 +80,16 @@ void AddWebRoutes(Router& r, const ServiceContext& ctx) {
   std::string dir =
       ctx.config.server.web_dir.empty() ? MINUTES_WEB_DIST : ctx.config.server.web_dir;
   r.Add("GET", "/", false,
+        Contract("getWebApp", "web", "The web app")
+            .Returns(200, "the page", schema::Str(), "text/html")
+            .Returns(503, "the web app is not built here"),
         [dir](Request& req, Response& res) { Serve(dir, "index.html", req, res); });
   r.Add("GET", "/app/{file}", false,
+        Contract("getWebAppFile", "web",
+                 "The web app's files; names with a content hash are cached for a year")
+            .Returns(200, "the file", schema::Binary(), "*/*")
+            .Returns(404, "no such file")
+            .Returns(503, "the web app is not built here"),
         [dir](Request& req, Response& res) { Serve(dir, req.params["file"], req, res); });
 }
 

@@ -5,7 +5,9 @@
 #include <sstream>
 
 #include "api/audit.hpp"
+#include "api/contract.hpp"
 #include "api/routes.hpp"
+#include "api/schemas.hpp"
 #include "auth/accounts.hpp"
 #include "net/address_policy.hpp"
 
@@ -30,108 +32,141 @@ nlohmann::json WebhookJson(const DbRow& row) {
 void AddWebhookRoutes(Router& r, const ServiceContext& ctx) {
   const ServiceContext* d = &ctx;
 
-  r.Add("GET", "/api/v1/webhooks", true, [d](Request& req, Response& res) {
-    if (!RequireAdmin(req, res)) return;
-    auto rows =
-        d->db.Query(std::string(kWebhookColumns) + "WHERE tenant_id = ? ORDER BY created_at",
-                    {req.principal->tenant_id});
-    if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
-    nlohmann::json items = nlohmann::json::array();
-    for (auto& row : *rows) items.push_back(WebhookJson(row));
-    res.Json(200, {{"items", items}});
-  });
+  r.Add("GET", "/api/v1/webhooks", true,
+        Contract("listWebhooks", "admin", "The tenant's webhooks, without secrets (admins)")
+            .Returns(200, "the webhooks", schema::Ref("WebhookList"))
+            .Returns(403, "not an admin"),
+        [d](Request& req, Response& res) {
+          if (!RequireAdmin(req, res)) return;
+          auto rows =
+              d->db.Query(std::string(kWebhookColumns) + "WHERE tenant_id = ? ORDER BY created_at",
+                          {req.principal->tenant_id});
+          if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
+          nlohmann::json items = nlohmann::json::array();
+          for (auto& row : *rows) items.push_back(WebhookJson(row));
+          res.Json(200, {{"items", items}});
+        });
 
-  r.Add("GET", "/api/v1/webhooks/{id}", true, [d](Request& req, Response& res) {
-    if (!RequireAdmin(req, res)) return;
-    auto rows = d->db.Query(std::string(kWebhookColumns) + "WHERE id = ? AND tenant_id = ?",
-                            {req.params["id"], req.principal->tenant_id});
-    if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
-    if (rows->empty())
-      return SetError(res, 404, "", "no webhook " + req.params["id"], req.request_id);
-    res.Json(200, WebhookJson((*rows)[0]));
-  });
+  r.Add("GET", "/api/v1/webhooks/{id}", true,
+        Contract("getWebhook", "admin", "A webhook, without its secret (admins)")
+            .Returns(200, "the webhook", schema::Ref("Webhook"))
+            .Returns(403, "not an admin")
+            .Returns(404, "no such webhook in the tenant"),
+        [d](Request& req, Response& res) {
+          if (!RequireAdmin(req, res)) return;
+          auto rows = d->db.Query(std::string(kWebhookColumns) + "WHERE id = ? AND tenant_id = ?",
+                                  {req.params["id"], req.principal->tenant_id});
+          if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
+          if (rows->empty())
+            return SetError(res, 404, "", "no webhook " + req.params["id"], req.request_id);
+          res.Json(200, WebhookJson((*rows)[0]));
+        });
 
-  r.Add("POST", "/api/v1/webhooks", true, [d](Request& req, Response& res) {
-    if (!RequireAdmin(req, res)) return;
-    auto body = ReadJsonBody(req);
-    if (!body.ok()) return SetError(res, body.status(), req.request_id);
-    auto url_field = body->find("url");
-    if (url_field == body->end() || !url_field->is_string())
-      return SetError(res, 400, "", "url must be an http:// or https:// URL with a host",
-                      req.request_id);
-    std::string url = url_field->get<std::string>();
-    // The destination is checked now, with the reason in the refusal, and again at every
-    // delivery (worker/webhook_job.cpp).
-    DestinationPolicy policy{.allow_private_networks = d->config.webhooks.allow_private_networks};
-    auto checked = CheckOutboundUrl(url, policy);
-    if (!checked.ok()) {
-      std::string why = "url " + checked.status().message();
-      if (checked.status().kind() == ErrorKind::kFailedPrecondition &&
-          !policy.allow_private_networks &&
-          CheckOutboundUrl(url, DestinationPolicy{.allow_private_networks = true}).ok())
-        why += " (receivers on a private network need webhooks.allow_private_networks)";
-      return SetError(res, Status(checked.status().kind(), why), req.request_id);
-    }
-    std::string events;
-    nlohmann::json list =
-        body->value("events", nlohmann::json::array({"task.succeeded", "task.failed"}));
-    if (!list.is_array() || list.empty())
-      return SetError(res, 400, "", "events must be a non-empty list", req.request_id);
-    for (auto& e : list) {
-      if (!e.is_string() || (e != "task.succeeded" && e != "task.failed"))
-        return SetError(res, 400, "", "events may be task.succeeded and task.failed",
-                        req.request_id);
-      events += (events.empty() ? "" : ",") + e.get<std::string>();
-    }
-    auto secret_field = body->find("secret");  // json::value() throws when it is not a string
-    if (secret_field != body->end() && !secret_field->is_string())
-      return SetError(res, 400, "", "secret must be a string of at least 16 characters",
-                      req.request_id);
-    std::string secret = secret_field == body->end() ? "" : secret_field->get<std::string>();
-    if (secret.empty()) {
-      auto fresh = RandomHex(24);
-      if (!fresh.ok()) return SetError(res, fresh.status(), req.request_id);
-      secret = "whsec_" + *fresh;
-    } else if (secret.size() < 16) {
-      return SetError(res, 400, "", "secret must be at least 16 characters", req.request_id);
-    }
-    auto id = RandomHex(12);
-    if (!id.ok()) return SetError(res, id.status(), req.request_id);
-    const int cap = d->config.webhooks.max_per_tenant;
-    Status s = d->db.Transaction([&](Database& tx) -> Status {
-      auto count =
-          tx.Query("SELECT count(*) FROM webhooks WHERE tenant_id = ?", {req.principal->tenant_id});
-      if (!count.ok()) return count.status();
-      if (AsInt((*count)[0][0]) >= cap)
-        return Status::FailedPrecondition("this tenant has " +
-                                          std::to_string(AsInt((*count)[0][0])) +
-                                          " webhooks, the limit is " + std::to_string(cap) +
-                                          " (webhooks.max_per_tenant); delete one first");
-      return tx.Exec(
-          "INSERT INTO webhooks (id, tenant_id, url, secret, events, created_at) VALUES (?, ?, "
-          "?, ?, ?, ?)",
-          {*id, req.principal->tenant_id, url, secret, events, NowIso()});
-    });
-    if (!s.ok()) return SetError(res, s, req.request_id);
-    Audit(d->db, req, "webhook.create", *id);
-    res.headers["Location"] = "/api/v1/webhooks/" + *id;
-    res.Json(201, {{"id", *id}, {"url", url}, {"events", list}, {"secret", secret}});
-  });
+  r.Add(
+      "POST", "/api/v1/webhooks", true,
+      Contract("createWebhook", "admin",
+               "Add a webhook: HMAC-SHA256 signed POSTs (X-Minutes-Signature over "
+               "timestamp.body) on task.succeeded and task.failed, retried with backoff "
+               "(admins)")
+          .JsonBody(schema::Ref("NewWebhook"))
+          .Returns(201, "the webhook with its secret, shown this once", schema::Ref("Webhook"))
+          .Header(201, "Location", "/api/v1/webhooks/{id}")
+          .Returns(400, "not an http:// or https:// URL, bad events, a short secret")
+          .Returns(403, "not an admin")
+          .Returns(422,
+                   "the URL points to a loopback, private, metadata or other internal "
+                   "address, has user:password@, or the tenant has webhooks.max_per_tenant "
+                   "webhooks"),
+      [d](Request& req, Response& res) {
+        if (!RequireAdmin(req, res)) return;
+        auto body = ReadJsonBody(req);
+        if (!body.ok()) return SetError(res, body.status(), req.request_id);
+        auto url_field = body->find("url");
+        if (url_field == body->end() || !url_field->is_string())
+          return SetError(res, 400, "", "url must be an http:// or https:// URL with a host",
+                          req.request_id);
+        std::string url = url_field->get<std::string>();
+        // The destination is checked now, with the reason in the refusal, and again at every
+        // delivery (worker/webhook_job.cpp).
+        DestinationPolicy policy{.allow_private_networks =
+                                     d->config.webhooks.allow_private_networks};
+        auto checked = CheckOutboundUrl(url, policy);
+        if (!checked.ok()) {
+          std::string why = "url " + checked.status().message();
+          if (checked.status().kind() == ErrorKind::kFailedPrecondition &&
+              !policy.allow_private_networks &&
+              CheckOutboundUrl(url, DestinationPolicy{.allow_private_networks = true}).ok())
+            why += " (receivers on a private network need webhooks.allow_private_networks)";
+          return SetError(res, Status(checked.status().kind(), why), req.request_id);
+        }
+        std::string events;
+        nlohmann::json list =
+            body->value("events", nlohmann::json::array({"task.succeeded", "task.failed"}));
+        if (!list.is_array() || list.empty())
+          return SetError(res, 400, "", "events must be a non-empty list", req.request_id);
+        for (auto& e : list) {
+          if (!e.is_string() || (e != "task.succeeded" && e != "task.failed"))
+            return SetError(res, 400, "", "events may be task.succeeded and task.failed",
+                            req.request_id);
+          events += (events.empty() ? "" : ",") + e.get<std::string>();
+        }
+        auto secret_field = body->find("secret");  // json::value() throws when it is not a string
+        if (secret_field != body->end() && !secret_field->is_string())
+          return SetError(res, 400, "", "secret must be a string of at least 16 characters",
+                          req.request_id);
+        std::string secret = secret_field == body->end() ? "" : secret_field->get<std::string>();
+        if (secret.empty()) {
+          auto fresh = RandomHex(24);
+          if (!fresh.ok()) return SetError(res, fresh.status(), req.request_id);
+          secret = "whsec_" + *fresh;
+        } else if (secret.size() < 16) {
+          return SetError(res, 400, "", "secret must be at least 16 characters", req.request_id);
+        }
+        auto id = RandomHex(12);
+        if (!id.ok()) return SetError(res, id.status(), req.request_id);
+        const int cap = d->config.webhooks.max_per_tenant;
+        const std::string now = NowIso();
+        Status s = d->db.Transaction([&](Database& tx) -> Status {
+          auto count = tx.Query("SELECT count(*) FROM webhooks WHERE tenant_id = ?",
+                                {req.principal->tenant_id});
+          if (!count.ok()) return count.status();
+          if (AsInt((*count)[0][0]) >= cap)
+            return Status::FailedPrecondition("this tenant has " +
+                                              std::to_string(AsInt((*count)[0][0])) +
+                                              " webhooks, the limit is " + std::to_string(cap) +
+                                              " (webhooks.max_per_tenant); delete one first");
+          return tx.Exec(
+              "INSERT INTO webhooks (id, tenant_id, url, secret, events, created_at) VALUES (?, ?, "
+              "?, ?, ?, ?)",
+              {*id, req.principal->tenant_id, url, secret, events, now});
+        });
+        if (!s.ok()) return SetError(res, s, req.request_id);
+        Audit(d->db, req, "webhook.create", *id);
+        res.headers["Location"] = "/api/v1/webhooks/" + *id;
+        res.Json(
+            201,
+            {{"id", *id}, {"url", url}, {"events", list}, {"created_at", now}, {"secret", secret}});
+      });
 
-  r.Add("DELETE", "/api/v1/webhooks/{id}", true, [d](Request& req, Response& res) {
-    if (!RequireAdmin(req, res)) return;
-    auto rows = d->db.Query("SELECT 1 FROM webhooks WHERE id = ? AND tenant_id = ?",
-                            {req.params["id"], req.principal->tenant_id});
-    if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
-    if (rows->empty())
-      return SetError(res, 404, "", "no webhook " + req.params["id"], req.request_id);
-    Status s = d->db.Exec("DELETE FROM webhooks WHERE id = ?", {req.params["id"]});
-    if (!s.ok()) return SetError(res, s, req.request_id);
-    Audit(d->db, req, "webhook.delete", req.params["id"]);
-    res.status = 204;
-    res.content_type.clear();
-    res.body.clear();
-  });
+  r.Add("DELETE", "/api/v1/webhooks/{id}", true,
+        Contract("deleteWebhook", "admin", "Delete a webhook (admins)")
+            .Returns(204, "deleted")
+            .Returns(403, "not an admin")
+            .Returns(404, "no such webhook in the tenant"),
+        [d](Request& req, Response& res) {
+          if (!RequireAdmin(req, res)) return;
+          auto rows = d->db.Query("SELECT 1 FROM webhooks WHERE id = ? AND tenant_id = ?",
+                                  {req.params["id"], req.principal->tenant_id});
+          if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
+          if (rows->empty())
+            return SetError(res, 404, "", "no webhook " + req.params["id"], req.request_id);
+          Status s = d->db.Exec("DELETE FROM webhooks WHERE id = ?", {req.params["id"]});
+          if (!s.ok()) return SetError(res, s, req.request_id);
+          Audit(d->db, req, "webhook.delete", req.params["id"]);
+          res.status = 204;
+          res.content_type.clear();
+          res.body.clear();
+        });
 }
 
 }  // namespace minutes

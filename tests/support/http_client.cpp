@@ -4,6 +4,8 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 
+#include "contract_guard.hpp"
+
 namespace minutes::testing {
 
 Reply Call(int port, const std::string& method, const std::string& path, const std::string& body,
@@ -23,6 +25,7 @@ Reply Call(int port, const std::string& method, const std::string& path, const s
   std::istream& in = s.receiveResponse(res);
   Reply r{res.getStatus(), std::string((std::istreambuf_iterator<char>(in)), {}), {}};
   for (auto& [k, v] : res) r.headers[k] = v;
+  CheckReplyAgainstContract(port, method, path, r);
   return r;
 }
 

@@ -96,18 +96,23 @@ function MinutesEditor({ doc, onSave, onCancel }) {
   const [summary, setSummary] = useState(doc.summary.join("\n"));
   const [decisions, setDecisions] = useState(doc.decisions.map((d) => d.text).join("\n"));
   const [actions, setActions] = useState(
-    doc.action_items.map((a) => [a.text, a.owner, a.due || ""].join(" | ")).join("\n"));
+    doc.action_items.map((a) => [a.text, a.owner_name || a.owner || "", a.due || ""].join(" | "))
+      .join("\n"));
   const [topics, setTopics] = useState(doc.topics.join(", "));
   const save = () => {
     // Unchanged items keep their speaker and segment; new ones cite none.
     const decided = lines(decisions).map((text, i) => {
       const old = doc.decisions[i];
-      return old && old.text === text ? old : { text, speaker: "", segment: "" };
+      return old && old.text === text ? old : { text, speaker: null, segment: null };
     });
     const items = lines(actions).map((l, i) => {
-      const [text, owner = "", due = ""] = l.split("|").map((x) => x.trim());
+      const [text, who = "", due = ""] = l.split("|").map((x) => x.trim());
       const old = doc.action_items[i];
-      return { text, owner, due: due || null, segment: old && old.text === text ? old.segment : "" };
+      // The owner as shown: kept when unchanged; else written as a name (the server resolves a
+      // speaker's id or name to the speaker).
+      const same = old && who === (old.owner_name || old.owner || "");
+      return { text, owner: same ? old.owner : null, owner_name: same ? old.owner_name : who || null,
+               due: due || null, segment: old && old.text === text ? old.segment : null };
     });
     onSave({ title, summary: lines(summary), decisions: decided, action_items: items,
              topics: topics.split(/[,，]/).map((x) => x.trim()).filter(Boolean) });
@@ -228,7 +233,7 @@ function Ask({ id }) {
       {answer && (
         <div data-test="answer">
           <p>{answer.answer}</p>
-          <ul>{(answer.citations || []).map((c) => <li>{clock(c.start)} {c.speaker}: {c.text}</li>)}</ul>
+          <ul>{(answer.citations || []).map((c) => <li>{clock(c.start)} {c.speaker_name || c.speaker}: {c.text}</li>)}</ul>
           {repairNote(answer.repairs, answer.generator, t) &&
             <p class="muted" data-test="answer-repairs">{repairNote(answer.repairs, answer.generator, t)}</p>}
         </div>

@@ -10,7 +10,7 @@ export function Upload({ onUploaded }) {
   const [templates, setTemplates] = useState([]);
   const [sets, setSets] = useState([]);
   const [limit, setLimit] = useState(0);
-  const [fields, setFields] = useState({ template: "default", hotword_set: "", speakers: "0",
+  const [fields, setFields] = useState({ template: "default", hotword_set: "", expected_speakers: "0",
                                          language: "en" });
   const [jobs, setJobs] = useState([]);
   const [over, setOver] = useState(false);
@@ -57,7 +57,7 @@ export function Upload({ onUploaded }) {
         <label>{t("hotwords")}<select value={fields.hotword_set} onChange={set("hotword_set")}>
           <option value="">{t("none")}</option>
           {sets.map((s) => <option value={s.id}>{s.name}</option>)}</select></label>
-        <label>{t("speakers")}<select value={fields.speakers} onChange={set("speakers")}>
+        <label>{t("speakers")}<select value={fields.expected_speakers} onChange={set("expected_speakers")}>
           <option value="0">{t("auto")}</option>
           {[2, 3, 4, 5, 6, 7, 8].map((n) => <option value={n}>{n}</option>)}</select></label>
         <label>{t("language")}<select value={fields.language} onChange={set("language")}>
