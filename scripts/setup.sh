@@ -64,7 +64,7 @@ if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt w
 fi
 
 # The web app, built into web/dist (not committed) whenever its sources are newer.
-if [ ! -f web/dist/app.js ] || [ -n "$(find web/src web/build.mjs web/package-lock.json -newer web/dist/app.js 2>/dev/null | head -1)" ]; then
+if [ ! -f web/dist/app.js ] || [ -n "$(find web/src web/build.mjs web/package-lock.json web/openapi.json web/tsconfig.json -newer web/dist/app.js 2>/dev/null | head -1)" ]; then
   echo "setup: building the web app"
   npm run --prefix web --silent build
 fi

@@ -99,7 +99,8 @@ void EditMinutes(const ServiceContext& d, Request& req, Response& res) {
     MinutesVersion v = std::move(**latest);
     nlohmann::json merged = nlohmann::json::parse(v.minutes_json);
     // The edited fields over the latest, in the stored form.
-    for (auto& [k, val] : StoredMinutesFields(*body).items()) merged[k] = val;
+    const nlohmann::json fields = StoredMinutesFields(*body);  // outlives the loop over it
+    for (auto& [k, val] : fields.items()) merged[k] = val;
     auto doc = MinutesFromJson(merged);
     if (!doc.ok()) {
       refused = doc.status();

@@ -185,6 +185,19 @@ TEST_F(Routes, TheDescriptionPassesRedoclysRecommendedLint) {
   EXPECT_EQ(lint.exit_code, 0);
 }
 
+// The web app's client is typed from web/openapi.json (its build type-checks the app against
+// it): that copy must be the description the code generates, or the app would be checked
+// against a contract the service no longer has.
+TEST_F(Routes, TheWebAppsCopyOfTheDescriptionIsCurrent) {
+  std::ifstream in(std::string(MINUTES_SOURCE_DIR) + "/web/openapi.json");
+  ASSERT_TRUE(in) << "web/openapi.json is missing";
+  auto copy = nlohmann::json::parse(in, nullptr, false);
+  EXPECT_TRUE(copy == DescribeApi())
+      << "web/openapi.json is not what the routes declare: run `minutes openapi --out "
+         "web/openapi.json` and rebuild the web app (npm run --prefix web build)";
+  EXPECT_TRUE(copy == OpenApiDocument(router_)) << "the description depends on the configuration";
+}
+
 // The answers of the declared routes are what their contract says, checked as a validating
 // proxy would (valijson); the checker itself refuses a field the contract does not name.
 TEST_F(Routes, HotwordAnswersMatchTheirContract) {

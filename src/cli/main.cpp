@@ -8,6 +8,7 @@
 #include "cli/migrate_data_command.hpp"
 #include "cli/migrate_files_command.hpp"
 #include "cli/models_command.hpp"
+#include "cli/openapi_command.hpp"
 #include "cli/render_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/serve_command.hpp"
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   minutes::AddMigrateFilesCommand(app, &exit_code);
   minutes::AddSweepCommand(app, &exit_code);
   minutes::AddModelsCommand(app, &exit_code);
+  minutes::AddOpenApiCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

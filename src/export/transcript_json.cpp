@@ -93,8 +93,9 @@ json TranscriptToJson(const Transcript& t) {
               {"language", t.language},
               {"speakers", std::move(speakers)},
               {"segments", std::move(segments)}};
-  if (!t.engine.empty()) out["engine"] = t.engine;
-  if (!t.model.empty()) out["model"] = t.model;
+  // Always there: null when the transcript did not record them (written before they were).
+  out["engine"] = t.engine.empty() ? json(nullptr) : json(t.engine);
+  out["model"] = t.model.empty() ? json(nullptr) : json(t.model);
   return out;
 }
 

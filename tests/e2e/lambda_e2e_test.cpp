@@ -142,7 +142,7 @@ TEST(Lambda, ApiGatewayEventsGoThroughTheSameRouter) {
   auto items = json::parse(list.body["body"].get<std::string>())["items"];
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0]["title"], "From Lambda");
-  EXPECT_EQ(items[0]["speakers"], 3);
+  EXPECT_EQ(items[0]["expected_speakers"], 3);
 
   auto audio =
       call(V2("GET", "/api/v1/tasks/" + id + "/audio", "", {{"authorization", "Bearer " + token}}));

@@ -212,8 +212,10 @@ TEST_F(LlmRepair, WhatTheUserReadsWhenTheModelMisbehaves) {
   EXPECT_EQ(v["title"], "Standup by the model") << v.dump();
   EXPECT_EQ(v["summary"], json({"The team went through yesterday and today."}));
   ASSERT_EQ(v["decisions"].size(), 1u) << v.dump();
-  EXPECT_EQ(v["decisions"][0],
-            json({{"text", "Release version two on Friday"}, {"speaker", ""}, {"segment", ""}}));
+  EXPECT_EQ(v["decisions"][0], json({{"text", "Release version two on Friday"},
+                                     {"speaker", nullptr},
+                                     {"speaker_name", nullptr},
+                                     {"segment", nullptr}}));
   ASSERT_EQ(v["action_items"].size(), 1u);
   EXPECT_EQ(v["action_items"][0]["segment"], segment);
   EXPECT_EQ(v["action_items"][0]["due"], nullptr);
@@ -237,7 +239,9 @@ TEST_F(LlmRepair, WhatTheUserReadsWhenTheModelMisbehaves) {
   v = Regenerate(id, Misbehaviour::kNames);
   EXPECT_EQ(v["decisions"][0]["speaker"], speaker) << v.dump();
   EXPECT_EQ(v["decisions"][0]["segment"], segment);
-  EXPECT_EQ(v["action_items"][0]["owner"], "Alice");
+  EXPECT_EQ(v["action_items"][0]["owner"], speaker);
+  EXPECT_EQ(v["action_items"][0]["owner_name"], "Alice");
+  EXPECT_EQ(v["decisions"][0]["speaker_name"], "Alice");
   EXPECT_EQ(v["repairs"], json::array({json{{"path", "decisions[0].speaker"},
                                             {"action", "resolved"},
                                             {"from", "alice (" + speaker + ")"},
@@ -252,12 +256,13 @@ TEST_F(LlmRepair, WhatTheUserReadsWhenTheModelMisbehaves) {
             200);
   auto renamed =
       Call(svc_->port(), "GET", "/api/v1/tasks/" + id + "/minutes?format=json", "", token_).json();
-  EXPECT_EQ(renamed["action_items"][0]["owner"], "Alicia");
+  EXPECT_EQ(renamed["action_items"][0]["owner"], speaker);  // the id, whatever the name
+  EXPECT_EQ(renamed["action_items"][0]["owner_name"], "Alicia");
 
   // An unknown segment: the decision stays without it.
   v = Regenerate(id, Misbehaviour::kUnknownSegment);
   EXPECT_EQ(v["decisions"][0]["text"], "Release version two on Friday");
-  EXPECT_EQ(v["decisions"][0]["segment"], "");
+  EXPECT_EQ(v["decisions"][0]["segment"], nullptr);
   EXPECT_EQ(v["decisions"][0]["speaker"], speaker);
   EXPECT_EQ(v["repairs"], json::parse(R"([{"path":"decisions[0].segment","action":"dropped",
                                            "reason":"unknown segment","from":"seg-9999"}])"));

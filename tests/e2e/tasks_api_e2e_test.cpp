@@ -111,7 +111,7 @@ TEST_F(TasksApi, MultipartUploadWithFieldsThenLiveEventsUntilDone) {
   auto t = Call(port(), "GET", "/api/v1/tasks/" + id, "", alice_).json();
   EXPECT_EQ(t["title"], "Weekly standup");
   EXPECT_EQ(t["template"], "brief");
-  EXPECT_EQ(t["speakers"], 2);
+  EXPECT_EQ(t["expected_speakers"], 2);
   EXPECT_EQ(t["format"], "wav");       // what FFmpeg's probe found
   EXPECT_EQ(t["filename"], "passwd");  // the name is metadata; the key is the server's
   EXPECT_EQ(t["size"], static_cast<int64_t>(wav_.size()));

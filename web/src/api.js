@@ -1,5 +1,11 @@
-// The service's public API, as the app uses it: the bearer token kept in localStorage, errors
-// turned into messages a person can read.
+// The service's public API, as the app uses it: a client typed by the API's own description
+// (openapi-fetch over gen/api.d.ts, generated from openapi.json), the bearer token kept in
+// localStorage, errors turned into messages a person can read.
+import createClient from "openapi-fetch";
+
+/** @typedef {import("../gen/api").paths} paths */
+/** @typedef {import("../gen/api").components["schemas"]} Schemas */
+
 const TOKEN = "minutes.token";
 
 export const getToken = () => localStorage.getItem(TOKEN);
@@ -17,32 +23,48 @@ function authHeaders() {
   return t ? { Authorization: "Bearer " + t } : {};
 }
 
+// A 401 while signed in: the token is no longer valid (expired, revoked), sign in again.
+function signedOut(status) {
+  if (status === 401 && getToken()) {
+    setToken(null);
+    location.hash = "#/login";
+  }
+}
+
 async function failure(res) {
   let message = res.statusText || "HTTP " + res.status;
   try {
     const j = await res.json();
     message = (j.error && j.error.message) || message;
   } catch (_) {}
-  if (res.status === 401 && getToken()) {
-    setToken(null);
-    location.hash = "#/login";
-  }
+  signedOut(res.status);
   return new ApiError(res.status, message);
 }
 
-/** JSON in, JSON (or text) out. */
-export async function api(method, path, body) {
-  const headers = authHeaders();
-  let payload;
-  if (body !== undefined) {
-    headers["Content-Type"] = "application/json";
-    payload = JSON.stringify(body);
-  }
-  const res = await fetch(path, { method, headers, body: payload });
-  if (!res.ok) throw await failure(res);
-  const type = res.headers.get("Content-Type") || "";
-  if (res.status === 204) return null;
-  return type.includes("json") ? res.json() : res.text();
+/** The typed client: `client.GET("/api/v1/tasks/{id}", {params: {path: {id}}})`. */
+export const client = /** @type {import("openapi-fetch").Client<paths>} */ (createClient({ baseUrl: "" }));
+client.use({
+  onRequest({ request }) {
+    const t = getToken();
+    if (t) request.headers.set("Authorization", "Bearer " + t);
+    return request;
+  },
+});
+
+/**
+ * What a request of the typed client answered: its data, or an ApiError with the server's
+ * message.
+ * @template T
+ * @param {Promise<{data?: T, error?: any, response: Response}>} pending
+ * @returns {Promise<T>}
+ */
+export async function call(pending) {
+  const { data, error, response } = await pending;
+  if (response.ok) return data;
+  signedOut(response.status);
+  const message = (error && error.error && error.error.message) || response.statusText ||
+    "HTTP " + response.status;
+  throw new ApiError(response.status, message);
 }
 
 /** The body as a Blob (exports, audio). */
@@ -52,7 +74,13 @@ export async function blob(path) {
   return res.blob();
 }
 
-/** Uploads `file` with its fields as multipart/form-data, reporting progress 0..1. */
+/**
+ * Uploads `file` with its fields as multipart/form-data, reporting progress 0..1.
+ * @param {File} file
+ * @param {Record<string, string>} fields
+ * @param {(fraction: number) => void} onProgress
+ * @returns {Promise<Schemas["Task"]>}
+ */
 export function upload(file, fields, onProgress) {
   return new Promise((resolve, reject) => {
     const form = new FormData();
@@ -64,7 +92,7 @@ export function upload(file, fields, onProgress) {
     if (t) xhr.setRequestHeader("Authorization", "Bearer " + t);
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
     xhr.onload = () => {
-      let j = {};
+      let j = /** @type {any} */ ({});
       try {
         j = JSON.parse(xhr.responseText);
       } catch (_) {}
@@ -102,13 +130,22 @@ function putPart(url, body, onProgress) {
   });
 }
 
+/**
+ * @param {File} file
+ * @param {Record<string, string>} fields
+ * @param {(fraction: number) => void} onProgress
+ * @returns {Promise<Schemas["Task"]>}
+ */
 export async function uploadLarge(file, fields, onProgress) {
   const key = `minutes.upload:${file.name}:${file.size}:${file.lastModified}`;
-  let up = null, received = [];
+  /** @type {Schemas["Upload"]} */
+  let up = null;
+  /** @type {Schemas["ReceivedPart"][]} */
+  let received = [];
   const known = localStorage.getItem(key);
   if (known) {
     try {
-      up = await api("GET", `/api/v1/uploads/${known}`);
+      up = await call(client.GET("/api/v1/uploads/{id}", { params: { path: { id: known } } }));
       if (up.state !== "open") up = null;
       else received = up.parts_received || [];
     } catch (_) {
@@ -116,8 +153,8 @@ export async function uploadLarge(file, fields, onProgress) {
     }
   }
   if (!up) {
-    up = await api("POST", "/api/v1/uploads", { filename: file.name, size: file.size,
-                                                content_type: file.type || "application/octet-stream" });
+    up = await call(client.POST("/api/v1/uploads", { body: { filename: file.name, size: file.size,
+      content_type: file.type || "application/octet-stream" } }));
     received = [];
     localStorage.setItem(key, up.id);
   }
@@ -133,10 +170,13 @@ export async function uploadLarge(file, fields, onProgress) {
   }
   const parts = Object.entries(etags).map(([n, etag]) => ({ number: Number(n), etag }))
     .sort((a, b) => a.number - b.number);
-  await api("POST", `/api/v1/uploads/${up.id}/complete`, { parts });
+  await call(client.POST("/api/v1/uploads/{id}/complete",
+                         { params: { path: { id: up.id } }, body: { parts } }));
+  /** @type {Schemas["TaskFromUpload"]} */
   const body = { upload_id: up.id };
-  for (const [k, v] of Object.entries(fields)) if (v !== "" && v != null) body[k] = v;
-  const task = await api("POST", "/api/v1/tasks", body);
+  for (const [k, v] of Object.entries(fields))
+    if (v !== "" && v != null) body[k] = k === "expected_speakers" ? Number(v) : v;
+  const task = await call(client.POST("/api/v1/tasks", { body }));
   localStorage.removeItem(key);
   return task;
 }

@@ -10,7 +10,7 @@ export function clock(seconds) {
 export function day(iso) {
   if (!iso) return "";
   const d = new Date(iso);
-  return isNaN(d) ? iso : d.toLocaleString();
+  return isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
 export function megabytes(bytes) {

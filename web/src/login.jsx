@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { api, setToken } from "./api.js";
+import { call, client, setToken } from "./api.js";
 import { t } from "./i18n.js";
 
 export function Login() {
@@ -10,7 +10,7 @@ export function Login() {
     e.preventDefault();
     setError("");
     try {
-      const r = await api("POST", "/api/v1/auth/login", { username, password });
+      const r = await call(client.POST("/api/v1/auth/login", { body: { username, password } }));
       setToken(r.access_token);
       location.hash = "#/";
     } catch (err) {
@@ -21,9 +21,9 @@ export function Login() {
     <form class="card login" onSubmit={submit}>
       <h1>{t("appName")}</h1>
       <label>{t("username")}<input name="username" autocomplete="username" value={username}
-        onInput={(e) => setUsername(e.target.value)} required /></label>
+        onInput={(e) => setUsername(e.currentTarget.value)} required /></label>
       <label>{t("password")}<input name="password" type="password" autocomplete="current-password"
-        value={password} onInput={(e) => setPassword(e.target.value)} required /></label>
+        value={password} onInput={(e) => setPassword(e.currentTarget.value)} required /></label>
       {error && <p class="error" role="alert">{error}</p>}
       <button type="submit">{t("login")}</button>
     </form>

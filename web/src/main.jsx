@@ -8,7 +8,7 @@ import { Login } from "./login.jsx";
 import { Meetings } from "./meetings.jsx";
 import { Meeting } from "./meeting.jsx";
 import { Hotwords, Templates, Usage, Users } from "./settings.jsx";
-import { api } from "./api.js";
+import { call, client } from "./api.js";
 
 function useRoute() {
   const [hash, setHash] = useState(location.hash);
@@ -36,7 +36,7 @@ function Header({ lang, onLanguage, me }) {
       )}
       <span class="grow" />
       <select aria-label="language" data-test="language" value={lang}
-              onChange={(e) => onLanguage(e.target.value)}>
+              onChange={(e) => onLanguage(e.currentTarget.value)}>
         <option value="en">English</option>
         <option value="zh">简体中文</option>
       </select>
@@ -59,10 +59,10 @@ function App() {
     setLang(l);
   };
   const route = getToken() ? asked : "/login";  // nothing but the login page without a token
-  const [me, setMe] = useState(null);
+  const [me, setMe] = useState(/** @type {import("./api.js").Schemas["Me"]} */ (null));
   useEffect(() => {
     if (route === "/login") setMe(null);
-    else if (!me) api("GET", "/api/v1/me").then(setMe).catch(() => {});
+    else if (!me) call(client.GET("/api/v1/me")).then(setMe).catch(() => {});
   }, [route]);
   useEffect(() => {
     if (route !== asked) location.hash = "#" + route;

@@ -5,7 +5,9 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { marked } from "marked";
 import DOMPurify from "dompurify";
-import { api, blob } from "./api.js";
+import { blob, call, client } from "./api.js";
+
+/** @typedef {import("./api.js").Schemas} Schemas */
 import { t } from "./i18n.js";
 import { clock, repairNote, speakerColour } from "./format.js";
 import { StateBadge } from "./meetings.jsx";
@@ -26,6 +28,8 @@ async function save(id, kind, format, title) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
 
+/** @param {{seg: Schemas["Segment"], id: string, colour: string, name: string, playing: boolean,
+ *            audio: any, onSaved: () => void, onError: (m: string) => void}} props */
 function Line({ seg, id, colour, name, playing, audio, onSaved, onError }) {
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(seg.text);
@@ -33,7 +37,8 @@ function Line({ seg, id, colour, name, playing, audio, onSaved, onError }) {
     setEditing(false);
     if (text.trim() === seg.text) return;
     try {
-      await api("PATCH", `/api/v1/tasks/${id}/segments/${seg.id}`, { text });
+      await call(client.PATCH("/api/v1/tasks/{id}/segments/{segment}",
+                              { params: { path: { id, segment: seg.id } }, body: { text } }));
       onSaved();
     } catch (e) {
       onError(e.message);
@@ -48,7 +53,7 @@ function Line({ seg, id, colour, name, playing, audio, onSaved, onError }) {
       {editing ? (
         <input class="grow" data-test="line-input" value={text} autoFocus
                onClick={(e) => e.stopPropagation()}
-               onInput={(e) => setText(e.target.value)}
+               onInput={(e) => setText(e.currentTarget.value)}
                onKeyDown={(e) => { if (e.key === "Enter") save(); if (e.key === "Escape") { setText(seg.text); setEditing(false); } }}
                onBlur={save} />
       ) : (
@@ -62,6 +67,9 @@ function Line({ seg, id, colour, name, playing, audio, onSaved, onError }) {
   );
 }
 
+/** @param {{id: string, transcript: Schemas["Transcript"], audio: any, now: number,
+ *            onRename: (s: Schemas["Speaker"]) => void, onSaved: () => void,
+ *            onError: (m: string) => void}} props */
 function Transcript({ id, transcript, audio, now, onRename, onSaved, onError }) {
   const index = Object.fromEntries(transcript.speakers.map((s, i) => [s.id, i]));
   const name = Object.fromEntries(transcript.speakers.map((s) => [s.id, s.name || s.id]));
@@ -91,6 +99,8 @@ function Transcript({ id, transcript, audio, now, onRename, onSaved, onError }) 
 const lines = (text) => text.split("\n").map((l) => l.trim()).filter(Boolean);
 
 // Edits the minutes' fields; saving stores a new version.
+/** @param {{doc: Schemas["Minutes"], onSave: (edit: Schemas["MinutesEdit"]) => void,
+ *            onCancel: () => void}} props */
 function MinutesEditor({ doc, onSave, onCancel }) {
   const [title, setTitle] = useState(doc.title);
   const [summary, setSummary] = useState(doc.summary.join("\n"));
@@ -119,12 +129,12 @@ function MinutesEditor({ doc, onSave, onCancel }) {
   };
   return (
     <div class="editor" data-test="minutes-editor">
-      <label>{t("title")}<input data-test="edit-title" value={title} onInput={(e) => setTitle(e.target.value)} /></label>
-      <label>{t("summary")}<textarea rows="4" value={summary} onInput={(e) => setSummary(e.target.value)} /></label>
-      <label>{t("decisions")}<textarea rows="3" value={decisions} onInput={(e) => setDecisions(e.target.value)} /></label>
-      <label>{t("actionItems")}<textarea rows="4" data-test="edit-actions" value={actions}
-        onInput={(e) => setActions(e.target.value)} /></label>
-      <label>{t("topics")}<input value={topics} onInput={(e) => setTopics(e.target.value)} /></label>
+      <label>{t("title")}<input data-test="edit-title" value={title} onInput={(e) => setTitle(e.currentTarget.value)} /></label>
+      <label>{t("summary")}<textarea rows={4} value={summary} onInput={(e) => setSummary(e.currentTarget.value)} /></label>
+      <label>{t("decisions")}<textarea rows={3} value={decisions} onInput={(e) => setDecisions(e.currentTarget.value)} /></label>
+      <label>{t("actionItems")}<textarea rows={4} data-test="edit-actions" value={actions}
+        onInput={(e) => setActions(e.currentTarget.value)} /></label>
+      <label>{t("topics")}<input value={topics} onInput={(e) => setTopics(e.currentTarget.value)} /></label>
       <div class="row">
         <button data-test="save-minutes" onClick={save}>{t("save")}</button>
         <button class="link" onClick={onCancel}>{t("cancel")}</button>
@@ -134,23 +144,25 @@ function MinutesEditor({ doc, onSave, onCancel }) {
 }
 
 function Minutes({ id, templates, onError }) {
-  const [versions, setVersions] = useState([]);
+  const [versions, setVersions] = useState(/** @type {Schemas["MinutesVersion"][]} */ ([]));
   const [version, setVersion] = useState(0);
   const [html, setHtml] = useState("");
   const [template, setTemplate] = useState("default");
   const [busy, setBusy] = useState(false);
-  const [editing, setEditing] = useState(null);  // the minutes.json being edited
+  const [editing, setEditing] = useState(/** @type {Schemas["Minutes"]} */ (null));  // being edited
   const edit = async () => {
     try {
-      const q = version ? `&version=${version}` : "";
-      setEditing(await api("GET", `/api/v1/tasks/${id}/minutes?format=json${q}`));
+      const query = { format: /** @type {const} */ ("json"), ...(version ? { version } : {}) };
+      // JSON asked for: the answer is the Minutes schema (the route also serves md and docx).
+      const doc = await call(client.GET("/api/v1/tasks/{id}/minutes", { params: { path: { id }, query } }));
+      setEditing(/** @type {Schemas["Minutes"]} */ (/** @type {unknown} */ (doc)));
     } catch (e) {
       onError(e.message);
     }
   };
   const saveEdit = async (fields) => {
     try {
-      await api("PUT", `/api/v1/tasks/${id}/minutes`, fields);
+      await call(client.PUT("/api/v1/tasks/{id}/minutes", { params: { path: { id } }, body: fields }));
       setEditing(null);
       setVersion(0);
       await loadVersions();
@@ -159,23 +171,23 @@ function Minutes({ id, templates, onError }) {
     }
   };
   const loadVersions = async () => {
-    const v = await api("GET", `/api/v1/tasks/${id}/minutes/versions`);
+    const v = await call(client.GET("/api/v1/tasks/{id}/minutes/versions", { params: { path: { id } } }));
     const items = [...v.items].sort((a, b) => b.version - a.version);  // newest first
     setVersions(items);
     return items;
   };
   useEffect(() => { loadVersions().catch((e) => onError(e.message)); }, [id]);
   useEffect(() => {
-    const q = version ? `&version=${version}` : "";
-    api("GET", `/api/v1/tasks/${id}/minutes?format=md${q}`)
-      .then((md) => setHtml(DOMPurify.sanitize(marked.parse(md))))
+    const query = { format: /** @type {const} */ ("md"), ...(version ? { version } : {}) };
+    call(client.GET("/api/v1/tasks/{id}/minutes", { params: { path: { id }, query }, parseAs: "text" }))
+      .then((md) => setHtml(DOMPurify.sanitize(/** @type {string} */ (marked.parse(md)))))
       .catch((e) => onError(e.message));
   }, [id, version, versions.length]);
   const regenerate = async () => {
     setBusy(true);
     try {
       const before = versions.length;
-      await api("POST", `/api/v1/tasks/${id}/minutes`, { template });
+      await call(client.POST("/api/v1/tasks/{id}/minutes", { params: { path: { id } }, body: { template } }));
       for (let i = 0; i < 300; i++) {
         await new Promise((r) => setTimeout(r, 500));
         const items = await loadVersions();
@@ -192,12 +204,12 @@ function Minutes({ id, templates, onError }) {
       <div class="row">
         <h2 class="grow">{t("minutes")}</h2>
         <label>{t("version")}
-          <select data-test="version" value={version} onChange={(e) => setVersion(+e.target.value)}>
+          <select data-test="version" value={version} onChange={(e) => setVersion(+e.currentTarget.value)}>
             <option value="0">{versions.length ? `${versions[0].version} · ${versions[0].generator.startsWith("edited") ? t("edited") : versions[0].template}` : ""}</option>
             {versions.slice(1).map((v) => <option value={v.version}>{v.version} · {v.generator.startsWith("edited") ? t("edited") : v.template}</option>)}
           </select>
         </label>
-        <select data-test="regen-template" value={template} onChange={(e) => setTemplate(e.target.value)}>
+        <select data-test="regen-template" value={template} onChange={(e) => setTemplate(e.currentTarget.value)}>
           {templates.map((n) => <option value={n}>{n}</option>)}
         </select>
         <button data-test="regenerate" disabled={busy} onClick={regenerate}>{t("regenerate")}</button>
@@ -213,13 +225,14 @@ function Minutes({ id, templates, onError }) {
 
 function Ask({ id }) {
   const [question, setQuestion] = useState("");
-  const [answer, setAnswer] = useState(null);
+  const [answer, setAnswer] = useState(/** @type {Schemas["Answer"]} */ (null));
   const submit = async (e) => {
     e.preventDefault();
     try {
-      setAnswer(await api("POST", `/api/v1/tasks/${id}/ask`, { question }));
+      setAnswer(await call(client.POST("/api/v1/tasks/{id}/ask", { params: { path: { id } }, body: { question } })));
     } catch (err) {
-      setAnswer({ answer: err.message, citations: [] });
+      // The failure in place of an answer.
+      setAnswer({ question, answer: err.message, citations: [], generator: "", repairs: [] });
     }
   };
   return (
@@ -227,7 +240,7 @@ function Ask({ id }) {
       <h2>{t("ask")}</h2>
       <form class="row" onSubmit={submit}>
         <input class="grow" data-test="question" value={question}
-               onInput={(e) => setQuestion(e.target.value)} required />
+               onInput={(e) => setQuestion(e.currentTarget.value)} required />
         <button type="submit" data-test="ask">{t("askButton")}</button>
       </form>
       {answer && (
@@ -243,8 +256,8 @@ function Ask({ id }) {
 }
 
 export function Meeting({ id }) {
-  const [task, setTask] = useState(null);
-  const [transcript, setTranscript] = useState(null);
+  const [task, setTask] = useState(/** @type {Schemas["Task"]} */ (null));
+  const [transcript, setTranscript] = useState(/** @type {Schemas["Transcript"]} */ (null));
   const [audioUrl, setAudioUrl] = useState("");
   const [templates, setTemplates] = useState([]);
   const [error, setError] = useState("");
@@ -255,7 +268,7 @@ export function Meeting({ id }) {
     let stop = false, timer;
     const poll = async () => {
       try {
-        const x = await api("GET", `/api/v1/tasks/${id}`);
+        const x = await call(client.GET("/api/v1/tasks/{id}", { params: { path: { id } } }));
         if (stop) return;
         setTask(x);
         if (x.state === "queued" || x.state === "processing") timer = setTimeout(poll, 1000);
@@ -264,13 +277,15 @@ export function Meeting({ id }) {
       }
     };
     poll();
-    api("GET", "/api/v1/templates").then((r) => setTemplates(r.items.map((x) => x.name))).catch(() => {});
+    call(client.GET("/api/v1/templates")).then((r) => setTemplates(r.items.map((x) => x.name)))
+      .catch(() => {});
     return () => { stop = true; clearTimeout(timer); };
   }, [id]);
   const done = task && task.state === "succeeded";
   useEffect(() => {
     if (!done) return;
-    api("GET", `/api/v1/tasks/${id}/transcript?format=json`).then(setTranscript)
+    call(client.GET("/api/v1/tasks/{id}/transcript", { params: { path: { id }, query: { format: "json" } } }))
+      .then((tr) => setTranscript(/** @type {Schemas["Transcript"]} */ (/** @type {unknown} */ (tr))))
       .catch((e) => setError(e.message));
   }, [done, stamp]);
   useEffect(() => {
@@ -284,7 +299,8 @@ export function Meeting({ id }) {
     const name = prompt(`${t("renamePrompt")} ${speaker.name || speaker.id}`, speaker.name || "");
     if (name == null) return;
     try {
-      await api("PUT", `/api/v1/tasks/${id}/speakers`, { [speaker.id]: name.trim() || null });
+      await call(client.PUT("/api/v1/tasks/{id}/speakers",
+                            { params: { path: { id } }, body: { [speaker.id]: name.trim() || null } }));
       setStamp((n) => n + 1);
     } catch (e) {
       setError(e.message);

@@ -1,6 +1,6 @@
 // The meetings list (search, paging, live state) with the upload panel above it.
 import { useEffect, useState } from "preact/hooks";
-import { api } from "./api.js";
+import { call, client } from "./api.js";
 import { t } from "./i18n.js";
 import { clock, day } from "./format.js";
 import { Upload } from "./upload.jsx";
@@ -20,14 +20,14 @@ export function StateBadge({ task }) {
 export function Meetings() {
   const [q, setQ] = useState("");
   const [page, setPage] = useState(1);
-  const [data, setData] = useState({ items: [], total: 0 });
+  const [data, setData] = useState(
+    /** @type {import("./api.js").Schemas["TaskPage"]} */ ({ items: [], total: 0, page: 1, page_size: PAGE }));
   const [error, setError] = useState("");
   const [tick, setTick] = useState(0);
   const load = async () => {
     try {
-      const params = new URLSearchParams({ page, page_size: PAGE });
-      if (q) params.set("q", q);
-      setData(await api("GET", "/api/v1/tasks?" + params));
+      const query = { page, page_size: PAGE, ...(q ? { q } : {}) };
+      setData(await call(client.GET("/api/v1/tasks", { params: { query } })));
       setError("");
     } catch (e) {
       setError(e.status ? e.message : t("network"));
@@ -49,7 +49,7 @@ export function Meetings() {
         <div class="row">
           <h2 class="grow">{t("meetings")}</h2>
           <input type="search" data-test="search" placeholder={t("search")} value={q}
-                 onInput={(e) => { setPage(1); setQ(e.target.value); }} />
+                 onInput={(e) => { setPage(1); setQ(e.currentTarget.value); }} />
         </div>
         {error && <p class="error" role="alert">{error}</p>}
         {data.items.length === 0 ? (

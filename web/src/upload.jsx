@@ -2,25 +2,25 @@
 // chosen template, hotword set, speaker count and language. Files over the server's limit are
 // refused before anything is sent.
 import { useEffect, useState } from "preact/hooks";
-import { api, directUploadFrom, upload, uploadLarge } from "./api.js";
+import { call, client, directUploadFrom, upload, uploadLarge } from "./api.js";
 import { t } from "./i18n.js";
 import { megabytes } from "./format.js";
 
 export function Upload({ onUploaded }) {
   const [templates, setTemplates] = useState([]);
-  const [sets, setSets] = useState([]);
+  const [sets, setSets] = useState(/** @type {import("./api.js").Schemas["HotwordSetSummary"][]} */ ([]));
   const [limit, setLimit] = useState(0);
   const [fields, setFields] = useState({ template: "default", hotword_set: "", expected_speakers: "0",
                                          language: "en" });
   const [jobs, setJobs] = useState([]);
   const [over, setOver] = useState(false);
   useEffect(() => {
-    api("GET", "/api/v1/templates").then((r) => setTemplates(r.items.map((x) => x.name))).catch(() => {});
-    api("GET", "/api/v1/hotword-sets").then((r) => setSets(r.items)).catch(() => {});
-    api("GET", "/api/v1/me").then((r) => setLimit((r.limits && r.limits.max_upload_bytes) || 0))
+    call(client.GET("/api/v1/templates")).then((r) => setTemplates(r.items.map((x) => x.name)))
       .catch(() => {});
+    call(client.GET("/api/v1/hotword-sets")).then((r) => setSets(r.items)).catch(() => {});
+    call(client.GET("/api/v1/me")).then((r) => setLimit(r.limits.max_upload_bytes || 0)).catch(() => {});
   }, []);
-  const set = (k) => (e) => setFields({ ...fields, [k]: e.target.value });
+  const set = (k) => (e) => setFields({ ...fields, [k]: e.currentTarget.value });
   const update = (i, patch) => setJobs((js) => js.map((j, n) => (n === i ? { ...j, ...patch } : j)));
   const start = (files) => {
     const base = jobs.length;
@@ -48,7 +48,7 @@ export function Upload({ onUploaded }) {
         {t("dropHere")}{" "}
         <label class="link">{t("choose")}
           <input type="file" multiple accept="audio/*,video/*" hidden data-test="file"
-                 onChange={(e) => { start(e.target.files); e.target.value = ""; }} />
+                 onChange={(e) => { start(e.currentTarget.files); e.currentTarget.value = ""; }} />
         </label>
       </div>
       <div class="row fields">
