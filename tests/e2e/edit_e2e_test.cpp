@@ -65,11 +65,36 @@ TEST(Edits, ALineAndTheMinutesAreCorrectedAndBadEditsChangeNothing) {
             std::string::npos)
       << "the machine's version stays as it was";
 
+  // What GET …?format=json answers goes back as it is, edited: owners by name (a speaker's
+  // resolves to the speaker), nulls where nothing is cited.
+  ASSERT_EQ(Call(p, "PUT", base + "/speakers", R"({"S2":"Bob"})", token).status, 200);
+  auto doc = Call(p, "GET", base + "/minutes?format=json", "", token).json();
+  ASSERT_EQ(doc["action_items"].size(), 1u) << doc.dump();
+  EXPECT_EQ(doc["action_items"][0]["owner"], "S1");
+  EXPECT_EQ(doc["action_items"][0]["owner_name"], nullptr) << "S1 has no name yet";
+  EXPECT_EQ(doc["action_items"][0]["segment"], nullptr);
+  nlohmann::json round = {{"action_items", doc["action_items"]}, {"decisions", doc["decisions"]}};
+  round["action_items"].push_back(
+      {{"text", "Write the notes"}, {"owner", nullptr}, {"owner_name", "Bob"}, {"due", nullptr}});
+  round["action_items"].push_back(
+      {{"text", "Ask legal"}, {"owner", nullptr}, {"owner_name", "the lawyers"}});
+  round["decisions"].push_back({{"text", "Ship it"}, {"speaker", nullptr}, {"segment", nullptr}});
+  ASSERT_EQ(Call(p, "PUT", base + "/minutes", round.dump(), token).status, 201);
+  auto v3 = Call(p, "GET", base + "/minutes?format=json", "", token).json();
+  ASSERT_EQ(v3["version"], 3);
+  ASSERT_EQ(v3["action_items"].size(), 3u) << v3.dump();
+  EXPECT_EQ(v3["action_items"][1]["owner"], "S2") << "Bob is S2";
+  EXPECT_EQ(v3["action_items"][1]["owner_name"], "Bob");
+  EXPECT_EQ(v3["action_items"][2]["owner"], nullptr) << "not a speaker";
+  EXPECT_EQ(v3["action_items"][2]["owner_name"], "the lawyers");
+  EXPECT_EQ(v3["decisions"].back()["speaker"], nullptr);
+  EXPECT_EQ(v3["decisions"].back()["segment"], nullptr);
+
   auto invalid = Call(p, "PUT", base + "/minutes", R"({"decisions":[{"text":""}]})", token);
   EXPECT_EQ(invalid.status, 400);
   EXPECT_NE(invalid.body.find("decisions"), std::string::npos) << invalid.body;
   EXPECT_EQ(Call(p, "PUT", base + "/minutes", R"({"speakers":[]})", token).status, 400);
-  EXPECT_EQ(Call(p, "GET", base + "/minutes/versions", "", token).json()["items"].size(), 2u);
+  EXPECT_EQ(Call(p, "GET", base + "/minutes/versions", "", token).json()["items"].size(), 3u);
 }
 
 }  // namespace
