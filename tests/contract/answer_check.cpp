@@ -59,15 +59,26 @@ const json* ContentFor(const json& content, const std::string& media) {
 
 }  // namespace
 
-std::vector<std::string> CheckAnswer(const json& openapi, const std::string& method,
-                                     const std::string& pattern, int status,
-                                     const std::string& content_type, const std::string& body) {
+struct AnswerChecker::Compiled {
+  json root;  ///< the document the schema was parsed from
+  valijson::Schema schema;
+  std::string problem;  ///< why it could not be parsed ("" when it was)
+};
+
+AnswerChecker::AnswerChecker(json openapi)
+    : openapi_(std::move(openapi)), components_(ToJsonSchema(openapi_["components"])) {}
+AnswerChecker::~AnswerChecker() = default;
+
+std::vector<std::string> AnswerChecker::Check(const std::string& method, const std::string& pattern,
+                                              int status, const std::string& content_type,
+                                              const std::string& body) const {
   std::string lower = method == "HEAD" ? "get" : method;
   for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const std::string what = method + " " + pattern + " → " + std::to_string(status);
-  if (!openapi["paths"].contains(pattern) || !openapi["paths"][pattern].contains(lower))
+  const json& paths = openapi_["paths"];
+  if (!paths.contains(pattern) || !paths[pattern].contains(lower))
     return {what + ": no such operation in /openapi.json"};
-  const json& responses = openapi["paths"][pattern][lower]["responses"];
+  const json& responses = paths[pattern][lower]["responses"];
   std::string code = std::to_string(status);
   const json* response = responses.contains(code) ? &responses[code]
                          : responses.contains(code.substr(0, 1) + "XX")
@@ -89,23 +100,38 @@ std::vector<std::string> CheckAnswer(const json& openapi, const std::string& met
   if (media != "application/json" || !content->contains("schema")) return {};
   json doc = json::parse(body, nullptr, false);
   if (doc.is_discarded()) return {what + ": the body is not JSON"};
-  // The response's schema at the root of a document that also holds the components, so that
-  // its "#/components/schemas/…" references resolve.
-  json root = ToJsonSchema((*content)["schema"]);
-  if (!root.is_object()) return {what + ": the declared schema is not an object"};
-  root["components"] = ToJsonSchema(openapi["components"]);
-  valijson::Schema schema;
-  valijson::SchemaParser parser(valijson::SchemaParser::kDraft4);
-  valijson::adapters::NlohmannJsonAdapter schema_adapter(root);
-  try {
-    parser.populateSchema(schema_adapter, schema);
-  } catch (const std::exception& e) {
-    return {what + ": the declared schema does not parse: " + e.what()};
+
+  const std::string key = lower + " " + pattern + " " + code + " " + media;
+  std::shared_ptr<const Compiled> compiled;
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = compiled_.find(key); it != compiled_.end()) compiled = it->second;
   }
+  if (!compiled) {
+    auto made = std::make_shared<Compiled>();
+    // The response's schema at the root of a document that also holds the components, so that
+    // its "#/components/schemas/…" references resolve.
+    made->root = ToJsonSchema((*content)["schema"]);
+    if (!made->root.is_object()) {
+      made->problem = "the declared schema is not an object";
+    } else {
+      made->root["components"] = components_;
+      valijson::SchemaParser parser(valijson::SchemaParser::kDraft4);
+      valijson::adapters::NlohmannJsonAdapter schema_adapter(made->root);
+      try {
+        parser.populateSchema(schema_adapter, made->schema);
+      } catch (const std::exception& e) {
+        made->problem = std::string("the declared schema does not parse: ") + e.what();
+      }
+    }
+    std::lock_guard lock(mu_);
+    compiled = compiled_.emplace(key, std::move(made)).first->second;
+  }
+  if (!compiled->problem.empty()) return {what + ": " + compiled->problem};
   valijson::Validator validator;
   valijson::ValidationResults results;
   valijson::adapters::NlohmannJsonAdapter target(doc);
-  if (validator.validate(schema, target, &results)) return {};
+  if (validator.validate(compiled->schema, target, &results)) return {};
   std::vector<std::string> errors;
   valijson::ValidationResults::Error error;
   while (results.popError(error)) {
@@ -114,6 +140,12 @@ std::vector<std::string> CheckAnswer(const json& openapi, const std::string& met
     errors.push_back(what + ": " + where + ": " + error.description);
   }
   return errors;
+}
+
+std::vector<std::string> CheckAnswer(const json& openapi, const std::string& method,
+                                     const std::string& pattern, int status,
+                                     const std::string& content_type, const std::string& body) {
+  return AnswerChecker(openapi).Check(method, pattern, status, content_type, body);
 }
 
 }  // namespace minutes::testing

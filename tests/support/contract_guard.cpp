@@ -26,13 +26,14 @@ std::vector<std::string> Segments(const std::string& path) {
   return out;
 }
 
-// The server's description, fetched once per port; null when it has none (not Minutes).
-std::shared_ptr<const json> DescriptionAt(int port) {
+// A checker of the server's description, fetched once per port; null when it has none (not
+// Minutes).
+std::shared_ptr<const AnswerChecker> CheckerAt(int port) {
   static std::mutex mu;
-  static std::map<int, std::shared_ptr<const json>> by_port;
+  static std::map<int, std::shared_ptr<const AnswerChecker>> by_port;
   std::lock_guard lock(mu);
   if (auto it = by_port.find(port); it != by_port.end()) return it->second;
-  std::shared_ptr<const json> found;
+  std::shared_ptr<const AnswerChecker> found;
   try {
     Poco::Net::HTTPClientSession s("127.0.0.1", static_cast<Poco::UInt16>(port));
     s.setTimeout(Poco::Timespan(30, 0));
@@ -43,7 +44,7 @@ std::shared_ptr<const json> DescriptionAt(int port) {
     std::string body((std::istreambuf_iterator<char>(in)), {});
     json doc = json::parse(body, nullptr, false);
     if (res.getStatus() == 200 && doc.is_object() && doc.contains("openapi"))
-      found = std::make_shared<const json>(std::move(doc));
+      found = std::make_shared<const AnswerChecker>(std::move(doc));
   } catch (const std::exception&) {
     return nullptr;  // not up (a chaos test's stopped server): ask again next time
   }
@@ -82,16 +83,17 @@ void CheckReplyAgainstContract(int port, const std::string& method, const std::s
   bool ours = path == "/" || path.rfind("/?", 0) == 0;
   for (const char* prefix : kOurs) ours = ours || path.rfind(prefix, 0) == 0;
   if (!ours) return;
-  auto openapi = DescriptionAt(port);
-  if (!openapi) return;
-  const std::string pattern = PatternFor(*openapi, path);
+  auto checker = CheckerAt(port);
+  if (!checker) return;
+  const json& openapi = checker->openapi();
+  const std::string pattern = PatternFor(openapi, path);
   std::string lower = method == "HEAD" ? "get" : method;
   for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (pattern.empty() || !(*openapi)["paths"][pattern].contains(lower)) return;
+  if (pattern.empty() || !openapi["paths"][pattern].contains(lower)) return;
   auto type = reply.headers.find("Content-Type");
   for (const std::string& problem :
-       CheckAnswer(*openapi, method, pattern, reply.status,
-                   type == reply.headers.end() ? "" : type->second, reply.body))
+       checker->Check(method, pattern, reply.status,
+                      type == reply.headers.end() ? "" : type->second, reply.body))
     ADD_FAILURE() << "the answer breaks the contract: " << problem
                   << "\n  body: " << reply.body.substr(0, 600);
 }
