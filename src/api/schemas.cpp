@@ -19,6 +19,10 @@ json Named() {
                           {"message", Str("what was wrong, for people")},
                           {"request_id", Str("the X-Request-ID of the answer")}});
   c["Error"] = Obj({{"error", Ref("ErrorDetail")}}, "Every error answer");
+  c["Error"]["example"] = {{"error",
+                            {{"code", "not_found"},
+                             {"message", "no task 4f9c2a7e1b3d5a6c8e0f1a2b"},
+                             {"request_id", "a5efa230f0b18c1e"}}}};
   c["Hotword"] = Obj({{"word", Str("a word or phrase, 1 to 100 characters")},
                       {"weight", Nullable(Num("0 to 10; null: the engine's default boost"))}});
   c["HotwordInput"] =

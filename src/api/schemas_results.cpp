@@ -169,6 +169,47 @@ void AddResults(json& c) {
                      {"citations", ArrayOf(Ref("Citation"), "the lines the answer rests on")},
                      {"generator", Str("extractive, or the language model provider")},
                      {"repairs", ArrayOf(Ref("Repair"))}});
+
+  // Examples (Redocly checks them against their schemas).
+  c["Task"]["example"] = {{"id", "4f9c2a7e1b3d5a6c8e0f1a2b"},
+                          {"title", "Weekly standup"},
+                          {"state", "succeeded"},
+                          {"stage", ""},
+                          {"progress", 1},
+                          {"error", nullptr},
+                          {"template", "default"},
+                          {"created_at", "2026-12-07T09:30:00.000Z"},
+                          {"updated_at", "2026-12-07T09:31:12.480Z"},
+                          {"filename", "standup.m4a"},
+                          {"size", 612480},
+                          {"duration", 38.747},
+                          {"expected_speakers", 0},
+                          {"language", "en"},
+                          {"hotword_set", nullptr},
+                          {"attempts", 1},
+                          {"format", "m4a"},
+                          {"engine", "auto"},
+                          {"engine_used", "whisper:base.en"}};
+  c["Segment"]["example"] = {
+      {"id", "seg-0002"},
+      {"speaker", "S2"},
+      {"start", 5.04},
+      {"end", 6.2},
+      {"text", "Yesterday I finished"},
+      {"words",
+       {{{"word", "Yesterday"}, {"start", 5.04}, {"end", 5.6}, {"confidence", 0.93}},
+        {{"word", "I"}, {"start", 5.6}, {"end", 5.7}, {"confidence", 0.98}},
+        {{"word", "finished"}, {"start", 5.7}, {"end", 6.2}, {"confidence", 0.9}}}}};
+  c["Speaker"]["example"] = {{"id", "S2"}, {"name", "Alice Chen"}, {"talk_time", 12.48}};
+  c["Decision"]["example"] = {{"text", "Release version two on Friday"},
+                              {"speaker", "S1"},
+                              {"speaker_name", nullptr},
+                              {"segment", "seg-0007"}};
+  c["ActionItem"]["example"] = {{"text", "Book the room for the demo"},
+                                {"owner", "S2"},
+                                {"owner_name", "Alice Chen"},
+                                {"due", "by Thursday"},
+                                {"segment", "seg-0011"}};
 }
 
 }  // namespace minutes::schema::sets
