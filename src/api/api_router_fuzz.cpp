@@ -65,7 +65,7 @@
 #include "log/log.hpp"
 #include "queue/job_queue.hpp"
 #include "storage/object_store.hpp"
-#include "worker/minutes_versions.hpp"
+#include "store/minutes_versions.hpp"
 #include "worker/tenant_templates.hpp"
 
 // The system resolver, for names in a table only: POST /api/v1/webhooks resolves its URL's host,

@@ -14,8 +14,8 @@
 #include "minutes/llm_generator.hpp"
 #include "minutes/minutes_repair.hpp"
 #include "minutes/retrieval.hpp"
+#include "store/transcripts.hpp"
 #include "worker/minutes_generation.hpp"
-#include "worker/stored_transcript.hpp"
 
 namespace minutes {
 namespace {

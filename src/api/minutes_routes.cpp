@@ -6,7 +6,7 @@
 #include "export/docx.hpp"
 #include "export/minutes_json.hpp"
 #include "queue/job_queue.hpp"
-#include "worker/minutes_versions.hpp"
+#include "store/minutes_versions.hpp"
 #include "worker/tenant_templates.hpp"
 
 namespace minutes {

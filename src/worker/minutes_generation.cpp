@@ -6,8 +6,9 @@
 #include "minutes/extractive_generator.hpp"
 #include "minutes/llm_generator.hpp"
 #include "minutes/template_set.hpp"
+#include "store/tasks.hpp"
+#include "store/usage.hpp"
 #include "worker/tenant_templates.hpp"
-#include "worker/usage.hpp"
 
 namespace minutes {
 namespace {
@@ -28,16 +29,16 @@ ProviderCallCapture::~ProviderCallCapture() { g_calls.set(previous_); }
 
 std::string AuditProviderCalls(Database& db, const Config* config, const std::string& task_id,
                                const std::vector<ProviderCallRecord>& calls) {
-  auto who = db.Query("SELECT tenant_id, user_id FROM tasks WHERE id = ?", {task_id});
+  auto who = FindTaskRow(db, task_id);
   static const std::map<std::string, double> kNoPrices;
   const auto& prices = config ? config->prices : kNoPrices;
   std::string served;
   for (const auto& c : calls) {
     auto colon = c.provider.find(':');
-    if (who.ok() && !who->empty()) {
+    if (who.ok() && who->has_value()) {
       ProviderCall call;
-      call.tenant_id = AsString((*who)[0][0]);
-      call.user_id = AsString((*who)[0][1]);
+      call.tenant_id = (*who)->tenant_id;
+      call.user_id = (*who)->user_id;
       call.task_id = task_id;
       call.provider = c.provider.substr(0, colon);
       call.model = colon == std::string::npos ? "" : c.provider.substr(colon + 1);
@@ -62,20 +63,17 @@ std::string AuditProviderCalls(Database& db, const Config* config, const std::st
 Result<WrittenMinutes> WriteMinutes(Database& db, const WorkerOptions& o,
                                     const std::string& task_id, const Transcript& tr,
                                     const std::string& template_name) {
-  auto tenant = db.Query(
-      "SELECT t.tenant_id, n.llm_provider FROM tasks t JOIN tenants n ON n.id = t.tenant_id "
-      "WHERE t.id = ?",
-      {task_id});
+  auto tenant = FindTaskTenant(db, task_id);
   if (!tenant.ok()) return tenant.status();
   // A task deleted meanwhile still gets its minutes computed (nothing stores them then).
-  const bool known = !tenant->empty();
-  auto used = ResolveTemplate(db, known ? AsString((*tenant)[0][0]) : "", template_name);
+  const bool known = tenant->has_value();
+  auto used = ResolveTemplate(db, known ? (*tenant)->tenant_id : "", template_name);
   if (!used.ok()) return used.status();
   if (o.llm && !tr.segments.empty()) {
     // The template's own prompt, and the tenant's language model provider tried first.
     std::string instructions = std::string(kInstructions) + " Template: " + used->name + ".";
     std::shared_ptr<LanguageModel> model =
-        known ? PreferProvider(o.llm, AsString((*tenant)[0][1])) : o.llm;
+        known ? PreferProvider(o.llm, (*tenant)->llm_provider) : o.llm;
     std::string prompt = TemplatePrompt(used->body);
     if (!prompt.empty()) instructions += "\n" + prompt;
     LlmMinutesGenerator gen(model, {instructions, o.llm_context_tokens, 1500});

@@ -1,4 +1,4 @@
-#include "worker/minutes_versions.hpp"
+#include "store/minutes_versions.hpp"
 
 #include <gtest/gtest.h>
 
