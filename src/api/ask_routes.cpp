@@ -9,13 +9,14 @@
 #include "api/audit.hpp"
 #include "api/routes.hpp"
 #include "api/task_store.hpp"
+#include "llm/call_capture.hpp"
 #include "llm/model_chain.hpp"
 #include "log/log.hpp"
 #include "minutes/llm_generator.hpp"
 #include "minutes/minutes_repair.hpp"
+#include "minutes/provider_audit.hpp"
 #include "minutes/retrieval.hpp"
 #include "store/transcripts.hpp"
-#include "worker/minutes_generation.hpp"
 
 namespace minutes {
 namespace {

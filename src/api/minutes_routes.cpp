@@ -5,9 +5,9 @@
 #include "api/task_store.hpp"
 #include "export/docx.hpp"
 #include "export/minutes_json.hpp"
+#include "minutes/tenant_templates.hpp"
 #include "queue/job_queue.hpp"
 #include "store/minutes_versions.hpp"
-#include "worker/tenant_templates.hpp"
 
 namespace minutes {
 namespace {

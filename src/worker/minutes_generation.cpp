@@ -1,64 +1,20 @@
 #include "worker/minutes_generation.hpp"
 
-#include "core/request_local.hpp"
+#include "llm/call_capture.hpp"
 #include "llm/model_chain.hpp"
 #include "log/log.hpp"
 #include "minutes/extractive_generator.hpp"
 #include "minutes/llm_generator.hpp"
+#include "minutes/provider_audit.hpp"
 #include "minutes/template_set.hpp"
 #include "store/tasks.hpp"
-#include "store/usage.hpp"
-#include "worker/tenant_templates.hpp"
 
 namespace minutes {
 namespace {
-// Per request, not per thread: an API handler's model call may continue on another thread.
-const RequestLocal<std::vector<ProviderCallRecord>> g_calls;
-
 const char* const kInstructions =
     "Write clear, factual minutes for the people who attended: a short summary, the decisions "
     "taken, and the action items with their owners and deadlines.";
 }  // namespace
-
-void ForwardProviderCall(const ProviderCallRecord& call) {
-  if (auto* calls = g_calls.get()) calls->push_back(call);
-}
-
-ProviderCallCapture::ProviderCallCapture() : previous_(g_calls.get()) { g_calls.set(&calls); }
-ProviderCallCapture::~ProviderCallCapture() { g_calls.set(previous_); }
-
-std::string AuditProviderCalls(Database& db, const Config* config, const std::string& task_id,
-                               const std::vector<ProviderCallRecord>& calls) {
-  auto who = FindTaskRow(db, task_id);
-  static const std::map<std::string, double> kNoPrices;
-  const auto& prices = config ? config->prices : kNoPrices;
-  std::string served;
-  for (const auto& c : calls) {
-    auto colon = c.provider.find(':');
-    if (who.ok() && who->has_value()) {
-      ProviderCall call;
-      call.tenant_id = (*who)->tenant_id;
-      call.user_id = (*who)->user_id;
-      call.task_id = task_id;
-      call.provider = c.provider.substr(0, colon);
-      call.model = colon == std::string::npos ? "" : c.provider.substr(colon + 1);
-      call.tokens_in = c.tokens_in;
-      call.tokens_out = c.tokens_out;
-      call.latency_s = c.seconds;
-      call.outcome = c.outcome;
-      (void)RecordProviderCall(db, call, prices);
-    }
-    if (c.outcome == "ok")
-      served = c.provider;
-    else
-      LogEvent(LogLevel::kWarn, "provider_call_failed",
-               {{"task_id", task_id},
-                {"provider", c.provider},
-                {"outcome", c.outcome},
-                {"error", c.error}});
-  }
-  return served;
-}
 
 Result<WrittenMinutes> WriteMinutes(Database& db, const WorkerOptions& o,
                                     const std::string& task_id, const Transcript& tr,

@@ -4,8 +4,8 @@
 
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "metrics/metrics.hpp"
 #include "store/schema.hpp"
-#include "worker/metrics.hpp"
 
 namespace minutes {
 

@@ -1,4 +1,4 @@
-#include "worker/metrics.hpp"
+#include "metrics/metrics.hpp"
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>

@@ -6,7 +6,7 @@
 
 #include "db/migrator.hpp"
 #include "minutes/template_set.hpp"
-#include "worker/tenant_templates.hpp"
+#include "minutes/tenant_templates.hpp"
 
 namespace minutes {
 namespace {
