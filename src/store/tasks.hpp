@@ -1,7 +1,6 @@
 #pragma once
 // The tasks repository (table tasks): a task as stored, what a transcription job reads of its
-// task, recording and tenant, and the state, stage and progress the workers write. Every write
-// leaves a canceled task canceled.
+// task, recording and tenant, and the state, stage and progress the workers write.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -61,8 +60,9 @@ Status MarkTaskProcessing(Database& db, const std::string& task_id);
 Status SetTaskProgress(Database& db, const std::string& task_id, const std::string& stage,
                        double progress);
 
-/// The results are stored: state succeeded, stage done, progress 1, no error. Run it inside the
-/// transaction that stores them.
+/// The results are stored: state succeeded, stage done, progress 1, no error, whatever the state
+/// was. Run it inside the transaction that stores them, after checking there that the task was
+/// not canceled.
 Status MarkTaskSucceeded(Database& tx, const std::string& task_id);
 
 /// A processing task whose job was given back unfinished (a worker stopping) is queued again,
