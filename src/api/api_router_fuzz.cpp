@@ -63,10 +63,10 @@
 #include "export/minutes_json.hpp"
 #include "http/request_target.hpp"
 #include "log/log.hpp"
+#include "minutes/tenant_templates.hpp"
 #include "queue/job_queue.hpp"
 #include "storage/object_store.hpp"
-#include "worker/minutes_versions.hpp"
-#include "worker/tenant_templates.hpp"
+#include "store/minutes_versions.hpp"
 
 // The system resolver, for names in a table only: POST /api/v1/webhooks resolves its URL's host,
 // and a fuzz run must not wait on DNS. Everything else is a literal or "does not resolve".

@@ -12,13 +12,14 @@
 #include "api/routes.hpp"
 #include "api/schemas.hpp"
 #include "api/task_store.hpp"
+#include "llm/call_capture.hpp"
 #include "llm/model_chain.hpp"
 #include "log/log.hpp"
 #include "minutes/llm_generator.hpp"
 #include "minutes/minutes_repair.hpp"
+#include "minutes/provider_audit.hpp"
 #include "minutes/retrieval.hpp"
-#include "worker/minutes_generation.hpp"
-#include "worker/stored_transcript.hpp"
+#include "store/transcripts.hpp"
 
 namespace minutes {
 namespace {

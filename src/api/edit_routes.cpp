@@ -14,7 +14,7 @@
 #include "api/task_store.hpp"
 #include "core/clock.hpp"
 #include "export/minutes_json.hpp"
-#include "worker/minutes_versions.hpp"
+#include "store/minutes_versions.hpp"
 
 namespace minutes {
 namespace {

@@ -7,7 +7,7 @@
 #include "api/contract.hpp"
 #include "api/routes.hpp"
 #include "api/schemas.hpp"
-#include "worker/metrics.hpp"
+#include "metrics/metrics.hpp"
 
 namespace minutes {
 namespace {

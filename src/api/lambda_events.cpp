@@ -9,8 +9,8 @@
 #include "api/gateway_event.hpp"
 #include "api/request_log.hpp"
 #include "core/text.hpp"
+#include "metrics/metrics.hpp"
 #include "net/base64.hpp"
-#include "worker/metrics.hpp"
 
 namespace minutes {
 namespace {

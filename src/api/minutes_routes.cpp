@@ -8,9 +8,9 @@
 #include "api/task_store.hpp"
 #include "export/docx.hpp"
 #include "export/minutes_json.hpp"
+#include "minutes/tenant_templates.hpp"
 #include "queue/job_queue.hpp"
-#include "worker/minutes_versions.hpp"
-#include "worker/tenant_templates.hpp"
+#include "store/minutes_versions.hpp"
 
 namespace minutes {
 namespace {

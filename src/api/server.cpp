@@ -5,7 +5,7 @@
 #include "api/request_log.hpp"
 #include "api/routes.hpp"
 #include "api/task_events.hpp"
-#include "worker/metrics.hpp"
+#include "metrics/metrics.hpp"
 
 namespace minutes {
 

@@ -2,10 +2,10 @@
 // Reading tasks and their results for the routes, always scoped to the caller's tenant.
 #include <nlohmann/json.hpp>
 
-#include "http/message.hpp"
 #include "core/transcript.hpp"
 #include "db/database.hpp"
-#include "worker/stored_transcript.hpp"
+#include "http/message.hpp"
+#include "store/transcripts.hpp"
 
 namespace minutes {
 

@@ -17,8 +17,8 @@
 #include "audio/sniff.hpp"
 #include "auth/accounts.hpp"
 #include "http/multipart_reader.hpp"
+#include "minutes/tenant_templates.hpp"
 #include "queue/job_queue.hpp"
-#include "worker/tenant_templates.hpp"
 
 namespace minutes {
 namespace {

@@ -1,7 +1,7 @@
 // /api/v1/templates: the minutes templates a tenant sees — the built-ins (read-only) and its
 // own, versioned: PUT writes the next version, older ones stay readable.
 // Admins manage the tenant's templates (and may override a built-in); members make and change
-// their own and use everyone's (worker/tenant_templates.hpp has the rules).
+// their own and use everyone's (minutes/tenant_templates.hpp has the rules).
 #include <regex>
 #include <set>
 
@@ -10,7 +10,7 @@
 #include "api/routes.hpp"
 #include "api/schemas.hpp"
 #include "minutes/template_set.hpp"
-#include "worker/tenant_templates.hpp"
+#include "minutes/tenant_templates.hpp"
 
 namespace minutes {
 namespace {

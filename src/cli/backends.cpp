@@ -5,7 +5,7 @@
 #include "asr/engine_choice.hpp"
 #include "asr/transcriber.hpp"
 #include "db/migrator.hpp"
-#include "worker/minutes_generation.hpp"
+#include "llm/call_capture.hpp"
 
 namespace minutes {
 

@@ -1,81 +1,35 @@
 #include "worker/minutes_generation.hpp"
 
-#include "core/request_local.hpp"
+#include "llm/call_capture.hpp"
 #include "llm/model_chain.hpp"
 #include "log/log.hpp"
 #include "minutes/extractive_generator.hpp"
 #include "minutes/llm_generator.hpp"
+#include "minutes/provider_audit.hpp"
 #include "minutes/template_set.hpp"
-#include "worker/tenant_templates.hpp"
-#include "worker/usage.hpp"
+#include "store/tasks.hpp"
 
 namespace minutes {
 namespace {
-// Per request, not per thread: an API handler's model call may continue on another thread.
-const RequestLocal<std::vector<ProviderCallRecord>> g_calls;
-
 const char* const kInstructions =
     "Write clear, factual minutes for the people who attended: a short summary, the decisions "
     "taken, and the action items with their owners and deadlines.";
 }  // namespace
 
-void ForwardProviderCall(const ProviderCallRecord& call) {
-  if (auto* calls = g_calls.get()) calls->push_back(call);
-}
-
-ProviderCallCapture::ProviderCallCapture() : previous_(g_calls.get()) { g_calls.set(&calls); }
-ProviderCallCapture::~ProviderCallCapture() { g_calls.set(previous_); }
-
-std::string AuditProviderCalls(Database& db, const Config* config, const std::string& task_id,
-                               const std::vector<ProviderCallRecord>& calls) {
-  auto who = db.Query("SELECT tenant_id, user_id FROM tasks WHERE id = ?", {task_id});
-  static const std::map<std::string, double> kNoPrices;
-  const auto& prices = config ? config->prices : kNoPrices;
-  std::string served;
-  for (const auto& c : calls) {
-    auto colon = c.provider.find(':');
-    if (who.ok() && !who->empty()) {
-      ProviderCall call;
-      call.tenant_id = AsString((*who)[0][0]);
-      call.user_id = AsString((*who)[0][1]);
-      call.task_id = task_id;
-      call.provider = c.provider.substr(0, colon);
-      call.model = colon == std::string::npos ? "" : c.provider.substr(colon + 1);
-      call.tokens_in = c.tokens_in;
-      call.tokens_out = c.tokens_out;
-      call.latency_s = c.seconds;
-      call.outcome = c.outcome;
-      (void)RecordProviderCall(db, call, prices);
-    }
-    if (c.outcome == "ok")
-      served = c.provider;
-    else
-      LogEvent(LogLevel::kWarn, "provider_call_failed",
-               {{"task_id", task_id},
-                {"provider", c.provider},
-                {"outcome", c.outcome},
-                {"error", c.error}});
-  }
-  return served;
-}
-
 Result<WrittenMinutes> WriteMinutes(Database& db, const WorkerOptions& o,
                                     const std::string& task_id, const Transcript& tr,
                                     const std::string& template_name) {
-  auto tenant = db.Query(
-      "SELECT t.tenant_id, n.llm_provider FROM tasks t JOIN tenants n ON n.id = t.tenant_id "
-      "WHERE t.id = ?",
-      {task_id});
+  auto tenant = FindTaskTenant(db, task_id);
   if (!tenant.ok()) return tenant.status();
   // A task deleted meanwhile still gets its minutes computed (nothing stores them then).
-  const bool known = !tenant->empty();
-  auto used = ResolveTemplate(db, known ? AsString((*tenant)[0][0]) : "", template_name);
+  const bool known = tenant->has_value();
+  auto used = ResolveTemplate(db, known ? (*tenant)->tenant_id : "", template_name);
   if (!used.ok()) return used.status();
   if (o.llm && !tr.segments.empty()) {
     // The template's own prompt, and the tenant's language model provider tried first.
     std::string instructions = std::string(kInstructions) + " Template: " + used->name + ".";
     std::shared_ptr<LanguageModel> model =
-        known ? PreferProvider(o.llm, AsString((*tenant)[0][1])) : o.llm;
+        known ? PreferProvider(o.llm, (*tenant)->llm_provider) : o.llm;
     std::string prompt = TemplatePrompt(used->body);
     if (!prompt.empty()) instructions += "\n" + prompt;
     LlmMinutesGenerator gen(model, {instructions, o.llm_context_tokens, 1500});

@@ -9,7 +9,7 @@
 #include "db/database.hpp"
 #include "llm/model_chain.hpp"
 #include "minutes/minutes_repair.hpp"
-#include "worker/tenant_templates.hpp"
+#include "minutes/tenant_templates.hpp"
 #include "worker/worker.hpp"
 
 namespace minutes {
@@ -30,28 +30,5 @@ struct WrittenMinutes {
 Result<WrittenMinutes> WriteMinutes(Database& db, const WorkerOptions& o,
                                     const std::string& task_id, const Transcript& transcript,
                                     const std::string& template_name);
-
-/// Collects the provider calls the configured models make for this request (or job) while it
-/// lives, on whichever thread the request continues.
-class ProviderCallCapture {
- public:
-  ProviderCallCapture();
-  ~ProviderCallCapture();
-  ProviderCallCapture(const ProviderCallCapture&) = delete;
-  ProviderCallCapture& operator=(const ProviderCallCapture&) = delete;
-  std::vector<ProviderCallRecord> calls;
-
- private:
-  std::vector<ProviderCallRecord>* previous_;
-};
-
-/// Writes `calls` to the audit log for `task_id` (its tenant and user), priced from
-/// `config.prices`; failed calls are also logged. Returns the provider that answered, or "".
-std::string AuditProviderCalls(Database& db, const Config* config, const std::string& task_id,
-                               const std::vector<ProviderCallRecord>& calls);
-
-/// The observer to give the configured ModelChain: it hands each call to the job running on
-/// the calling thread (for its audit lines).
-void ForwardProviderCall(const ProviderCallRecord& call);
 
 }  // namespace minutes

@@ -4,9 +4,9 @@
 #include "auth/accounts.hpp"
 #include "export/minutes_json.hpp"
 #include "queue/job_queue.hpp"
+#include "store/minutes_versions.hpp"
+#include "store/transcripts.hpp"
 #include "worker/minutes_generation.hpp"
-#include "worker/minutes_versions.hpp"
-#include "worker/stored_transcript.hpp"
 #include "worker/worker.hpp"
 
 namespace minutes {

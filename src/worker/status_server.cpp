@@ -4,7 +4,8 @@
 
 #include "http/router.hpp"
 #include "http/server.hpp"
-#include "worker/metrics.hpp"
+#include "metrics/metrics.hpp"
+#include "store/schema.hpp"
 
 namespace minutes {
 
@@ -26,9 +27,9 @@ StatusServer::StatusServer(Database& db, std::function<std::map<std::string, int
     res.Json(200, {{"status", "ok"}, {"running_jobs", total}, {"running_by_lane", lanes}});
   });
   s->router.Add("GET", "/health/ready", false, [s](Request&, Response& res) {
-    auto probe = s->db.Query("SELECT count(*) FROM schema_migrations");
+    Status probe = ProbeSchema(s->db);
     res.Json(probe.ok() ? 200 : 503, {{"status", probe.ok() ? "ok" : "error"},
-                                      {"database", probe.ok() ? "ok" : probe.status().message()}});
+                                      {"database", probe.ok() ? "ok" : probe.message()}});
   });
   s->router.Add("GET", "/metrics", false, [s](Request&, Response& res) {
     res.content_type = "text/plain; version=0.0.4; charset=utf-8";

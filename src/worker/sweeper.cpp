@@ -4,6 +4,8 @@
 #include <unordered_set>
 
 #include "core/clock.hpp"
+#include "store/objects.hpp"
+#include "store/uploads.hpp"
 
 namespace minutes {
 
@@ -23,10 +25,9 @@ Result<SweepReport> SweepTemporaries(Database& db, ObjectStore& store, std::chro
     if (p.modified < cutoff && store.Delete(p.key).ok()) ++report.probes;
 
   // Recordings: the keys the database knows, read once, against what the store holds.
-  auto rows = db.Query("SELECT storage_key FROM objects");
-  if (!rows.ok()) return rows.status();
-  std::unordered_set<std::string> known;
-  for (auto& r : *rows) known.insert(AsString(r[0]));
+  auto keys = AllStorageKeys(db);
+  if (!keys.ok()) return keys.status();
+  std::unordered_set<std::string> known(keys->begin(), keys->end());
   auto stored = store.List("tenants/");
   if (!stored.ok()) return stored.status();
   for (auto& o : *stored) {
@@ -35,17 +36,11 @@ Result<SweepReport> SweepTemporaries(Database& db, ObjectStore& store, std::chro
     if (store.Delete(o.key).ok()) ++report.orphans;
   }
 
-  auto open = db.Query(
-      "SELECT id, storage_key, store_upload_id FROM uploads WHERE state = 'open' AND expires_at < "
-      "?",
-      {IsoFromNow(0)});
-  if (!open.ok()) return open.status();
-  for (auto& u : *open) {
-    if (!store.AbortUpload(AsString(u[1]), AsString(u[2])).ok()) continue;
-    if (db.Exec("UPDATE uploads SET state = 'expired' WHERE id = ? AND state = 'open'",
-                {AsString(u[0])})
-            .ok())
-      ++report.uploads;
+  auto expired = FindExpiredUploads(db, IsoFromNow(0));
+  if (!expired.ok()) return expired.status();
+  for (const ExpiredUpload& u : *expired) {
+    if (!store.AbortUpload(u.storage_key, u.store_upload_id).ok()) continue;
+    if (MarkUploadExpired(db, u.id).ok()) ++report.uploads;
   }
 
   std::error_code ec;

@@ -9,6 +9,8 @@
 #include "auth/accounts.hpp"
 #include "net/http_client.hpp"
 #include "queue/job_queue.hpp"
+#include "store/tasks.hpp"
+#include "store/webhooks.hpp"
 #include "worker/webhooks.hpp"
 #include "worker/worker.hpp"
 
@@ -28,16 +30,13 @@ std::string WebhookSignature(const std::string& secret, const std::string& times
 }
 
 Status EnqueueTaskEvent(Database& db, const std::string& task_id, const std::string& event) {
-  auto hooks = db.Query(
-      "SELECT w.id, w.events FROM webhooks w JOIN tasks t ON t.tenant_id = w.tenant_id WHERE "
-      "t.id = ?",
-      {task_id});
+  auto hooks = FindTaskWebhooks(db, task_id);
   if (!hooks.ok()) return hooks.status();
   return db.Transaction([&](Database& tx) -> Status {
-    for (auto& h : *hooks) {
-      std::string events = "," + AsString(h[1]) + ",";
+    for (const WebhookRow& h : *hooks) {
+      std::string events = "," + h.events + ",";
       if (events.find("," + event + ",") == std::string::npos) continue;
-      nlohmann::json payload = {{"event", event}, {"webhook_id", AsString(h[0])}};
+      nlohmann::json payload = {{"event", event}, {"webhook_id", h.id}};
       if (Status s = JobQueue::Enqueue(tx, task_id, "webhook", payload.dump()); !s.ok()) return s;
     }
     return Status::Ok();
@@ -48,27 +47,22 @@ Status DeliverWebhookJob(Database& db, const Job& job, const WorkerOptions& opti
   auto payload = nlohmann::json::parse(job.payload, nullptr, false);
   if (!payload.is_object() || !payload.contains("webhook_id"))
     return Status::BadInput("webhook job " + job.id + " has no webhook_id");
-  auto hook = db.Query("SELECT url, secret FROM webhooks WHERE id = ?",
-                       {payload["webhook_id"].get<std::string>()});
+  auto hook = FindWebhook(db, payload["webhook_id"].get<std::string>());
   if (!hook.ok()) return hook.status();
-  if (hook->empty()) return Status::Ok();  // deleted since: nothing to deliver
-  auto task =
-      db.Query("SELECT id, title, state, error, created_at, updated_at FROM tasks WHERE id = ?",
-               {job.task_id});
+  if (!*hook) return Status::Ok();  // deleted since: nothing to deliver
+  auto task = FindTaskRow(db, job.task_id);
   if (!task.ok()) return task.status();
-  if (task->empty()) return Status::Ok();
-  const DbRow& t = (*task)[0];
-  nlohmann::json body = {
-      {"event", payload["event"]},
-      {"task",
-       {{"id", AsString(t[0])},
-        {"title", AsString(t[1])},
-        {"state", AsString(t[2])},
-        {"error", std::holds_alternative<std::nullptr_t>(t[3]) ? nlohmann::json(nullptr)
-                                                               : nlohmann::json(AsString(t[3]))},
-        {"created_at", AsString(t[4])},
-        {"updated_at", AsString(t[5])}}},
-      {"delivered_at", NowIso()}};
+  if (!*task) return Status::Ok();
+  const TaskRow& t = **task;
+  nlohmann::json body = {{"event", payload["event"]},
+                         {"task",
+                          {{"id", t.id},
+                           {"title", t.title},
+                           {"state", t.state},
+                           {"error", t.error ? nlohmann::json(*t.error) : nlohmann::json(nullptr)},
+                           {"created_at", t.created_at},
+                           {"updated_at", t.updated_at}}},
+                         {"delivered_at", NowIso()}};
   std::string text = body.dump();
   std::string timestamp = std::to_string(std::time(nullptr));
   int timeout_s = options.config ? options.config->webhooks.timeout_s : 10;
@@ -77,7 +71,7 @@ Status DeliverWebhookJob(Database& db, const Job& job, const WorkerOptions& opti
   DestinationPolicy policy;
   policy.allow_private_networks =
       options.config != nullptr && options.config->webhooks.allow_private_networks;
-  const std::string url = AsString((*hook)[0][0]);
+  const std::string url = (*hook)->url;
   HttpRequest req = HttpRequest::Post(
       url,
       {{"Content-Type", "application/json"},
@@ -85,7 +79,7 @@ Status DeliverWebhookJob(Database& db, const Job& job, const WorkerOptions& opti
        {"X-Minutes-Event", payload["event"].get<std::string>()},
        {"X-Minutes-Delivery", job.id},
        {"X-Minutes-Timestamp", timestamp},
-       {"X-Minutes-Signature", WebhookSignature(AsString((*hook)[0][1]), timestamp, text)}},
+       {"X-Minutes-Signature", WebhookSignature((*hook)->secret, timestamp, text)}},
       text);
   req.timeout = std::chrono::seconds(timeout_s);
   req.destinations = &policy;

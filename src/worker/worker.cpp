@@ -18,21 +18,25 @@
 #include "export/minutes_json.hpp"
 #include "llm/model_chain.hpp"
 #include "log/log.hpp"
+#include "metrics/metrics.hpp"
 #include "pipeline/pipeline.hpp"
-#include "worker/metrics.hpp"
+#include "store/hotwords.hpp"
+#include "store/minutes_versions.hpp"
+#include "store/objects.hpp"
+#include "store/tasks.hpp"
+#include "store/transcripts.hpp"
+#include "store/usage.hpp"
 #include "worker/minutes_generation.hpp"
-#include "worker/minutes_versions.hpp"
 #include "worker/sweeper.hpp"
-#include "worker/usage.hpp"
 #include "worker/webhooks.hpp"
 
 namespace minutes {
 namespace {
 
-Status SetProgress(Database& db, const std::string& task_id, const std::string& stage,
-                   double progress) {
-  return db.Exec("UPDATE tasks SET stage = ?, progress = ?, updated_at = ? WHERE id = ?",
-                 {stage, progress, NowIso(), task_id});
+// Whether the task was canceled. A failed read is not taken for one (the next check asks again).
+bool IsCanceled(Database& db, const std::string& task_id) {
+  auto task = FindTaskRow(db, task_id);
+  return task.ok() && task->has_value() && (*task)->state == "canceled";
 }
 
 // Thrown from the progress callback at a stage boundary when the task was canceled.
@@ -50,33 +54,11 @@ Status StoreResults(Database& db, const Job& job, const std::string& owner, cons
     if (!held.ok()) return held.status();
     if (!*held)  // our lease ran out and another worker has the job: it writes the results
       return Status::Conflict("lease on job " + job.id + " lost");
-    auto state = tx.Query("SELECT state FROM tasks WHERE id = ?", {task_id});
-    if (!state.ok()) return state.status();
-    if (state->empty() || AsString((*state)[0][0]) == "canceled") return CompleteJob(tx, job);
+    auto task = FindTaskRow(tx, task_id);
+    if (!task.ok()) return task.status();
+    if (!*task || (*task)->state == "canceled") return CompleteJob(tx, job);
     // Idempotent: a redelivered job replaces what an earlier attempt may have half-written.
-    for (const char* table : {"segments", "transcripts"})
-      if (Status s = tx.Exec(std::string("DELETE FROM ") + table + " WHERE task_id = ?", {task_id});
-          !s.ok())
-        return s;
-    if (Status s = tx.Exec(
-            "INSERT INTO transcripts (task_id, duration, language, engine, created_at) VALUES "
-            "(?, ?, ?, ?, ?)",
-            {task_id, r.transcript.duration, r.transcript.language, r.engine, NowIso()});
-        !s.ok())
-      return s;
-    int64_t seq = 0;
-    for (const auto& seg : r.transcript.segments) {
-      nlohmann::json words = nlohmann::json::array();
-      for (const auto& w : seg.words)
-        words.push_back(
-            {{"word", w.word}, {"start", w.start}, {"end", w.end}, {"confidence", w.confidence}});
-      if (Status s = tx.Exec(
-              "INSERT INTO segments (task_id, seq, id, speaker, start_s, end_s, text, words) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-              {task_id, seq++, seg.id, seg.speaker, seg.start, seg.end, seg.text, words.dump()});
-          !s.ok())
-        return s;
-    }
+    if (Status s = ReplaceTranscript(tx, task_id, r.transcript, r.engine); !s.ok()) return s;
     auto have = HasMinutesVersion(tx, task_id, 1);
     if (!have.ok()) return have.status();
     if (!*have) {
@@ -91,18 +73,8 @@ Status StoreResults(Database& db, const Job& job, const std::string& owner, cons
       v.repairs_json = RepairsToJson(doc.repairs).dump();
       if (Status s = InsertMinutesVersion(tx, v); !s.ok()) return s;
     }
-    if (Status s = tx.Exec(
-            "UPDATE tasks SET state = 'succeeded', stage = 'done', progress = 1, error = NULL, "
-            "updated_at = ? WHERE id = ?",
-            {NowIso(), task_id});
-        !s.ok())
-      return s;
-    if (Status s =
-            tx.Exec("UPDATE objects SET duration = ? WHERE id = (SELECT object_id FROM tasks "
-                    "WHERE id = ?)",
-                    {r.transcript.duration, task_id});
-        !s.ok())
-      return s;
+    if (Status s = MarkTaskSucceeded(tx, task_id); !s.ok()) return s;
+    if (Status s = SetTaskRecordingDuration(tx, task_id, r.transcript.duration); !s.ok()) return s;
     for (const ProviderCall& call : calls)
       if (Status s = RecordProviderCall(tx, call, prices); !s.ok()) return s;
     if (Status s = EnqueueTaskEvent(tx, task_id, "task.succeeded"); !s.ok()) return s;
@@ -115,22 +87,13 @@ Status StoreResults(Database& db, const Job& job, const std::string& owner, cons
 Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
                              const std::string& owner, const WorkerOptions& o) {
   const std::string& task_id = job.task_id;
-  auto rows = db.Query(
-      "SELECT o.storage_key, t.template, t.speakers, t.language, t.state, t.hotword_set_id, "
-      "t.engine, n.asr_engine, o.filename FROM tasks t JOIN objects o ON o.id = t.object_id "
-      "JOIN tenants n ON n.id = t.tenant_id WHERE t.id = ?",
-      {task_id});
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return Status::NotFound("task " + task_id + " has no recording");
-  const DbRow& r = (*rows)[0];
+  auto work = FindTranscribeWork(db, task_id);
+  if (!work.ok()) return work.status();
+  if (!*work) return Status::NotFound("task " + task_id + " has no recording");
+  const TranscribeWork& w = **work;
   // Canceled, or a delivery of a job that finished already (its task succeeded): nothing to do.
-  if (AsString(r[4]) == "canceled" || AsString(r[4]) == "succeeded") return Status::Ok();
-  if (Status s =
-          db.Exec("UPDATE tasks SET state = 'processing', attempts = attempts + 1, updated_at = ? "
-                  "WHERE id = ? AND state <> 'canceled'",
-                  {NowIso(), task_id});
-      !s.ok())
-    return s;
+  if (w.state == "canceled" || w.state == "succeeded") return Status::Ok();
+  if (Status s = MarkTaskProcessing(db, task_id); !s.ok()) return s;
   namespace fs = std::filesystem;
   fs::path dir = o.temp_dir.empty() ? fs::temp_directory_path() : fs::path(o.temp_dir);
   // The recording is fetched to a file with no name: created (a tenant's data: readable by
@@ -150,16 +113,16 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   const std::string local = "/proc/self/fd/" + std::to_string(fd);
   {
     std::ofstream out(local, std::ios::binary | std::ios::trunc);
-    if (Status s = store.Get(AsString(r[0]), 0, -1, out); !s.ok()) return s;
+    if (Status s = store.Get(w.storage_key, 0, -1, out); !s.ok()) return s;
     out.flush();
     if (!out) return Status::Io("cannot write the recording to " + dir.string());
   }
   PipelineOptions po;
   po.threads = o.asr_threads;
-  po.speakers = static_cast<int>(AsInt(r[2]));
-  po.language = AsString(r[3]);
+  po.speakers = static_cast<int>(w.speakers);
+  po.language = w.language;
   // The task's engine, else its tenant's, else the configured order; the rest fail over.
-  std::string choice = AsString(r[6]) != "auto" ? AsString(r[6]) : AsString(r[7]);
+  std::string choice = w.engine != "auto" ? w.engine : w.tenant_asr_engine;
   auto configured = ConfiguredEngines(o.asr_engine, o.asr_fallback);
   auto engines = EnginesFor(configured, choice);
   if (!engines.ok()) engines = configured;  // the configuration changed since: its order
@@ -177,15 +140,12 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   po.canceled = [&] {  // polled by long provider jobs; the database at most every 2 s
     if (canceled || std::chrono::steady_clock::now() < next_check) return canceled;
     next_check = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    auto st = db.Query("SELECT state FROM tasks WHERE id = ?", {task_id});
-    canceled = st.ok() && !st->empty() && AsString((*st)[0][0]) == "canceled";
+    canceled = IsCanceled(db, task_id);
     return canceled;
   };
-  if (!AsString(r[5]).empty()) {  // the task's hotword set, for engines that take one
-    auto words = db.Query("SELECT word FROM hotwords WHERE set_id = ? ORDER BY weight DESC, word",
-                          {AsString(r[5])});
-    if (words.ok())
-      for (auto& w : *words) po.hotwords.push_back(AsString(w[0]));
+  if (!w.hotword_set_id.empty()) {  // the task's hotword set, for engines that take one
+    auto words = HotwordsOfSet(db, w.hotword_set_id);
+    if (words.ok()) po.hotwords = std::move(*words);
   }
   auto last = std::chrono::steady_clock::now();
   std::string last_stage;
@@ -196,13 +156,12 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
       // the one safe place to stop a canceled task.
       if (stage != last_stage) {
         last_stage = stage;
-        auto st = db.Query("SELECT state FROM tasks WHERE id = ?", {task_id});
-        if (st.ok() && !st->empty() && AsString((*st)[0][0]) == "canceled") throw TaskCanceled{};
+        if (IsCanceled(db, task_id)) throw TaskCanceled{};
       }
       auto now = std::chrono::steady_clock::now();
       if (now - last < std::chrono::milliseconds(500) && f < 1.0 && f > 0.0) return;
       last = now;
-      (void)SetProgress(db, task_id, stage, f);
+      (void)SetTaskProgress(db, task_id, stage, f);
     });
   } catch (const TaskCanceled&) {
     return Status::Ok();  // the job is done: nothing more to do for a canceled task
@@ -210,7 +169,7 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   if (canceled) return Status::Ok();  // a provider job abandoned for a canceled task
   if (!result.ok()) {  // said of the recording as its owner knows it, not of our temp file
     std::string message = result.status().message();
-    std::string name = AsString(r[8]).empty() ? "the recording" : AsString(r[8]);
+    std::string name = w.filename.empty() ? "the recording" : w.filename;
     for (size_t at; (at = message.find(local)) != std::string::npos;)
       message.replace(at, local.size(), name);
     return Status(result.status().kind(), message);
@@ -218,19 +177,19 @@ Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
   Metrics::Global().ObserveStage("decode", result->times.decode);
   Metrics::Global().ObserveStage("transcribe", result->times.transcribe);
   Metrics::Global().ObserveStage("diarize", result->times.diarize);
-  auto minutes = WriteMinutes(db, o, task_id, result->transcript, AsString(r[1]));
+  auto minutes = WriteMinutes(db, o, task_id, result->transcript, w.template_name);
   if (!minutes.ok()) return minutes.status();
   // The charges: every engine tried (failures included), and the extractive summary (model
   // calls were audited as they happened).
-  auto who = db.Query("SELECT tenant_id, user_id FROM tasks WHERE id = ?", {task_id});
+  auto who = FindTaskRow(db, task_id);
   if (!who.ok()) return who.status();
-  if (who->empty()) return Status::Ok();  // deleted meanwhile
+  if (!*who) return Status::Ok();  // deleted meanwhile
   static const std::map<std::string, double> kNoPrices;
   const auto& prices = o.config ? o.config->prices : kNoPrices;
   std::vector<ProviderCall> calls;
   ProviderCall asr;
-  asr.tenant_id = AsString((*who)[0][0]);
-  asr.user_id = AsString((*who)[0][1]);
+  asr.tenant_id = (*who)->tenant_id;
+  asr.user_id = (*who)->user_id;
   asr.task_id = task_id;
   for (const AsrAttempt& a : result->attempts) {
     ProviderCall call = asr;
@@ -305,10 +264,7 @@ int WorkerPool::Stop(std::chrono::milliseconds grace) {
       std::lock_guard lock(mu_);
       for (auto& [id, held] : running_) {
         (void)queue_.Release(held.first, held.second);
-        (void)db_.Exec(
-            "UPDATE tasks SET state = 'queued', stage = '', updated_at = ? WHERE id = ? AND "
-            "state = 'processing'",
-            {NowIso(), held.first.task_id});
+        (void)RequeueProcessingTask(db_, held.first.task_id);
       }
       int released = static_cast<int>(running_.size());
       LogEvent(LogLevel::kWarn, "jobs_released", {{"count", released}});
@@ -425,10 +381,7 @@ void WorkerPool::Loop(Lane lane, int index) {
     LogEvent(final ? LogLevel::kError : LogLevel::kWarn, final ? "job_failed" : "job_retry",
              fields);
     if (!DrivesTask(j.kind)) continue;
-    (void)db_.Exec(
-        "UPDATE tasks SET state = ?, error = ?, updated_at = ? WHERE id = ? AND state <> "
-        "'canceled'",
-        {std::string(final ? "failed" : "queued"), s.message(), NowIso(), j.task_id});
+    (void)RecordTaskFailure(db_, j.task_id, final, s.message());
     if (final && EnqueueTaskEvent(db_, j.task_id, "task.failed").ok()) queue.Notify();
   }
 }

@@ -1,4 +1,4 @@
-#include "worker/metrics.hpp"
+#include "metrics/metrics.hpp"
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
@@ -8,6 +8,9 @@
 
 #include <mutex>
 #include <unordered_map>
+
+#include "store/jobs.hpp"
+#include "store/usage.hpp"
 
 namespace minutes {
 
@@ -106,20 +109,13 @@ std::string Metrics::Render(Database& db) {
   for (const char* lane : {"heavy", "light"})
     for (const char* state : {"ready", "leased", "dead"})
       impl_->queue.Add({{"lane", lane}, {"state", state}}).Set(0);
-  if (auto rows = db.Query("SELECT lane, state, count(*) FROM jobs GROUP BY lane, state");
-      rows.ok())
-    for (auto& r : *rows)
-      impl_->queue.Add({{"lane", AsString(r[0])}, {"state", AsString(r[1])}})
-          .Set(static_cast<double>(AsInt(r[2])));
-  if (auto rows = db.Query(
-          "SELECT provider, count(*), coalesce(sum(cost), 0) FROM audit_logs WHERE action = "
-          "'provider.call' GROUP BY provider");
-      rows.ok())
-    for (auto& r : *rows) {
-      impl_->calls.Add({{"provider", AsString(r[0])}}).Set(static_cast<double>(AsInt(r[1])));
-      double c = std::holds_alternative<double>(r[2]) ? std::get<double>(r[2])
-                                                      : static_cast<double>(AsInt(r[2]));
-      impl_->cost.Add({{"provider", AsString(r[0])}}).Set(c);
+  if (auto jobs = CountJobs(db); jobs.ok())
+    for (const JobCount& j : *jobs)
+      impl_->queue.Add({{"lane", j.lane}, {"state", j.state}}).Set(static_cast<double>(j.count));
+  if (auto usage = ProviderUsageTotals(db); usage.ok())
+    for (const ProviderUsage& u : *usage) {
+      impl_->calls.Add({{"provider", u.provider}}).Set(static_cast<double>(u.calls));
+      impl_->cost.Add({{"provider", u.provider}}).Set(u.cost);
     }
   return prometheus::TextSerializer().Serialize(impl_->registry.Collect());
 }

@@ -1,17 +1,21 @@
-#include "worker/minutes_versions.hpp"
+#include "store/minutes_versions.hpp"
 
 #include "core/clock.hpp"
+#include "store/row_values.hpp"
 
 namespace minutes {
+
+using store_detail::Nullable;
+using store_detail::OptionalInt;
+using store_detail::OptionalText;
 
 Status InsertMinutesVersion(Database& tx, const MinutesVersion& v) {
   return tx.Exec(
       "INSERT INTO artifacts (task_id, version, template, template_body, template_version, "
       "generator, minutes_json, repairs, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {v.task_id, v.version, v.template_name,
-       v.template_body ? DbValue(*v.template_body) : DbValue(nullptr),
-       v.template_version ? DbValue(*v.template_version) : DbValue(nullptr), v.generator,
-       v.minutes_json, v.repairs_json, v.created_at.empty() ? NowIso() : v.created_at});
+      {v.task_id, v.version, v.template_name, Nullable(v.template_body),
+       Nullable(v.template_version), v.generator, v.minutes_json, v.repairs_json,
+       v.created_at.empty() ? NowIso() : v.created_at});
 }
 
 Result<std::optional<MinutesVersion>> FindMinutesVersion(Database& db, const std::string& task_id,
@@ -28,8 +32,8 @@ Result<std::optional<MinutesVersion>> FindMinutesVersion(Database& db, const std
   v.task_id = AsString(r[0]);
   v.version = AsInt(r[1]);
   v.template_name = AsString(r[2]);
-  if (!std::holds_alternative<std::nullptr_t>(r[3])) v.template_body = AsString(r[3]);
-  if (!std::holds_alternative<std::nullptr_t>(r[4])) v.template_version = AsInt(r[4]);
+  v.template_body = OptionalText(r[3]);
+  v.template_version = OptionalInt(r[4]);
   v.generator = AsString(r[5]);
   v.minutes_json = AsString(r[6]);
   v.created_at = AsString(r[7]);

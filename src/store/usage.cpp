@@ -1,6 +1,7 @@
-#include "worker/usage.hpp"
+#include "store/usage.hpp"
 
-#include "auth/accounts.hpp"
+#include "core/clock.hpp"
+#include "store/row_values.hpp"
 
 namespace minutes {
 namespace {
@@ -29,6 +30,17 @@ Status RecordProviderCall(Database& db, const ProviderCall& c,
       {c.tenant_id, c.user_id, c.task_id, c.provider, c.model, c.audio_seconds, c.tokens_in,
        c.tokens_out, c.outcome == "ok" ? PriceOf(c, prices) : 0.0, c.latency_s * 1000, c.outcome,
        NowIso()});
+}
+
+Result<std::vector<ProviderUsage>> ProviderUsageTotals(Database& db) {
+  auto rows = db.Query(
+      "SELECT provider, count(*), coalesce(sum(cost), 0) FROM audit_logs WHERE action = "
+      "'provider.call' GROUP BY provider");
+  if (!rows.ok()) return rows.status();
+  std::vector<ProviderUsage> out;
+  for (const DbRow& r : *rows)
+    out.push_back({AsString(r[0]), AsInt(r[1]), store_detail::AsReal(r[2])});
+  return out;
 }
 
 }  // namespace minutes

@@ -1,4 +1,4 @@
-#include "worker/minutes_versions.hpp"
+#include "store/minutes_versions.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 
 #include "db/migrator.hpp"
 #include "minutes/template_set.hpp"
-#include "worker/tenant_templates.hpp"
+#include "minutes/tenant_templates.hpp"
 
 namespace minutes {
 namespace {

@@ -1,6 +1,6 @@
 #pragma once
-// The templates repository (table prompt_templates): what a tenant sees — the built-ins, then
-// the tenant's own over them (latest version of each name) — and who may change what.
+// A tenant's templates: what it sees — the built-ins, then the tenant's own over them (latest
+// version of each name) — and who may change what. Stored through store/templates.hpp.
 //
 // Who may change templates: a template an admin saves is the tenant's (owner NULL); only admins
 // write new versions of it or delete it, and only admins may override a built-in name

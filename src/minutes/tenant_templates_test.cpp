@@ -1,4 +1,4 @@
-#include "worker/tenant_templates.hpp"
+#include "minutes/tenant_templates.hpp"
 
 #include <gtest/gtest.h>
 
