@@ -8,6 +8,7 @@
 
 #include <fstream>
 
+#include "contract_guard.hpp"
 #include "fake_openai_server.hpp"
 #include "run_command.hpp"
 #include "service_fixture.hpp"
@@ -31,11 +32,15 @@ TEST(WebApp, APersonUploadsAMeetingAndWorksWithItInTheBrowser) {
       std::to_string(2 * 1024 * 1024) +
       " MINUTES_RECORDING=" + ShellQuote((TestData("standup") / "meeting.wav").string()) +
       " MINUTES_RECORDING2=" + ShellQuote((TestData("planning") / "meeting.wav").string()) +
-      " MINUTES_SHOTS=" + ShellQuote(shots.string());
+      " MINUTES_SHOTS=" + ShellQuote(shots.string()) +
+      " MINUTES_ANSWERS=" + ShellQuote((shots / "answers.jsonl").string());
+  fs::remove(shots / "answers.jsonl");
   auto r =
       RunCommand(env + " node " + ShellQuote(SourcePath("tests/tools/web-app.e2e.mjs").string()));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("every step passed"), std::string::npos) << r.output;
+  // What the service answered the browser, held to its contract like every other answer.
+  EXPECT_GT(CheckRecordedAnswers(svc.port(), (shots / "answers.jsonl").string()), 30);
   for (const char* page : {"01-login", "04-meeting", "05-renamed", "07-edited", "08-meeting-zh"})
     EXPECT_TRUE(fs::exists(shots / (std::string(page) + ".png"))) << page;
   fs::remove(cfg);
@@ -78,11 +83,14 @@ TEST(WebApp, WhatTheModelGotWrongIsSaidBesideItsMinutesAndAnswers) {
   fs::path shots = BinaryDir() / "test-output" / "web";
   std::string env = "MINUTES_URL=http://127.0.0.1:" + std::to_string(svc.port()) +
                     " MINUTES_USER=alice MINUTES_PASSWORD=correct-battery-42 MINUTES_TASK=" + id +
-                    " MINUTES_SHOTS=" + ShellQuote(shots.string());
+                    " MINUTES_SHOTS=" + ShellQuote(shots.string()) +
+                    " MINUTES_ANSWERS=" + ShellQuote((shots / "repairs-answers.jsonl").string());
+  fs::remove(shots / "repairs-answers.jsonl");
   auto r = RunCommand(env + " node " +
                       ShellQuote(SourcePath("tests/tools/web-repairs.e2e.mjs").string()));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("every step passed"), std::string::npos) << r.output;
+  EXPECT_GT(CheckRecordedAnswers(svc.port(), (shots / "repairs-answers.jsonl").string()), 5);
   EXPECT_TRUE(llm.violations().empty()) << llm.violations()[0];
   fs::remove(cfg);
 }

@@ -5,6 +5,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -76,7 +77,7 @@ std::string PatternFor(const json& openapi, const std::string& path) {
 }
 
 void CheckReplyAgainstContract(int port, const std::string& method, const std::string& path,
-                               const Reply& reply) {
+                               const Reply& reply, bool check_body) {
   // Only paths of the service (the description is not asked of the providers' fakes).
   static const char* const kOurs[] = {"/api/v1/", "/health", "/metrics",      "/docs",
                                       "/redoc",   "/app/",   "/openapi.json", "/license"};
@@ -93,9 +94,29 @@ void CheckReplyAgainstContract(int port, const std::string& method, const std::s
   auto type = reply.headers.find("Content-Type");
   for (const std::string& problem :
        checker->Check(method, pattern, reply.status,
-                      type == reply.headers.end() ? "" : type->second, reply.body))
+                      type == reply.headers.end() ? "" : type->second, reply.body, check_body))
     ADD_FAILURE() << "the answer breaks the contract: " << problem
                   << "\n  body: " << reply.body.substr(0, 600);
+}
+
+int CheckRecordedAnswers(int port, const std::string& file) {
+  std::ifstream in(file);
+  int lines = 0;
+  for (std::string line; std::getline(in, line);) {
+    auto j = json::parse(line, nullptr, false);
+    if (!j.is_object()) {
+      ADD_FAILURE() << file << ": not a recorded answer: " << line.substr(0, 200);
+      continue;
+    }
+    ++lines;
+    if (j["status"] == 304) continue;
+    const bool have_body = j["body"].is_string();
+    Reply reply{j["status"].get<int>(), have_body ? j["body"].get<std::string>() : "", {}};
+    if (!j["content_type"].get<std::string>().empty())
+      reply.headers["Content-Type"] = j["content_type"];
+    CheckReplyAgainstContract(port, j["method"], j["path"], reply, have_body);
+  }
+  return lines;
 }
 
 }  // namespace minutes::testing

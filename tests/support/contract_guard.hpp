@@ -13,7 +13,12 @@ namespace minutes::testing {
 /// routes the description does not have (404 for unknown paths, 405) and of servers that are
 /// not Minutes (no /openapi.json) are not checked.
 void CheckReplyAgainstContract(int port, const std::string& method, const std::string& path,
-                               const Reply& reply);
+                               const Reply& reply, bool check_body = true);
+
+/// Checks the answers a browser got from the server on `port`, as tests/tools/record-answers.mjs
+/// wrote them to `file` (one JSON object a line: method, path, status, content_type, body);
+/// returns how many lines there were. 304s (a cached file still current) are not checked.
+int CheckRecordedAnswers(int port, const std::string& file);
 
 /// The description's path pattern that `path` (without query) falls under ("/api/v1/tasks/{id}"
 /// for "/api/v1/tasks/abc"), literal segments preferred; "" when none.

@@ -6,6 +6,7 @@ import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
 import { readFileSync, mkdirSync } from "node:fs";
 import assert from "node:assert/strict";
+import { recordAnswers } from "./record-answers.mjs";
 
 const { MINUTES_URL: url, MINUTES_USER: user, MINUTES_PASSWORD: password,
         MINUTES_RECORDING: recording, MINUTES_RECORDING2: recording2, MINUTES_SHOTS: shots,
@@ -21,6 +22,7 @@ const browser = await chromium.launch({
 try {
   const context = await browser.newContext({ acceptDownloads: true, locale: "en-US",
                                              viewport: { width: 1200, height: 900 } });
+  const answers = recordAnswers(context, process.env.MINUTES_ANSWERS);
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(String(e)));
@@ -237,6 +239,7 @@ try {
   await page.click("[data-test=logout]");
   await page.waitForSelector("form.login");
   assert.deepEqual(problems, [], "no script errors on any page");
+  await answers();
   console.log("web app: every step passed; screenshots in " + shots);
 } catch (e) {
   console.error(`web app: FAILED at "${step}": ${e.message}`);

@@ -6,6 +6,7 @@
 // tests/e2e/web_app_e2e_test.cpp with the service's address, a user and the meeting's id.
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
+import { recordAnswers } from "./record-answers.mjs";
 
 const { MINUTES_URL: url, MINUTES_USER: user, MINUTES_PASSWORD: password, MINUTES_TASK: task,
         MINUTES_SHOTS: shots } = process.env;
@@ -17,6 +18,7 @@ const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", hea
                                         args: ["--no-sandbox"] });
 try {
   page = await browser.newPage({ locale: "en-US", viewport: { width: 1200, height: 900 } });
+  const answers = recordAnswers(page, process.env.MINUTES_ANSWERS);
   const problems = [];
   page.on("pageerror", (e) => problems.push(String(e)));
 
@@ -57,6 +59,7 @@ try {
 
   step = "no script errors";
   if (problems.length) throw new Error(problems.join("\n"));
+  await answers();
   console.log("every step passed");
 } catch (e) {
   console.error(`FAILED at "${step}": ${e.message}`);

@@ -21,9 +21,11 @@ class AnswerChecker {
   AnswerChecker(const AnswerChecker&) = delete;
   AnswerChecker& operator=(const AnswerChecker&) = delete;
 
-  /// What is wrong with the answer (nothing: empty); as CheckAnswer.
+  /// What is wrong with the answer (nothing: empty); as CheckAnswer. `check_body` false: the
+  /// status and content type only (a client that no longer has the body).
   std::vector<std::string> Check(const std::string& method, const std::string& pattern, int status,
-                                 const std::string& content_type, const std::string& body) const;
+                                 const std::string& content_type, const std::string& body,
+                                 bool check_body = true) const;
   const nlohmann::json& openapi() const { return openapi_; }
 
  private:
