@@ -10,6 +10,7 @@
 #include <fstream>
 #include <streambuf>
 
+#include "crypto/hex.hpp"
 #include "storage/file_object_store.hpp"
 #include "storage/staged_file.hpp"
 
@@ -89,8 +90,7 @@ Result<std::string> FileObjectStore::BeginUpload(const std::string& key) {
   if (Status s = ValidateObjectKey(key); !s.ok()) return s;
   unsigned char raw[16];
   if (RAND_bytes(raw, sizeof raw) != 1) return Status::Internal("no randomness for an upload id");
-  std::string id;
-  for (unsigned char c : raw) id += {"0123456789abcdef"[c >> 4], "0123456789abcdef"[c & 15]};
+  std::string id = HexEncode(raw, sizeof raw);
   std::error_code ec;
   ec = CreatePrivateDirectories(root_ / kUploadsDir / id);
   if (ec) return FileError("cannot start an upload", ec);

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "crypto/sha256.hpp"
 #include "net/curl_api.hpp"
 #include "storage/s3_object_store.hpp"
 
@@ -21,7 +22,7 @@ Result<S3Response> S3Client::Send(const S3Request& r) const {
   for (int attempt = 0; attempt < 3; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
     SigV4Request sr{r.method, where_.Host(), where_.Path(r.key),
-                    r.query,  r.headers,     Sha256HexOf(r.body)};
+                    r.query,  r.headers,     Sha256Hex(r.body)};
     SigV4Scope scope{where_.region, "s3", AmzDate(std::chrono::system_clock::now())};
     SignedRequest signed_req = SignV4(sr, creds_, scope);
 

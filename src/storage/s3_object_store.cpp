@@ -5,8 +5,8 @@
 #include <ctime>
 #include <sstream>
 
+#include "crypto/sha256.hpp"
 #include "storage/s3_http.hpp"
-#include "storage/sha256.hpp"
 
 namespace minutes {
 namespace {
@@ -180,7 +180,7 @@ Result<ObjectInfo> S3ObjectStore::Put(const std::string& key, std::istream& body
     return Status(ErrorKind::kTooLarge,
                   "object larger than " + std::to_string(max_bytes) + " bytes");
   if (static_cast<int64_t>(buf.size()) < impl_->part_bytes) {  // the whole body: one request
-    std::string sha = Sha256HexOf(buf);
+    std::string sha = Sha256Hex(buf);
     if (Status s = impl_->PutSmall(key, buf, sha); !s.ok()) return s;
     (void)impl_->client.Send(
         {"DELETE", key + kShaSidecarSuffix, {}, {}, {}, nullptr});  // stale sidecar

@@ -8,6 +8,7 @@
 #include <random>
 #include <sstream>
 
+#include "crypto/sha256.hpp"
 #include "net/sigv4.hpp"
 #include "s3_server.hpp"
 
@@ -62,11 +63,11 @@ TEST_F(S3StoreTest, SmallObjectsRoundTripWithTheirHash) {
   std::string bytes = Random(100000, 1);
   ObjectInfo put = PutString("tenants/t1/a.wav", bytes);
   EXPECT_EQ(put.size, 100000);
-  EXPECT_EQ(put.sha256, Sha256HexOf(bytes));
+  EXPECT_EQ(put.sha256, Sha256Hex(bytes));
   auto head = store_->Head("tenants/t1/a.wav");
   ASSERT_TRUE(head.ok()) << head.status().message();
   EXPECT_EQ(head->size, 100000);
-  EXPECT_EQ(head->sha256, Sha256HexOf(bytes));
+  EXPECT_EQ(head->sha256, Sha256Hex(bytes));
   EXPECT_GT(head->modified.time_since_epoch().count(), 0);
   EXPECT_TRUE(GetString("tenants/t1/a.wav") == bytes);
   EXPECT_EQ(GetString("tenants/t1/a.wav", 10, 5), bytes.substr(10, 5));
@@ -79,10 +80,10 @@ TEST_F(S3StoreTest, LargeObjectsGoUpInPartsAndKeepTheirHash) {
   std::string bytes = Random((12 << 20) + 12345, 2);  // three parts of 5 MiB
   ObjectInfo put = PutString("big/b.bin", bytes);
   EXPECT_EQ(put.size, static_cast<int64_t>(bytes.size()));
-  EXPECT_EQ(put.sha256, Sha256HexOf(bytes));
+  EXPECT_EQ(put.sha256, Sha256Hex(bytes));
   auto head = store_->Head("big/b.bin");
   ASSERT_TRUE(head.ok()) << head.status().message();
-  EXPECT_EQ(head->sha256, Sha256HexOf(bytes));
+  EXPECT_EQ(head->sha256, Sha256Hex(bytes));
   EXPECT_EQ(head->size, static_cast<int64_t>(bytes.size()));
   EXPECT_TRUE(GetString("big/b.bin") == bytes);
   EXPECT_EQ(GetString("big/b.bin", (5 << 20) - 3, 7), bytes.substr((5 << 20) - 3, 7));
@@ -156,8 +157,8 @@ TEST_F(S3StoreTest, DirectUploadPartsJoinIntoAHashedObject) {
   auto info = store_->CompleteUpload("direct/big.bin", *id, {*p1, *p2});
   ASSERT_TRUE(info.ok()) << info.status().message();
   EXPECT_EQ(info->size, static_cast<int64_t>(a.size() + b.size()));
-  EXPECT_EQ(info->sha256, Sha256HexOf(a + b));
-  EXPECT_EQ(store_->Head("direct/big.bin")->sha256, Sha256HexOf(a + b));
+  EXPECT_EQ(info->sha256, Sha256Hex(a + b));
+  EXPECT_EQ(store_->Head("direct/big.bin")->sha256, Sha256Hex(a + b));
   EXPECT_EQ(GetString("direct/big.bin"), a + b);
   auto other = store_->BeginUpload("direct/dropped.bin");
   ASSERT_TRUE(other.ok());
