@@ -6,10 +6,10 @@
 #include <regex>
 
 #include "cli/outputs.hpp"
-#include "config/config_fields.hpp"
 #include "crypto/sha256.hpp"
 #include "db/database.hpp"
 #include "db/migrator.hpp"
+#include "net/url.hpp"
 
 namespace minutes {
 namespace {
@@ -150,7 +150,7 @@ int MigrateData(const MigrateDataOptions& o) {
       if (!n.ok()) return ReportFailure(n.status());
       std::printf("%-16s %10lld\n", t.c_str(), static_cast<long long>(AsInt((*n)[0][0])));
     }
-    std::printf("dry run: nothing copied to %s\n", config_detail::MaskUrl(o.to).c_str());
+    std::printf("dry run: nothing copied to %s\n", MaskUrl(o.to).c_str());
     return 0;
   }
   if (auto m = Migrate(**to); !m.ok()) return ReportFailure(m.status());
@@ -176,7 +176,7 @@ int MigrateData(const MigrateDataOptions& o) {
     return ReportFailure(
         Status::Io(std::to_string(mismatches) + " table(s) differ between source and target"));
   std::printf("all %zu tables copied and verified; set database: %s\n", tables.size(),
-              config_detail::MaskUrl(o.to).c_str());
+              MaskUrl(o.to).c_str());
   return 0;
 }
 
