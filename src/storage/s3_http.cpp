@@ -46,6 +46,11 @@ Result<S3Response> S3Client::Send(const S3Request& r) const {
         streamed = true;
         return sink(piece);
       };
+      if (r.on_sink_start)
+        req.on_data_start = [&](const HttpResponse& head) {
+          r.on_sink_start(head.status, head.headers);
+          return Status::Ok();
+        };
     }
     auto got = http_.Send(req);
     if (!got.ok()) {
