@@ -72,15 +72,20 @@ Result<S3Response> S3Client::Send(const S3Request& r) const {
                                              where_.endpoint_host + " unreachable: " + last_error);
 }
 
+bool IsS3ErrorReply(const std::string& body) { return !XmlRecords(body, "Error").empty(); }
+
 Status S3Error(const S3Response& r, const std::string& what) {
-  std::string detail = XmlText(r.body, "Code");
+  const std::string code = XmlText(r.body, "Code");
+  std::string detail = code;
   std::string message = XmlText(r.body, "Message");
   if (!message.empty()) detail += (detail.empty() ? "" : ": ") + message;
   std::string text = what + " failed: HTTP " + std::to_string(r.status) +
                      (detail.empty() ? "" : " (" + detail + ")");
-  if (r.status == 404) return Status::NotFound(text);
-  if (r.status >= 500) return Status(ErrorKind::kUnavailable, text);
-  return Status::Io(text);
+  // The codes S3 documents as worth retrying, also in a 200 reply's body.
+  const bool busy = code == "InternalError" || code == "SlowDown" || code == "ServiceUnavailable";
+  if (r.status == 404) return Status::NotFound(text).WithCode(code);
+  if (r.status >= 500 || busy) return Status(ErrorKind::kUnavailable, text).WithCode(code);
+  return Status::Io(text).WithCode(code);
 }
 
 }  // namespace minutes

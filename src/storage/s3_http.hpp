@@ -52,8 +52,12 @@ class S3Client {
   HttpClient http_;
 };
 
-/// The Status for a non-2xx reply: 404 NotFound, 5xx Unavailable, otherwise Io; the message
-/// carries `what` and S3's own <Code> and <Message>.
+/// The Status for a failed reply: 404 NotFound, 5xx (or S3's InternalError, SlowDown,
+/// ServiceUnavailable) Unavailable, otherwise Io; S3's own <Code> is its code(), the message
+/// carries `what`, the code and S3's <Message>.
 Status S3Error(const S3Response& r, const std::string& what);
+
+/// Whether `body` is S3's <Error> document: a 200 reply to CompleteMultipartUpload can be one.
+bool IsS3ErrorReply(const std::string& body);
 
 }  // namespace minutes

@@ -270,8 +270,7 @@ Result<ObjectInfo> S3ObjectStore::Impl::PutMultipart(const std::string& key, std
                   nullptr},
                  "completing upload of " + key);
   // S3 may answer 200 and still fail, with an <Error> body.
-  if (done.ok() && done->body.find("<Error>") != std::string::npos)
-    done = S3Error(*done, "completing upload of " + key);
+  if (done.ok() && IsS3ErrorReply(done->body)) done = S3Error(*done, "completing upload of " + key);
   if (!done.ok()) {
     (void)client.Send({"DELETE", key + kShaSidecarSuffix, {}, {}, {}, nullptr});
     return fail(done.status());
@@ -459,9 +458,14 @@ Result<ObjectInfo> S3ObjectStore::CompleteUpload(const std::string& key,
                          complete,
                          nullptr},
                         "completing upload of " + key);
-  if (done.ok() && done->body.find("<Error>") != std::string::npos)
-    done = S3Error(*done, "completing upload of " + key);
-  if (!done.ok()) return done.status();
+  if (done.ok() && IsS3ErrorReply(done->body)) done = S3Error(*done, "completing upload of " + key);
+  if (!done.ok()) {
+    // Parts the client named that S3 will not join are the client's mistake, as in every store.
+    const std::string& code = done.status().code();
+    if (code == "InvalidPart" || code == "InvalidPartOrder" || code == "EntityTooSmall")
+      return Status::BadInput(done.status().message()).WithCode(code);
+    return done.status();
+  }
   // The object's SHA-256: read it back once, streaming (the parts went around this process).
   Sha256Sink sink;
   std::ostream out(&sink);

@@ -85,6 +85,41 @@ TEST(S3Store, RangesAreCutFromTheWholeObjectOfAServerThatIgnoresRange) {
   EXPECT_EQ(server.Received()[0].header("range"), "bytes=3-6");
 }
 
+// S3's own error codes decide, never its messages: the parts a client names that S3 will not
+// join are the client's mistake (400 at the API), as they are in the file store.
+TEST(S3Store, CompleteUploadRefusalsAreTheClientsMistakesByTheirCode) {
+  std::string code = "InvalidPart", status = "400";
+  FakeHttpServer server([&](const ReceivedRequest&, Poco::Net::HTTPServerResponse& res) {
+    res.setStatus(status);
+    res.setContentType("application/xml");
+    res.send() << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" << code
+               << "</Code><Message>One or more of the specified parts could not be found. The "
+                  "part might not have been uploaded.</Message><RequestId>4442587FB7D0A2F9"
+                  "</RequestId></Error>";
+  });
+  auto where = ParseS3Url("s3://media?endpoint=" + server.Url() + "&path_style=true");
+  ASSERT_TRUE(where.ok());
+  auto store = S3ObjectStore::Open(*where, {"a", "b", ""});
+  ASSERT_TRUE(store.ok());
+  auto complete = [&] { return (*store)->CompleteUpload("k", "up", {{1, 5, "\"e1\""}}).status(); };
+  for (const char* mistake : {"InvalidPart", "InvalidPartOrder", "EntityTooSmall"}) {
+    code = mistake;
+    Status s = complete();
+    EXPECT_EQ(s.kind(), ErrorKind::kBadInput) << s.message();
+    EXPECT_EQ(s.code(), mistake);
+  }
+  code = "AccessDenied", status = "403";
+  EXPECT_EQ(complete().kind(), ErrorKind::kIo);
+  EXPECT_EQ(complete().code(), "AccessDenied");
+  // S3 may answer 200 and fail after all, in the body; an InternalError is worth retrying.
+  code = "InternalError", status = "200";
+  Status s = complete();
+  EXPECT_EQ(s.kind(), ErrorKind::kUnavailable) << s.message();
+  EXPECT_EQ(s.code(), "InternalError");
+  code = "NoSuchUpload", status = "404";
+  EXPECT_EQ(complete().kind(), ErrorKind::kNotFound);
+}
+
 TEST(S3Url, AddressingStyles) {
   auto v = ParseS3Url("s3://my-bucket/rec/2026?region=eu-west-1");
   ASSERT_TRUE(v.ok());
