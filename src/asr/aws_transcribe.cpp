@@ -181,7 +181,10 @@ std::string AwsTranscribeTranscriber::Vocabulary(const std::string& code,
   if (!state.ok() && state.status().kind() == ErrorKind::kNotFound) {
     json create = {{"VocabularyName", name}, {"LanguageCode", code}, {"Phrases", phrases}};
     auto made = Call("CreateVocabulary", create.dump());
-    if (!made.ok() && made.status().code() != "ConflictException") return "";
+    // Another task made it since GetVocabulary: theirs is the same word list, wait for it.
+    if (!made.ok() && made.status().code() == "ConflictException")
+      made = Call("GetVocabulary", get.dump());
+    if (!made.ok()) return "";
     state = made;
   }
   auto until = std::chrono::steady_clock::now() + o_.vocabulary_wait;
