@@ -7,6 +7,7 @@
 
 #include "asr/provider_job.hpp"
 #include "core/text.hpp"
+#include "crypto/sha256.hpp"
 #include "net/url.hpp"
 
 namespace minutes {
@@ -122,8 +123,7 @@ Result<std::string> AwsTranscribeTranscriber::Call(const std::string& op, const 
   const std::string target = "Transcribe." + op, type = "application/x-amz-json-1.1";
   for (int attempt = 0;; ++attempt) {
     SigV4Request sr{
-        "POST",           host, "/", {}, {{"content-type", type}, {"x-amz-target", target}},
-        Sha256HexOf(body)};
+        "POST", host, "/", {}, {{"content-type", type}, {"x-amz-target", target}}, Sha256Hex(body)};
     SignedRequest signed_req = SignV4(
         sr, o_.credentials, {o_.region, "transcribe", AmzDate(std::chrono::system_clock::now())});
     HttpRequest r = HttpRequest::Post(o_.endpoint + "/",
@@ -175,13 +175,16 @@ std::string AwsTranscribeTranscriber::Vocabulary(const std::string& code,
   }
   if (phrases.empty() || code.empty()) return "";
   // One vocabulary per distinct word list, shared by every task that uses it.
-  std::string name = "minutes-" + Sha256HexOf(all).substr(0, 24);
+  std::string name = "minutes-" + Sha256Hex(all).substr(0, 24);
   json get = {{"VocabularyName", name}};
   auto state = Call("GetVocabulary", get.dump());
   if (!state.ok() && state.status().kind() == ErrorKind::kNotFound) {
     json create = {{"VocabularyName", name}, {"LanguageCode", code}, {"Phrases", phrases}};
     auto made = Call("CreateVocabulary", create.dump());
-    if (!made.ok() && made.status().code() != "ConflictException") return "";
+    // Another task made it since GetVocabulary: theirs is the same word list, wait for it.
+    if (!made.ok() && made.status().code() == "ConflictException")
+      made = Call("GetVocabulary", get.dump());
+    if (!made.ok()) return "";
     state = made;
   }
   auto until = std::chrono::steady_clock::now() + o_.vocabulary_wait;

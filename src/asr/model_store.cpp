@@ -10,8 +10,8 @@
 #include <functional>
 
 #include "asr/model_catalog.hpp"
+#include "crypto/sha256.hpp"
 #include "net/http_client.hpp"
-#include "storage/sha256.hpp"
 
 namespace minutes {
 namespace fs = std::filesystem;

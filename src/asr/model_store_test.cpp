@@ -11,8 +11,8 @@
 #include <regex>
 #include <set>
 
+#include "crypto/sha256.hpp"
 #include "fake_http_server.hpp"
-#include "storage/sha256.hpp"
 
 namespace minutes {
 namespace {

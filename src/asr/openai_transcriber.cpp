@@ -116,18 +116,16 @@ Result<OpenAiTranscriberOptions> ParseOpenAiAsrUrl(const std::string& url) {
   auto uri = ParseUrl(url);
   if (!uri.ok())
     return Status::BadInput("asr.engine: not a URL (" + uri.status().message() +
-                            "): " + UrlWithoutCredentials(url));
+                            "): " + MaskUrl(url));
   std::string scheme = uri->scheme;
   if (scheme != "openai" && scheme != "openai+http")
-    return Status::BadInput("asr.engine: unknown provider \"" + scheme + "\" in " +
-                            UrlWithoutCredentials(url) +
+    return Status::BadInput("asr.engine: unknown provider \"" + scheme + "\" in " + MaskUrl(url) +
                             " (pocketsphinx, openai://…, openai+http://…)");
   // openai://:KEY@host (or openai://KEY@host): the key is the password, or the whole user info.
   o.api_key = uri->user_info.find(':') == std::string::npos ? uri->User() : uri->Password();
   auto params = uri->Params();
   if (!params.ok())
-    return Status::BadInput("asr.engine: " + params.status().message() + " in " +
-                            UrlWithoutCredentials(url));
+    return Status::BadInput("asr.engine: " + params.status().message() + " in " + MaskUrl(url));
   bool timeout_given = false;
   for (const auto& [k, v] : *params) {
     if (k == "model") {
@@ -149,8 +147,7 @@ Result<OpenAiTranscriberOptions> ParseOpenAiAsrUrl(const std::string& url) {
       o.piece_s = *n;
     } else if (k == "audio") {
       if (v != "flac" && v != "wav")
-        return Status::BadInput("asr.engine: audio must be flac or wav in " +
-                                UrlWithoutCredentials(url));
+        return Status::BadInput("asr.engine: audio must be flac or wav in " + MaskUrl(url));
       o.wav = v == "wav";
     } else if (k == "max_upload_mb") {
       auto n = NumberParam("asr.engine: max_upload_mb", v, 1, 1024);
@@ -160,15 +157,13 @@ Result<OpenAiTranscriberOptions> ParseOpenAiAsrUrl(const std::string& url) {
       char* end = nullptr;
       long n = std::strtol(v.c_str(), &end, 10);
       if (v.empty() || *end != '\0' || n < 0 || n > 3600)
-        return Status::BadInput("asr.engine: " + k + " must be a whole number in " +
-                                UrlWithoutCredentials(url));
+        return Status::BadInput("asr.engine: " + k + " must be a whole number in " + MaskUrl(url));
       if (k == "timeout_s")
         o.timeout = std::chrono::seconds(std::max(1L, n)), timeout_given = true;
       else
         o.retries = static_cast<int>(std::min(n, 10L));
     } else {
-      return Status::BadInput("asr.engine: unknown parameter \"" + k + "\" in " +
-                              UrlWithoutCredentials(url));
+      return Status::BadInput("asr.engine: unknown parameter \"" + k + "\" in " + MaskUrl(url));
     }
   }
   // A slow self-hosted server takes a while over a piece of minutes: unless told otherwise, it

@@ -21,16 +21,15 @@ Result<VolcengineOptions> ParseVolcengineUrl(const std::string& url) {
   auto uri = ParseUrl(url);
   if (!uri.ok())
     return Status::BadInput("asr.engine: not a URL (" + uri.status().message() +
-                            "): " + UrlWithoutCredentials(url));
+                            "): " + MaskUrl(url));
   std::string scheme = uri->scheme;
   if (scheme != "volcengine" && scheme != "volcengine+http")
-    return Status::BadInput("asr.engine: not a volcengine:// URL: " + UrlWithoutCredentials(url));
+    return Status::BadInput("asr.engine: not a volcengine:// URL: " + MaskUrl(url));
   o.app_id = uri->User();
   o.access_token = uri->Password();
   auto params = uri->Params();
   if (!params.ok())
-    return Status::BadInput("asr.engine: " + params.status().message() + " in " +
-                            UrlWithoutCredentials(url));
+    return Status::BadInput("asr.engine: " + params.status().message() + " in " + MaskUrl(url));
   for (const auto& [k, v] : *params) {
     auto ms = [&](std::chrono::milliseconds* out, double lo, double hi) -> Status {
       auto n = NumberParam("asr.engine: " + k, v, lo, hi);
@@ -65,13 +64,12 @@ Result<VolcengineOptions> ParseVolcengineUrl(const std::string& url) {
     } else if (k == "backoff_s") {
       s = ms(&o.backoff, 0.01, 60);
     } else {
-      return Status::BadInput("asr.engine: unknown parameter \"" + k + "\" in " +
-                              UrlWithoutCredentials(url));
+      return Status::BadInput("asr.engine: unknown parameter \"" + k + "\" in " + MaskUrl(url));
     }
     if (!s.ok()) return s;
   }
   if (o.app_id.empty() || o.access_token.empty())
-    return Status::BadInput("asr.engine: " + UrlWithoutCredentials(url) +
+    return Status::BadInput("asr.engine: " + MaskUrl(url) +
                             " needs the app id and access token (volcengine://APPID:TOKEN@host, "
                             "or app_env=/token_env=)");
   o.base_url = std::string(scheme == "volcengine" ? "https" : "http") + "://" + uri->HostPort();

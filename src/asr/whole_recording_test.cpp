@@ -182,6 +182,17 @@ TEST_F(WholeRecordingTest, TranscribeJobWithSpeakerLabelsAndAVocabularyFromTheHo
   int creates = 0;
   for (auto& op : aws.operations()) creates += op == "CreateVocabulary";
   EXPECT_EQ(creates, 1);
+
+  // Another task made the same vocabulary between this one's GetVocabulary and its
+  // CreateVocabulary (ConflictException, told by its AWS error type): it is waited for and used.
+  aws.vocabulary_race = true;
+  po.hotwords = {"standup"};
+  auto raced = TranscribeRecording(Standup(), po, {});
+  ASSERT_TRUE(raced.ok()) << raced.status().message();
+  bool used = false;
+  for (auto& [name, j] : aws.jobs())
+    used = used || j.vocabulary == std::vector<std::string>{"standup"};
+  EXPECT_TRUE(used) << "the vocabulary another task made is used";
 }
 
 TEST_F(WholeRecordingTest, TranscribeHonoursTheSpeakerCountAndFallsBackToTheLocalDiarizer) {

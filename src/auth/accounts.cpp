@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "core/blocking.hpp"
+#include "crypto/sha256.hpp"
 
 namespace minutes {
 namespace {

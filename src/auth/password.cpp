@@ -1,25 +1,16 @@
 #include "auth/password.hpp"
 
 #include <argon2.h>
-#include <openssl/evp.h>
 #include <sys/random.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <vector>
 
+#include "crypto/hex.hpp"
+
 namespace minutes {
 namespace {
-
-std::string Hex(const unsigned char* p, size_t n) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string out(n * 2, '0');
-  for (size_t i = 0; i < n; ++i) {
-    out[2 * i] = kDigits[p[i] >> 4];
-    out[2 * i + 1] = kDigits[p[i] & 15];
-  }
-  return out;
-}
 
 // The kernel's CSPRNG (the one OpenSSL seeds from), read directly: salts, ids and secrets need
 // no library, and start-up does not pay for initialising OpenSSL's random generator.
@@ -93,14 +84,7 @@ int HashSlots::running() const {
 Result<std::string> RandomHex(size_t n) {
   std::vector<unsigned char> buf(n);
   if (!RandomBytes(buf.data(), n)) return Status::Internal("no random bytes available");
-  return Hex(buf.data(), n);
-}
-
-std::string Sha256Hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  return Hex(md, len);
+  return HexEncode(buf.data(), n);
 }
 
 }  // namespace minutes

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/status.hpp"
+#include "crypto/sha256.hpp"  // Sha256Hex: API keys and upload tokens are stored only as this
 
 namespace minutes {
 
@@ -55,8 +56,5 @@ class HashSlots {
   std::condition_variable freed_;
   int running_ = 0, waiting_ = 0;
 };
-
-/// Lowercase hex SHA-256 of `data` (API keys are stored only as this).
-std::string Sha256Hex(const std::string& data);
 
 }  // namespace minutes

@@ -81,11 +81,6 @@ TEST(HashSlots, AWaiterGivesUpAfterItsMaximumWait) {
   EXPECT_TRUE(slots.Run([] {}).ok());
 }
 
-TEST(Sha256Hex, KnownVector) {
-  // FIPS 180-2 example "abc".
-  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-}
-
 TEST(RandomHex, LengthAndVariety) {
   auto a = RandomHex(16), b = RandomHex(16);
   ASSERT_TRUE(a.ok() && b.ok());

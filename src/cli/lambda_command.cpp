@@ -12,9 +12,9 @@
 #include "cli/outputs.hpp"
 #include "cli/serve_command.hpp"
 #include "cli/service_config.hpp"
-#include "config/config_fields.hpp"
 #include "log/log.hpp"
 #include "net/http_client.hpp"
+#include "net/url.hpp"
 
 namespace minutes {
 namespace {
@@ -76,8 +76,8 @@ int RunLambda(const ConfigFlags& flags) {
   std::fflush(stdout);
   LogEvent(LogLevel::kInfo, "lambda_started",
            {{"runtime_api", api},
-            {"database", config_detail::MaskUrl(c.database)},
-            {"storage", config_detail::MaskUrl(c.storage)},
+            {"database", MaskUrl(c.database)},
+            {"storage", MaskUrl(c.storage)},
             {"version", MINUTES_VERSION}});
   int failures = 0;
   for (;;) {

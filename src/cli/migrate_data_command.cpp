@@ -1,16 +1,15 @@
 #include "cli/migrate_data_command.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <regex>
 
 #include "cli/outputs.hpp"
-#include "config/config_fields.hpp"
+#include "crypto/sha256.hpp"
 #include "db/database.hpp"
 #include "db/migrator.hpp"
+#include "net/url.hpp"
 
 namespace minutes {
 namespace {
@@ -56,20 +55,6 @@ std::string Join(const std::vector<std::string>& v, const std::string& sep) {
   return out;
 }
 
-std::string Hex(const unsigned char* p, unsigned n) {
-  static constexpr char k[] = "0123456789abcdef";
-  std::string s;
-  for (unsigned i = 0; i < n; ++i) s += {k[p[i] >> 4], k[p[i] & 0xf]};
-  return s;
-}
-
-std::string Sha(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned n = 0;
-  EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
-  return Hex(md, n);
-}
-
 // A value as text both databases agree on (NULL apart from "", numbers by value).
 std::string Canonical(const DbValue& v) {
   if (std::holds_alternative<std::nullptr_t>(v)) return std::string("\x01N", 2);
@@ -95,10 +80,10 @@ Result<TableSum> Summarise(Database& db, const std::string& table,
   for (auto& r : *rows) {
     std::string line;
     for (auto& v : r) line += Canonical(v) + '\x1f';
-    hashes.push_back(Sha(line));
+    hashes.push_back(Sha256Hex(line));
   }
   std::sort(hashes.begin(), hashes.end());
-  return TableSum{static_cast<int64_t>(rows->size()), Sha(Join(hashes, ""))};
+  return TableSum{static_cast<int64_t>(rows->size()), Sha256Hex(Join(hashes, ""))};
 }
 
 Status CopyTable(Database& from, Database& to, const std::string& table,
@@ -165,7 +150,7 @@ int MigrateData(const MigrateDataOptions& o) {
       if (!n.ok()) return ReportFailure(n.status());
       std::printf("%-16s %10lld\n", t.c_str(), static_cast<long long>(AsInt((*n)[0][0])));
     }
-    std::printf("dry run: nothing copied to %s\n", config_detail::MaskUrl(o.to).c_str());
+    std::printf("dry run: nothing copied to %s\n", MaskUrl(o.to).c_str());
     return 0;
   }
   if (auto m = Migrate(**to); !m.ok()) return ReportFailure(m.status());
@@ -191,7 +176,7 @@ int MigrateData(const MigrateDataOptions& o) {
     return ReportFailure(
         Status::Io(std::to_string(mismatches) + " table(s) differ between source and target"));
   std::printf("all %zu tables copied and verified; set database: %s\n", tables.size(),
-              config_detail::MaskUrl(o.to).c_str());
+              MaskUrl(o.to).c_str());
   return 0;
 }
 

@@ -10,8 +10,8 @@
 #include "cli/outputs.hpp"
 #include "cli/progress.hpp"
 #include "cli/service_config.hpp"
-#include "config/config_fields.hpp"
 #include "db/database.hpp"
+#include "net/url.hpp"
 #include "storage/object_store.hpp"
 
 namespace minutes {
@@ -66,7 +66,7 @@ int Migrate(const ConfigFlags& flags, const MigrateFilesOptions& o) {
     total_bytes += o2.size;
   }
   std::printf("%zu objects, %.1f MB in %s\n", objects.size(), total_bytes / 1e6,
-              config_detail::MaskUrl(o.from).c_str());
+              MaskUrl(o.from).c_str());
   std::fflush(stdout);  // a script (or a test) watching the output sees the plan at once
   if (o.dry_run) {
     for (auto& obj : objects)
@@ -118,7 +118,7 @@ int Migrate(const ConfigFlags& flags, const MigrateFilesOptions& o) {
                                       std::to_string(rows->size()) +
                                       " objects the database references are not in the target"));
     std::printf("all %zu objects the database references are in the target; set storage: %s\n",
-                rows->size(), config_detail::MaskUrl(o.to).c_str());
+                rows->size(), MaskUrl(o.to).c_str());
   }
   return 0;
 }

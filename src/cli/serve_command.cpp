@@ -17,8 +17,8 @@
 #include "cli/backends.hpp"
 #include "cli/outputs.hpp"
 #include "cli/service_config.hpp"
-#include "config/config_fields.hpp"
 #include "log/log.hpp"
+#include "net/url.hpp"
 #include "worker/worker.hpp"
 
 namespace minutes {
@@ -105,9 +105,9 @@ int Serve(const ConfigFlags& flags) {
   LogEvent(LogLevel::kInfo, "server_started",
            {{"address", c.server.host + ":" + std::to_string(server.port())},
             {"workers", c.server.workers},
-            {"database", config_detail::MaskUrl(c.database)},
-            {"storage", config_detail::MaskUrl(c.storage)},
-            {"queue", config_detail::MaskUrl(c.queue)},
+            {"database", MaskUrl(c.database)},
+            {"storage", MaskUrl(c.storage)},
+            {"queue", MaskUrl(c.queue)},
             {"version", MINUTES_VERSION}});
   int sig = 0;
   sigwait(&stop, &sig);

@@ -9,8 +9,8 @@
 #include "cli/backends.hpp"
 #include "cli/outputs.hpp"
 #include "cli/service_config.hpp"
-#include "config/config_fields.hpp"
 #include "log/log.hpp"
+#include "net/url.hpp"
 #include "worker/status_server.hpp"
 
 namespace minutes {
@@ -39,16 +39,16 @@ int RunWorker(const ConfigFlags& flags) {
   pool.Start();
   // One line, so scripts (and tests) learn the status port from the first line of output.
   std::printf("minutes: worker running %d job(s) at once on %s%s\n", config->worker.concurrency,
-              config_detail::MaskUrl(config->database).c_str(), status_url.c_str());
+              MaskUrl(config->database).c_str(), status_url.c_str());
   std::fflush(stdout);
   LogEvent(LogLevel::kInfo, "worker_started",
            {{"concurrency", config->worker.concurrency},
             {"light_threads", config->worker.light_threads},
             {"max_running_per_tenant", config->worker.max_running_per_tenant},
             {"max_light_running_per_tenant", config->worker.max_light_running_per_tenant},
-            {"database", config_detail::MaskUrl(config->database)},
-            {"storage", config_detail::MaskUrl(config->storage)},
-            {"queue", config_detail::MaskUrl(config->queue)},
+            {"database", MaskUrl(config->database)},
+            {"storage", MaskUrl(config->storage)},
+            {"queue", MaskUrl(config->queue)},
             {"version", MINUTES_VERSION}});
   int sig = 0;
   sigwait(&stop, &sig);

@@ -253,7 +253,8 @@ Result<Config> LoadConfig(const std::string& yaml_path,
 std::map<std::string, std::string> EnvironmentMap();
 
 /// The config as YAML that LoadConfig reads back. Secrets (keys ending in secret, password,
-/// passwd, token or key) print as "****", or "" when unset; URL passwords as `u:****@host`.
+/// passwd, token or key) print as "****", or "" when unset; every string as MaskUrl
+/// (net/url.hpp) shows it (`u:****@host`, `****@host`, `?secret_key=****`).
 std::string ShowConfig(const Config& config);
 
 }  // namespace minutes

@@ -45,10 +45,4 @@ Result<std::string> Interpolate(const std::string& path, const std::string& text
 /// Fills empty database/storage from data_dir, then checks every value.
 Status DeriveAndValidate(Config& config);
 
-/// Whether a key name ends in secret, password, passwd, token or key (case-insensitive).
-bool IsSecretKey(std::string_view key);
-
-/// Masks a password in a URL's user info and secret-named query parameters.
-std::string MaskUrl(const std::string& url);
-
 }  // namespace minutes::config_detail

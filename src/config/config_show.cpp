@@ -1,57 +1,16 @@
 // ShowConfig: the effective config as YAML, secrets masked.
 #include <yaml-cpp/yaml.h>
 
-#include <cctype>
 #include <charconv>
 
 #include "config/config.hpp"
 #include "config/config_fields.hpp"
+#include "net/url.hpp"
 
 namespace minutes {
-namespace config_detail {
-
-bool IsSecretKey(std::string_view key) {
-  std::string lower;
-  for (char ch : key) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  for (const char* suffix : {"secret", "password", "passwd", "token", "key"}) {
-    if (lower.ends_with(suffix)) return true;
-  }
-  return false;
-}
-
-std::string MaskUrl(const std::string& url) {
-  size_t scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  size_t start = scheme + 3;
-  // The last '@' before any query wins, so a password containing '/' is still masked.
-  size_t end = url.find_first_of("?#", start);
-  if (end == std::string::npos) end = url.size();
-  std::string out = url;
-  size_t at = url.rfind('@', end);
-  if (at != std::string::npos && at >= start) {
-    size_t colon = url.find(':', start);
-    if (colon < at) out = url.substr(0, colon + 1) + "****" + url.substr(at);
-  }
-  size_t query = out.find('?');
-  if (query == std::string::npos) return out;
-  std::string masked = out.substr(0, query + 1);
-  size_t pos = query + 1;
-  while (pos <= out.size()) {
-    size_t amp = out.find('&', pos);
-    if (amp == std::string::npos) amp = out.size();
-    std::string param = out.substr(pos, amp - pos);
-    size_t eq = param.find('=');
-    if (eq != std::string::npos && IsSecretKey(param.substr(0, eq))) {
-      param = param.substr(0, eq + 1) + "****";
-    }
-    masked += param + (amp < out.size() ? "&" : "");
-    pos = amp + 1;
-  }
-  return masked;
-}
-
-}  // namespace config_detail
 namespace {
+
+const std::string kShownSecret(kMasked);
 
 /// Doubles every `${` to `$${` so LoadConfig reads the text back literally.
 std::string EscapeDollar(const std::string& text) {
@@ -71,8 +30,8 @@ std::string Shortest(double value) {
 
 void EmitValue(YAML::Emitter& out, const std::string& key, const config_detail::FieldRef& ref) {
   if (auto* s = std::get_if<std::string*>(&ref)) {
-    std::string shown = EscapeDollar(config_detail::MaskUrl(**s));
-    if (config_detail::IsSecretKey(key)) shown = (*s)->empty() ? "" : "****";
+    std::string shown = EscapeDollar(MaskUrl(**s));
+    if (IsSecretName(key)) shown = (*s)->empty() ? "" : kShownSecret;
     out << YAML::DoubleQuoted << shown;
   } else if (auto* i = std::get_if<int*>(&ref)) {
     out << **i;
@@ -80,8 +39,7 @@ void EmitValue(YAML::Emitter& out, const std::string& key, const config_detail::
     out << **flag;
   } else if (auto* list = std::get_if<std::vector<std::string>*>(&ref)) {
     out << YAML::Flow << YAML::BeginSeq;
-    for (const auto& item : **list)
-      out << YAML::DoubleQuoted << EscapeDollar(config_detail::MaskUrl(item));
+    for (const auto& item : **list) out << YAML::DoubleQuoted << EscapeDollar(MaskUrl(item));
     out << YAML::EndSeq;
   } else {
     auto* map = std::get<std::map<std::string, double>*>(ref);
@@ -119,7 +77,7 @@ std::string ShowConfig(const Config& config) {
       for (auto [name, value] : {std::pair{"access_key", &config.storage_access_key},
                                  std::pair{"secret_key", &config.storage_secret_key}})
         out << YAML::Key << name << YAML::Value << YAML::DoubleQuoted
-            << (value->empty() ? "" : "****");
+            << (value->empty() ? "" : kShownSecret);
       out << YAML::EndMap;
       continue;
     }

@@ -31,6 +31,22 @@ TEST(ShowConfig, MasksSecrets) {
   EXPECT_TRUE(Contains(out, "api_key_prefix: \"mk_\"")) << out;  // public, not masked
 }
 
+// openai://KEY@host and redis://PASSWORD@host: the secret is all of the user info.
+TEST(ShowConfig, MasksKeysGivenWhereAUserNameWouldBe) {
+  Config config;
+  config.queue = "redis://redispw@cache:6379/0";
+  config.llm.chain = {"openai://sk-live-abc@api.openai.com/v1?model=gpt-4o-mini",
+                      "openai://:sk-other@api.deepseek.com/v1?model=deepseek-chat"};
+  config.database = "postgresql://app@db.internal/minutes";  // a user name, no secret
+  std::string out = ShowConfig(config);
+  EXPECT_TRUE(Contains(out, "\"redis://****@cache:6379/0\"")) << out;
+  EXPECT_TRUE(Contains(out, "\"openai://****@api.openai.com/v1?model=gpt-4o-mini\"")) << out;
+  EXPECT_TRUE(Contains(out, "\"openai://:****@api.deepseek.com/v1?model=deepseek-chat\"")) << out;
+  EXPECT_TRUE(Contains(out, "\"postgresql://app@db.internal/minutes\"")) << out;
+  for (const char* leaked : {"redispw", "sk-live-abc", "sk-other"})
+    EXPECT_FALSE(Contains(out, leaked)) << leaked << " leaked in\n" << out;
+}
+
 TEST(ShowConfig, UnsetSecretShowsEmpty) {
   std::string out = ShowConfig(Config{});
   EXPECT_TRUE(Contains(out, "jwt_secret: \"\"")) << out;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/config_fields.hpp"
+#include "net/url.hpp"
 
 namespace minutes::config_detail {
 namespace {
@@ -183,15 +184,15 @@ Status DeriveAndValidate(Config& c) {
         "auth.jwt_private_key_file: RS256 needs jwt_private_key_file and jwt_public_key_file");
   if (!StartsWithAny(c.database, {"sqlite://", "postgresql://"})) {
     return Status::BadInput("database: must start with sqlite:// or postgresql://, got \"" +
-                            MaskUrl(c.database) + "\"");
+                            MaskUrl(c.database, UrlMasking::kOtherUrl) + "\"");
   }
   if (!StartsWithAny(c.storage, {"file://", "s3://"})) {
     return Status::BadInput("storage: must start with file:// or s3://, got \"" +
-                            MaskUrl(c.storage) + "\"");
+                            MaskUrl(c.storage, UrlMasking::kOtherUrl) + "\"");
   }
   if (c.queue != "database" && !c.queue.starts_with("redis://")) {
     return Status::BadInput("queue: must be \"database\" or a redis:// URL, got \"" +
-                            MaskUrl(c.queue) + "\"");
+                            MaskUrl(c.queue, UrlMasking::kOtherUrl) + "\"");
   }
   for (const auto& [name, price] : c.prices) {
     if (name.empty()) return Status::BadInput("prices: empty model name");

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crypto/sha256.hpp"
 #include "llm/openai_chat_model.hpp"
 #include "llm/provider_replies.hpp"
 
@@ -61,8 +62,7 @@ Result<Completion> BedrockModel::Send(const CompletionRequest& request, bool wit
   // other than S3 encodes the path once more in the canonical request.
   std::string path = "/model/" + UriEncode(o_.model, true) + "/converse";
   std::string body = Body(request, with_schema);
-  SigV4Request sr{"POST",           host, path, {}, {{"content-type", "application/json"}},
-                  Sha256HexOf(body)};
+  SigV4Request sr{"POST", host, path, {}, {{"content-type", "application/json"}}, Sha256Hex(body)};
   SigV4Scope scope{o_.region, "bedrock", AmzDate(clock_())};
   SignedRequest signed_req = SignV4(sr, o_.credentials, scope);
   HttpRequest r =

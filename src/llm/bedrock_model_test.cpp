@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "crypto/sha256.hpp"
 #include "fake_bedrock_server.hpp"
 
 namespace minutes {
@@ -119,7 +120,7 @@ TEST(Bedrock, TheTestServerCatchesATamperedBody) {
                   "/model/amazon.nova-pro-v1%3A0/converse",
                   {},
                   {{"content-type", "application/json"}},
-                  Sha256HexOf(body)};
+                  Sha256Hex(body)};
   auto signed_req =
       SignV4(sr, kCreds, {"eu-central-1", "bedrock", AmzDate(std::chrono::system_clock::now())});
   HttpRequest r = HttpRequest::Post(server.Endpoint() + "/model/amazon.nova-pro-v1%3A0/converse",

@@ -10,17 +10,32 @@
 namespace minutes {
 namespace {
 
-// google.rpc.RetryInfo's retryDelay ("12s", "0.5s") in the error details; -1 when absent.
-double RetryDelay(const std::string& body) {
+// The error reply's details of google.rpc type `type` ("RetryInfo", "ErrorInfo"); null when
+// there is none.
+nlohmann::json ErrorDetail(const std::string& body, const std::string& type) {
   auto j = nlohmann::json::parse(body, nullptr, false);
   if (!j.is_object() || !j.contains("error") || !j["error"].is_object() ||
       !j["error"].contains("details") || !j["error"]["details"].is_array())
-    return -1;
+    return nullptr;
   for (const auto& d : j["error"]["details"])
-    if (d.is_object() && d.value("@type", "") == "type.googleapis.com/google.rpc.RetryInfo" &&
-        d.contains("retryDelay") && d["retryDelay"].is_string())
-      return std::atof(d["retryDelay"].get<std::string>().c_str());
-  return -1;
+    if (d.is_object() && d.value("@type", "") == "type.googleapis.com/google.rpc." + type) return d;
+  return nullptr;
+}
+
+// google.rpc.RetryInfo's retryDelay ("12s", "0.5s") in the error details; -1 when absent.
+double RetryDelay(const std::string& body) {
+  auto d = ErrorDetail(body, "RetryInfo");
+  if (!d.is_object() || !d.contains("retryDelay") || !d["retryDelay"].is_string()) return -1;
+  return std::atof(d["retryDelay"].get<std::string>().c_str());
+}
+
+// google.rpc.ErrorInfo's reason ("API_KEY_INVALID"), Google's code for which error it was;
+// "" when absent.
+std::string ErrorReason(const std::string& body) {
+  auto d = ErrorDetail(body, "ErrorInfo");
+  return d.is_object() && d.contains("reason") && d["reason"].is_string()
+             ? d["reason"].get<std::string>()
+             : "";
 }
 
 std::string UpperType(const nlohmann::json& t) {
@@ -116,7 +131,7 @@ Result<Completion> GeminiModel::Complete(const CompletionRequest& request) {
     auto res = http_.Send(r);
     if (!res.ok()) return Status(res.status().kind(), "gemini: " + res.status().message());
     if (res->status == 429 || res->status == 401 || res->status == 403 ||
-        (res->status == 400 && res->body.find("API_KEY_INVALID") != std::string::npos)) {
+        (res->status == 400 && ErrorReason(res->body) == "API_KEY_INVALID")) {
       // This key is out of quota (or not valid): rest it, let the next key serve.
       last = ProviderHttpError(Name() + " key " + std::to_string(key + 1), *res);
       double delay = RetryDelay(res->body);

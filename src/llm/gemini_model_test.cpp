@@ -2,9 +2,11 @@
 // describes them.
 #include "llm/gemini_model.hpp"
 
+#include <Poco/Net/HTTPServerResponse.h>
 #include <gtest/gtest.h>
 
 #include "fake_gemini_server.hpp"
+#include "fake_http_server.hpp"
 
 namespace minutes {
 namespace {
@@ -116,6 +118,32 @@ TEST(Gemini, WhenEveryKeyRestsTheCallSaysHowLongToWait) {
   EXPECT_EQ(server.keys_used().size(), 2u);  // k1 and k2 (the invalid key is refused unrecorded)
   now += 13s;
   EXPECT_TRUE(model.Complete(Ask()).ok());
+}
+
+// Which error it was is Google's ErrorInfo reason, never the words of a message: a request
+// refused for what it holds (here a transcript quoting the error) rests no key.
+TEST(Gemini, OnlyTheReasonApiKeyInvalidRestsAKeyNotTheWordsOfAMessage) {
+  const std::string refusal = R"json({"error": {"code": 400, "status": "INVALID_ARGUMENT",
+    "message": "Invalid value at 'contents[0].parts[0].text' (\"why API_KEY_INVALID?\")",
+    "details": [{"@type": "type.googleapis.com/google.rpc.BadRequest",
+      "fieldViolations": [{"field": "contents[0].parts[0].text",
+                           "description": "API_KEY_INVALID"}]}]}})json";
+  testing::FakeHttpServer server(
+      [&](const testing::ReceivedRequest&, Poco::Net::HTTPServerResponse& res) {
+        res.setStatus(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
+        res.setContentType("application/json");
+        res.send() << refusal;
+      });
+  GeminiModel model({server.Url("/v1beta"), {"k1", "k2"}, "gemini-2.0-flash", 5s});
+  auto c = model.Complete(Ask());
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message().find("every key is resting"), std::string::npos)
+      << c.status().message();
+  ASSERT_EQ(server.Received().size(), 1u) << "the request is at fault: no other key is tried";
+  (void)model.Complete(Ask());
+  (void)model.Complete(Ask());
+  ASSERT_EQ(server.Received().size(), 3u);
+  EXPECT_EQ(server.Received()[2].header("x-goog-api-key"), "k1") << "k1 is not resting";
 }
 
 }  // namespace

@@ -19,8 +19,7 @@ Result<int> Number(const std::string& url, const std::string& key, const std::st
   } catch (const std::exception&) {
   }
   return Status::BadInput("llm.chain: " + key + " must be a whole number from " +
-                          std::to_string(lo) + " to " + std::to_string(hi) + " in " +
-                          UrlWithoutCredentials(url));
+                          std::to_string(lo) + " to " + std::to_string(hi) + " in " + MaskUrl(url));
 }
 
 }  // namespace
@@ -29,13 +28,12 @@ Result<ChainLink> OpenChainLink(const std::string& url, int* context_tokens) {
   auto uri = ParseUrl(url);
   if (!uri.ok())
     return Status::BadInput("llm.chain: not a URL (" + uri.status().message() +
-                            "): " + UrlWithoutCredentials(url));
+                            "): " + MaskUrl(url));
   std::string scheme = uri->scheme;
   bool gemini = scheme == "gemini" || scheme == "gemini+http";
   bool bedrock = scheme == "bedrock";
   if (scheme != "openai" && scheme != "openai+http" && !gemini && !bedrock)
-    return Status::BadInput("llm.chain: unknown provider \"" + scheme + "\" in " +
-                            UrlWithoutCredentials(url) +
+    return Status::BadInput("llm.chain: unknown provider \"" + scheme + "\" in " + MaskUrl(url) +
                             " (openai://, openai+http://, gemini://, bedrock://)");
   std::string endpoint;
   OpenAiChatOptions o;
@@ -46,8 +44,7 @@ Result<ChainLink> OpenChainLink(const std::string& url, int* context_tokens) {
   int context = 8192;
   auto params = uri->Params();
   if (!params.ok())
-    return Status::BadInput("llm.chain: " + params.status().message() + " in " +
-                            UrlWithoutCredentials(url));
+    return Status::BadInput("llm.chain: " + params.status().message() + " in " + MaskUrl(url));
   for (const auto& [k, v] : *params) {
     if (k == "model") {
       o.model = v;
@@ -81,12 +78,10 @@ Result<ChainLink> OpenChainLink(const std::string& url, int* context_tokens) {
       if (!n.ok()) return n.status();
       context = *n;
     } else {
-      return Status::BadInput("llm.chain: unknown parameter \"" + k + "\" in " +
-                              UrlWithoutCredentials(url));
+      return Status::BadInput("llm.chain: unknown parameter \"" + k + "\" in " + MaskUrl(url));
     }
   }
-  if (o.model.empty())
-    return Status::BadInput("llm.chain: no model= in " + UrlWithoutCredentials(url));
+  if (o.model.empty()) return Status::BadInput("llm.chain: no model= in " + MaskUrl(url));
   bool tls = scheme == "openai" || scheme == "gemini";
   o.base_url = std::string(tls ? "https" : "http") + "://" + uri->HostPort() + uri->path;
   if (context_tokens) *context_tokens = context;
@@ -102,8 +97,7 @@ Result<ChainLink> OpenChainLink(const std::string& url, int* context_tokens) {
     b.endpoint = endpoint;
     b.credentials = {env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"),
                      env("AWS_SESSION_TOKEN")};
-    if (b.region.empty())
-      return Status::BadInput("llm.chain: no region in " + UrlWithoutCredentials(url));
+    if (b.region.empty()) return Status::BadInput("llm.chain: no region in " + MaskUrl(url));
     link.model = std::make_shared<BedrockModel>(b);
     return link;
   }
@@ -117,8 +111,7 @@ Result<ChainLink> OpenChainLink(const std::string& url, int* context_tokens) {
       if (comma > start) g.keys.push_back(o.api_key.substr(start, comma - start));
       start = comma + 1;
     }
-    if (g.keys.empty())
-      return Status::BadInput("llm.chain: no API key in " + UrlWithoutCredentials(url));
+    if (g.keys.empty()) return Status::BadInput("llm.chain: no API key in " + MaskUrl(url));
     link.model = std::make_shared<GeminiModel>(g);
     return link;
   }

@@ -204,17 +204,6 @@ struct HttpClient::Pool {
 HttpClient::HttpClient() : pool_(new Pool) {}
 HttpClient::~HttpClient() = default;
 
-std::string UrlForMessages(const std::string& url) {
-  std::string out = url.substr(0, url.find_first_of("?#"));
-  size_t scheme = out.find("://");
-  size_t start = scheme == std::string::npos ? 0 : scheme + 3;
-  size_t path = out.find('/', start);
-  // The last '@' of the authority ends the user info, whatever the password holds.
-  size_t at = out.rfind('@', path == std::string::npos ? std::string::npos : path);
-  if (at != std::string::npos && at >= start) out.erase(start, at + 1 - start);
-  return out;
-}
-
 Result<HttpResponse> HttpClient::Send(const HttpRequest& r) const {
   if (r.on_calling_thread) return SendHere(r);
   // Seconds of waiting on another server: off the HTTP edge's handler threads (core/blocking).

@@ -15,6 +15,7 @@
 #include "core/status.hpp"
 #include "net/address_policy.hpp"
 #include "net/http_body.hpp"
+#include "net/url.hpp"
 
 namespace minutes {
 
@@ -104,9 +105,11 @@ class HttpClient {
 /// The Retry-After header as seconds (delta-seconds or an HTTP date); -1 when absent.
 double RetryAfterSeconds(const HttpResponse& r);
 
-/// "scheme://host[:port]/path" of `url`: without user:password@ and the query string, for
-/// messages and logs. The one URL-masking helper for outbound URLs.
-std::string UrlForMessages(const std::string& url);
+/// A URL this client fetches as messages and logs show it: MaskUrl's kOtherUrl, scheme, host,
+/// port and path ("https://****@host/path").
+inline std::string UrlForMessages(std::string_view url) {
+  return MaskUrl(url, UrlMasking::kOtherUrl);
+}
 
 /// Splits a Server-Sent Events stream into events, whatever the chunking: Feed() calls
 /// `on_event(event_name, data)` for every complete event ("message" when unnamed; multi-line

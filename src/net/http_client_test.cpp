@@ -378,10 +378,10 @@ TEST(HttpClient, HeadRepliesGiveTheirHeaders) {
 
 TEST(HttpClient, UrlsForMessagesHaveNoUserInfoAndNoQuery) {
   EXPECT_EQ(UrlForMessages("https://bob:hunter2@hooks.example.com:8443/in?token=x#f"),
-            "https://hooks.example.com:8443/in");
-  EXPECT_EQ(UrlForMessages("http://a:b@c@host/p"), "http://host/p");
+            "https://****@hooks.example.com:8443/in");
+  EXPECT_EQ(UrlForMessages("http://a:b@c@host/p"), "http://****@host/p");
   EXPECT_EQ(UrlForMessages("http://host/p@q"), "http://host/p@q");
-  EXPECT_EQ(UrlForMessages("http://user@host"), "http://host");
+  EXPECT_EQ(UrlForMessages("http://user@host"), "http://****@host");
   EXPECT_EQ(UrlForMessages("http://host:1/x"), "http://host:1/x");
 }
 

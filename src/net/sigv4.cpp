@@ -8,20 +8,11 @@
 #include <ctime>
 
 #include "core/text.hpp"
+#include "crypto/hex.hpp"
+#include "crypto/sha256.hpp"
 
 namespace minutes {
 namespace {
-
-std::string Hex(const unsigned char* p, size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(kHex[p[i] >> 4]);
-    out.push_back(kHex[p[i] & 0xf]);
-  }
-  return out;
-}
 
 std::string Hmac(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
@@ -58,7 +49,7 @@ std::string Signature(const std::string& string_to_sign, const AwsCredentials& c
   k = Hmac(k, s.service);
   k = Hmac(k, "aws4_request");
   std::string sig = Hmac(k, string_to_sign);
-  return Hex(reinterpret_cast<const unsigned char*>(sig.data()), sig.size());
+  return HexEncode(sig);
 }
 
 struct Canonical {
@@ -83,18 +74,10 @@ Canonical Canonicalise(const SigV4Request& r,
 }
 
 std::string StringToSign(const std::string& canonical_request, const SigV4Scope& s) {
-  return "AWS4-HMAC-SHA256\n" + s.amz_date + "\n" + Scope(s) + "\n" +
-         Sha256HexOf(canonical_request);
+  return "AWS4-HMAC-SHA256\n" + s.amz_date + "\n" + Scope(s) + "\n" + Sha256Hex(canonical_request);
 }
 
 }  // namespace
-
-std::string Sha256HexOf(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  return Hex(md, len);
-}
 
 std::string UriEncode(std::string_view s, bool encode_slash) {
   static constexpr char kHex[] = "0123456789ABCDEF";

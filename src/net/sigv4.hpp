@@ -63,7 +63,4 @@ SignedRequest SignV4(const SigV4Request& r, const AwsCredentials& creds, const S
 std::string PresignV4(const std::string& scheme, const SigV4Request& r, const AwsCredentials& creds,
                       const SigV4Scope& scope, int expires_s);
 
-/// Lower-case hex SHA-256 of `data`.
-std::string Sha256HexOf(std::string_view data);
-
 }  // namespace minutes

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "crypto/sha256.hpp"
+
 namespace minutes {
 namespace {
 
@@ -36,7 +38,7 @@ TEST(SigV4, GetObjectWithRange) {
 }
 
 TEST(SigV4, PutObjectWithAnEncodedKeyAndBody) {
-  std::string body_hash = Sha256HexOf("Welcome to Amazon S3.");
+  std::string body_hash = Sha256Hex("Welcome to Amazon S3.");
   EXPECT_EQ(body_hash, "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072");
   SigV4Request r{
       "PUT",

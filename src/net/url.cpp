@@ -121,19 +121,97 @@ Result<QueryParams> ParseQuery(std::string_view query) {
   return out;
 }
 
-std::string UrlWithoutCredentials(std::string_view url) {
-  size_t scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return std::string(url);
-  size_t start = scheme_end + 3;
-  size_t at;
-  if (auto parsed = ParseUrl(url); parsed.ok()) {
-    if (parsed->user_info.empty() && url.find('@', start) != start) return std::string(url);
-    at = start + parsed->user_info.size();  // the '@' that ends the user info
-  } else {
-    at = url.rfind('@');
-    if (at == std::string_view::npos || at < start) return std::string(url);
+bool IsSecretName(std::string_view name) {
+  const std::string lower = AsciiLower(name);
+  for (const char* suffix : {"secret", "password", "passwd", "token", "key"})
+    if (lower.ends_with(suffix)) return true;
+  return false;
+}
+
+namespace {
+
+constexpr size_t kNone = std::string_view::npos;
+
+// The index of the '@' that ends the user info of `url`, whose authority starts at `start`
+// (just past "://"); kNone when there is no user info.
+size_t UserInfoEnd(std::string_view url, size_t start) {
+  if (url.substr(start, 1) == "/") return kNone;  // "file:///…": no authority at all
+  auto parsed = ParseUrl(url);
+  if (!parsed.ok() || parsed->host.empty()) {
+    // Not a URL with a host: an unescaped '@', '/', '?' or '#' in a password, most likely.
+    size_t at = url.rfind('@');
+    return at != kNone && at >= start ? at : kNone;
   }
-  return std::string(url.substr(0, start)) + "***" + std::string(url.substr(at));
+  size_t at = kNone;
+  if (!parsed->user_info.empty() || url.substr(start, 1) == "@")
+    at = start + parsed->user_info.size();
+  // libpq (and others) take a '@' before the first '/' to end a user info, so to them a '?' or
+  // '#' in the password changes nothing ("u:12#ab@h" is user u, password 12#ab).
+  size_t slash = url.find('/', start);
+  size_t last = url.substr(0, slash).rfind('@');
+  if (last != kNone && last >= start && (at == kNone || last > at)) at = last;
+  return at;
+}
+
+// `query` (without '?') with the values of secret-named parameters masked.
+std::string MaskQuery(std::string_view query) {
+  std::string out;
+  for (size_t pos = 0; pos <= query.size();) {
+    size_t amp = std::min(query.find('&', pos), query.size());
+    std::string_view param = query.substr(pos, amp - pos);
+    size_t eq = param.find('=');
+    std::string_view raw_name = param.substr(0, eq);
+    auto name = PercentDecode(raw_name, true);
+    if (eq != kNone && IsSecretName(name.ok() ? std::string_view(*name) : raw_name)) {
+      out.append(param.substr(0, eq + 1));
+      out.append(kMasked);
+    } else {
+      out.append(param);
+    }
+    if (amp < query.size()) out += '&';
+    pos = amp + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string MaskUrl(std::string_view url, UrlMasking masking) {
+  const bool config = masking == UrlMasking::kConfigUrl;
+  const size_t scheme_end = url.find("://");
+  std::string out;
+  size_t rest = 0;  // where the part after the user info starts
+  if (scheme_end != kNone || !config) {
+    const size_t start = scheme_end == kNone ? 0 : scheme_end + 3;
+    out.append(url.substr(0, start));
+    rest = start;
+    if (size_t at = UserInfoEnd(url, start); at != kNone) {
+      std::string_view info = url.substr(start, at - start);
+      const std::string scheme = AsciiLower(url.substr(0, scheme_end == kNone ? 0 : scheme_end));
+      if (size_t colon = info.find(':'); config && colon != kNone) {
+        out.append(info.substr(0, colon + 1));
+        out.append(kMasked);
+      } else if (config && (scheme == "postgresql" || scheme == "postgres")) {
+        out.append(info);  // a user name alone
+      } else {
+        out.append(kMasked);
+      }
+      rest = at;
+    }
+  }
+  std::string_view tail = url.substr(rest);
+  const size_t q = tail.find_first_of(config ? "?" : "?#");
+  if (q == kNone || (config && scheme_end == kNone)) {
+    out.append(tail);
+    return out;
+  }
+  out.append(tail.substr(0, q));
+  if (!config) return out;
+  const size_t hash = std::min(tail.find('#', q), tail.size());
+  out += '?';
+  out += MaskQuery(tail.substr(q + 1, hash - q - 1));
+  out.append(tail.substr(hash));
+  return out;
 }
 
 }  // namespace minutes

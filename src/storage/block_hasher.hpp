@@ -8,7 +8,7 @@
 #include <string>
 #include <thread>
 
-#include "storage/sha256.hpp"
+#include "crypto/sha256.hpp"
 
 namespace minutes {
 

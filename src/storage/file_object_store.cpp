@@ -1,7 +1,6 @@
 #include "storage/file_object_store.hpp"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,7 +12,7 @@
 #include <mutex>
 #include <vector>
 
-#include "storage/sha256.hpp"
+#include "crypto/sha256.hpp"
 #include "storage/staged_file.hpp"
 
 namespace minutes {

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <streambuf>
 
+#include "crypto/hex.hpp"
 #include "storage/file_object_store.hpp"
 #include "storage/staged_file.hpp"
 
@@ -69,12 +70,6 @@ bool ValidUploadId(const std::string& id) {
   return true;
 }
 
-Status CheckNumber(int number) {
-  if (number < 1 || number > 10000)
-    return Status::BadInput("part number " + std::to_string(number) + " is outside 1..10000");
-  return Status::Ok();
-}
-
 }  // namespace
 
 Result<fs::path> FileObjectStore::UploadDir(const std::string& upload_id) const {
@@ -89,8 +84,7 @@ Result<std::string> FileObjectStore::BeginUpload(const std::string& key) {
   if (Status s = ValidateObjectKey(key); !s.ok()) return s;
   unsigned char raw[16];
   if (RAND_bytes(raw, sizeof raw) != 1) return Status::Internal("no randomness for an upload id");
-  std::string id;
-  for (unsigned char c : raw) id += {"0123456789abcdef"[c >> 4], "0123456789abcdef"[c & 15]};
+  std::string id = HexEncode(raw, sizeof raw);
   std::error_code ec;
   ec = CreatePrivateDirectories(root_ / kUploadsDir / id);
   if (ec) return FileError("cannot start an upload", ec);
@@ -100,7 +94,7 @@ Result<std::string> FileObjectStore::BeginUpload(const std::string& key) {
 Result<UploadedPart> FileObjectStore::PutPart(const std::string& key, const std::string& upload_id,
                                               int number, std::istream& body, int64_t max_bytes) {
   if (Status s = ValidateObjectKey(key); !s.ok()) return s;
-  if (Status s = CheckNumber(number); !s.ok()) return s;
+  if (Status s = ValidatePartNumber(number); !s.ok()) return s;
   auto dir = UploadDir(upload_id);
   if (!dir.ok()) return dir.status();
   StagedFile data(root_ / "~staging");
@@ -178,7 +172,7 @@ Result<ObjectInfo> FileObjectStore::CompleteUpload(const std::string& key,
 }
 
 Status FileObjectStore::AbortUpload(const std::string& key, const std::string& upload_id) {
-  (void)key;
+  if (Status s = ValidateObjectKey(key); !s.ok()) return s;
   if (!ValidUploadId(upload_id)) return Status::Ok();
   std::error_code ec;
   fs::remove_all(root_ / kUploadsDir / upload_id, ec);

@@ -49,6 +49,12 @@ Status ValidateObjectKey(const std::string& key) {
   return Status::Ok();
 }
 
+Status ValidatePartNumber(int number) {
+  if (number < 1 || number > 10000)
+    return Status::BadInput("part number " + std::to_string(number) + " is outside 1..10000");
+  return Status::Ok();
+}
+
 namespace {
 Status NoDirectUploads() {
   return Status::BadInput("this object store does not take direct (multipart) uploads");

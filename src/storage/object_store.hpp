@@ -40,8 +40,13 @@ inline constexpr size_t kMaxObjectKeyLength = 512;
 /// Otherwise BadInput naming the key.
 Status ValidateObjectKey(const std::string& key);
 
+/// Ok when `number` is a part number S3 takes (1..10000); otherwise BadInput.
+Status ValidatePartNumber(int number);
+
 /// A bucket of objects addressed by key. Implementations are thread-safe: every method may be
-/// called concurrently from any thread. Streams passed in stay owned by the caller.
+/// called concurrently from any thread. Streams passed in stay owned by the caller. Every method
+/// taking a key refuses one ValidateObjectKey refuses with BadInput, touching nothing.
+/// object_store_contract_test.cpp checks these promises against every implementation.
 class ObjectStore {
  public:
   ObjectStore() = default;
@@ -52,21 +57,24 @@ class ObjectStore {
   /// Stores `body` under `key`, replacing any previous object. The body is streamed in chunks
   /// (never held whole in memory) while its size and SHA-256 are computed. The object appears
   /// atomically: readers see the old object or the complete new one, never a partial one. A body
-  /// longer than `max_bytes` fails with BadInput "object larger than N bytes" and stores nothing.
+  /// longer than `max_bytes` fails with TooLarge "object larger than N bytes" and stores nothing
+  /// (the old object stays).
   virtual Result<ObjectInfo> Put(const std::string& key, std::istream& body, int64_t max_bytes) = 0;
 
   /// Size, hash and modification time of `key`; NotFound when there is no such object.
   virtual Result<ObjectInfo> Head(const std::string& key) = 0;
 
-  /// Writes `length` bytes of `key` starting at `offset` to `out` (`length` -1 or past the end:
-  /// up to the end). NotFound when missing; BadInput "range not satisfiable" when `offset` lies
-  /// at or past the end of a non-empty object (or past 0 for an empty one).
+  /// Writes `length` bytes of `key` starting at `offset` to `out`, and no others (`length` -1
+  /// or past the end: up to the end). NotFound when missing; BadInput "range not satisfiable"
+  /// when `offset` is negative or lies at or past the end of a non-empty object (or past 0 for
+  /// an empty one).
   virtual Status Get(const std::string& key, int64_t offset, int64_t length, std::ostream& out) = 0;
 
   /// Removes `key`; deleting a key that does not exist is ok.
   virtual Status Delete(const std::string& key) = 0;
 
   /// Every object whose key starts with `prefix` (plain string prefix, "" for all), sorted by key.
+  /// `sha256` is "" where the store cannot list hashes (S3: Head has it).
   virtual Result<std::vector<ObjectInfo>> List(const std::string& prefix) = 0;
 
   /// Removes the pieces of uploads that never finished (a crashed process's staged files)
@@ -86,14 +94,16 @@ class ObjectStore {
   /// presigned URLs (the API then takes the part and calls PutPart).
   virtual std::string PresignPart(const std::string& key, const std::string& upload_id, int number,
                                   int expires_s) const;
-  /// Stores part `number` (sending it again replaces it); BadInput past `max_bytes`.
+  /// Stores part `number` (sending it again replaces it); BadInput for a number outside
+  /// 1..10000, TooLarge past `max_bytes`, NotFound for an unknown upload.
   virtual Result<UploadedPart> PutPart(const std::string& key, const std::string& upload_id,
                                        int number, std::istream& body, int64_t max_bytes);
   /// The parts received so far, by number.
   virtual Result<std::vector<UploadedPart>> ListParts(const std::string& key,
                                                       const std::string& upload_id);
   /// Joins `parts` (ascending numbers) into the object `key` and returns its size and SHA-256;
-  /// the upload is gone afterwards.
+  /// the upload is gone afterwards. BadInput (the client's mistake) for no parts, parts out of
+  /// order, or a part that was not uploaded or whose ETag differs.
   virtual Result<ObjectInfo> CompleteUpload(const std::string& key, const std::string& upload_id,
                                             const std::vector<UploadedPart>& parts);
   /// Drops the upload and every part of it; an unknown upload is ok.

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "crypto/sha256.hpp"
 #include "net/curl_api.hpp"
 #include "storage/s3_object_store.hpp"
 
@@ -21,7 +22,7 @@ Result<S3Response> S3Client::Send(const S3Request& r) const {
   for (int attempt = 0; attempt < 3; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
     SigV4Request sr{r.method, where_.Host(), where_.Path(r.key),
-                    r.query,  r.headers,     Sha256HexOf(r.body)};
+                    r.query,  r.headers,     Sha256Hex(r.body)};
     SigV4Scope scope{where_.region, "s3", AmzDate(std::chrono::system_clock::now())};
     SignedRequest signed_req = SignV4(sr, creds_, scope);
 
@@ -45,6 +46,11 @@ Result<S3Response> S3Client::Send(const S3Request& r) const {
         streamed = true;
         return sink(piece);
       };
+      if (r.on_sink_start)
+        req.on_data_start = [&](const HttpResponse& head) {
+          r.on_sink_start(head.status, head.headers);
+          return Status::Ok();
+        };
     }
     auto got = http_.Send(req);
     if (!got.ok()) {
@@ -66,15 +72,20 @@ Result<S3Response> S3Client::Send(const S3Request& r) const {
                                              where_.endpoint_host + " unreachable: " + last_error);
 }
 
+bool IsS3ErrorReply(const std::string& body) { return !XmlRecords(body, "Error").empty(); }
+
 Status S3Error(const S3Response& r, const std::string& what) {
-  std::string detail = XmlText(r.body, "Code");
+  const std::string code = XmlText(r.body, "Code");
+  std::string detail = code;
   std::string message = XmlText(r.body, "Message");
   if (!message.empty()) detail += (detail.empty() ? "" : ": ") + message;
   std::string text = what + " failed: HTTP " + std::to_string(r.status) +
                      (detail.empty() ? "" : " (" + detail + ")");
-  if (r.status == 404) return Status::NotFound(text);
-  if (r.status >= 500) return Status(ErrorKind::kUnavailable, text);
-  return Status::Io(text);
+  // The codes S3 documents as worth retrying, also in a 200 reply's body.
+  const bool busy = code == "InternalError" || code == "SlowDown" || code == "ServiceUnavailable";
+  if (r.status == 404) return Status::NotFound(text).WithCode(code);
+  if (r.status >= 500 || busy) return Status(ErrorKind::kUnavailable, text).WithCode(code);
+  return Status::Io(text).WithCode(code);
 }
 
 }  // namespace minutes

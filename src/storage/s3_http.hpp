@@ -1,6 +1,7 @@
 #pragma once
 // Signed requests to an S3-compatible endpoint over the service's HTTP client (net/http_client),
 // bodies streamed both ways, connections kept alive.
+#include <functional>
 #include <map>
 #include <ostream>
 #include <string>
@@ -24,6 +25,9 @@ struct S3Request {
   std::vector<std::pair<std::string, std::string>> headers;  ///< signed along with the rest
   std::string_view body;         ///< sent as is (PUT, POST), not copied: must outlive Send()
   std::ostream* sink = nullptr;  ///< a 2xx response body goes here instead of into `body`
+  /// Called with a 2xx reply's status and headers before its body goes to `sink`.
+  std::function<void(long status, const std::map<std::string, std::string>& headers)>
+      on_sink_start = nullptr;
 };
 
 struct S3Response {
@@ -48,8 +52,12 @@ class S3Client {
   HttpClient http_;
 };
 
-/// The Status for a non-2xx reply: 404 NotFound, 5xx Unavailable, otherwise Io; the message
-/// carries `what` and S3's own <Code> and <Message>.
+/// The Status for a failed reply: 404 NotFound, 5xx (or S3's InternalError, SlowDown,
+/// ServiceUnavailable) Unavailable, otherwise Io; S3's own <Code> is its code(), the message
+/// carries `what`, the code and S3's <Message>.
 Status S3Error(const S3Response& r, const std::string& what);
+
+/// Whether `body` is S3's <Error> document: a 200 reply to CompleteMultipartUpload can be one.
+bool IsS3ErrorReply(const std::string& body);
 
 }  // namespace minutes

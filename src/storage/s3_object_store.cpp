@@ -1,23 +1,32 @@
 #include "storage/s3_object_store.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <ctime>
 #include <sstream>
+#include <streambuf>
 
+#include "crypto/sha256.hpp"
 #include "storage/s3_http.hpp"
-#include "storage/sha256.hpp"
 
 namespace minutes {
 namespace {
 
 constexpr const char* kShaMeta = "x-amz-meta-sha256";
 
-// Reads up to `max` bytes of `in` into `buf`; false when the stream failed (not at its end).
+// Reads up to `max` bytes of `in` into `buf`, which grows as they come (a generous `max`
+// reserves nothing); false when the stream failed (not at its end).
 bool ReadPart(std::istream& in, std::string& buf, size_t max) {
-  buf.resize(max);
-  in.read(buf.data(), static_cast<std::streamsize>(max));
-  buf.resize(static_cast<size_t>(in.gcount()));
+  constexpr size_t kStep = 1 << 20;
+  buf.clear();
+  while (buf.size() < max) {
+    const size_t had = buf.size(), want = std::min(kStep, max - had);
+    buf.resize(had + want);
+    in.read(buf.data() + had, static_cast<std::streamsize>(want));
+    buf.resize(had + static_cast<size_t>(in.gcount()));
+    if (buf.size() < had + want) break;
+  }
   return !in.bad();
 }
 
@@ -29,6 +38,35 @@ std::chrono::system_clock::time_point ParseTime(const std::string& text) {
     return {};
   return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
+
+// Passes on `length` bytes (-1: all) of what is written to it, after dropping the first
+// `skip`: the range asked for, whatever the server sends. A server may ignore Range and answer
+// 200 with the whole object (RFC 9110 allows it), and s3rver answers "bytes=0-0" with all of it.
+class RangeBuf : public std::streambuf {
+ public:
+  RangeBuf(std::ostream& out, int64_t length) : out_(out), left_(length < 0 ? INT64_MAX : length) {}
+  void Skip(int64_t n) { skip_ = n; }
+
+ protected:
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    const auto dropped = static_cast<std::streamsize>(std::min<int64_t>(skip_, n));
+    skip_ -= dropped;
+    const auto taken = static_cast<std::streamsize>(std::min<int64_t>(left_, n - dropped));
+    if (taken > 0 && !out_.write(s + dropped, taken)) return 0;
+    left_ -= taken;
+    return n;
+  }
+  int_type overflow(int_type c) override {
+    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+    const char ch = traits_type::to_char_type(c);
+    return xsputn(&ch, 1) == 1 ? c : traits_type::eof();
+  }
+
+ private:
+  std::ostream& out_;
+  int64_t skip_ = 0;
+  int64_t left_;
+};
 
 std::string Upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -133,9 +171,10 @@ struct S3ObjectStore::Impl {
   S3Location where;
   AwsCredentials creds;
   int64_t part_bytes;
+  int list_page_keys;
   S3Client client{where, creds};
-  Impl(S3Location w, AwsCredentials c, int64_t p)
-      : where(std::move(w)), creds(std::move(c)), part_bytes(p) {}
+  Impl(S3Location w, AwsCredentials c, int64_t p, int page)
+      : where(std::move(w)), creds(std::move(c)), part_bytes(p), list_page_keys(page) {}
 
   Result<S3Response> Ok(const S3Request& r, const std::string& what) {
     auto res = client.Send(r);
@@ -159,14 +198,16 @@ S3ObjectStore::S3ObjectStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 S3ObjectStore::~S3ObjectStore() = default;
 
 Result<std::unique_ptr<S3ObjectStore>> S3ObjectStore::Open(S3Location where, AwsCredentials creds,
-                                                           int64_t part_bytes) {
+                                                           int64_t part_bytes, int list_page_keys) {
   if (part_bytes < (5 << 20)) return Status::BadInput("S3 multipart parts must be at least 5 MiB");
+  if (list_page_keys < 1 || list_page_keys > 1000)
+    return Status::BadInput("S3 listings take 1 to 1000 keys a page");
   if (creds.access_key.empty() || creds.secret_key.empty())
     return Status::BadInput(
         "S3 storage needs credentials: storage access key and secret key, or "
         "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
-  return std::unique_ptr<S3ObjectStore>(
-      new S3ObjectStore(std::make_unique<Impl>(std::move(where), std::move(creds), part_bytes)));
+  return std::unique_ptr<S3ObjectStore>(new S3ObjectStore(
+      std::make_unique<Impl>(std::move(where), std::move(creds), part_bytes, list_page_keys)));
 }
 
 Result<ObjectInfo> S3ObjectStore::Put(const std::string& key, std::istream& body,
@@ -180,7 +221,7 @@ Result<ObjectInfo> S3ObjectStore::Put(const std::string& key, std::istream& body
     return Status(ErrorKind::kTooLarge,
                   "object larger than " + std::to_string(max_bytes) + " bytes");
   if (static_cast<int64_t>(buf.size()) < impl_->part_bytes) {  // the whole body: one request
-    std::string sha = Sha256HexOf(buf);
+    std::string sha = Sha256Hex(buf);
     if (Status s = impl_->PutSmall(key, buf, sha); !s.ok()) return s;
     (void)impl_->client.Send(
         {"DELETE", key + kShaSidecarSuffix, {}, {}, {}, nullptr});  // stale sidecar
@@ -229,8 +270,7 @@ Result<ObjectInfo> S3ObjectStore::Impl::PutMultipart(const std::string& key, std
                   nullptr},
                  "completing upload of " + key);
   // S3 may answer 200 and still fail, with an <Error> body.
-  if (done.ok() && done->body.find("<Error>") != std::string::npos)
-    done = S3Error(*done, "completing upload of " + key);
+  if (done.ok() && IsS3ErrorReply(done->body)) done = S3Error(*done, "completing upload of " + key);
   if (!done.ok()) {
     (void)client.Send({"DELETE", key + kShaSidecarSuffix, {}, {}, {}, nullptr});
     return fail(done.status());
@@ -264,10 +304,16 @@ Status S3ObjectStore::Get(const std::string& key, int64_t offset, int64_t length
     if (offset > 0 && offset >= head->size) return Status::BadInput("range not satisfiable");
     return Status::Ok();
   }
-  S3Request r{"GET", key, {}, {}, {}, &out};
-  if (offset > 0 || length > 0)
+  RangeBuf range(out, length);
+  std::ostream ranged(&range);
+  S3Request r{"GET", key, {}, {}, {}, &ranged};
+  if (offset > 0 || length > 0) {
     r.headers.push_back({"Range", "bytes=" + std::to_string(offset) + "-" +
                                       (length > 0 ? std::to_string(offset + length - 1) : "")});
+    r.on_sink_start = [&](long status, const std::map<std::string, std::string>&) {
+      if (status == 200) range.Skip(offset);  // the whole object: Range was ignored
+    };
+  }
   auto res = impl_->client.Send(r);
   if (!res.ok()) return res.status();
   if (res->status == 404) return Status::NotFound("no object '" + key + "'");
@@ -292,7 +338,14 @@ Result<std::vector<ObjectInfo>> S3ObjectStore::List(const std::string& prefix) {
   std::string token;
   const std::string& base = impl_->where.prefix;
   do {
-    S3Request r{"GET", "", {{"list-type", "2"}, {"prefix", base + prefix}}, {}, {}, nullptr};
+    S3Request r{"GET",
+                "",
+                {{"list-type", "2"},
+                 {"prefix", base + prefix},
+                 {"max-keys", std::to_string(impl_->list_page_keys)}},
+                {},
+                {},
+                nullptr};
     if (!token.empty()) r.query.push_back({"continuation-token", token});
     auto res = impl_->Ok(r, "listing " + prefix);
     if (!res.ok()) return res.status();
@@ -337,6 +390,7 @@ std::string S3ObjectStore::PresignPart(const std::string& key, const std::string
 Result<UploadedPart> S3ObjectStore::PutPart(const std::string& key, const std::string& upload_id,
                                             int number, std::istream& body, int64_t max_bytes) {
   if (Status s = ValidateObjectKey(key); !s.ok()) return s;
+  if (Status s = ValidatePartNumber(number); !s.ok()) return s;
   std::string buf;
   if (!ReadPart(body, buf, static_cast<size_t>(max_bytes) + 1))
     return Status::Io("reading part " + std::to_string(number) + " failed");
@@ -404,9 +458,14 @@ Result<ObjectInfo> S3ObjectStore::CompleteUpload(const std::string& key,
                          complete,
                          nullptr},
                         "completing upload of " + key);
-  if (done.ok() && done->body.find("<Error>") != std::string::npos)
-    done = S3Error(*done, "completing upload of " + key);
-  if (!done.ok()) return done.status();
+  if (done.ok() && IsS3ErrorReply(done->body)) done = S3Error(*done, "completing upload of " + key);
+  if (!done.ok()) {
+    // Parts the client named that S3 will not join are the client's mistake, as in every store.
+    const std::string& code = done.status().code();
+    if (code == "InvalidPart" || code == "InvalidPartOrder" || code == "EntityTooSmall")
+      return Status::BadInput(done.status().message()).WithCode(code);
+    return done.status();
+  }
   // The object's SHA-256: read it back once, streaming (the parts went around this process).
   Sha256Sink sink;
   std::ostream out(&sink);

@@ -40,9 +40,11 @@ std::vector<UploadedPart> ParseListParts(const std::string& xml);
 class S3ObjectStore : public ObjectStore {
  public:
   static constexpr int64_t kDefaultPartBytes = 8 << 20;
-  /// `part_bytes` (>= 5 MiB, S3's minimum) is both the multipart threshold and the part size.
+  /// `part_bytes` (>= 5 MiB, S3's minimum) is both the multipart threshold and the part size;
+  /// List asks for `list_page_keys` (1..1000, S3's most) keys a request.
   static Result<std::unique_ptr<S3ObjectStore>> Open(S3Location where, AwsCredentials creds,
-                                                     int64_t part_bytes = kDefaultPartBytes);
+                                                     int64_t part_bytes = kDefaultPartBytes,
+                                                     int list_page_keys = 1000);
   ~S3ObjectStore() override;
 
   Result<ObjectInfo> Put(const std::string& key, std::istream& body, int64_t max_bytes) override;

@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "storage/sha256.hpp"
+#include "crypto/sha256.hpp"
 
 namespace minutes {
 namespace {

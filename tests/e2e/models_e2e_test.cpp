@@ -9,9 +9,9 @@
 #include <regex>
 
 #include "asr/whisper_random_model.hpp"
+#include "crypto/sha256.hpp"
 #include "fake_http_server.hpp"
 #include "run_command.hpp"
-#include "storage/sha256.hpp"
 #include "testdata.hpp"
 
 namespace minutes {

@@ -325,6 +325,7 @@ void FakeTranscribeServer::Handle(const ReceivedRequest& r, Poco::Net::HTTPServe
       v.phrases.push_back(p);
     }
     std::string name = b["VocabularyName"];
+    if (vocabulary_race) vocab_.emplace(name, v);
     if (vocab_.count(name))
       return Send(res, 400,
                   {{"__type", "ConflictException"},

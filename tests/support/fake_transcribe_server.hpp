@@ -47,6 +47,9 @@ class FakeTranscribeServer {
   std::vector<ScriptLine> script;
   int in_progress_polls = 2;  ///< GetTranscriptionJob answers IN_PROGRESS this many times
   int vocabulary_pending_polls = 1;
+  /// CreateVocabulary finds the vocabulary made by another caller since its GetVocabulary: the
+  /// vocabulary is stored (as that caller's) and the call answers ConflictException.
+  bool vocabulary_race = false;
   std::string fail_jobs_with;  ///< when set, every job ends FAILED with this reason
   /// The next `times` operations fail with HTTP `status` and AWS error `type`.
   void FailNext(int times, int status = 400, const std::string& type = "LimitExceededException") {

@@ -6,6 +6,8 @@
 #include <set>
 #include <vector>
 
+#include "crypto/sha256.hpp"
+
 namespace minutes::testing {
 
 std::string CheckSigV4(const ReceivedRequest& r, const AwsCredentials& creds_,
@@ -41,7 +43,7 @@ std::string CheckSigV4(const ReceivedRequest& r, const AwsCredentials& creds_,
   strptime(date.c_str(), "%Y%m%dT%H%M%SZ", &tm);
   if (std::abs(std::difftime(timegm(&tm), std::time(nullptr))) > 15 * 60)
     return "Signature expired";
-  std::string body_hash = Sha256HexOf(r.body);
+  std::string body_hash = Sha256Hex(r.body);
   if (!r.header("x-amz-content-sha256").empty() && r.header("x-amz-content-sha256") != body_hash)
     return "The provided 'x-amz-content-sha256' header does not match what was computed.";
   // Recompute from what arrived. The path is signed as received, encoded once more.
