@@ -5,14 +5,13 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "db/migrator.hpp"
 #include "llm/call_capture.hpp"
 #include "llm/model_chain.hpp"
 #include "minutes/tenant_templates.hpp"
-#include "storage/file_object_store.hpp"
 #include "store/minutes_versions.hpp"
 #include "store/transcripts.hpp"
 #include "worker/minutes_generation.hpp"
+#include "worker/scratch_backends_test.hpp"
 #include "worker/worker.hpp"
 
 namespace minutes {
@@ -48,26 +47,13 @@ const char* const kMinutes = R"({"title":"Release plan","summary":["Ship on Frid
   "action_items":[],"topics":["release"]})";
 
 // Tenant acme (admin boss) with task t1, its transcript stored; a job for minutes version 2.
-class MinutesJob : public ::testing::Test {
+class MinutesJob : public ScratchBackends {
  protected:
+  MinutesJob() : ScratchBackends("boss") {}
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("minutes-minutes-job-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto db = OpenDatabase("sqlite://" + (dir_ / "minutes.db").string());
-    ASSERT_TRUE(db.ok()) << db.status().message();
-    db_ = std::move(*db);
-    ASSERT_TRUE(Migrate(*db_).ok());
-    auto store = FileObjectStore::Open(dir_ / "objects");
-    ASSERT_TRUE(store.ok()) << store.status().message();
-    store_ = std::move(*store);
+    ScratchBackends::SetUp();
     for (const char* sql :
-         {"INSERT INTO tenants (id, name, created_at) VALUES ('acme', 'acme', 'x')",
-          "INSERT INTO users (id, tenant_id, username, password_hash, role, created_at) VALUES "
-          "('boss', 'acme', 'boss', 'h', 'admin', 'x')",
-          "INSERT INTO tasks (id, tenant_id, user_id, state, created_at, updated_at) VALUES "
+         {"INSERT INTO tasks (id, tenant_id, user_id, state, created_at, updated_at) VALUES "
           "('t1', 'acme', 'boss', 'succeeded', 'x', 'x')"})
       ASSERT_TRUE(db_->Exec(sql).ok()) << sql;
     Transcript tr;
@@ -78,11 +64,6 @@ class MinutesJob : public ::testing::Test {
     ASSERT_TRUE(ReplaceTranscript(*db_, "t1", tr, "pocketsphinx").ok());
     config_.prices = {{"fake.m1.input_1k_tokens", 1.0}, {"fake.m1.output_1k_tokens", 2.0}};
     options_.config = &config_;
-  }
-  void TearDown() override {
-    store_.reset();
-    db_.reset();
-    fs::remove_all(dir_);
   }
   static Job MinutesJobFor(const std::string& payload) {
     Job j;
@@ -120,9 +101,6 @@ class MinutesJob : public ::testing::Test {
     }
     return out;
   }
-  fs::path dir_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<ObjectStore> store_;
   Config config_;
   WorkerOptions options_;
 };

@@ -8,42 +8,22 @@
 #include <sstream>
 #include <thread>
 
-#include "db/migrator.hpp"
-#include "storage/file_object_store.hpp"
+#include "worker/scratch_backends_test.hpp"
 
 namespace minutes {
 namespace {
 
 namespace fs = std::filesystem;
 
-class Sweep : public ::testing::Test {
+class Sweep : public ScratchBackends {
  protected:
+  Sweep() : ScratchBackends("u1") {}
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("minutes-sweep-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "tmp");
-    auto db = OpenDatabase("sqlite://" + (dir_ / "minutes.db").string());
-    ASSERT_TRUE(db.ok()) << db.status().message();
-    db_ = std::move(*db);
-    ASSERT_TRUE(Migrate(*db_).ok());
-    auto store = FileObjectStore::Open(dir_ / "objects");
-    ASSERT_TRUE(store.ok()) << store.status().message();
-    store_ = std::move(*store);
-    for (const char* sql :
-         {"INSERT INTO tenants (id, name, created_at) VALUES ('acme', 'acme', 'x')",
-          "INSERT INTO users (id, tenant_id, username, password_hash, role, created_at) VALUES "
-          "('u1', 'acme', 'alice', 'h', 'admin', 'x')",
-          "INSERT INTO objects (id, tenant_id, storage_key, filename, content_type, size, sha256, "
-          "created_at) VALUES ('o1', 'acme', 'tenants/acme/recordings/kept', 'a.wav', "
-          "'audio/wav', 1, '', 'x')"})
-      ASSERT_TRUE(db_->Exec(sql).ok()) << sql;
-  }
-  void TearDown() override {
-    store_.reset();
-    db_.reset();
-    fs::remove_all(dir_);
+    ScratchBackends::SetUp();
+    Exec(
+        {"INSERT INTO objects (id, tenant_id, storage_key, filename, content_type, size, sha256, "
+         "created_at) VALUES ('o1', 'acme', 'tenants/acme/recordings/kept', 'a.wav', "
+         "'audio/wav', 1, '', 'x')"});
   }
   void Put(const std::string& key) {
     std::istringstream body("x");
@@ -63,9 +43,6 @@ class Sweep : public ::testing::Test {
     auto rows = db_->Query("SELECT state FROM uploads WHERE id = ?", {id});
     return rows.ok() && !rows->empty() ? AsString((*rows)[0][0]) : "";
   }
-  fs::path dir_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<ObjectStore> store_;
 };
 
 TEST_F(Sweep, RemovesWhatNothingRefersToAndKeepsTheRest) {

@@ -9,39 +9,25 @@
 #include <fstream>
 #include <sstream>
 
-#include "db/migrator.hpp"
 #include "queue/db_job_queue.hpp"
 #include "short_wav.hpp"
-#include "storage/file_object_store.hpp"
 #include "testdata.hpp"
+#include "worker/scratch_backends_test.hpp"
 
 namespace minutes {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TranscribeJob : public ::testing::Test {
+class TranscribeJob : public ScratchBackends {
  protected:
+  TranscribeJob() : ScratchBackends("u1") {}
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("minutes-worker-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "tmp");
-    auto db = OpenDatabase("sqlite://" + (dir_ / "minutes.db").string());
-    ASSERT_TRUE(db.ok()) << db.status().message();
-    db_ = std::move(*db);
-    ASSERT_TRUE(Migrate(*db_).ok());
-    auto store = FileObjectStore::Open(dir_ / "objects");
-    ASSERT_TRUE(store.ok()) << store.status().message();
-    store_ = std::move(*store);
+    ScratchBackends::SetUp();
     std::istringstream wav(ShortWav(testing::TestData("standup") / "meeting.wav", 6));
     ASSERT_TRUE(store_->Put("tenants/acme/recordings/o1", wav, int64_t{1} << 30).ok());
     for (const char* sql :
-         {"INSERT INTO tenants (id, name, created_at) VALUES ('acme', 'acme', 'x')",
-          "INSERT INTO users (id, tenant_id, username, password_hash, role, created_at) VALUES "
-          "('u1', 'acme', 'alice', 'h', 'admin', 'x')",
-          "INSERT INTO objects (id, tenant_id, storage_key, filename, content_type, size, sha256, "
+         {"INSERT INTO objects (id, tenant_id, storage_key, filename, content_type, size, sha256, "
           "created_at) VALUES ('o1', 'acme', 'tenants/acme/recordings/o1', 'a.wav', 'audio/wav', "
           "1, '', 'x')",
           "INSERT INTO tasks (id, tenant_id, user_id, object_id, state, created_at, updated_at) "
@@ -53,19 +39,11 @@ class TranscribeJob : public ::testing::Test {
     options_.asr_threads = 1;
     options_.temp_dir = (dir_ / "tmp").string();
   }
-  void TearDown() override {
-    store_.reset();
-    db_.reset();
-    fs::remove_all(dir_);
-  }
   std::string One(const std::string& sql) {
     auto rows = db_->Query(sql);
     EXPECT_TRUE(rows.ok()) << rows.status().message();
     return rows.ok() && !rows->empty() ? AsString((*rows)[0][0]) : "";
   }
-  fs::path dir_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<ObjectStore> store_;
   WorkerOptions options_;
 };
 
