@@ -22,6 +22,8 @@ struct UploadStarts {
   int64_t count = 0;
   int64_t earliest_ms = 0;
 };
+
+/// The user's upload starts kept now.
 Result<UploadStarts> CountUploadStarts(Database& db, const std::string& user_id);
 
 /// The time of the user's upload start number `offset` (from 0, oldest first), or nullopt.
@@ -75,6 +77,8 @@ struct UserUploadBytes {
   int64_t reserved = 0;      ///< streamed bodies' reservations (pending rows)
   int64_t open_uploads = 0;  ///< the declared size of open direct uploads not expired
 };
+
+/// The sums at `now_ms` (Unix milliseconds).
 Result<UserUploadBytes> SumUserUploadBytes(Database& db, const std::string& user_id,
                                            int64_t now_ms);
 
