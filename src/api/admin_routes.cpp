@@ -9,19 +9,24 @@
 #include "api/routes.hpp"
 #include "api/schemas.hpp"
 #include "auth/accounts.hpp"
+#include "store/audit_logs.hpp"
+#include "store/tenants.hpp"
 
 namespace minutes {
 namespace {
 
-nlohmann::json UserJson(const DbRow& r) {
-  return {{"id", AsString(r[0])},
-          {"username", AsString(r[1])},
-          {"role", AsString(r[2])},
-          {"disabled", AsInt(r[3]) != 0},
-          {"created_at", AsString(r[4])}};
+nlohmann::json UserJson(const UserRow& u) {
+  return {{"id", u.id},
+          {"username", u.username},
+          {"role", u.role},
+          {"disabled", u.disabled},
+          {"created_at", u.created_at}};
 }
 
-constexpr const char* kUserColumns = "SELECT id, username, role, disabled, created_at FROM users ";
+template <typename T>
+nlohmann::json AuditValue(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json();
+}
 
 Result<int64_t> PositiveParam(const Request& req, const std::string& name, int64_t fallback,
                               int64_t max) {
@@ -62,12 +67,10 @@ void AddAdminRoutes(Router& r, const ServiceContext& ctx) {
             .Returns(403, "not an admin"),
         [d](Request& req, Response& res) {
           if (!RequireAdmin(req, res)) return;
-          auto rows =
-              d->db.Query(std::string(kUserColumns) + "WHERE tenant_id = ? ORDER BY username",
-                          {req.principal->tenant_id});
-          if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
+          auto users = ListTenantUsers(d->db, req.principal->tenant_id);
+          if (!users.ok()) return SetError(res, users.status(), req.request_id);
           nlohmann::json items = nlohmann::json::array();
-          for (auto& row : *rows) items.push_back(UserJson(row));
+          for (const UserRow& u : *users) items.push_back(UserJson(u));
           res.Json(200, {{"items", items}});
         });
 
@@ -78,12 +81,10 @@ void AddAdminRoutes(Router& r, const ServiceContext& ctx) {
             .Returns(404, "no such user in the tenant"),
         [d](Request& req, Response& res) {
           if (!RequireAdmin(req, res)) return;
-          auto row = d->db.Query(std::string(kUserColumns) + "WHERE id = ? AND tenant_id = ?",
-                                 {req.params["id"], req.principal->tenant_id});
-          if (!row.ok()) return SetError(res, row.status(), req.request_id);
-          if (row->empty())
-            return SetError(res, 404, "", "no user " + req.params["id"], req.request_id);
-          res.Json(200, UserJson((*row)[0]));
+          auto user = FindTenantUser(d->db, req.params["id"], req.principal->tenant_id);
+          if (!user.ok()) return SetError(res, user.status(), req.request_id);
+          if (!*user) return SetError(res, 404, "", "no user " + req.params["id"], req.request_id);
+          res.Json(200, UserJson(**user));
         });
 
   r.Add("POST", "/api/v1/users", true,
@@ -111,19 +112,18 @@ void AddAdminRoutes(Router& r, const ServiceContext& ctx) {
                                                        : "";
           if (role != "admin" && role != "member")
             return SetError(res, 400, "", "role must be admin or member", req.request_id);
-          auto tenant =
-              d->db.Query("SELECT name FROM tenants WHERE id = ?", {req.principal->tenant_id});
-          if (!tenant.ok() || tenant->empty())
+          auto tenant = FindTenantName(d->db, req.principal->tenant_id);
+          if (!tenant.ok() || !*tenant)
             return SetError(res, 500, "", "internal error", req.request_id);
           // A clash is AlreadyExists (409) with one message whether the name is in this tenant or
           // another; a weak password is FailedPrecondition (422).
-          auto user = d->accounts.AddUser((*body)["username"], AsString((*tenant)[0][0]),
-                                          (*body)["password"], role == "admin");
+          auto user = d->accounts.AddUser((*body)["username"], **tenant, (*body)["password"],
+                                          role == "admin");
           if (!user.ok()) return SetError(res, user.status(), req.request_id);
           Audit(d->db, req, "user.create", user->id);
-          auto row = d->db.Query(std::string(kUserColumns) + "WHERE id = ?", {user->id});
+          auto row = FindUser(d->db, user->id);
           res.headers["Location"] = "/api/v1/users/" + user->id;
-          res.Json(201, row.ok() && !row->empty() ? UserJson((*row)[0]) : nlohmann::json{});
+          res.Json(201, row.ok() && *row ? UserJson(**row) : nlohmann::json{});
         });
 
   r.Add(
@@ -139,11 +139,9 @@ void AddAdminRoutes(Router& r, const ServiceContext& ctx) {
           .Returns(422, "the password breaks the policy, or the last admin would go"),
       [d](Request& req, Response& res) {
         if (!RequireAdmin(req, res)) return;
-        auto row = d->db.Query(std::string(kUserColumns) + "WHERE id = ? AND tenant_id = ?",
-                               {req.params["id"], req.principal->tenant_id});
+        auto row = FindTenantUser(d->db, req.params["id"], req.principal->tenant_id);
         if (!row.ok()) return SetError(res, row.status(), req.request_id);
-        if (row->empty())
-          return SetError(res, 404, "", "no user " + req.params["id"], req.request_id);
+        if (!*row) return SetError(res, 404, "", "no user " + req.params["id"], req.request_id);
         auto body = ReadJsonBody(req);
         if (!body.ok()) return SetError(res, body.status(), req.request_id);
         bool self = req.params["id"] == req.principal->user_id;
@@ -171,77 +169,61 @@ void AddAdminRoutes(Router& r, const ServiceContext& ctx) {
         auto updated = d->accounts.UpdateUser(req.params["id"], changes);
         if (!updated.ok()) return SetError(res, updated.status(), req.request_id);
         Audit(d->db, req, "user.update", req.params["id"]);
-        auto after = d->db.Query(std::string(kUserColumns) + "WHERE id = ?", {req.params["id"]});
-        res.Json(200, after.ok() && !after->empty() ? UserJson((*after)[0]) : nlohmann::json{});
+        auto after = FindUser(d->db, req.params["id"]);
+        res.Json(200, after.ok() && *after ? UserJson(**after) : nlohmann::json{});
       });
 
-  r.Add("GET", "/api/v1/audit-logs", true,
-        Contract("listAuditLogs", "admin", "Who did what, newest first (admins)")
-            .Query("from", schema::Str("YYYY-MM-DD"), "from this day (UTC)")
-            .Query("to", schema::Str("YYYY-MM-DD"), "to this day, included")
-            .Query("action", schema::Str(), "only this action, e.g. task.create")
-            .Query("user_id", schema::Str(), "only this user's")
-            .Query("request_id", schema::Str(), "only this request's")
-            .Query("page", schema::Int("from 1"), "the page (1)")
-            .Query("page_size", schema::Int("1 to 500"), "entries per page (50)")
-            .Returns(200, "a page of entries", schema::Ref("AuditPage"))
-            .Returns(400, "a bad date, page or page_size")
-            .Returns(403, "not an admin"),
-        [d](Request& req, Response& res) {
-          if (!RequireAdmin(req, res)) return;
-          std::string from, to;
-          if (Status s = DateRange(req, &from, &to); !s.ok())
-            return SetError(res, s, req.request_id);
-          auto page = PositiveParam(req, "page", 1, 1000000);
-          auto size = PositiveParam(req, "page_size", 50, 500);
-          if (!page.ok()) return SetError(res, page.status(), req.request_id);
-          if (!size.ok()) return SetError(res, size.status(), req.request_id);
-          std::string where = "WHERE a.tenant_id = ?";
-          std::vector<DbValue> args{req.principal->tenant_id};
-          if (!from.empty()) where += " AND a.created_at >= ?", args.push_back(from);
-          if (!to.empty()) where += " AND a.created_at < ?", args.push_back(to + "T99");
-          for (const char* f : {"action", "user_id", "request_id"})
-            if (auto it = req.query.find(f); it != req.query.end())
-              where += std::string(" AND a.") + f + " = ?", args.push_back(it->second);
-          auto total = d->db.Query("SELECT count(*) FROM audit_logs a " + where, args);
-          if (!total.ok()) return SetError(res, total.status(), req.request_id);
-          args.push_back(*size);
-          args.push_back((*page - 1) * *size);
-          auto rows = d->db.Query(
-              "SELECT a.id, a.user_id, u.username, a.action, a.target, a.request_id, a.provider, "
-              "a.model, a.audio_seconds, a.tokens_in, a.tokens_out, a.cost, a.created_at, "
-              "a.client_address FROM "
-              "audit_logs a LEFT JOIN users u ON u.id = a.user_id " +
-                  where + " ORDER BY a.id DESC LIMIT ? OFFSET ?",
-              args);
-          if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
-          auto val = [](const DbValue& v) -> nlohmann::json {
-            if (std::holds_alternative<std::nullptr_t>(v)) return nullptr;
-            if (auto* x = std::get_if<double>(&v)) return *x;
-            if (auto* x = std::get_if<int64_t>(&v)) return *x;
-            return std::get<std::string>(v);
-          };
-          nlohmann::json items = nlohmann::json::array();
-          for (auto& row : *rows)
-            items.push_back({{"id", AsInt(row[0])},
-                             {"user_id", val(row[1])},
-                             {"username", val(row[2])},
-                             {"action", AsString(row[3])},
-                             {"target", AsString(row[4])},
-                             {"request_id", AsString(row[5])},
-                             {"provider", val(row[6])},
-                             {"model", val(row[7])},
-                             {"audio_seconds", val(row[8])},
-                             {"tokens_in", val(row[9])},
-                             {"tokens_out", val(row[10])},
-                             {"cost", val(row[11])},
-                             {"created_at", AsString(row[12])},
-                             {"client_address", val(row[13])}});
-          res.Json(200, {{"items", items},
-                         {"page", *page},
-                         {"page_size", *size},
-                         {"total", AsInt((*total)[0][0])}});
-        });
+  r.Add(
+      "GET", "/api/v1/audit-logs", true,
+      Contract("listAuditLogs", "admin", "Who did what, newest first (admins)")
+          .Query("from", schema::Str("YYYY-MM-DD"), "from this day (UTC)")
+          .Query("to", schema::Str("YYYY-MM-DD"), "to this day, included")
+          .Query("action", schema::Str(), "only this action, e.g. task.create")
+          .Query("user_id", schema::Str(), "only this user's")
+          .Query("request_id", schema::Str(), "only this request's")
+          .Query("page", schema::Int("from 1"), "the page (1)")
+          .Query("page_size", schema::Int("1 to 500"), "entries per page (50)")
+          .Returns(200, "a page of entries", schema::Ref("AuditPage"))
+          .Returns(400, "a bad date, page or page_size")
+          .Returns(403, "not an admin"),
+      [d](Request& req, Response& res) {
+        if (!RequireAdmin(req, res)) return;
+        std::string from, to;
+        if (Status s = DateRange(req, &from, &to); !s.ok()) return SetError(res, s, req.request_id);
+        auto page = PositiveParam(req, "page", 1, 1000000);
+        auto size = PositiveParam(req, "page_size", 50, 500);
+        if (!page.ok()) return SetError(res, page.status(), req.request_id);
+        if (!size.ok()) return SetError(res, size.status(), req.request_id);
+        AuditFilter filter;
+        filter.tenant_id = req.principal->tenant_id, filter.from = from, filter.to = to;
+        if (auto it = req.query.find("action"); it != req.query.end())
+          filter.action = it->second, filter.has_action = true;
+        if (auto it = req.query.find("user_id"); it != req.query.end())
+          filter.user_id = it->second, filter.has_user_id = true;
+        if (auto it = req.query.find("request_id"); it != req.query.end())
+          filter.request_id = it->second, filter.has_request_id = true;
+        auto total = CountAuditLogs(d->db, filter);
+        if (!total.ok()) return SetError(res, total.status(), req.request_id);
+        auto rows = ListAuditLogs(d->db, filter, *size, (*page - 1) * *size);
+        if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
+        nlohmann::json items = nlohmann::json::array();
+        for (const AuditLogRow& a : *rows)
+          items.push_back({{"id", a.id},
+                           {"user_id", AuditValue(a.user_id)},
+                           {"username", AuditValue(a.username)},
+                           {"action", a.action},
+                           {"target", a.target},
+                           {"request_id", a.request_id},
+                           {"provider", AuditValue(a.provider)},
+                           {"model", AuditValue(a.model)},
+                           {"audio_seconds", AuditValue(a.audio_seconds)},
+                           {"tokens_in", AuditValue(a.tokens_in)},
+                           {"tokens_out", AuditValue(a.tokens_out)},
+                           {"cost", AuditValue(a.cost)},
+                           {"created_at", a.created_at},
+                           {"client_address", AuditValue(a.client_address)}});
+        res.Json(200, {{"items", items}, {"page", *page}, {"page_size", *size}, {"total", *total}});
+      });
 
   r.Add("GET", "/api/v1/usage", true,
         Contract("getUsage", "admin",
@@ -261,36 +243,21 @@ void AddAdminRoutes(Router& r, const ServiceContext& ctx) {
           std::string group = req.query.count("group_by") ? req.query["group_by"] : "day";
           if (group != "day" && group != "user")
             return SetError(res, 400, "", "group_by must be user or day", req.request_id);
-          std::string key =
-              group == "day" ? "substr(a.created_at, 1, 10)" : "coalesce(u.username, '')";
-          std::string where = "WHERE a.tenant_id = ? AND a.action = 'provider.call'";
-          std::vector<DbValue> args{req.principal->tenant_id};
-          if (!from.empty()) where += " AND a.created_at >= ?", args.push_back(from);
-          if (!to.empty()) where += " AND a.created_at < ?", args.push_back(to + "T99");
-          auto rows = d->db.Query(
-              "SELECT " + key +
-                  ", count(DISTINCT a.target), coalesce(sum(CASE WHEN a.provider <> 'extractive' "
-                  "THEN "
-                  "a.audio_seconds ELSE 0 END), 0), coalesce(sum(a.tokens_in), 0), "
-                  "coalesce(sum(a.tokens_out), 0), coalesce(sum(a.cost), 0) FROM audit_logs a LEFT "
-                  "JOIN users u ON u.id = a.user_id " +
-                  where + " GROUP BY 1 ORDER BY 1",
-              args);
+          auto rows = TenantUsage(d->db, req.principal->tenant_id, from, to, group == "user");
           if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
-          auto num = [](const DbValue& v) {
-            if (auto* x = std::get_if<double>(&v)) return *x;
-            return static_cast<double>(AsInt(v));
-          };
           nlohmann::json items = nlohmann::json::array();
           nlohmann::json totals = {{"tasks", 0},
                                    {"audio_seconds", 0.0},
                                    {"tokens_in", 0},
                                    {"tokens_out", 0},
                                    {"cost", 0.0}};
-          for (auto& row : *rows) {
-            nlohmann::json item = {{"key", AsString(row[0])},      {"tasks", AsInt(row[1])},
-                                   {"audio_seconds", num(row[2])}, {"tokens_in", AsInt(row[3])},
-                                   {"tokens_out", AsInt(row[4])},  {"cost", num(row[5])}};
+          for (const UsageRow& u : *rows) {
+            nlohmann::json item = {{"key", u.key},
+                                   {"tasks", u.tasks},
+                                   {"audio_seconds", u.audio_seconds},
+                                   {"tokens_in", u.tokens_in},
+                                   {"tokens_out", u.tokens_out},
+                                   {"cost", u.cost}};
             for (const char* k : {"tasks", "tokens_in", "tokens_out"})
               totals[k] = totals[k].get<int64_t>() + item[k].get<int64_t>();
             for (const char* k : {"audio_seconds", "cost"})

@@ -19,6 +19,7 @@
 #include "minutes/minutes_repair.hpp"
 #include "minutes/provider_audit.hpp"
 #include "minutes/retrieval.hpp"
+#include "store/tenants.hpp"
 #include "store/transcripts.hpp"
 
 namespace minutes {
@@ -67,9 +68,8 @@ std::optional<nlohmann::json> ModelAnswer(const ServiceContext& d, const Transcr
   req.max_tokens = 800;
   req.json_mode = true;
   req.schema = JsonSchema{"answer", AnswerReplySchema()};
-  auto tenant = d.db.Query("SELECT llm_provider FROM tenants WHERE id = ?", {task_tenant_id});
-  auto model = PreferProvider(
-      d.llm, tenant.ok() && !tenant->empty() ? AsString((*tenant)[0][0]) : std::string());
+  auto provider = FindTenantLlmProvider(d.db, task_tenant_id);
+  auto model = PreferProvider(d.llm, provider.ok() && *provider ? **provider : std::string());
   std::optional<RepairedAnswer> answer;
   std::string problem;
   std::vector<ProviderCallRecord> calls;

@@ -7,6 +7,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "store/tenants.hpp"
+
 namespace minutes {
 namespace {
 
@@ -68,34 +70,27 @@ Result<std::unique_ptr<Authenticator>> Authenticator::Make(const Config& config,
 
 Result<Principal> Authenticator::Provision(const std::string& username, const std::string& tenant,
                                            const std::string& role) const {
-  auto find = [&] {
-    return db_.Query(
-        "SELECT u.id, u.tenant_id, t.name, u.role, u.disabled FROM users u JOIN tenants t ON "
-        "t.id = u.tenant_id WHERE u.username = ?",
-        {username});
-  };
-  auto rows = find();
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) {
+  auto user = FindUserByName(db_, username);
+  if (!user.ok()) return user.status();
+  if (!*user) {
     auto password = RandomHex(32);  // never used: these users sign in through the gateway/IdP
     if (!password.ok()) return password.status();
-    auto tenant_name = db_.Query("SELECT name FROM tenants WHERE id = ?", {tenant});
-    std::string name =
-        tenant_name.ok() && !tenant_name->empty() ? AsString((*tenant_name)[0][0]) : tenant;
+    auto tenant_name = FindTenantName(db_, tenant);
+    std::string name = tenant_name.ok() && *tenant_name ? **tenant_name : tenant;
     auto made = accounts_.AddUser(username, name, *password, role == "admin");
     // AlreadyExists: another request may have provisioned it at the same moment.
     if (!made.ok() && made.status().kind() != ErrorKind::kAlreadyExists)
       return Status::Unauthenticated("cannot provision user '" + username +
                                      "': " + made.status().message());
-    rows = find();
-    if (!rows.ok() || rows->empty()) return Status::Unauthenticated("cannot provision " + username);
+    user = FindUserByName(db_, username);
+    if (!user.ok() || !*user) return Status::Unauthenticated("cannot provision " + username);
   }
-  const DbRow& u = (*rows)[0];
-  if (AsString(u[1]) != tenant && AsString(u[2]) != tenant)
+  const UserSignIn& u = **user;
+  if (u.tenant_id != tenant && u.tenant_name != tenant)
     return Status::Unauthenticated("user '" + username + "' belongs to another tenant");
-  if (AsInt(u[4]) != 0) return Status::Unauthenticated("user '" + username + "' is disabled");
-  std::string effective = role.empty() ? AsString(u[3]) : role;
-  return Principal{AsString(u[0]), AsString(u[1]), username, effective};
+  if (u.disabled) return Status::Unauthenticated("user '" + username + "' is disabled");
+  std::string effective = role.empty() ? u.role : role;
+  return Principal{u.user_id, u.tenant_id, username, effective};
 }
 
 Result<Principal> Authenticator::FromGateway(const Request& req) const {

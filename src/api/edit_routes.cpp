@@ -15,14 +15,10 @@
 #include "core/clock.hpp"
 #include "export/minutes_json.hpp"
 #include "store/minutes_versions.hpp"
+#include "store/transcripts.hpp"
 
 namespace minutes {
 namespace {
-
-double AsReal(const DbValue& v) {
-  if (auto* d = std::get_if<double>(&v)) return *d;
-  return static_cast<double>(AsInt(v));
-}
 
 // The corrected text's words, evenly over [start, end], marked certain (a person wrote them).
 nlohmann::json SpreadWords(const std::string& text, double start, double end) {
@@ -56,18 +52,15 @@ void EditSegment(const ServiceContext& d, Request& req, Response& res) {
   std::string id = req.params["id"], seg = req.params["segment"];
   nlohmann::json out;
   Status s = d.db.Transaction([&](Database& tx) -> Status {
-    auto rows = tx.Query(
-        "SELECT speaker, start_s, end_s FROM segments WHERE task_id = ? AND id = ?", {id, seg});
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) return Status::NotFound("task " + id + " has no segment " + seg);
-    const DbRow& r = (*rows)[0];
-    double start = AsReal(r[1]), end = AsReal(r[2]);
+    auto place = FindSegmentPlace(tx, id, seg);
+    if (!place.ok()) return place.status();
+    if (!*place) return Status::NotFound("task " + id + " has no segment " + seg);
+    double start = (*place)->start_s, end = (*place)->end_s;
     nlohmann::json words = SpreadWords(text, start, end);
-    out = {{"id", seg},      {"speaker", AsString(r[0])},
+    out = {{"id", seg},      {"speaker", (*place)->speaker},
            {"start", start}, {"end", end},
            {"text", text},   {"words", words}};
-    return tx.Exec("UPDATE segments SET text = ?, words = ? WHERE task_id = ? AND id = ?",
-                   {text, words.dump(), id, seg});
+    return UpdateSegmentText(tx, id, seg, text, words.dump());
   });
   if (!s.ok()) return SetError(res, s, req.request_id);
   Audit(d.db, req, "segment.update", id + "/" + seg);

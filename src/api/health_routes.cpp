@@ -8,6 +8,7 @@
 #include "api/routes.hpp"
 #include "api/schemas.hpp"
 #include "metrics/metrics.hpp"
+#include "store/schema.hpp"
 
 namespace minutes {
 namespace {
@@ -57,8 +58,7 @@ void AddHealthRoutes(Router& r, const ServiceContext& ctx) {
         [d](Request&, Response& res) {
           bool ok = true;
           nlohmann::json components;
-          components["database"] = Probe(
-              [&] { return d->db.Query("SELECT count(*) FROM schema_migrations").status(); }, &ok);
+          components["database"] = Probe([&] { return ProbeSchema(d->db); }, &ok);
           // A broker that is down does not make the API unready: tasks still go into the database
           // outbox and workers poll the table meanwhile. It is reported as degraded.
           nlohmann::json queue_info;

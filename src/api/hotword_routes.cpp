@@ -7,6 +7,7 @@
 #include "api/routes.hpp"
 #include "api/schemas.hpp"
 #include "auth/accounts.hpp"
+#include "store/hotwords.hpp"
 
 namespace minutes {
 namespace {
@@ -61,43 +62,34 @@ Result<HotwordSet> ParseSet(const nlohmann::json& j) {
 
 nlohmann::json WordsJson(Database& db, const std::string& set_id) {
   nlohmann::json words = nlohmann::json::array();
-  auto rows =
-      db.Query("SELECT word, weight FROM hotwords WHERE set_id = ? ORDER BY word", {set_id});
+  auto rows = ListHotwords(db, set_id);
   if (rows.ok())
-    for (auto& r : *rows) {
-      nlohmann::json w = {{"word", AsString(r[0])}};
-      w["weight"] = std::holds_alternative<double>(r[1]) ? nlohmann::json(std::get<double>(r[1]))
-                                                         : nlohmann::json(nullptr);
+    for (const HotwordRow& r : *rows) {
+      nlohmann::json w = {{"word", r.word}};
+      w["weight"] = r.weight ? nlohmann::json(*r.weight) : nlohmann::json(nullptr);
       words.push_back(w);
     }
   return words;
 }
 
 Status WriteWords(Database& tx, const std::string& set_id, const HotwordSet& set) {
-  if (Status s = tx.Exec("DELETE FROM hotwords WHERE set_id = ?", {set_id}); !s.ok()) return s;
-  for (auto& [word, weight] : set.words)
-    if (Status s = tx.Exec("INSERT INTO hotwords (set_id, word, weight) VALUES (?, ?, ?)",
-                           {set_id, word, weight ? DbValue(*weight) : DbValue(nullptr)});
-        !s.ok())
-      return s;
-  return Status::Ok();
+  std::vector<HotwordRow> words;
+  for (auto& [word, weight] : set.words) words.push_back({word, weight});
+  return ReplaceHotwords(tx, set_id, words);
 }
 
-// The set's name row when it belongs to the caller's tenant.
-Result<DbRow> FindSet(Database& db, const Request& req) {
-  auto rows =
-      db.Query("SELECT id, name, created_at FROM hotword_sets WHERE id = ? AND tenant_id = ?",
-               {req.params.at("id"), req.principal->tenant_id});
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return Status::NotFound("no hotword set " + req.params.at("id"));
-  return (*rows)[0];
+// The set when it belongs to the caller's tenant.
+Result<HotwordSetRow> FindSet(Database& db, const Request& req) {
+  auto set = FindTenantHotwordSet(db, req.params.at("id"), req.principal->tenant_id);
+  if (!set.ok()) return set.status();
+  if (!*set) return Status::NotFound("no hotword set " + req.params.at("id"));
+  return **set;
 }
 
 bool NameTaken(Database& db, const std::string& tenant, const std::string& name,
                const std::string& except_id) {
-  auto rows = db.Query("SELECT id FROM hotword_sets WHERE tenant_id = ? AND name = ? AND id <> ?",
-                       {tenant, name, except_id});
-  return rows.ok() && !rows->empty();
+  auto taken = HotwordSetNameTaken(db, tenant, name, except_id);
+  return taken.ok() && *taken;
 }
 
 }  // namespace
@@ -105,60 +97,54 @@ bool NameTaken(Database& db, const std::string& tenant, const std::string& name,
 void AddHotwordRoutes(Router& r, const ServiceContext& ctx) {
   const ServiceContext* d = &ctx;
 
-  r.Add(
-      "GET", "/api/v1/hotword-sets", true,
-      Contract("listHotwordSets", "hotwords", "The tenant's hotword sets, by name")
-          .Returns(200, "the sets", schema::ListOf(schema::Ref("HotwordSetSummary"))),
-      [d](Request& req, Response& res) {
-        auto rows = d->db.Query(
-            "SELECT s.id, s.name, s.created_at, (SELECT count(*) FROM hotwords w WHERE w.set_id = "
-            "s.id) FROM hotword_sets s WHERE s.tenant_id = ? ORDER BY s.name",
-            {req.principal->tenant_id});
-        if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
-        nlohmann::json items = nlohmann::json::array();
-        for (auto& row : *rows)
-          items.push_back({{"id", AsString(row[0])},
-                           {"name", AsString(row[1])},
-                           {"created_at", AsString(row[2])},
-                           {"word_count", AsInt(row[3])}});
-        res.Json(200, {{"items", items}});
-      });
-
-  r.Add(
-      "POST", "/api/v1/hotword-sets", true,
-      Contract("createHotwordSet", "hotwords", "Create a hotword set")
-          .JsonBody(schema::Ref("HotwordSetInput"))
-          .Returns(201, "the set", schema::Ref("HotwordSet"))
-          .Header(201, "Location", "the set: /api/v1/hotword-sets/{id}")
-          .Returns(400, "a field is missing or wrong (the message says which)")
-          .Returns(409, "the tenant has a set of that name"),
-      [d](Request& req, Response& res) {
-        auto body = ReadJsonBody(req, 256 * 1024);
-        if (!body.ok()) return SetError(res, body.status(), req.request_id);
-        auto set = ParseSet(*body);
-        if (!set.ok()) return SetError(res, set.status(), req.request_id);
-        if (NameTaken(d->db, req.principal->tenant_id, set->name, ""))
-          return SetError(res, 409, "", "a hotword set named '" + set->name + "' exists",
-                          req.request_id);
-        auto id = RandomHex(12);
-        if (!id.ok()) return SetError(res, id.status(), req.request_id);
-        const std::string created_at = NowIso();
-        Status s = d->db.Transaction([&](Database& tx) -> Status {
-          if (Status e = tx.Exec(
-                  "INSERT INTO hotword_sets (id, tenant_id, name, created_at) VALUES (?, ?, ?, ?)",
-                  {*id, req.principal->tenant_id, set->name, created_at});
-              !e.ok())
-            return e;
-          return WriteWords(tx, *id, *set);
+  r.Add("GET", "/api/v1/hotword-sets", true,
+        Contract("listHotwordSets", "hotwords", "The tenant's hotword sets, by name")
+            .Returns(200, "the sets", schema::ListOf(schema::Ref("HotwordSetSummary"))),
+        [d](Request& req, Response& res) {
+          auto sets = ListHotwordSets(d->db, req.principal->tenant_id);
+          if (!sets.ok()) return SetError(res, sets.status(), req.request_id);
+          nlohmann::json items = nlohmann::json::array();
+          for (const HotwordSetSummary& set : *sets)
+            items.push_back({{"id", set.id},
+                             {"name", set.name},
+                             {"created_at", set.created_at},
+                             {"word_count", set.word_count}});
+          res.Json(200, {{"items", items}});
         });
-        if (!s.ok()) return SetError(res, s, req.request_id);
-        Audit(d->db, req, "hotwords.create", *id);
-        res.headers["Location"] = "/api/v1/hotword-sets/" + *id;
-        res.Json(201, {{"id", *id},
-                       {"name", set->name},
-                       {"created_at", created_at},
-                       {"words", WordsJson(d->db, *id)}});
-      });
+
+  r.Add("POST", "/api/v1/hotword-sets", true,
+        Contract("createHotwordSet", "hotwords", "Create a hotword set")
+            .JsonBody(schema::Ref("HotwordSetInput"))
+            .Returns(201, "the set", schema::Ref("HotwordSet"))
+            .Header(201, "Location", "the set: /api/v1/hotword-sets/{id}")
+            .Returns(400, "a field is missing or wrong (the message says which)")
+            .Returns(409, "the tenant has a set of that name"),
+        [d](Request& req, Response& res) {
+          auto body = ReadJsonBody(req, 256 * 1024);
+          if (!body.ok()) return SetError(res, body.status(), req.request_id);
+          auto set = ParseSet(*body);
+          if (!set.ok()) return SetError(res, set.status(), req.request_id);
+          if (NameTaken(d->db, req.principal->tenant_id, set->name, ""))
+            return SetError(res, 409, "", "a hotword set named '" + set->name + "' exists",
+                            req.request_id);
+          auto id = RandomHex(12);
+          if (!id.ok()) return SetError(res, id.status(), req.request_id);
+          const std::string created_at = NowIso();
+          Status s = d->db.Transaction([&](Database& tx) -> Status {
+            if (Status e =
+                    InsertHotwordSet(tx, {*id, set->name, created_at}, req.principal->tenant_id);
+                !e.ok())
+              return e;
+            return WriteWords(tx, *id, *set);
+          });
+          if (!s.ok()) return SetError(res, s, req.request_id);
+          Audit(d->db, req, "hotwords.create", *id);
+          res.headers["Location"] = "/api/v1/hotword-sets/" + *id;
+          res.Json(201, {{"id", *id},
+                         {"name", set->name},
+                         {"created_at", created_at},
+                         {"words", WordsJson(d->db, *id)}});
+        });
 
   r.Add("GET", "/api/v1/hotword-sets/{id}", true,
         Contract("getHotwordSet", "hotwords", "A hotword set with its words")
@@ -167,44 +153,41 @@ void AddHotwordRoutes(Router& r, const ServiceContext& ctx) {
         [d](Request& req, Response& res) {
           auto row = FindSet(d->db, req);
           if (!row.ok()) return SetError(res, row.status(), req.request_id);
-          res.Json(200, {{"id", AsString((*row)[0])},
-                         {"name", AsString((*row)[1])},
-                         {"created_at", AsString((*row)[2])},
-                         {"words", WordsJson(d->db, AsString((*row)[0]))}});
+          res.Json(200, {{"id", row->id},
+                         {"name", row->name},
+                         {"created_at", row->created_at},
+                         {"words", WordsJson(d->db, row->id)}});
         });
 
-  r.Add(
-      "PUT", "/api/v1/hotword-sets/{id}", true,
-      Contract("replaceHotwordSet", "hotwords", "Replace a set's name and words")
-          .JsonBody(schema::Ref("HotwordSetInput"))
-          .Returns(200, "the set", schema::Ref("HotwordSet"))
-          .Returns(400, "a field is missing or wrong (the message says which)")
-          .Returns(404, "no such set in the tenant")
-          .Returns(409, "the tenant has another set of that name"),
-      [d](Request& req, Response& res) {
-        auto row = FindSet(d->db, req);
-        if (!row.ok()) return SetError(res, row.status(), req.request_id);
-        auto body = ReadJsonBody(req, 256 * 1024);
-        if (!body.ok()) return SetError(res, body.status(), req.request_id);
-        auto set = ParseSet(*body);
-        if (!set.ok()) return SetError(res, set.status(), req.request_id);
-        std::string id = req.params["id"];
-        if (NameTaken(d->db, req.principal->tenant_id, set->name, id))
-          return SetError(res, 409, "", "a hotword set named '" + set->name + "' exists",
-                          req.request_id);
-        Status s = d->db.Transaction([&](Database& tx) -> Status {
-          if (Status e = tx.Exec("UPDATE hotword_sets SET name = ? WHERE id = ?", {set->name, id});
-              !e.ok())
-            return e;
-          return WriteWords(tx, id, *set);
+  r.Add("PUT", "/api/v1/hotword-sets/{id}", true,
+        Contract("replaceHotwordSet", "hotwords", "Replace a set's name and words")
+            .JsonBody(schema::Ref("HotwordSetInput"))
+            .Returns(200, "the set", schema::Ref("HotwordSet"))
+            .Returns(400, "a field is missing or wrong (the message says which)")
+            .Returns(404, "no such set in the tenant")
+            .Returns(409, "the tenant has another set of that name"),
+        [d](Request& req, Response& res) {
+          auto row = FindSet(d->db, req);
+          if (!row.ok()) return SetError(res, row.status(), req.request_id);
+          auto body = ReadJsonBody(req, 256 * 1024);
+          if (!body.ok()) return SetError(res, body.status(), req.request_id);
+          auto set = ParseSet(*body);
+          if (!set.ok()) return SetError(res, set.status(), req.request_id);
+          std::string id = req.params["id"];
+          if (NameTaken(d->db, req.principal->tenant_id, set->name, id))
+            return SetError(res, 409, "", "a hotword set named '" + set->name + "' exists",
+                            req.request_id);
+          Status s = d->db.Transaction([&](Database& tx) -> Status {
+            if (Status e = RenameHotwordSet(tx, id, set->name); !e.ok()) return e;
+            return WriteWords(tx, id, *set);
+          });
+          if (!s.ok()) return SetError(res, s, req.request_id);
+          Audit(d->db, req, "hotwords.update", id);
+          res.Json(200, {{"id", id},
+                         {"name", set->name},
+                         {"created_at", row->created_at},
+                         {"words", WordsJson(d->db, id)}});
         });
-        if (!s.ok()) return SetError(res, s, req.request_id);
-        Audit(d->db, req, "hotwords.update", id);
-        res.Json(200, {{"id", id},
-                       {"name", set->name},
-                       {"created_at", AsString((*row)[2])},
-                       {"words", WordsJson(d->db, id)}});
-      });
 
   r.Add("DELETE", "/api/v1/hotword-sets/{id}", true,
         Contract("deleteHotwordSet", "hotwords",
@@ -215,16 +198,8 @@ void AddHotwordRoutes(Router& r, const ServiceContext& ctx) {
           auto row = FindSet(d->db, req);
           if (!row.ok()) return SetError(res, row.status(), req.request_id);
           std::string id = req.params["id"];
-          Status s = d->db.Transaction([&](Database& tx) -> Status {
-            // Tasks keep their results; they just no longer point at the set.
-            if (Status e = tx.Exec(
-                    "UPDATE tasks SET hotword_set_id = NULL WHERE hotword_set_id = ?", {id});
-                !e.ok())
-              return e;
-            if (Status e = tx.Exec("DELETE FROM hotwords WHERE set_id = ?", {id}); !e.ok())
-              return e;
-            return tx.Exec("DELETE FROM hotword_sets WHERE id = ?", {id});
-          });
+          Status s =
+              d->db.Transaction([&](Database& tx) -> Status { return DeleteHotwordSet(tx, id); });
           if (!s.ok()) return SetError(res, s, req.request_id);
           Audit(d->db, req, "hotwords.delete", id);
           res.status = 204;

@@ -10,7 +10,9 @@
 #include "export/minutes_json.hpp"
 #include "minutes/tenant_templates.hpp"
 #include "queue/job_queue.hpp"
+#include "store/jobs.hpp"
 #include "store/minutes_versions.hpp"
+#include "store/transcripts.hpp"
 
 namespace minutes {
 namespace {
@@ -105,8 +107,8 @@ void AddMinutesRoutes(Router& r, const ServiceContext& ctx) {
             for (auto& a : doc->action_items) a.owner = tr->DisplayName(a.owner);
             for (auto& s : doc->speakers) s.name = tr->DisplayName(s.id);
           }
-          std::string title = AsString((*task)[1]);
-          std::string date = AsString((*task)[7]).substr(0, 10);
+          std::string title = task->title;
+          std::string date = task->created_at.substr(0, 10);
           double duration = tr.ok() ? tr->duration : 0;
           if (f == "docx") {
             auto bytes = RenderDocx(*doc, {title, date, duration, tr.ok() ? tr->language : "",
@@ -143,21 +145,17 @@ void AddMinutesRoutes(Router& r, const ServiceContext& ctx) {
         [d](Request& req, Response& res) {
           auto task = FindTask(d->db, req);
           if (!task.ok()) return SetError(res, task.status(), req.request_id);
-          auto rows = d->db.Query(
-              "SELECT version, template, generator, created_at, template_version, repairs FROM "
-              "artifacts WHERE task_id = ? ORDER BY version",
-              {req.params["id"]});
-          if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
+          auto versions = ListMinutesVersions(d->db, req.params["id"]);
+          if (!versions.ok()) return SetError(res, versions.status(), req.request_id);
           nlohmann::json items = nlohmann::json::array();
-          for (auto& row : *rows) {
-            nlohmann::json item = {{"version", AsInt(row[0])},
-                                   {"template", AsString(row[1])},
-                                   {"generator", AsString(row[2])},
-                                   {"created_at", AsString(row[3])}};
-            item["template_version"] = std::holds_alternative<std::nullptr_t>(row[4])
-                                           ? nlohmann::json(nullptr)
-                                           : nlohmann::json(AsInt(row[4]));
-            item["repairs"] = ParseRepairs(AsString(row[5]));
+          for (const MinutesVersionSummary& v : *versions) {
+            nlohmann::json item = {{"version", v.version},
+                                   {"template", v.template_name},
+                                   {"generator", v.generator},
+                                   {"created_at", v.created_at}};
+            item["template_version"] =
+                v.template_version ? nlohmann::json(*v.template_version) : nlohmann::json(nullptr);
+            item["repairs"] = ParseRepairs(v.repairs_json);
             items.push_back(item);
           }
           res.Json(200, {{"items", items}});
@@ -187,22 +185,18 @@ void AddMinutesRoutes(Router& r, const ServiceContext& ctx) {
         std::string id = req.params["id"];
         int64_t version = 0;
         Status s = d->db.Transaction([&](Database& tx) -> Status {
-          auto ready = tx.Query("SELECT 1 FROM transcripts WHERE task_id = ?", {id});
+          auto ready = HasTranscript(tx, id);
           if (!ready.ok()) return ready.status();
-          if (ready->empty())
+          if (!*ready)
             return Status::Conflict("the transcript is not ready yet: wait for the task to finish");
           // The next number after every version written or already queued.
-          auto top =
-              tx.Query("SELECT coalesce(max(version), 0) FROM artifacts WHERE task_id = ?", {id});
+          auto top = LatestMinutesVersionNumber(tx, id);
           if (!top.ok()) return top.status();
-          version = AsInt((*top)[0][0]) + 1;
-          auto queued = tx.Query(
-              "SELECT payload FROM jobs WHERE task_id = ? AND kind = 'minutes' AND state IN "
-              "('ready', 'leased')",
-              {id});
+          version = *top + 1;
+          auto queued = PendingMinutesJobPayloads(tx, id);
           if (!queued.ok()) return queued.status();
-          for (auto& q : *queued) {
-            auto p = nlohmann::json::parse(AsString(q[0]), nullptr, false);
+          for (const std::string& payload : *queued) {
+            auto p = nlohmann::json::parse(payload, nullptr, false);
             if (p.is_object() && p.contains("version"))
               version = std::max<int64_t>(version, p["version"].get<int64_t>() + 1);
           }

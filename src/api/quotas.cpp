@@ -7,22 +7,13 @@
 
 #include "auth/password.hpp"
 #include "core/text.hpp"
+#include "store/quotas.hpp"
 
 namespace minutes {
 namespace {
 
 constexpr int64_t kWindowMs = 60'000;
 constexpr int64_t kMebibyte = 1 << 20;
-
-// Unix seconds as the uploads table stores times ("2026-11-22T10:00:30Z").
-std::string IsoAt(int64_t unix_s) {
-  std::time_t t = static_cast<std::time_t>(unix_s);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string Megabytes(int64_t bytes) {
   char buf[32];
@@ -50,27 +41,21 @@ Status Quotas::CountUpload(const std::string& user_id, int64_t now_ms) {
   bool refused = false;
   Status s = db_.Transaction([&](Database& tx) -> Status {
     refused = false;  // the transaction may be retried
-    if (Status e = tx.Exec("DELETE FROM upload_starts WHERE user_id = ? AND at_ms <= ?",
-                           {user_id, now_ms - kWindowMs});
-        !e.ok())
-      return e;
-    auto rows =
-        tx.Query("SELECT count(*), min(at_ms) FROM upload_starts WHERE user_id = ?", {user_id});
-    if (!rows.ok()) return rows.status();
-    int64_t count = AsInt((*rows)[0][0]);
+    if (Status e = DropUploadStartsUntil(tx, user_id, now_ms - kWindowMs); !e.ok()) return e;
+    auto starts = CountUploadStarts(tx, user_id);
+    if (!starts.ok()) return starts.status();
+    int64_t count = starts->count;
     if (count >= limit) {
       // The window holds `limit` or more: the next upload may start when enough have left it.
       // Rows beyond the limit (a lowered limit) leave first, so wait for the one whose leaving
       // brings the count under it.
-      auto nth = tx.Query(
-          "SELECT at_ms FROM upload_starts WHERE user_id = ? ORDER BY at_ms LIMIT 1 OFFSET ?",
-          {user_id, count - limit});
+      auto nth = NthUploadStart(tx, user_id, count - limit);
       if (!nth.ok()) return nth.status();
-      oldest = nth->empty() ? AsInt((*rows)[0][1]) : AsInt((*nth)[0][0]);
+      oldest = nth->value_or(starts->earliest_ms);
       refused = true;
       return Status::Ok();
     }
-    return tx.Exec("INSERT INTO upload_starts (user_id, at_ms) VALUES (?, ?)", {user_id, now_ms});
+    return RecordUploadStart(tx, user_id, now_ms);
   });
   if (!s.ok()) return s;
   if (!refused) return Status::Ok();
@@ -87,10 +72,9 @@ Status Quotas::CountUpload(const std::string& user_id, int64_t now_ms) {
 Status Quotas::CheckQueuedTasks(Database& tx, const std::string& tenant_id) {
   const int limit = limits_.tenant_queued_tasks;
   if (limit <= 0) return Status::Ok();
-  auto rows =
-      tx.Query("SELECT count(*) FROM tasks WHERE tenant_id = ? AND state = 'queued'", {tenant_id});
-  if (!rows.ok()) return rows.status();
-  int64_t queued = AsInt((*rows)[0][0]);
+  auto counted = CountQueuedTasks(tx, tenant_id);
+  if (!counted.ok()) return counted.status();
+  int64_t queued = *counted;
   if (queued < limit) return Status::Ok();
   return Status::ResourceExhausted("the tenant has " + std::to_string(queued) +
                                    " tasks queued, the limit (limits.tenant_queued_tasks) is " +
@@ -105,23 +89,11 @@ Result<StorageUse> Quotas::Storage(Database& db, const std::string& tenant_id, i
   // Summed from what the database already knows rather than a counter kept beside it: every
   // path that adds or removes an object (uploads, deletes, the sweeper, a crash half-way) stays
   // counted right without each having to remember a second write.
-  std::string bytes_of_json = db.Dialect() == "postgresql" ? "octet_length(a.minutes_json)"
-                                                           : "length(CAST(a.minutes_json AS BLOB))";
-  auto rows = db.Query(
-      "SELECT (SELECT coalesce(sum(size), 0) FROM objects WHERE tenant_id = ?), "
-      "(SELECT coalesce(sum(" +
-          bytes_of_json +
-          "), 0) FROM artifacts a JOIN tasks t ON t.id = a.task_id WHERE t.tenant_id = ?), "
-          "(SELECT coalesce(sum(size), 0) FROM uploads WHERE tenant_id = ? AND state = 'open' "
-          "AND expires_at > ?), "
-          "(SELECT coalesce(sum(bytes), 0) FROM storage_reservations WHERE tenant_id = ? AND "
-          "expires_at > ?)",
-      {tenant_id, tenant_id, tenant_id, IsoAt(now_s), tenant_id, now_s});
-  if (!rows.ok()) return rows.status();
-  const DbRow& r = (*rows)[0];
-  use.recordings = AsInt(r[0]);
-  use.minutes = AsInt(r[1]);
-  use.pending = AsInt(r[2]) + AsInt(r[3]);
+  auto sums = SumTenantStorage(db, tenant_id, now_s);
+  if (!sums.ok()) return sums.status();
+  use.recordings = sums->recordings;
+  use.minutes = sums->minutes;
+  use.pending = sums->open_uploads + sums->reserved;
   return use;
 }
 
@@ -155,16 +127,10 @@ Result<UploadBytesUse> Quotas::UploadBytes(Database& db, const std::string& user
   use.limit = int64_t{limits_.user_upload_mb_per_hour} * kMebibyte;
   // Stored recordings from upload_bytes; in progress, streamed bodies' reservations there and
   // open direct uploads (declared size) from their own table, like the storage quota.
-  auto rows = db.Query(
-      "SELECT (SELECT coalesce(sum(bytes), 0) FROM upload_bytes WHERE user_id = ? AND pending = "
-      "0 AND counts_until_ms > ?), (SELECT coalesce(sum(bytes), 0) FROM upload_bytes WHERE "
-      "user_id = ? AND pending = 1 AND counts_until_ms > ?), (SELECT coalesce(sum(size), 0) FROM "
-      "uploads WHERE user_id = ? AND state = 'open' AND expires_at > ?)",
-      {user_id, now_ms, user_id, now_ms, user_id, IsoAt(now_ms / 1000)});
-  if (!rows.ok()) return rows.status();
-  const DbRow& r = (*rows)[0];
-  use.stored = AsInt(r[0]);
-  use.pending = AsInt(r[1]) + AsInt(r[2]);
+  auto sums = SumUserUploadBytes(db, user_id, now_ms);
+  if (!sums.ok()) return sums.status();
+  use.stored = sums->stored;
+  use.pending = sums->reserved + sums->open_uploads;
   return use;
 }
 
@@ -190,15 +156,12 @@ Result<int64_t> Quotas::FitUploadBytes(Database& tx, const std::string& user_id,
                                      what + " allows at all");
   int64_t wait_ms = kUploadBytesWindowMs;
   int64_t to_free = use->used() + need - use->limit, freed = 0;
-  auto stored = tx.Query(
-      "SELECT bytes, counts_until_ms FROM upload_bytes WHERE user_id = ? AND pending = 0 AND "
-      "counts_until_ms > ? ORDER BY counts_until_ms",
-      {user_id, now_ms});
+  auto stored = ListStoredUploadBytes(tx, user_id, now_ms);
   if (!stored.ok()) return stored.status();
-  for (const DbRow& r : *stored) {
-    freed += AsInt(r[0]);
+  for (const StoredUploadBytes& r : *stored) {
+    freed += r.bytes;
     if (freed >= to_free) {
-      wait_ms = AsInt(r[1]) - now_ms;
+      wait_ms = r.counts_until_ms - now_ms;
       break;
     }
   }
@@ -219,10 +182,7 @@ Status Quotas::CountCompletedUpload(Database& tx, const std::string& upload_id, 
                                     int64_t now_ms) {
   if (limits_.user_upload_mb_per_hour <= 0) return Status::Ok();
   // Keyed by the upload, so completing it twice counts it once.
-  return tx.Exec(
-      "INSERT INTO upload_bytes (id, user_id, bytes, pending, counts_until_ms) SELECT id, "
-      "user_id, ?, 0, ? FROM uploads WHERE id = ? ON CONFLICT (id) DO NOTHING",
-      {bytes, now_ms + kUploadBytesWindowMs, upload_id});
+  return CountUploadBytesOfUpload(tx, upload_id, bytes, now_ms + kUploadBytesWindowMs);
 }
 
 Result<int64_t> Quotas::FitBoth(Database& tx, const std::string& tenant_id,
@@ -239,16 +199,14 @@ Result<QuotaFigures> Quotas::Figures(const std::string& tenant_id, const std::st
   auto use = Storage(db_, tenant_id, now_ms / 1000);
   if (!use.ok()) return use.status();
   f.storage = *use;
-  auto queued =
-      db_.Query("SELECT count(*) FROM tasks WHERE tenant_id = ? AND state = 'queued'", {tenant_id});
+  auto queued = CountQueuedTasks(db_, tenant_id);
   if (!queued.ok()) return queued.status();
-  f.queued_tasks = AsInt((*queued)[0][0]);
+  f.queued_tasks = *queued;
   f.queued_tasks_limit = limits_.tenant_queued_tasks;
   f.max_duration_s = limits_.max_duration_s;
-  auto uploads = db_.Query("SELECT count(*) FROM upload_starts WHERE user_id = ? AND at_ms > ?",
-                           {user_id, now_ms - kWindowMs});
+  auto uploads = CountUploadStartsAfter(db_, user_id, now_ms - kWindowMs);
   if (!uploads.ok()) return uploads.status();
-  f.uploads_last_minute = static_cast<int>(AsInt((*uploads)[0][0]));
+  f.uploads_last_minute = static_cast<int>(*uploads);
   f.uploads_per_minute_limit = limits_.user_uploads_per_minute;
   auto bytes = UploadBytes(db_, user_id, now_ms);
   if (!bytes.ok()) return bytes.status();
@@ -271,27 +229,15 @@ Result<Reservation> Quotas::Reserve(const std::string& tenant_id, const std::str
     // Lapsed reservations (of a process that died mid-upload), and stored bytes past the
     // window, go as new ones come.
     if (storage) {
-      if (Status e = tx.Exec("DELETE FROM storage_reservations WHERE tenant_id = ? AND "
-                             "expires_at <= ?",
-                             {tenant_id, now_s});
-          !e.ok())
-        return e;
-      if (Status e = tx.Exec(
-              "INSERT INTO storage_reservations (id, tenant_id, bytes, expires_at) VALUES (?, ?, "
-              "?, ?)",
-              {r.id, tenant_id, r.bytes, now_s + kReservationTtlS});
+      if (Status e = DropLapsedStorageReservations(tx, tenant_id, now_s); !e.ok()) return e;
+      if (Status e =
+              InsertStorageReservation(tx, r.id, tenant_id, r.bytes, now_s + kReservationTtlS);
           !e.ok())
         return e;
     }
     if (!upload_bytes) return Status::Ok();
-    if (Status e = tx.Exec("DELETE FROM upload_bytes WHERE user_id = ? AND counts_until_ms <= ?",
-                           {user_id, now_ms});
-        !e.ok())
-      return e;
-    return tx.Exec(
-        "INSERT INTO upload_bytes (id, user_id, bytes, pending, counts_until_ms) VALUES (?, ?, ?, "
-        "1, ?)",
-        {r.id, user_id, r.bytes, now_ms + kReservationTtlS * 1000});
+    if (Status e = DropUploadBytesUntil(tx, user_id, now_ms); !e.ok()) return e;
+    return InsertPendingUploadBytes(tx, r.id, user_id, r.bytes, now_ms + kReservationTtlS * 1000);
   });
   if (!s.ok()) return s;
   return r;
@@ -307,15 +253,9 @@ Result<int64_t> Quotas::Extend(const std::string& id, const std::string& tenant_
     if (!granted.ok()) return granted.status();
     added = *granted;
     // Either row may be absent (its limit is off); the other is extended alone.
-    if (Status e = tx.Exec(
-            "UPDATE storage_reservations SET bytes = bytes + ?, expires_at = ? WHERE id = ?",
-            {added, now_s + kReservationTtlS, id});
-        !e.ok())
+    if (Status e = ExtendStorageReservation(tx, id, added, now_s + kReservationTtlS); !e.ok())
       return e;
-    return tx.Exec(
-        "UPDATE upload_bytes SET bytes = bytes + ?, counts_until_ms = ? WHERE id = ? AND pending "
-        "= 1",
-        {added, (now_s + kReservationTtlS) * 1000, id});
+    return ExtendPendingUploadBytes(tx, id, added, (now_s + kReservationTtlS) * 1000);
   });
   if (!s.ok()) return s;
   return added;
@@ -324,21 +264,17 @@ Result<int64_t> Quotas::Extend(const std::string& id, const std::string& tenant_
 Status Quotas::Release(Database& db, const std::string& id) {
   if (id.empty()) return Status::Ok();
   // Two statements, no transaction of their own: `db` may be the caller's transaction.
-  if (Status e = db.Exec("DELETE FROM storage_reservations WHERE id = ?", {id}); !e.ok()) return e;
-  return db.Exec("DELETE FROM upload_bytes WHERE id = ? AND pending = 1", {id});
+  if (Status e = DeleteStorageReservation(db, id); !e.ok()) return e;
+  return DeletePendingUploadBytes(db, id);
 }
 
 Status Quotas::Record(Database& tx, const std::string& id, const std::string& user_id,
                       int64_t bytes, int64_t now_ms) {
   if (id.empty()) return Status::Ok();
-  if (Status e = tx.Exec("DELETE FROM storage_reservations WHERE id = ?", {id}); !e.ok()) return e;
+  if (Status e = DeleteStorageReservation(tx, id); !e.ok()) return e;
   if (!UploadBytesLimited(user_id)) return Status::Ok();
   // The reserved row becomes the stored one (written afresh should it have lapsed meanwhile).
-  return tx.Exec(
-      "INSERT INTO upload_bytes (id, user_id, bytes, pending, counts_until_ms) VALUES (?, ?, ?, "
-      "0, ?) ON CONFLICT (id) DO UPDATE SET bytes = excluded.bytes, pending = 0, "
-      "counts_until_ms = excluded.counts_until_ms",
-      {id, user_id, bytes, now_ms + kUploadBytesWindowMs});
+  return RecordStoredUploadBytes(tx, id, user_id, bytes, now_ms + kUploadBytesWindowMs);
 }
 
 // The body, passed on only as far as it is reserved. A reservation refused ends the stream with

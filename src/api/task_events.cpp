@@ -20,8 +20,8 @@ bool TaskEventFeed::Finished(const std::string& state) {
   return state == "succeeded" || state == "failed" || state == "canceled";
 }
 
-nlohmann::json TaskEventFeed::EventOf(const DbRow& row) {
-  nlohmann::json t = TaskJson(row);
+nlohmann::json TaskEventFeed::EventOf(const TaskView& task) {
+  nlohmann::json t = TaskJson(task);
   return {{"id", t["id"]},
           {"state", t["state"]},
           {"stage", t["stage"]},
@@ -88,18 +88,12 @@ void TaskEventFeed::Poll() {
   }
   for (size_t start = 0; start < ids.size(); start += kBatch) {
     size_t end = std::min(ids.size(), start + kBatch);
-    std::string sql = std::string(kTaskColumns) + "WHERE t.id IN (";
-    std::vector<DbValue> params;
-    for (size_t i = start; i < end; ++i) {
-      sql += i == start ? "?" : ", ?";
-      params.emplace_back(ids[i]);
-    }
-    sql += ")";
-    auto rows = db_.Query(sql, params);
+    auto rows =
+        FindTaskViews(db_, std::vector<std::string>(ids.begin() + start, ids.begin() + end));
     if (!rows.ok()) return;  // the database is away: try again at the next tick
     std::map<std::string, nlohmann::json> found;
-    for (const auto& row : *rows) {
-      nlohmann::json ev = EventOf(row);
+    for (const TaskView& task : *rows) {
+      nlohmann::json ev = EventOf(task);
       std::string id = ev["id"].get<std::string>();  // before `ev` is moved from
       found[id] = std::move(ev);
     }

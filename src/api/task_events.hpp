@@ -11,6 +11,7 @@
 
 #include "db/database.hpp"
 #include "http/message.hpp"
+#include "store/task_views.hpp"
 
 namespace minutes {
 
@@ -40,8 +41,8 @@ class TaskEventFeed {
   /// Streams open now (for tests and metrics).
   int subscribers() const;
 
-  /// The event object of a task row selected with kTaskColumns.
-  static nlohmann::json EventOf(const DbRow& task_row);
+  /// The event object of a task.
+  static nlohmann::json EventOf(const TaskView& task);
   /// Whether a state is final.
   static bool Finished(const std::string& state);
 

@@ -28,16 +28,6 @@ Result<int64_t> QueryInt(const Request& req, const std::string& name, int64_t fa
                           std::to_string(hi));
 }
 
-// LIKE pattern for a search term: % and _ in the term match themselves.
-std::string LikePattern(const std::string& term) {
-  std::string out = "%";
-  for (char c : term) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "%";
-}
-
 }  // namespace
 
 void AddTaskRoutes(Router& r, const ServiceContext& ctx) {
@@ -58,8 +48,8 @@ void AddTaskRoutes(Router& r, const ServiceContext& ctx) {
         auto size = QueryInt(req, "page_size", 20, 1, 100);
         if (!page.ok()) return SetError(res, page.status(), req.request_id);
         if (!size.ok()) return SetError(res, size.status(), req.request_id);
-        std::string where = "WHERE t.tenant_id = ?";
-        std::vector<DbValue> args{req.principal->tenant_id};
+        TaskListFilter filter;
+        filter.tenant_id = req.principal->tenant_id;
         if (auto s = req.query.find("state"); s != req.query.end()) {
           static const std::vector<std::string> kStates = {"queued", "processing", "succeeded",
                                                            "failed", "canceled"};
@@ -67,32 +57,17 @@ void AddTaskRoutes(Router& r, const ServiceContext& ctx) {
             return SetError(res, 400, "",
                             "state must be queued, processing, succeeded, failed or canceled",
                             req.request_id);
-          where += " AND t.state = ?";
-          args.push_back(s->second);
+          filter.state = s->second;
         }
-        if (auto q = req.query.find("q"); q != req.query.end() && !q->second.empty()) {
-          // Title or anything said in the meeting.
-          where +=
-              // lower() on both sides: PostgreSQL's LIKE is case-sensitive, SQLite's is not.
-              " AND (lower(t.title) LIKE lower(?) ESCAPE '\\' OR EXISTS (SELECT 1 FROM segments s "
-              "WHERE s.task_id = t.id AND lower(s.text) LIKE lower(?) ESCAPE '\\'))";
-          args.push_back(LikePattern(q->second));
-          args.push_back(LikePattern(q->second));
-        }
-        auto total = d->db.Query("SELECT count(*) FROM tasks t " + where, args);
+        // Title or anything said in the meeting.
+        if (auto q = req.query.find("q"); q != req.query.end()) filter.text = q->second;
+        auto total = CountTenantTasks(d->db, filter);
         if (!total.ok()) return SetError(res, total.status(), req.request_id);
-        args.push_back(*size);
-        args.push_back((*page - 1) * *size);
-        auto rows = d->db.Query(std::string(kTaskColumns) + where +
-                                    " ORDER BY t.created_at DESC, t.id DESC LIMIT ? OFFSET ?",
-                                args);
-        if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
+        auto tasks = ListTenantTasks(d->db, filter, *size, (*page - 1) * *size);
+        if (!tasks.ok()) return SetError(res, tasks.status(), req.request_id);
         nlohmann::json items = nlohmann::json::array();
-        for (auto& row : *rows) items.push_back(TaskJson(row));
-        res.Json(200, {{"items", items},
-                       {"page", *page},
-                       {"page_size", *size},
-                       {"total", AsInt((*total)[0][0])}});
+        for (const TaskView& task : *tasks) items.push_back(TaskJson(task));
+        res.Json(200, {{"items", items}, {"page", *page}, {"page_size", *size}, {"total", *total}});
       });
 
   r.Add("GET", "/api/v1/tasks/{id}", true,
@@ -118,36 +93,25 @@ void AddTaskRoutes(Router& r, const ServiceContext& ctx) {
           std::string id = req.params["id"];
           auto row = FindTask(d->db, req);
           if (!row.ok()) return SetError(res, row.status(), req.request_id);
-          Status s = d->db.Exec(
-              "UPDATE tasks SET state = 'canceled', stage = '', error = 'canceled by ' || ?, "
-              "updated_at = ? WHERE id = ? AND state IN ('queued', 'processing')",
-              {req.principal->username, NowIso(), id});
+          Status s = CancelTask(d->db, id, req.principal->username, NowIso());
           if (!s.ok()) return SetError(res, s, req.request_id);
-          auto now_state = d->db.Query("SELECT state FROM tasks WHERE id = ?", {id});
+          auto now_state = FindTaskState(d->db, id);
           if (!now_state.ok()) return SetError(res, now_state.status(), req.request_id);
-          std::string before = AsString((*row)[2]);
-          if ((before == "queued" || before == "processing") && !now_state->empty() &&
-              AsString((*now_state)[0][0]) == "canceled") {
-            (void)d->db.Exec("UPDATE jobs SET state = 'done' WHERE task_id = ? AND state = 'ready'",
-                             {id});
+          std::string before = row->state;
+          if ((before == "queued" || before == "processing") && *now_state &&
+              **now_state == "canceled") {
+            (void)RetireReadyJobs(d->db, id);
             Audit(d->db, req, "task.cancel", id);
             auto after = FindTask(d->db, req);
             return res.Json(202, after.ok() ? TaskJson(*after) : nlohmann::json{{"id", id}});
           }
-          auto keys = d->db.Query(
-              "SELECT o.id, o.storage_key FROM tasks t JOIN objects o ON o.id = t.object_id WHERE "
-              "t.id = ?",
-              {id});
+          auto keys = FindTaskObjects(d->db, id);
           if (!keys.ok()) return SetError(res, keys.status(), req.request_id);
-          s = d->db.Transaction([&](Database& tx) -> Status {
-            if (Status e = tx.Exec("DELETE FROM tasks WHERE id = ?", {id}); !e.ok()) return e;
-            for (auto& k : *keys)
-              if (Status e = tx.Exec("DELETE FROM objects WHERE id = ?", {k[0]}); !e.ok()) return e;
-            return Status::Ok();
-          });
+          s = d->db.Transaction(
+              [&](Database& tx) -> Status { return DeleteTaskRows(tx, id, *keys); });
           if (!s.ok()) return SetError(res, s, req.request_id);
-          for (auto& k : *keys)
-            (void)d->store.Delete(AsString(k[1]));  // rows first: no dangling row
+          for (const TaskObject& k : *keys)
+            (void)d->store.Delete(k.storage_key);  // rows first: no dangling row
           Audit(d->db, req, "task.delete", id);
           res.status = 204;
           res.content_type.clear();
@@ -216,14 +180,9 @@ void AddTaskRoutes(Router& r, const ServiceContext& ctx) {
           }
           Status s = d->db.Transaction([&](Database& tx) -> Status {
             for (auto& [k, v] : j.items()) {
-              Status e =
-                  v.is_null() || std::string(v).empty()
-                      ? tx.Exec("DELETE FROM speaker_names WHERE task_id = ? AND speaker = ?",
-                                {req.params["id"], k})
-                      : tx.Exec(
-                            "INSERT INTO speaker_names (task_id, speaker, name) VALUES (?, ?, ?) "
-                            "ON CONFLICT (task_id, speaker) DO UPDATE SET name = excluded.name",
-                            {req.params["id"], k, std::string(v)});
+              Status e = v.is_null() || std::string(v).empty()
+                             ? ClearSpeakerName(tx, req.params["id"], k)
+                             : SetSpeakerName(tx, req.params["id"], k, std::string(v));
               if (!e.ok()) return e;
             }
             return Status::Ok();

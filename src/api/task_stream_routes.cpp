@@ -47,69 +47,65 @@ void AddTaskStreamRoutes(Router& r, const ServiceContext& ctx) {
           };
         });
 
-  r.Add("GET", "/api/v1/tasks/{id}/audio", true,
-        Contract("getTaskAudio", "tasks",
-                 "The recording, with Range requests; or a redirect to the object store")
-            .Query("redirect", schema::Bool(),
-                   "true: 302 to a presigned object-store URL, where the store has them")
-            .Returns(200, "the whole recording", schema::Binary(), "audio/*")
-            .Also(200, "video/*", schema::Binary())
-            .Also(200, "application/octet-stream", schema::Binary())
-            .Header(200, "Accept-Ranges", "bytes")
-            .Returns(206, "the range asked for", schema::Binary(), "audio/*")
-            .Also(206, "video/*", schema::Binary())
-            .Also(206, "application/octet-stream", schema::Binary())
-            .Header(206, "Content-Range", "bytes FIRST-LAST/SIZE")
-            .Returns(302, "to the object store (redirect=true)")
-            .Header(302, "Location", "a presigned URL, valid 15 minutes")
-            .Returns(404, "no such task in the tenant")
-            .Returns(416, "the range is outside the recording"),
-        [d](Request& req, Response& res) {
-          auto rows = d->db.Query(
-              "SELECT o.storage_key, o.size, o.content_type, o.filename FROM tasks t JOIN objects "
-              "o ON "
-              "o.id = t.object_id WHERE t.id = ? AND t.tenant_id = ?",
-              {req.params["id"], req.principal->tenant_id});
-          if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
-          if (rows->empty())
-            return SetError(res, 404, "", "no task " + req.params["id"], req.request_id);
-          std::string key = AsString((*rows)[0][0]), type = AsString((*rows)[0][2]);
-          int64_t size = AsInt((*rows)[0][1]);
-          // ?redirect=true: straight from the object store, when it has presigned URLs (S3).
-          if (req.query["redirect"] == "true") {
-            std::string url = d->store.PresignGet(key, 900);
-            if (!url.empty()) {
-              res.status = 302;
-              res.headers["Location"] = url;
-              res.headers["Cache-Control"] = "private, no-store";
-              res.body.clear();
-              return;
-            }
+  r.Add(
+      "GET", "/api/v1/tasks/{id}/audio", true,
+      Contract("getTaskAudio", "tasks",
+               "The recording, with Range requests; or a redirect to the object store")
+          .Query("redirect", schema::Bool(),
+                 "true: 302 to a presigned object-store URL, where the store has them")
+          .Returns(200, "the whole recording", schema::Binary(), "audio/*")
+          .Also(200, "video/*", schema::Binary())
+          .Also(200, "application/octet-stream", schema::Binary())
+          .Header(200, "Accept-Ranges", "bytes")
+          .Returns(206, "the range asked for", schema::Binary(), "audio/*")
+          .Also(206, "video/*", schema::Binary())
+          .Also(206, "application/octet-stream", schema::Binary())
+          .Header(206, "Content-Range", "bytes FIRST-LAST/SIZE")
+          .Returns(302, "to the object store (redirect=true)")
+          .Header(302, "Location", "a presigned URL, valid 15 minutes")
+          .Returns(404, "no such task in the tenant")
+          .Returns(416, "the range is outside the recording"),
+      [d](Request& req, Response& res) {
+        auto recording = FindTenantTaskRecording(d->db, req.params["id"], req.principal->tenant_id);
+        if (!recording.ok()) return SetError(res, recording.status(), req.request_id);
+        if (!*recording)
+          return SetError(res, 404, "", "no task " + req.params["id"], req.request_id);
+        std::string key = (*recording)->storage_key, type = (*recording)->content_type;
+        int64_t size = (*recording)->size;
+        // ?redirect=true: straight from the object store, when it has presigned URLs (S3).
+        if (req.query["redirect"] == "true") {
+          std::string url = d->store.PresignGet(key, 900);
+          if (!url.empty()) {
+            res.status = 302;
+            res.headers["Location"] = url;
+            res.headers["Cache-Control"] = "private, no-store";
+            res.body.clear();
+            return;
           }
-          int64_t first = 0, last = size - 1;
-          res.headers["Accept-Ranges"] = "bytes";
-          RangeRequest range = ParseRange(req.header("Range"), size);
-          if (range.kind != RangeRequest::Kind::kWhole) {
-            if (range.kind == RangeRequest::Kind::kUnsatisfiable) {
-              res.headers["Content-Range"] = "bytes */" + std::to_string(size);
-              return SetError(res, 416, "range_not_satisfiable",
-                              "the recording has " + std::to_string(size) + " bytes",
-                              req.request_id);
-            }
-            first = range.first, last = range.last;
-            res.status = 206;
-            res.headers["Content-Range"] = "bytes " + std::to_string(first) + "-" +
-                                           std::to_string(last) + "/" + std::to_string(size);
-          } else {
-            res.status = 200;
+        }
+        int64_t first = 0, last = size - 1;
+        res.headers["Accept-Ranges"] = "bytes";
+        RangeRequest range = ParseRange(req.header("Range"), size);
+        if (range.kind != RangeRequest::Kind::kWhole) {
+          if (range.kind == RangeRequest::Kind::kUnsatisfiable) {
+            res.headers["Content-Range"] = "bytes */" + std::to_string(size);
+            return SetError(res, 416, "range_not_satisfiable",
+                            "the recording has " + std::to_string(size) + " bytes", req.request_id);
           }
-          res.content_type = type.empty() ? "application/octet-stream" : type;
-          res.content_length = last - first + 1;
-          ObjectStore* store = &d->store;
-          res.stream = [store, key, first, length = last - first + 1](std::ostream& out) {
-            (void)store->Get(key, first, length, out);
-          };
-        });
+          first = range.first, last = range.last;
+          res.status = 206;
+          res.headers["Content-Range"] = "bytes " + std::to_string(first) + "-" +
+                                         std::to_string(last) + "/" + std::to_string(size);
+        } else {
+          res.status = 200;
+        }
+        res.content_type = type.empty() ? "application/octet-stream" : type;
+        res.content_length = last - first + 1;
+        ObjectStore* store = &d->store;
+        res.stream = [store, key, first, length = last - first + 1](std::ostream& out) {
+          (void)store->Get(key, first, length, out);
+        };
+      });
 }
 
 }  // namespace minutes

@@ -19,6 +19,10 @@
 #include "http/multipart_reader.hpp"
 #include "minutes/tenant_templates.hpp"
 #include "queue/job_queue.hpp"
+#include "store/hotwords.hpp"
+#include "store/objects.hpp"
+#include "store/tasks.hpp"
+#include "store/uploads.hpp"
 
 namespace minutes {
 namespace {
@@ -29,6 +33,17 @@ struct UploadFields {
   int speakers = 0;
   std::string filename;  ///< the client's name for the file: metadata only, never a path
 };
+
+// The task the fields describe, queued by `p` with the recording `object_id`.
+NewTask NewTaskOf(const Principal& p, const UploadFields& f, const std::string& id,
+                  const std::string& title, const std::string& object_id, const std::string& now) {
+  NewTask t;
+  t.id = id, t.tenant_id = p.tenant_id, t.user_id = p.user_id, t.title = title;
+  t.object_id = object_id, t.template_name = f.template_name, t.speakers = f.speakers;
+  t.language = f.language, t.engine = f.engine, t.created_at = now;
+  if (!f.hotword_set.empty()) t.hotword_set_id = f.hotword_set;
+  return t;
+}
 
 // Why an upload failed, as an HTTP status and message (and a code naming the limit, and when
 // to try again, where a limit refused it).
@@ -175,11 +190,9 @@ std::optional<UploadError> CheckReferences(const ServiceContext& d, const Princi
       !e.ok())
     return UploadError{400, e.message()};
   if (!f.hotword_set.empty()) {
-    auto rows = d.db.Query("SELECT 1 FROM hotword_sets WHERE id = ? AND tenant_id = ?",
-                           {f.hotword_set, p.tenant_id});
-    if (!rows.ok())
-      return UploadError{HttpStatusFor(rows.status().kind()), rows.status().message()};
-    if (rows->empty()) return UploadError{400, "unknown hotword set '" + f.hotword_set + "'"};
+    auto has = TenantHasHotwordSet(d.db, f.hotword_set, p.tenant_id);
+    if (!has.ok()) return UploadError{HttpStatusFor(has.status().kind()), has.status().message()};
+    if (!*has) return UploadError{400, "unknown hotword set '" + f.hotword_set + "'"};
   }
   return std::nullopt;
 }
@@ -198,35 +211,27 @@ void DrainAndClose(Request& req, Response& res) {
 // the limit, the recording goes (and the upload is aborted): nothing is kept for it.
 std::optional<UploadError> CheckUploadedDuration(const ServiceContext& d, const Principal& p,
                                                  const std::string& upload_id) {
-  auto rows = d.db.Query(
-      "SELECT o.id, o.storage_key, o.size, o.duration FROM uploads u JOIN objects o ON o.id = "
-      "u.object_id WHERE u.id = ? AND u.tenant_id = ? AND u.state = 'completed' AND u.task_id "
-      "IS NULL",
-      {upload_id, p.tenant_id});
-  if (!rows.ok()) return UploadError{HttpStatusFor(rows.status().kind()), rows.status().message()};
-  if (rows->empty()) return std::nullopt;  // not completed or taken: the transaction says so
-  const DbRow& o = (*rows)[0];
+  auto found = FindUntakenUploadObject(d.db, upload_id, p.tenant_id);
+  if (!found.ok())
+    return UploadError{HttpStatusFor(found.status().kind()), found.status().message()};
+  if (!*found) return std::nullopt;  // not completed or taken: the transaction says so
+  const UntakenUploadObject& o = **found;
   const int limit = d.config.limits.max_duration_s;
-  const bool known = !std::holds_alternative<std::nullptr_t>(o[3]);
-  const double seconds = std::holds_alternative<double>(o[3]) ? std::get<double>(o[3])
-                                                              : static_cast<double>(AsInt(o[3]));
+  const bool known = o.duration.has_value();
+  const double seconds = o.duration.value_or(0);
   if (known && seconds <= limit) return std::nullopt;
-  auto probed = CheckRecordingDuration(d.store, AsString(o[1]), AsInt(o[2]), limit);
+  auto probed = CheckRecordingDuration(d.store, o.storage_key, o.size, limit);
   if (probed.ok()) {
-    if (!known && *probed > 0)
-      (void)d.db.Exec("UPDATE objects SET duration = ? WHERE id = ?", {*probed, o[0]});
+    if (!known && *probed > 0) (void)SetObjectDuration(d.db, o.object_id, *probed);
     return std::nullopt;
   }
   if (probed.status().kind() != ErrorKind::kFailedPrecondition)
     return LimitError(probed.status(), ErrorKind::kFailedPrecondition, "recording_too_long");
   Status gone = d.db.Transaction([&](Database& tx) -> Status {
-    if (Status e = tx.Exec("UPDATE uploads SET state = 'aborted', object_id = NULL WHERE id = ?",
-                           {upload_id});
-        !e.ok())
-      return e;
-    return tx.Exec("DELETE FROM objects WHERE id = ?", {o[0]});
+    if (Status e = MarkUploadAbortedWithoutObject(tx, upload_id); !e.ok()) return e;
+    return DeleteObjectRow(tx, o.object_id);
   });
-  if (gone.ok()) (void)d.store.Delete(AsString(o[1]));  // rows first: no dangling row
+  if (gone.ok()) (void)d.store.Delete(o.storage_key);  // rows first: no dangling row
   return LimitError(probed.status(), ErrorKind::kFailedPrecondition, "recording_too_long");
 }
 
@@ -322,31 +327,23 @@ void CreateFromUpload(const ServiceContext& d, Request& req, Response& res) {
       err = LimitError(e, ErrorKind::kResourceExhausted, "queued_tasks_limit");
       return e.kind() == ErrorKind::kResourceExhausted ? Status::Ok() : e;
     }
-    auto rows = tx.Query(
-        "SELECT state, object_id, task_id, filename FROM uploads WHERE id = ? AND tenant_id = ?",
-        {upload_id, p.tenant_id});
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) return Status::NotFound("no upload '" + upload_id + "'");
-    const DbRow& u = (*rows)[0];
-    if (AsString(u[0]) != "completed" || AsString(u[1]).empty()) {
+    auto found = FindTenantUpload(tx, upload_id, p.tenant_id);
+    if (!found.ok()) return found.status();
+    if (!*found) return Status::NotFound("no upload '" + upload_id + "'");
+    const UploadRow& u = **found;
+    if (u.state != "completed" || u.object_id.empty()) {
       err = UploadError{409, "upload " + upload_id + " is not completed"};
       return Status::Ok();
     }
-    if (!AsString(u[2]).empty()) {
-      err = UploadError{409, "upload " + upload_id + " already has task " + AsString(u[2])};
+    if (!u.task_id.empty()) {
+      err = UploadError{409, "upload " + upload_id + " already has task " + u.task_id};
       return Status::Ok();
     }
-    if (Status e = tx.Exec(
-            "INSERT INTO tasks (id, tenant_id, user_id, title, object_id, state, template, "
-            "hotword_set_id, speakers, language, engine, created_at, updated_at) VALUES (?, ?, "
-            "?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
-            {id, p.tenant_id, p.user_id, f.title.empty() ? AsString(u[3]) : f.title, AsString(u[1]),
-             f.template_name, f.hotword_set.empty() ? DbValue(nullptr) : DbValue(f.hotword_set),
-             int64_t{f.speakers}, f.language, f.engine, now, now});
+    if (Status e = InsertTask(
+            tx, NewTaskOf(p, f, id, f.title.empty() ? u.filename : f.title, u.object_id, now));
         !e.ok())
       return e;
-    if (Status e = tx.Exec("UPDATE uploads SET task_id = ? WHERE id = ?", {id, upload_id}); !e.ok())
-      return e;
+    if (Status e = SetUploadTask(tx, upload_id, id); !e.ok()) return e;
     return JobQueue::Enqueue(tx, id, "transcribe");
   });
   if (!s.ok()) return SetError(res, s, req.request_id);
@@ -427,7 +424,7 @@ void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
     std::string format;
     if (!err) err = Sniff(d->store, key, &format);
     // How long it is, from its audio: refused before anything is queued or billed.
-    DbValue duration = nullptr;
+    std::optional<double> duration;
     if (!err) {
       auto probed =
           CheckRecordingDuration(d->store, key, info.size, d->config.limits.max_duration_s);
@@ -441,21 +438,12 @@ void AddTaskUploadRoute(Router& r, const ServiceContext& ctx) {
       Status s = d->db.Transaction([&](Database& tx) -> Status {
         // Counted again where the task is inserted: concurrent uploads cannot pass it together.
         if (Status e = quotas.CheckQueuedTasks(tx, p.tenant_id); !e.ok()) return e;
-        if (Status e = tx.Exec(
-                "INSERT INTO objects (id, tenant_id, storage_key, filename, content_type, size, "
-                "sha256, format, created_at, duration) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                {*oid, p.tenant_id, key, f.filename, multipart ? "" : media, info.size, info.sha256,
-                 format, now, duration});
+        if (Status e = InsertObject(tx, {*oid, p.tenant_id, key, f.filename, multipart ? "" : media,
+                                         info.size, info.sha256, format, now, duration});
             !e.ok())
           return e;
-        if (Status e = tx.Exec(
-                "INSERT INTO tasks (id, tenant_id, user_id, title, object_id, state, template, "
-                "hotword_set_id, speakers, language, engine, created_at, updated_at) VALUES (?, ?, "
-                "?, "
-                "?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
-                {*id, p.tenant_id, p.user_id, f.title.empty() ? f.filename : f.title, *oid,
-                 f.template_name, f.hotword_set.empty() ? DbValue(nullptr) : DbValue(f.hotword_set),
-                 int64_t{f.speakers}, f.language, f.engine, now, now});
+        if (Status e = InsertTask(
+                tx, NewTaskOf(p, f, *id, f.title.empty() ? f.filename : f.title, *oid, now));
             !e.ok())
           return e;
         // The object now counts against the quota itself, and its bytes against the user's

@@ -11,6 +11,7 @@
 #include "asr/engine_choice.hpp"
 #include "core/text.hpp"
 #include "llm/model_chain.hpp"
+#include "store/tenants.hpp"
 
 namespace minutes {
 namespace {
@@ -28,15 +29,14 @@ std::vector<std::string> AsrConfigured(const ServiceContext& d) {
 }
 
 void Show(const ServiceContext& d, Request& req, Response& res) {
-  auto rows = d.db.Query("SELECT id, name, asr_engine, llm_provider FROM tenants WHERE id = ?",
-                         {req.principal->tenant_id});
-  if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
-  if (rows->empty()) return SetError(res, 404, "", "no such tenant", req.request_id);
-  const DbRow& r = (*rows)[0];
-  res.Json(200, {{"id", AsString(r[0])},
-                 {"name", AsString(r[1])},
-                 {"asr_engine", AsString(r[2])},
-                 {"llm_provider", AsString(r[3])},
+  auto tenant = FindTenant(d.db, req.principal->tenant_id);
+  if (!tenant.ok()) return SetError(res, tenant.status(), req.request_id);
+  if (!*tenant) return SetError(res, 404, "", "no such tenant", req.request_id);
+  const TenantRow& t = **tenant;
+  res.Json(200, {{"id", t.id},
+                 {"name", t.name},
+                 {"asr_engine", t.asr_engine},
+                 {"llm_provider", t.llm_provider},
                  {"asr_engines", EngineChoices(AsrConfigured(d))},
                  {"llm_providers", LlmChoices(d)}});
 }
@@ -93,13 +93,9 @@ void AddTenantRoutes(Router& r, const ServiceContext& ctx) {
           }
           Status s = d->db.Transaction([&](Database& tx) -> Status {
             if (!asr.empty())
-              if (Status e = tx.Exec("UPDATE tenants SET asr_engine = ? WHERE id = ?",
-                                     {asr, req.principal->tenant_id});
-                  !e.ok())
+              if (Status e = SetTenantAsrEngine(tx, req.principal->tenant_id, asr); !e.ok())
                 return e;
-            if (!llm.empty())
-              return tx.Exec("UPDATE tenants SET llm_provider = ? WHERE id = ?",
-                             {llm, req.principal->tenant_id});
+            if (!llm.empty()) return SetTenantLlmProvider(tx, req.principal->tenant_id, llm);
             return Status::Ok();
           });
           if (!s.ok()) return SetError(res, s, req.request_id);

@@ -23,6 +23,8 @@
 #include "audio/sniff.hpp"
 #include "auth/password.hpp"
 #include "core/clock.hpp"
+#include "store/objects.hpp"
+#include "store/uploads.hpp"
 
 namespace minutes {
 namespace {
@@ -31,42 +33,12 @@ constexpr int64_t kMiB = 1 << 20;
 constexpr int64_t kMinPart = 8 * kMiB, kMaxPart = 64 * kMiB;
 constexpr int kMaxParts = 10000;
 
-struct UploadRow {
-  std::string id, tenant_id, filename, content_type, storage_key, store_upload_id,
-      token_hash,    ///< SHA-256 of the one token of URLs from before migration 0006; else ""
-      part_url_key,  ///< signs the API's part URLs (PartUrlToken); "" until first needed
-      state, object_id, task_id, created_at, expires_at;
-  int64_t size = 0, part_size = 0;
-  int parts_total() const { return static_cast<int>((size + part_size - 1) / part_size); }
-  int64_t PartBytes(int n) const {
-    return n < parts_total() ? part_size : size - part_size * (parts_total() - 1);
-  }
-};
-
-constexpr const char* kUploadColumns =
-    "SELECT id, tenant_id, filename, content_type, storage_key, store_upload_id, token_hash, "
-    "state, object_id, task_id, created_at, expires_at, size, part_size, part_url_key FROM "
-    "uploads ";
-
-UploadRow RowToUpload(const DbRow& r) {
-  UploadRow u;
-  std::string* fields[] = {&u.id,          &u.tenant_id,       &u.filename,   &u.content_type,
-                           &u.storage_key, &u.store_upload_id, &u.token_hash, &u.state,
-                           &u.object_id,   &u.task_id,         &u.created_at, &u.expires_at};
-  for (int i = 0; i < 12; ++i) *fields[i] = AsString(r[i]);
-  u.size = AsInt(r[12]);
-  u.part_size = AsInt(r[13]);
-  u.part_url_key = AsString(r[14]);
-  return u;
-}
-
 // The upload `id` of the caller's tenant (NotFound otherwise, whoever owns it).
 Result<UploadRow> FindUpload(Database& db, const std::string& id, const std::string& tenant) {
-  auto rows =
-      db.Query(std::string(kUploadColumns) + "WHERE id = ? AND tenant_id = ?", {id, tenant});
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return Status::NotFound("no upload '" + id + "'");
-  return RowToUpload((*rows)[0]);
+  auto upload = FindTenantUpload(db, id, tenant);
+  if (!upload.ok()) return upload.status();
+  if (!*upload) return Status::NotFound("no upload '" + id + "'");
+  return std::move(**upload);
 }
 
 int64_t PartSizeFor(int64_t size) {
@@ -139,14 +111,10 @@ Status EnsurePartUrlKey(Database& db, UploadRow& u) {
   if (!u.part_url_key.empty()) return Status::Ok();
   auto key = RandomHex(32);
   if (!key.ok()) return key.status();
-  if (Status s = db.Exec("UPDATE uploads SET part_url_key = ? WHERE id = ? AND part_url_key = ''",
-                         {*key, u.id});
-      !s.ok())
-    return s;
-  auto rows = db.Query("SELECT part_url_key FROM uploads WHERE id = ?", {u.id});
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return Status::NotFound("no upload '" + u.id + "'");
-  u.part_url_key = AsString((*rows)[0][0]);
+  auto kept = EnsureUploadPartUrlKey(db, u.id, *key);
+  if (!kept.ok()) return kept.status();
+  if (!*kept) return Status::NotFound("no upload '" + u.id + "'");
+  u.part_url_key = **kept;
   return Status::Ok();
 }
 
@@ -253,12 +221,7 @@ void CreateUpload(const ServiceContext& d, Request& req, Response& res) {
   Status s = d.db.Transaction([&](Database& tx) -> Status {
     if (Status e = quotas.CheckFits(tx, p.tenant_id, size, now_ms / 1000); !e.ok()) return e;
     if (Status e = quotas.CheckUploadBytes(tx, p.user_id, size, now_ms); !e.ok()) return e;
-    return tx.Exec(
-        "INSERT INTO uploads (id, tenant_id, user_id, filename, content_type, size, part_size, "
-        "storage_key, store_upload_id, token_hash, part_url_key, state, created_at, expires_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, 'open', ?, ?)",
-        {u.id, u.tenant_id, p.user_id, u.filename, u.content_type, u.size, u.part_size,
-         u.storage_key, u.store_upload_id, u.part_url_key, u.created_at, u.expires_at});
+    return InsertUpload(tx, u, p.user_id);
   });
   if (!s.ok()) {
     (void)d.store.AbortUpload(u.storage_key, u.store_upload_id);
@@ -280,16 +243,10 @@ void ListUploads(const ServiceContext& d, Request& req, Response& res) {
   if (std::find(kStates.begin(), kStates.end(), state) == kStates.end())
     return SetError(res, 400, "", "state must be open, completed, aborted or expired",
                     req.request_id);
-  std::string sql = std::string(kUploadColumns) + "WHERE tenant_id = ? AND user_id = ?";
-  std::vector<DbValue> params = {req.principal->tenant_id, req.principal->user_id};
-  if (!state.empty()) {
-    sql += " AND state = ?";
-    params.push_back(state);
-  }
-  auto rows = d.db.Query(sql + " ORDER BY created_at DESC LIMIT 100", params);
-  if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
+  auto uploads = ListUserUploads(d.db, req.principal->tenant_id, req.principal->user_id, state);
+  if (!uploads.ok()) return SetError(res, uploads.status(), req.request_id);
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& r : *rows) items.push_back(UploadJson(RowToUpload(r)));
+  for (const UploadRow& u : *uploads) items.push_back(UploadJson(u));
   res.Json(200, {{"items", items}});
 }
 
@@ -334,13 +291,13 @@ void RefusePart(Request& req, Response& res, int code, const std::string& messag
 }
 
 void PutPart(const ServiceContext& d, Request& req, Response& res) {
-  auto rows = d.db.Query(std::string(kUploadColumns) + "WHERE id = ?", {req.params["id"]});
-  if (!rows.ok())
-    return RefusePart(req, res, HttpStatusFor(rows.status().kind()), rows.status().message());
+  auto found = FindUploadById(d.db, req.params["id"]);
+  if (!found.ok())
+    return RefusePart(req, res, HttpStatusFor(found.status().kind()), found.status().message());
   // One answer for a wrong, foreign or expired token and an unknown upload: the URL is the
   // credential.
-  UploadRow u = rows->empty() ? UploadRow{} : RowToUpload((*rows)[0]);
-  if (rows->empty() || !PartUrlValid(u, req.params["n"], req.query))
+  UploadRow u = *found ? **found : UploadRow{};
+  if (!*found || !PartUrlValid(u, req.params["n"], req.query))
     return RefusePart(req, res, 403, "this part URL is not valid (wrong or expired token)");
   if (u.state != "open" || u.expires_at < NowIso())
     return RefusePart(req, res, 409,
@@ -421,7 +378,7 @@ void CompleteUpload(const ServiceContext& d, Request& req, Response& res) {
   if (!info.ok()) return SetError(res, info.status(), req.request_id);
   auto reject = [&](int code, const std::string& why, const std::string& error_code = "") {
     (void)d.store.Delete(u->storage_key);
-    (void)d.db.Exec("UPDATE uploads SET state = 'aborted' WHERE id = ?", {u->id});
+    (void)MarkUploadAborted(d.db, u->id);
     SetError(res, code, error_code, why, req.request_id);
   };
   if (info->size != u->size)
@@ -438,7 +395,8 @@ void CompleteUpload(const ServiceContext& d, Request& req, Response& res) {
   if (!probed.ok() && probed.status().kind() == ErrorKind::kFailedPrecondition)
     return reject(422, probed.status().message(), "recording_too_long");
   if (!probed.ok()) return SetError(res, probed.status(), req.request_id);
-  DbValue duration = *probed > 0 ? DbValue(*probed) : DbValue(nullptr);
+  std::optional<double> duration;
+  if (*probed > 0) duration = *probed;
   auto oid = u->storage_key.substr(u->storage_key.rfind('/') + 1);
   std::string now = NowIso();
   Quotas quotas(d.db, d.config.limits);
@@ -446,17 +404,11 @@ void CompleteUpload(const ServiceContext& d, Request& req, Response& res) {
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
   Status s = d.db.Transaction([&](Database& tx) -> Status {
-    if (Status e = tx.Exec(
-            "INSERT INTO objects (id, tenant_id, storage_key, filename, content_type, size, "
-            "sha256, format, created_at, duration) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            {oid, p.tenant_id, u->storage_key, u->filename, u->content_type, info->size,
-             info->sha256, *format, now, duration});
+    if (Status e = InsertObject(tx, {oid, p.tenant_id, u->storage_key, u->filename, u->content_type,
+                                     info->size, info->sha256, *format, now, duration});
         !e.ok())
       return e;
-    if (Status e = tx.Exec("UPDATE uploads SET state = 'completed', object_id = ? WHERE id = ?",
-                           {oid, u->id});
-        !e.ok())
-      return e;
+    if (Status e = MarkUploadCompleted(tx, u->id, oid); !e.ok()) return e;
     // Stored: its bytes count for its user's hour from now, no longer as in progress.
     return quotas.CountCompletedUpload(tx, u->id, info->size, now_ms);
   });
@@ -477,8 +429,7 @@ void AbortUpload(const ServiceContext& d, Request& req, Response& res) {
                     req.request_id);
   if (Status s = d.store.AbortUpload(u->storage_key, u->store_upload_id); !s.ok())
     return SetError(res, s, req.request_id);
-  if (Status s = d.db.Exec("UPDATE uploads SET state = 'aborted' WHERE id = ?", {u->id}); !s.ok())
-    return SetError(res, s, req.request_id);
+  if (Status s = MarkUploadAborted(d.db, u->id); !s.ok()) return SetError(res, s, req.request_id);
   Audit(d.db, req, "upload.abort", u->id);
   res.status = 204;
   res.content_type.clear();

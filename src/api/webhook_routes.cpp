@@ -10,21 +10,17 @@
 #include "api/schemas.hpp"
 #include "auth/accounts.hpp"
 #include "net/address_policy.hpp"
+#include "store/webhooks.hpp"
 
 namespace minutes {
 namespace {
 
-constexpr const char* kWebhookColumns = "SELECT id, url, events, created_at FROM webhooks ";
-
 // A webhook as listed and shown; the secret is only ever shown by the POST that made it.
-nlohmann::json WebhookJson(const DbRow& row) {
+nlohmann::json WebhookJson(const WebhookSummary& w) {
   nlohmann::json events = nlohmann::json::array();
-  std::stringstream ss(AsString(row[2]));
+  std::stringstream ss(w.events);
   for (std::string e; std::getline(ss, e, ',');) events.push_back(e);
-  return {{"id", AsString(row[0])},
-          {"url", AsString(row[1])},
-          {"events", events},
-          {"created_at", AsString(row[3])}};
+  return {{"id", w.id}, {"url", w.url}, {"events", events}, {"created_at", w.created_at}};
 }
 
 }  // namespace
@@ -38,12 +34,10 @@ void AddWebhookRoutes(Router& r, const ServiceContext& ctx) {
             .Returns(403, "not an admin"),
         [d](Request& req, Response& res) {
           if (!RequireAdmin(req, res)) return;
-          auto rows =
-              d->db.Query(std::string(kWebhookColumns) + "WHERE tenant_id = ? ORDER BY created_at",
-                          {req.principal->tenant_id});
-          if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
+          auto hooks = ListTenantWebhooks(d->db, req.principal->tenant_id);
+          if (!hooks.ok()) return SetError(res, hooks.status(), req.request_id);
           nlohmann::json items = nlohmann::json::array();
-          for (auto& row : *rows) items.push_back(WebhookJson(row));
+          for (const WebhookSummary& w : *hooks) items.push_back(WebhookJson(w));
           res.Json(200, {{"items", items}});
         });
 
@@ -54,12 +48,11 @@ void AddWebhookRoutes(Router& r, const ServiceContext& ctx) {
             .Returns(404, "no such webhook in the tenant"),
         [d](Request& req, Response& res) {
           if (!RequireAdmin(req, res)) return;
-          auto rows = d->db.Query(std::string(kWebhookColumns) + "WHERE id = ? AND tenant_id = ?",
-                                  {req.params["id"], req.principal->tenant_id});
-          if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
-          if (rows->empty())
+          auto hook = FindTenantWebhook(d->db, req.params["id"], req.principal->tenant_id);
+          if (!hook.ok()) return SetError(res, hook.status(), req.request_id);
+          if (!*hook)
             return SetError(res, 404, "", "no webhook " + req.params["id"], req.request_id);
-          res.Json(200, WebhookJson((*rows)[0]));
+          res.Json(200, WebhookJson(**hook));
         });
 
   r.Add(
@@ -127,18 +120,13 @@ void AddWebhookRoutes(Router& r, const ServiceContext& ctx) {
         const int cap = d->config.webhooks.max_per_tenant;
         const std::string now = NowIso();
         Status s = d->db.Transaction([&](Database& tx) -> Status {
-          auto count = tx.Query("SELECT count(*) FROM webhooks WHERE tenant_id = ?",
-                                {req.principal->tenant_id});
+          auto count = CountTenantWebhooks(tx, req.principal->tenant_id);
           if (!count.ok()) return count.status();
-          if (AsInt((*count)[0][0]) >= cap)
-            return Status::FailedPrecondition("this tenant has " +
-                                              std::to_string(AsInt((*count)[0][0])) +
+          if (*count >= cap)
+            return Status::FailedPrecondition("this tenant has " + std::to_string(*count) +
                                               " webhooks, the limit is " + std::to_string(cap) +
                                               " (webhooks.max_per_tenant); delete one first");
-          return tx.Exec(
-              "INSERT INTO webhooks (id, tenant_id, url, secret, events, created_at) VALUES (?, ?, "
-              "?, ?, ?, ?)",
-              {*id, req.principal->tenant_id, url, secret, events, now});
+          return InsertWebhook(tx, {*id, req.principal->tenant_id, url, secret, events, now});
         });
         if (!s.ok()) return SetError(res, s, req.request_id);
         Audit(d->db, req, "webhook.create", *id);
@@ -155,12 +143,11 @@ void AddWebhookRoutes(Router& r, const ServiceContext& ctx) {
             .Returns(404, "no such webhook in the tenant"),
         [d](Request& req, Response& res) {
           if (!RequireAdmin(req, res)) return;
-          auto rows = d->db.Query("SELECT 1 FROM webhooks WHERE id = ? AND tenant_id = ?",
-                                  {req.params["id"], req.principal->tenant_id});
-          if (!rows.ok()) return SetError(res, rows.status(), req.request_id);
-          if (rows->empty())
+          auto has = TenantHasWebhook(d->db, req.params["id"], req.principal->tenant_id);
+          if (!has.ok()) return SetError(res, has.status(), req.request_id);
+          if (!*has)
             return SetError(res, 404, "", "no webhook " + req.params["id"], req.request_id);
-          Status s = d->db.Exec("DELETE FROM webhooks WHERE id = ?", {req.params["id"]});
+          Status s = DeleteWebhook(d->db, req.params["id"]);
           if (!s.ok()) return SetError(res, s, req.request_id);
           Audit(d->db, req, "webhook.delete", req.params["id"]);
           res.status = 204;

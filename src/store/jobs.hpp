@@ -19,4 +19,8 @@ struct JobCount {
 /// The jobs by lane and state (the pairs with none are not listed).
 Result<std::vector<JobCount>> CountJobs(Database& db);
 
+/// The payloads of the task's minutes jobs still to run (ready or leased).
+Result<std::vector<std::string>> PendingMinutesJobPayloads(Database& db,
+                                                           const std::string& task_id);
+
 }  // namespace minutes

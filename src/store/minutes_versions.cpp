@@ -48,4 +48,25 @@ Result<bool> HasMinutesVersion(Database& db, const std::string& task_id, int64_t
   return !rows->empty();
 }
 
+Result<std::vector<MinutesVersionSummary>> ListMinutesVersions(Database& db,
+                                                               const std::string& task_id) {
+  auto rows = db.Query(
+      "SELECT version, template, generator, created_at, template_version, repairs FROM "
+      "artifacts WHERE task_id = ? ORDER BY version",
+      {task_id});
+  if (!rows.ok()) return rows.status();
+  std::vector<MinutesVersionSummary> out;
+  for (const DbRow& r : *rows)
+    out.push_back({AsInt(r[0]), AsString(r[1]), AsString(r[2]), AsString(r[3]), OptionalInt(r[4]),
+                   AsString(r[5])});
+  return out;
+}
+
+Result<int64_t> LatestMinutesVersionNumber(Database& db, const std::string& task_id) {
+  auto rows =
+      db.Query("SELECT coalesce(max(version), 0) FROM artifacts WHERE task_id = ?", {task_id});
+  if (!rows.ok()) return rows.status();
+  return AsInt(rows->front()[0]);
+}
+
 }  // namespace minutes

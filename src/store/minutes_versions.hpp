@@ -4,6 +4,7 @@
 // number — so later template edits never change what an existing version says.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "db/database.hpp"
 
@@ -35,5 +36,20 @@ Result<std::optional<MinutesVersion>> FindMinutesVersion(Database& db, const std
 
 /// Whether the task has minutes version `version`.
 Result<bool> HasMinutesVersion(Database& db, const std::string& task_id, int64_t version);
+
+/// A version as listed (without its text).
+struct MinutesVersionSummary {
+  int64_t version = 0;
+  std::string template_name, generator, created_at;
+  std::optional<int64_t> template_version;  ///< as MinutesVersion's
+  std::string repairs_json;                 ///< as MinutesVersion's
+};
+
+/// The versions of the task's minutes, oldest first.
+Result<std::vector<MinutesVersionSummary>> ListMinutesVersions(Database& db,
+                                                               const std::string& task_id);
+
+/// The highest version number of the task's minutes, 0 when there is none.
+Result<int64_t> LatestMinutesVersionNumber(Database& db, const std::string& task_id);
 
 }  // namespace minutes

@@ -106,4 +106,13 @@ Status RecordTaskFailure(Database& db, const std::string& task_id, bool final,
       {std::string(final ? "failed" : "queued"), error, NowIso(), task_id});
 }
 
+Status InsertTask(Database& tx, const NewTask& t) {
+  return tx.Exec(
+      "INSERT INTO tasks (id, tenant_id, user_id, title, object_id, state, template, "
+      "hotword_set_id, speakers, language, engine, created_at, updated_at) VALUES (?, ?, "
+      "?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
+      {t.id, t.tenant_id, t.user_id, t.title, t.object_id, t.template_name,
+       t.hotword_set_id ? DbValue(*t.hotword_set_id) : DbValue(nullptr), t.speakers, t.language,
+       t.engine, t.created_at, t.created_at});
+}
 }  // namespace minutes

@@ -74,4 +74,14 @@ Status RequeueProcessingTask(Database& db, const std::string& task_id);
 Status RecordTaskFailure(Database& db, const std::string& task_id, bool final,
                          const std::string& error);
 
+/// A task to queue.
+struct NewTask {
+  std::string id, tenant_id, user_id, title, object_id, template_name;
+  std::optional<std::string> hotword_set_id;
+  int64_t speakers = 0;
+  std::string language, engine, created_at;  ///< created_at is its updated_at too
+};
+
+/// Adds the task, queued. Run it in the transaction that enqueues its job.
+Status InsertTask(Database& tx, const NewTask& t);
 }  // namespace minutes

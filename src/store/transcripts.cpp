@@ -103,4 +103,38 @@ Status ReplaceTranscript(Database& tx, const std::string& task_id, const Transcr
   return Status::Ok();
 }
 
+Result<bool> HasTranscript(Database& db, const std::string& task_id) {
+  auto rows = db.Query("SELECT 1 FROM transcripts WHERE task_id = ?", {task_id});
+  if (!rows.ok()) return rows.status();
+  return !rows->empty();
+}
+
+Status SetSpeakerName(Database& db, const std::string& task_id, const std::string& speaker,
+                      const std::string& name) {
+  return db.Exec(
+      "INSERT INTO speaker_names (task_id, speaker, name) VALUES (?, ?, ?) "
+      "ON CONFLICT (task_id, speaker) DO UPDATE SET name = excluded.name",
+      {task_id, speaker, name});
+}
+
+Status ClearSpeakerName(Database& db, const std::string& task_id, const std::string& speaker) {
+  return db.Exec("DELETE FROM speaker_names WHERE task_id = ? AND speaker = ?", {task_id, speaker});
+}
+
+Result<std::optional<SegmentPlace>> FindSegmentPlace(Database& db, const std::string& task_id,
+                                                     const std::string& segment_id) {
+  auto rows = db.Query("SELECT speaker, start_s, end_s FROM segments WHERE task_id = ? AND id = ?",
+                       {task_id, segment_id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<SegmentPlace>();
+  const DbRow& r = rows->front();
+  return std::optional<SegmentPlace>(SegmentPlace{AsString(r[0]), AsReal(r[1]), AsReal(r[2])});
+}
+
+Status UpdateSegmentText(Database& db, const std::string& task_id, const std::string& segment_id,
+                         const std::string& text, const std::string& words_json) {
+  return db.Exec("UPDATE segments SET text = ?, words = ? WHERE task_id = ? AND id = ?",
+                 {text, words_json, task_id, segment_id});
+}
+
 }  // namespace minutes

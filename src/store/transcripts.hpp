@@ -52,4 +52,28 @@ Result<Transcript> LoadTranscript(Database& db, const std::string& task_id);
 Status ReplaceTranscript(Database& tx, const std::string& task_id, const Transcript& transcript,
                          const std::string& engine);
 
+/// Whether the task's transcript is stored.
+Result<bool> HasTranscript(Database& db, const std::string& task_id);
+
+/// Names the speaker of the task's transcript (replacing its name).
+Status SetSpeakerName(Database& db, const std::string& task_id, const std::string& speaker,
+                      const std::string& name);
+
+/// Forgets the speaker's name.
+Status ClearSpeakerName(Database& db, const std::string& task_id, const std::string& speaker);
+
+/// Where a segment is and who speaks it.
+struct SegmentPlace {
+  std::string speaker;
+  double start_s = 0, end_s = 0;
+};
+
+/// Segment `segment_id` of the task, or nullopt.
+Result<std::optional<SegmentPlace>> FindSegmentPlace(Database& db, const std::string& task_id,
+                                                     const std::string& segment_id);
+
+/// Replaces the segment's text and words (`words_json`: a JSON array as SegmentRow has).
+Status UpdateSegmentText(Database& db, const std::string& task_id, const std::string& segment_id,
+                         const std::string& text, const std::string& words_json);
+
 }  // namespace minutes

@@ -6,6 +6,7 @@
 
 #include "store/objects.hpp"
 #include "store/schema.hpp"
+#include "store/tasks.hpp"
 #include "store/uploads.hpp"
 #include "store_contract.hpp"
 
@@ -76,6 +77,67 @@ TEST_P(UploadsContract, TheSchemaProbeAnswersOnAMigratedDatabaseOnly) {
   });
   EXPECT_EQ(s.message(), "rolled back");
   EXPECT_TRUE(ProbeSchema(*db_).ok());
+}
+
+TEST_P(UploadsContract, ADirectUploadBecomesAnObjectAndATask) {
+  UploadRow u;
+  u.id = "u1", u.tenant_id = "acme", u.filename = "a.wav", u.content_type = "audio/wav";
+  u.storage_key = "tenants/acme/recordings/u1", u.store_upload_id = "mp-1";
+  u.part_url_key = "", u.created_at = "2026-01-01T10:00:00Z";
+  u.expires_at = "2026-01-02T10:00:00Z", u.size = 25, u.part_size = 10;
+  ASSERT_TRUE(InsertUpload(*db_, u, "alice").ok());
+  u.id = "u0", u.storage_key = "k0", u.created_at = "2026-01-01T09:00:00Z";
+  ASSERT_TRUE(InsertUpload(*db_, u, "alice").ok());
+  auto found = FindTenantUpload(*db_, "u1", "acme");
+  ASSERT_TRUE(found.ok() && *found) << found.status().message();
+  EXPECT_EQ((*found)->state, "open");
+  EXPECT_EQ((*found)->token_hash, "");
+  EXPECT_EQ((*found)->object_id, "");  // NULL
+  EXPECT_EQ((*found)->parts_total(), 3);
+  EXPECT_EQ((*found)->PartBytes(3), 5);
+  EXPECT_FALSE(FindTenantUpload(*db_, "u1", "evil")->has_value());
+  EXPECT_TRUE(FindUploadById(*db_, "u1")->has_value());
+  // The first key given stays.
+  EXPECT_EQ(**EnsureUploadPartUrlKey(*db_, "u1", "key-a"), "key-a");
+  EXPECT_EQ(**EnsureUploadPartUrlKey(*db_, "u1", "key-b"), "key-a");
+  EXPECT_FALSE(EnsureUploadPartUrlKey(*db_, "nope", "key")->has_value());
+  ASSERT_TRUE(MarkUploadAborted(*db_, "u0").ok());
+  auto mine = ListUserUploads(*db_, "acme", "alice", "");
+  ASSERT_TRUE(mine.ok()) << mine.status().message();
+  ASSERT_EQ(mine->size(), 2u);
+  EXPECT_EQ((*mine)[0].id, "u1");  // newest first
+  EXPECT_EQ(ListUserUploads(*db_, "acme", "alice", "aborted")->size(), 1u);
+
+  ObjectRow o{"o3", "acme", u.storage_key, "a.wav", "audio/wav", 25, "sha", "wav", "x", {}};
+  ASSERT_TRUE(InsertObject(*db_, o).ok());
+  ASSERT_TRUE(MarkUploadCompleted(*db_, "u1", "o3").ok());
+  auto untaken = FindUntakenUploadObject(*db_, "u1", "acme");
+  ASSERT_TRUE(untaken.ok() && *untaken) << untaken.status().message();
+  EXPECT_EQ((*untaken)->size, 25);
+  EXPECT_FALSE((*untaken)->duration.has_value());
+  ASSERT_TRUE(SetObjectDuration(*db_, "o3", 12.5).ok());
+  EXPECT_EQ((**FindUntakenUploadObject(*db_, "u1", "acme")).duration, 12.5);
+
+  NewTask t;
+  t.id = "t9", t.tenant_id = "acme", t.user_id = "alice", t.title = "Standup";
+  t.object_id = "o3", t.template_name = "default", t.hotword_set_id = std::nullopt;
+  t.speakers = 2, t.language = "de", t.engine = "auto", t.created_at = "2026-01-01T11:00:00Z";
+  ASSERT_TRUE(InsertTask(*db_, t).ok());
+  ASSERT_TRUE(SetUploadTask(*db_, "u1", "t9").ok());
+  EXPECT_FALSE(FindUntakenUploadObject(*db_, "u1", "acme")->has_value());  // taken
+  auto task = FindTaskRow(*db_, "t9");
+  ASSERT_TRUE(task.ok() && *task);
+  EXPECT_EQ((*task)->state, "queued");
+  EXPECT_EQ((*task)->speakers, 2);
+  EXPECT_EQ((*task)->updated_at, "2026-01-01T11:00:00Z");
+  EXPECT_FALSE((*task)->hotword_set_id.has_value());
+
+  ASSERT_TRUE(InsertObject(*db_, {"o4", "acme", "k4", "b.wav", "", 1, "", "", "x", 3.0}).ok());
+  ASSERT_TRUE(MarkUploadCompleted(*db_, "u0", "o4").ok());
+  ASSERT_TRUE(MarkUploadAbortedWithoutObject(*db_, "u0").ok());
+  ASSERT_TRUE(DeleteObjectRow(*db_, "o4").ok());
+  EXPECT_EQ((*FindTenantUpload(*db_, "u0", "acme"))->object_id, "");
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM objects WHERE id = 'o4'"), 0);
 }
 
 STORE_CONTRACT(UploadsContract);

@@ -1,5 +1,6 @@
 #pragma once
 // The webhooks repository (table webhooks): the endpoints a tenant subscribed to task events.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,5 +22,32 @@ Result<std::vector<WebhookRow>> FindTaskWebhooks(Database& db, const std::string
 
 /// The webhook `webhook_id`, or nullopt when it was deleted.
 Result<std::optional<WebhookRow>> FindWebhook(Database& db, const std::string& webhook_id);
+
+/// A webhook as the routes list it (no secret).
+struct WebhookSummary {
+  std::string id, url;
+  std::string events;  ///< comma-separated
+  std::string created_at;
+};
+
+/// The tenant's webhooks, oldest first.
+Result<std::vector<WebhookSummary>> ListTenantWebhooks(Database& db, const std::string& tenant_id);
+
+/// The webhook `webhook_id` if it belongs to tenant `tenant_id`, or nullopt.
+Result<std::optional<WebhookSummary>> FindTenantWebhook(Database& db, const std::string& webhook_id,
+                                                        const std::string& tenant_id);
+
+/// Whether tenant `tenant_id` has the webhook `webhook_id`.
+Result<bool> TenantHasWebhook(Database& db, const std::string& webhook_id,
+                              const std::string& tenant_id);
+
+/// How many webhooks the tenant has.
+Result<int64_t> CountTenantWebhooks(Database& db, const std::string& tenant_id);
+
+/// Adds the webhook.
+Status InsertWebhook(Database& db, const WebhookRow& webhook);
+
+/// Deletes the webhook (nothing when there is none).
+Status DeleteWebhook(Database& db, const std::string& webhook_id);
 
 }  // namespace minutes
