@@ -31,7 +31,8 @@ nlohmann::json DescribeApi() {
       std::filesystem::remove_all(dir, ignored);
     }
   } cleanup{scratch};
-  ServiceContext ctx{**db, accounts, *jwt, **store, config};
+  ServiceContext ctx{**db,    accounts, *jwt, **store, config, 500LL * 1024 * 1024,
+                     nullptr, nullptr,  8192, nullptr};
   Router router;
   RegisterRoutes(router, ctx);
   return OpenApiDocument(router);
