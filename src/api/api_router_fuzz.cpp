@@ -34,8 +34,6 @@
 // unit, linked against the other rooms' static libraries of the release build in build/).
 #include <dlfcn.h>
 #include <netdb.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <unistd.h>
 
 #include <array>
@@ -59,6 +57,7 @@
 #include "api/task_events.hpp"
 #include "auth/accounts.hpp"
 #include "auth/password.hpp"
+#include "crypto/hmac.hpp"
 #include "db/migrator.hpp"
 #include "export/minutes_json.hpp"
 #include "http/request_target.hpp"
@@ -181,15 +180,8 @@ std::string PartUrlQuery(const std::string& part) {
   std::tm tm{};
   strptime(kUploadsExpire, "%Y-%m-%dT%H:%M:%SZ", &tm);
   std::string expires = std::to_string(static_cast<int64_t>(timegm(&tm)));
-  std::string message = "minutes-upload-part\nup-acme-open\n" + part + "\n" + expires;
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), kPartUrlKey, static_cast<int>(std::strlen(kPartUrlKey)),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
-  std::string hex;
-  for (unsigned int i = 0; i < len; ++i)
-    hex += {"0123456789abcdef"[mac[i] >> 4], "0123456789abcdef"[mac[i] & 15]};
-  return "expires=" + expires + "&token=" + hex;
+  return "expires=" + expires + "&token=" +
+         HmacSha256Hex(kPartUrlKey, "minutes-upload-part\nup-acme-open\n" + part + "\n" + expires);
 }
 
 // One request of a seed, before it is encoded as an input.

@@ -5,12 +5,12 @@
 #include <openssl/decoder.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/param_build.h>
 
 #include <fstream>
 #include <sstream>
 
+#include "crypto/hmac.hpp"
 #include "net/base64.hpp"
 
 namespace minutes {
@@ -94,13 +94,6 @@ Result<json> DecodeObject(std::string_view part, const char* what) {
   json j = json::parse(*text, nullptr, false);
   if (!j.is_object()) return Status::Unauthenticated(std::string(what) + " is not a JSON object");
   return j;
-}
-
-std::string HmacSha256(std::string_view key, std::string_view data) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), Bytes(data), data.size(), mac, &len);
-  return std::string(reinterpret_cast<const char*>(mac), len);
 }
 
 }  // namespace

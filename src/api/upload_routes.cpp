@@ -3,8 +3,6 @@
 // the client PUTs the parts (resumable: GET lists what arrived), then complete joins and
 // verifies them into an object that POST /api/v1/tasks {"upload_id"} turns into a task.
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <algorithm>
 #include <charconv>
@@ -23,6 +21,7 @@
 #include "audio/sniff.hpp"
 #include "auth/password.hpp"
 #include "core/clock.hpp"
+#include "crypto/hmac.hpp"
 #include "store/objects.hpp"
 #include "store/uploads.hpp"
 
@@ -71,15 +70,7 @@ int64_t UnixFromIso(const std::string& iso) {
 // as they appear in the URL.
 std::string PartUrlToken(const std::string& key, const std::string& upload_id,
                          const std::string& part, const std::string& expires) {
-  std::string message = "minutes-upload-part\n" + upload_id + "\n" + part + "\n" + expires;
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < len; ++i) hex += {kHex[mac[i] >> 4], kHex[mac[i] & 15]};
-  return hex;
+  return HmacSha256Hex(key, "minutes-upload-part\n" + upload_id + "\n" + part + "\n" + expires);
 }
 
 // Compares secrets in time that does not depend on where they differ.

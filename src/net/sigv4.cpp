@@ -1,26 +1,16 @@
 #include "net/sigv4.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <algorithm>
 #include <cctype>
 #include <ctime>
 
 #include "core/text.hpp"
 #include "crypto/hex.hpp"
+#include "crypto/hmac.hpp"
 #include "crypto/sha256.hpp"
 
 namespace minutes {
 namespace {
-
-std::string Hmac(std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
-  return std::string(reinterpret_cast<char*>(out), len);
-}
 
 // Trims and collapses runs of spaces, as the canonical header value requires.
 std::string Trimmed(const std::string& v) {
@@ -44,11 +34,11 @@ std::string Scope(const SigV4Scope& s) {
 
 std::string Signature(const std::string& string_to_sign, const AwsCredentials& c,
                       const SigV4Scope& s) {
-  std::string k = Hmac("AWS4" + c.secret_key, s.amz_date.substr(0, 8));
-  k = Hmac(k, s.region);
-  k = Hmac(k, s.service);
-  k = Hmac(k, "aws4_request");
-  std::string sig = Hmac(k, string_to_sign);
+  std::string k = HmacSha256("AWS4" + c.secret_key, s.amz_date.substr(0, 8));
+  k = HmacSha256(k, s.region);
+  k = HmacSha256(k, s.service);
+  k = HmacSha256(k, "aws4_request");
+  std::string sig = HmacSha256(k, string_to_sign);
   return HexEncode(sig);
 }
 

@@ -1,12 +1,12 @@
 // Job kind "webhook": deliver a task event to one endpoint, signed with HMAC-SHA256; a failed
 // delivery is retried by the queue with backoff, one to a refused address is not. Sent through
 // the shared libcurl client as a user-given destination (no private addresses, no redirects).
-#include <openssl/hmac.h>
 
 #include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "auth/accounts.hpp"
+#include "crypto/hmac.hpp"
 #include "net/http_client.hpp"
 #include "queue/job_queue.hpp"
 #include "store/tasks.hpp"
@@ -18,15 +18,7 @@ namespace minutes {
 
 std::string WebhookSignature(const std::string& secret, const std::string& timestamp,
                              const std::string& body) {
-  std::string msg = timestamp + "." + body;
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), mac, &len);
-  static const char* hex = "0123456789abcdef";
-  std::string out = "sha256=";
-  for (unsigned i = 0; i < len; ++i) out += {hex[mac[i] >> 4], hex[mac[i] & 15]};
-  return out;
+  return "sha256=" + HmacSha256Hex(secret, timestamp + "." + body);
 }
 
 Status EnqueueTaskEvent(Database& db, const std::string& task_id, const std::string& event) {
