@@ -74,7 +74,7 @@ Result<std::optional<TaskTenant>> FindTaskTenant(Database& db, const std::string
 Status MarkTaskProcessing(Database& db, const std::string& task_id) {
   return db.Exec(
       "UPDATE tasks SET state = 'processing', attempts = attempts + 1, updated_at = ? WHERE id = "
-      "? AND state <> 'canceled'",
+      "? AND state NOT IN ('canceled', 'succeeded')",
       {NowIso(), task_id});
 }
 

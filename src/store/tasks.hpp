@@ -53,7 +53,8 @@ struct TaskTenant {
 /// The tenant of task `task_id`, or nullopt when the task is gone.
 Result<std::optional<TaskTenant>> FindTaskTenant(Database& db, const std::string& task_id);
 
-/// A worker starts an attempt: state processing, one more attempt (unless canceled).
+/// A worker starts an attempt: state processing, one more attempt (unless canceled, or
+/// succeeded already: a late second delivery of a finished job never takes it back).
 Status MarkTaskProcessing(Database& db, const std::string& task_id);
 
 /// The stage running now and how far the whole job is (0..1).

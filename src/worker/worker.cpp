@@ -56,7 +56,10 @@ Status StoreResults(Database& db, const Job& job, const std::string& owner, cons
       return Status::Conflict("lease on job " + job.id + " lost");
     auto task = FindTaskRow(tx, task_id);
     if (!task.ok()) return task.status();
-    if (!*task || (*task)->state == "canceled") return CompleteJob(tx, job);
+    // Canceled meanwhile, or finished by another delivery of this job (a worker whose lease ran
+    // out while it still ran): its results stand, and nothing is charged or announced twice.
+    if (!*task || (*task)->state == "canceled" || (*task)->state == "succeeded")
+      return CompleteJob(tx, job);
     // Idempotent: a redelivered job replaces what an earlier attempt may have half-written.
     if (Status s = ReplaceTranscript(tx, task_id, r.transcript, r.engine); !s.ok()) return s;
     auto have = HasMinutesVersion(tx, task_id, 1);
@@ -362,28 +365,40 @@ void WorkerPool::Loop(Lane lane, int index) {
                              {"task_id", j.task_id},
                              {"attempt", j.attempts},
                              {"duration_ms", std::round(ms)}};
-    if (s.ok()) {
-      (void)queue.Complete(j);
-      queue.Notify();  // the job may have queued webhook deliveries
-      LogEvent(LogLevel::kInfo, "job_succeeded", fields);
-      continue;
-    }
-    fields["error"] = s.message();
-    if (s.kind() == ErrorKind::kConflict) {  // our lease ran out: another worker owns it now
-      LogEvent(LogLevel::kWarn, "job_lease_lost", fields);
-      continue;
-    }
-    // Bad input and refusals by policy (a webhook to a refused address) do not heal by retrying.
-    auto dead =
-        queue.Fail(j, s.message(), limit,
-                   s.kind() == ErrorKind::kBadInput || s.kind() == ErrorKind::kFailedPrecondition);
-    bool final = !dead.ok() || *dead;
-    LogEvent(final ? LogLevel::kError : LogLevel::kWarn, final ? "job_failed" : "job_retry",
-             fields);
-    if (!DrivesTask(j.kind)) continue;
-    (void)RecordTaskFailure(db_, j.task_id, final, s.message());
-    if (final && EnqueueTaskEvent(db_, j.task_id, "task.failed").ok()) queue.Notify();
+    SettleJob(db_, queue, j, s, limit, std::move(fields));
   }
+}
+
+void SettleJob(Database& db, JobQueue& queue, const Job& j, const Status& s, int max_attempts,
+               nlohmann::json fields) {
+  if (s.ok()) {
+    (void)queue.Complete(j);
+    queue.Notify();  // the job may have queued webhook deliveries
+    LogEvent(LogLevel::kInfo, "job_succeeded", fields);
+    return;
+  }
+  fields["error"] = s.message();
+  if (s.kind() == ErrorKind::kConflict) {  // our lease ran out: another worker owns it now
+    LogEvent(LogLevel::kWarn, "job_lease_lost", fields);
+    return;
+  }
+  // Bad input and refusals by policy (a webhook to a refused address) do not heal by retrying.
+  auto dead =
+      queue.Fail(j, s.message(), max_attempts,
+                 s.kind() == ErrorKind::kBadInput || s.kind() == ErrorKind::kFailedPrecondition);
+  if (!dead.ok()) {
+    // The queue's backend is unreachable: whether this was the last attempt is not known. The
+    // lease runs out and the job is claimed again, so the task is left as it is — calling it
+    // failed here (and telling the webhooks so) would be wrong whenever that retry succeeds.
+    fields["queue_error"] = dead.status().message();
+    LogEvent(LogLevel::kWarn, "job_failure_unrecorded", fields);
+    return;
+  }
+  const bool final = *dead;
+  LogEvent(final ? LogLevel::kError : LogLevel::kWarn, final ? "job_failed" : "job_retry", fields);
+  if (!DrivesTask(j.kind)) return;
+  (void)RecordTaskFailure(db, j.task_id, final, s.message());
+  if (final && EnqueueTaskEvent(db, j.task_id, "task.failed").ok()) queue.Notify();
 }
 
 }  // namespace minutes

@@ -70,6 +70,14 @@ class WorkerPool {
 Status ProcessTranscribeTask(Database& db, ObjectStore& store, const Job& job,
                              const std::string& owner, const WorkerOptions& options);
 
+/// What follows a job's run (used by the pool; public for tests): completes it on success;
+/// otherwise records the failure with the queue (retry after a backoff, or dead after
+/// `max_attempts`) and, for a transcription, the task's state and its task.failed event. A
+/// lost lease, or a queue that cannot record the failure, leaves job and task to whoever claims
+/// the job next.
+void SettleJob(Database& db, JobQueue& queue, const Job& job, const Status& outcome,
+               int max_attempts, nlohmann::json fields = nlohmann::json::object());
+
 /// minutes_job.cpp: job kind "minutes" — writes the next minutes version of a task from its
 /// stored transcript with the template named in the payload.
 Status ProcessMinutesJob(Database& db, ObjectStore& store, const Job& job,

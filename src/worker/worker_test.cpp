@@ -104,5 +104,70 @@ TEST_F(TranscribeJob, NothingIsLeftInTheTempDirectory) {
   EXPECT_TRUE(fs::is_empty(dir_ / "tmp"));
 }
 
+// The queue's backend as it is while it restarts: every call reaches the real queue but Fail,
+// which cannot be recorded.
+class QueueThatCannotRecordFailures : public JobQueue {
+ public:
+  explicit QueueThatCannotRecordFailures(JobQueue& real) : real_(real) {}
+  Result<std::optional<Job>> Claim(const std::string& owner, int lease_s, Lane lane) override {
+    return real_.Claim(owner, lease_s, lane);
+  }
+  Status Heartbeat(const Job& job, const std::string& owner, int lease_s) override {
+    return real_.Heartbeat(job, owner, lease_s);
+  }
+  Status Complete(const Job& job) override { return real_.Complete(job); }
+  Status Release(const Job& job, const std::string& owner) override {
+    return real_.Release(job, owner);
+  }
+  Result<bool> Fail(const Job&, const std::string&, int, bool) override {
+    return Status::Unavailable("connection to the queue lost");
+  }
+  Result<nlohmann::json> Probe() override { return real_.Probe(); }
+
+ private:
+  JobQueue& real_;
+};
+
+// A job fails while the queue's backend is away (found by the chaos test: a webhook job too
+// many). Whether that was its last attempt is unknown, so the task must not be called failed,
+// nor task.failed be sent: the lease runs out and the retry may well succeed.
+TEST_F(TranscribeJob, AFailureTheQueueCannotRecordLeavesTheTaskToTheRetry) {
+  ASSERT_TRUE(db_->Exec("UPDATE webhooks SET events = 'task.succeeded,task.failed'").ok());
+  DbJobQueue real(*db_);
+  QueueThatCannotRecordFailures queue(real);
+  auto job = queue.Claim("host:1:0", 60, Lane::kHeavy);
+  ASSERT_TRUE(job.ok() && job->has_value());
+  SettleJob(*db_, queue, **job, Status::Unavailable("the database went away"), 3);
+  EXPECT_EQ(One("SELECT state FROM tasks WHERE id = 't1'"), "queued");
+  EXPECT_EQ(One("SELECT count(*) FROM jobs WHERE kind = 'webhook'"), "0");
+  // The retry, once the lease has run out, succeeds: one event, the one that is true.
+  ASSERT_TRUE(
+      db_->Exec("UPDATE jobs SET lease_until = '2000-01-01T00:00:00Z' WHERE id = ?", {(*job)->id})
+          .ok());
+  auto again = real.Claim("host:2:0", 60, Lane::kHeavy);
+  ASSERT_TRUE(again.ok() && again->has_value()) << "the job was not claimable again";
+  Status ran = ProcessTranscribeTask(*db_, *store_, **again, "host:2:0", options_);
+  ASSERT_TRUE(ran.ok()) << ran.message();
+  SettleJob(*db_, real, **again, ran, 3);
+  EXPECT_EQ(One("SELECT state FROM tasks WHERE id = 't1'"), "succeeded");
+  EXPECT_EQ(One("SELECT group_concat(json_extract(payload, '$.event')) FROM jobs WHERE kind = "
+                "'webhook'"),
+            "task.succeeded");
+}
+
+// A failure the queue records as the last one fails the task and sends task.failed, once.
+TEST_F(TranscribeJob, TheLastFailureFailsTheTaskAndTellsTheWebhooks) {
+  ASSERT_TRUE(db_->Exec("UPDATE webhooks SET events = 'task.succeeded,task.failed'").ok());
+  DbJobQueue queue(*db_);
+  auto job = queue.Claim("host:1:0", 60, Lane::kHeavy);
+  ASSERT_TRUE(job.ok() && job->has_value());
+  SettleJob(*db_, queue, **job, Status::BadInput("not a recording"), 3);
+  EXPECT_EQ(One("SELECT state FROM tasks WHERE id = 't1'"), "failed");
+  EXPECT_EQ(One("SELECT state FROM jobs WHERE kind = 'transcribe'"), "dead");
+  EXPECT_EQ(One("SELECT group_concat(json_extract(payload, '$.event')) FROM jobs WHERE kind = "
+                "'webhook'"),
+            "task.failed");
+}
+
 }  // namespace
 }  // namespace minutes
