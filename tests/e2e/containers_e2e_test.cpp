@@ -126,8 +126,9 @@ TEST(Dockerfile, BuildsWithTheCiScriptsAndShipsEveryLibraryTheBinaryLoads) {
     // Direct dependencies of the binary must be listed; their own dependencies come with them.
     bool direct = needed.find("[" + lib.substr(lib.rfind('/') + 1) + "]") != std::string::npos ||
                   lib.find("libav") != std::string::npos || lib.find("libsw") != std::string::npos;
-    if (direct)
+    if (direct) {
       EXPECT_TRUE(installed.count(pkg)) << pkg << " (" << lib << ") is not installed by the image";
+    }
   }
   EXPECT_GT(checked, 20);
   // Its ENV lines set real configuration keys.
@@ -174,9 +175,10 @@ TEST(Compose, ServicesPortsAndVariablesAgreeWithTheBinary) {
   for (auto it = text.cbegin(); std::regex_search(
            it, text.cend(), m, std::regex(R"((?:^|[^$])\$\{([A-Z_0-9]+)(:-[^}]*)?\})"));
        it = m.suffix().first)
-    if (!m[2].matched)
+    if (!m[2].matched) {
       EXPECT_NE(example.find("\n" + m[1].str() + "="), std::string::npos)
           << m[1] << " is used but not in .env.example";
+    }
   // The api depends on healthy backends; the image's health check is /health.
   EXPECT_EQ(services["api"]["depends_on"]["postgres"]["condition"].as<std::string>(),
             "service_healthy");
