@@ -1,5 +1,8 @@
 #include "api/server.hpp"
 
+#include <algorithm>
+#include <thread>
+
 #include "api/authenticator.hpp"
 #include "api/dispatch.hpp"
 #include "api/request_log.hpp"
@@ -9,10 +12,14 @@
 
 namespace minutes {
 
-HttpLimits HttpLimitsFrom(const ServerConfig& c) {
+HttpLimits HttpLimitsFrom(const ServerConfig& c, const std::string& database_dialect) {
   HttpLimits l;
   l.io_threads = c.io_threads;
   l.handler_threads = c.handler_threads;
+  if (l.handler_threads <= 0) {
+    const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    l.handler_threads = database_dialect == "sqlite" ? std::max(2, cores) : std::max(4, 2 * cores);
+  }
   l.handler_queue = static_cast<size_t>(c.handler_queue);
   l.header_timeout = std::chrono::seconds(c.header_timeout_s);
   l.body_idle_timeout = std::chrono::seconds(c.body_idle_timeout_s);
@@ -68,8 +75,8 @@ Status ApiServer::Start() {
   hooks.client_address = [&config](const std::string& peer, const std::string& forwarded) {
     return ClientAddress(peer, forwarded, config.server.trusted_proxies);
   };
-  s.server =
-      std::make_unique<HttpServer>(s.host, s.port, HttpLimitsFrom(config.server), std::move(hooks));
+  s.server = std::make_unique<HttpServer>(
+      s.host, s.port, HttpLimitsFrom(config.server, s.ctx.db.Dialect()), std::move(hooks));
   if (Status st = s.server->Start(); !st.ok()) {
     s.server.reset();
     return st;
