@@ -1,0 +1,83 @@
+#pragma once
+// The part of sherpa-onnx's C API (k2-fsa/sherpa-onnx, sherpa-onnx/c-api/c-api.h, v1.13.8) that
+// offline speaker diarization uses, declared here with the header's layout: the library is
+// loaded with dlopen (sherpa_runtime.hpp), so only these declarations are needed to build.
+#include <cstdint>
+
+extern "C" {
+
+struct SherpaOnnxOfflineSpeakerSegmentationPyannoteModelConfig {
+  const char* model;
+};
+
+struct SherpaOnnxOfflineSpeakerSegmentationModelConfig {
+  SherpaOnnxOfflineSpeakerSegmentationPyannoteModelConfig pyannote;
+  int32_t num_threads;
+  int32_t debug;
+  const char* provider;
+};
+
+struct SherpaOnnxSpeakerEmbeddingExtractorConfig {
+  const char* model;
+  int32_t num_threads;
+  int32_t debug;
+  const char* provider;
+};
+
+/// num_clusters > 0 wins over threshold (a cosine distance for complete-linkage clustering).
+struct SherpaOnnxFastClusteringConfig {
+  int32_t num_clusters;
+  float threshold;
+};
+
+/// Zero fields take the library's defaults (1 thread, "cpu", threshold 0.5, min_duration_on
+/// 0.3 s, min_duration_off 0.5 s).
+struct SherpaOnnxOfflineSpeakerDiarizationConfig {
+  SherpaOnnxOfflineSpeakerSegmentationModelConfig segmentation;
+  SherpaOnnxSpeakerEmbeddingExtractorConfig embedding;
+  SherpaOnnxFastClusteringConfig clustering;
+  float min_duration_on;
+  float min_duration_off;
+};
+
+struct SherpaOnnxOfflineSpeakerDiarization;
+struct SherpaOnnxOfflineSpeakerDiarizationResult;
+
+struct SherpaOnnxOfflineSpeakerDiarizationSegment {
+  float start;
+  float end;
+  int32_t speaker;
+};
+
+const char* SherpaOnnxGetVersionStr();
+const SherpaOnnxOfflineSpeakerDiarization* SherpaOnnxCreateOfflineSpeakerDiarization(
+    const SherpaOnnxOfflineSpeakerDiarizationConfig* config);
+void SherpaOnnxDestroyOfflineSpeakerDiarization(const SherpaOnnxOfflineSpeakerDiarization* sd);
+int32_t SherpaOnnxOfflineSpeakerDiarizationGetSampleRate(
+    const SherpaOnnxOfflineSpeakerDiarization* sd);
+/// Samples are mono, in [-1, 1], at the sample rate above.
+const SherpaOnnxOfflineSpeakerDiarizationResult* SherpaOnnxOfflineSpeakerDiarizationProcess(
+    const SherpaOnnxOfflineSpeakerDiarization* sd, const float* samples, int32_t n);
+int32_t SherpaOnnxOfflineSpeakerDiarizationResultGetNumSegments(
+    const SherpaOnnxOfflineSpeakerDiarizationResult* r);
+/// A new array of GetNumSegments entries; freed with ...DestroySegment.
+const SherpaOnnxOfflineSpeakerDiarizationSegment*
+SherpaOnnxOfflineSpeakerDiarizationResultSortByStartTime(
+    const SherpaOnnxOfflineSpeakerDiarizationResult* r);
+void SherpaOnnxOfflineSpeakerDiarizationDestroySegment(
+    const SherpaOnnxOfflineSpeakerDiarizationSegment* s);
+void SherpaOnnxOfflineSpeakerDiarizationDestroyResult(
+    const SherpaOnnxOfflineSpeakerDiarizationResult* r);
+}
+
+// X(name) for every function minutes calls.
+#define MINUTES_SHERPA_FUNCTIONS(X)                           \
+  X(SherpaOnnxGetVersionStr)                                  \
+  X(SherpaOnnxCreateOfflineSpeakerDiarization)                \
+  X(SherpaOnnxDestroyOfflineSpeakerDiarization)               \
+  X(SherpaOnnxOfflineSpeakerDiarizationGetSampleRate)         \
+  X(SherpaOnnxOfflineSpeakerDiarizationProcess)               \
+  X(SherpaOnnxOfflineSpeakerDiarizationResultGetNumSegments)  \
+  X(SherpaOnnxOfflineSpeakerDiarizationResultSortByStartTime) \
+  X(SherpaOnnxOfflineSpeakerDiarizationDestroySegment)        \
+  X(SherpaOnnxOfflineSpeakerDiarizationDestroyResult)
