@@ -1,13 +1,19 @@
 #pragma once
-// The part of sherpa-onnx's C API (k2-fsa/sherpa-onnx, sherpa-onnx/c-api/c-api.h, v1.13.8) that
-// offline speaker diarization uses, declared here with the header's layout: the library is
-// loaded with dlopen (sherpa_runtime.hpp), so only these declarations are needed to build.
+// The part of sherpa-onnx's C API (k2-fsa/sherpa-onnx, sherpa-onnx/c-api/c-api.h) that offline
+// speaker diarization uses, declared here: the library is loaded with dlopen (sherpa_runtime.hpp),
+// so only these declarations are needed to build. The layout is 1.13.8's, which grew since the
+// v1.13.4 header: window_shift_ratio (1.13.6), compute_confidence and the segments' confidence.
+// They were read off the 1.13.8 library itself (the offsets SherpaOnnxCreateOfflineSpeaker-
+// Diarization reads, the 16-byte segments it returns, the names its config ToString prints);
+// the static_asserts below pin the sizes. A library of another version must be checked again.
+#include <cstddef>
 #include <cstdint>
 
 extern "C" {
 
 struct SherpaOnnxOfflineSpeakerSegmentationPyannoteModelConfig {
   const char* model;
+  float window_shift_ratio;  ///< window step as a share of the window; <= 0: 0.1
 };
 
 struct SherpaOnnxOfflineSpeakerSegmentationModelConfig {
@@ -36,6 +42,7 @@ struct SherpaOnnxOfflineSpeakerDiarizationConfig {
   SherpaOnnxOfflineSpeakerSegmentationModelConfig segmentation;
   SherpaOnnxSpeakerEmbeddingExtractorConfig embedding;
   SherpaOnnxFastClusteringConfig clustering;
+  int32_t compute_confidence;  ///< non-zero: segments carry a confidence
   float min_duration_on;
   float min_duration_off;
 };
@@ -47,7 +54,14 @@ struct SherpaOnnxOfflineSpeakerDiarizationSegment {
   float start;
   float end;
   int32_t speaker;
+  float confidence;  ///< only with compute_confidence
 };
+
+static_assert(sizeof(SherpaOnnxOfflineSpeakerSegmentationModelConfig) == 32);
+static_assert(sizeof(SherpaOnnxSpeakerEmbeddingExtractorConfig) == 24);
+static_assert(offsetof(SherpaOnnxOfflineSpeakerDiarizationConfig, clustering) == 0x38);
+static_assert(offsetof(SherpaOnnxOfflineSpeakerDiarizationConfig, min_duration_off) == 0x48);
+static_assert(sizeof(SherpaOnnxOfflineSpeakerDiarizationSegment) == 16);
 
 const char* SherpaOnnxGetVersionStr();
 const SherpaOnnxOfflineSpeakerDiarization* SherpaOnnxCreateOfflineSpeakerDiarization(
@@ -55,6 +69,10 @@ const SherpaOnnxOfflineSpeakerDiarization* SherpaOnnxCreateOfflineSpeakerDiariza
 void SherpaOnnxDestroyOfflineSpeakerDiarization(const SherpaOnnxOfflineSpeakerDiarization* sd);
 int32_t SherpaOnnxOfflineSpeakerDiarizationGetSampleRate(
     const SherpaOnnxOfflineSpeakerDiarization* sd);
+/// Applies config->clustering only (an invalid one is ignored).
+void SherpaOnnxOfflineSpeakerDiarizationSetConfig(
+    const SherpaOnnxOfflineSpeakerDiarization* sd,
+    const SherpaOnnxOfflineSpeakerDiarizationConfig* config);
 /// Samples are mono, in [-1, 1], at the sample rate above.
 const SherpaOnnxOfflineSpeakerDiarizationResult* SherpaOnnxOfflineSpeakerDiarizationProcess(
     const SherpaOnnxOfflineSpeakerDiarization* sd, const float* samples, int32_t n);
@@ -76,6 +94,7 @@ void SherpaOnnxOfflineSpeakerDiarizationDestroyResult(
   X(SherpaOnnxCreateOfflineSpeakerDiarization)                \
   X(SherpaOnnxDestroyOfflineSpeakerDiarization)               \
   X(SherpaOnnxOfflineSpeakerDiarizationGetSampleRate)         \
+  X(SherpaOnnxOfflineSpeakerDiarizationSetConfig)             \
   X(SherpaOnnxOfflineSpeakerDiarizationProcess)               \
   X(SherpaOnnxOfflineSpeakerDiarizationResultGetNumSegments)  \
   X(SherpaOnnxOfflineSpeakerDiarizationResultSortByStartTime) \

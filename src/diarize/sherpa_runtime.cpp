@@ -4,6 +4,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <string>
 
 #include "core/shared_library.hpp"
 
@@ -23,6 +24,11 @@ LoadedSherpa OpenSherpa(const std::string& library) {
   if (out.status = lib->Resolve(#name, &out.api.name); !out.status.ok()) return out;
   MINUTES_SHERPA_FUNCTIONS(MINUTES_SHERPA_RESOLVE)
 #undef MINUTES_SHERPA_RESOLVE
+  // The structs of sherpa_api.hpp are this version's; another could read them wrongly.
+  std::string version = out.api.SherpaOnnxGetVersionStr();
+  if (version != kSherpaVersion)
+    out.status = Status::Unavailable(library + " is sherpa-onnx " + version + ", minutes needs " +
+                                     kSherpaVersion);
   return out;
 }
 
@@ -67,6 +73,17 @@ SherpaDiarization::~SherpaDiarization() { api_.SherpaOnnxDestroyOfflineSpeakerDi
 
 int SherpaDiarization::SampleRate() const {
   return api_.SherpaOnnxOfflineSpeakerDiarizationGetSampleRate(sd_);
+}
+
+Status SherpaDiarization::SetClustering(int num_speakers, float threshold) {
+  if (num_speakers <= 0 && !(threshold > 0 && threshold < 2))
+    return Status::BadInput("diarization threshold must be in (0, 2), not " +
+                            std::to_string(threshold));
+  SherpaOnnxOfflineSpeakerDiarizationConfig c{};
+  c.clustering.num_clusters = num_speakers > 0 ? num_speakers : -1;
+  c.clustering.threshold = threshold;
+  api_.SherpaOnnxOfflineSpeakerDiarizationSetConfig(sd_, &c);
+  return Status::Ok();
 }
 
 Result<std::vector<SherpaSegment>> SherpaDiarization::Process(

@@ -21,8 +21,11 @@ struct SherpaApi {
 /// The C API library's file name; ONNX Runtime is found beside it (the library's RPATH is $ORIGIN).
 inline constexpr const char* kSherpaLibraryName = "libsherpa-onnx-c-api.so";
 
+/// The one sherpa-onnx version whose structs sherpa_api.hpp declares.
+inline constexpr const char* kSherpaVersion = "1.13.8";
+
 /// Loads `library` (a path, or a bare name the dynamic loader searches) once per process per
-/// name; thread-safe. A missing library or function is kind Unavailable, naming it.
+/// name; thread-safe. A missing library or function, or another version, is kind Unavailable.
 Result<const SherpaApi*> LoadSherpa(const std::string& library = kSherpaLibraryName);
 
 /// What to run: the pyannote segmentation model, the speaker-embedding model, the clustering.
@@ -56,6 +59,9 @@ class SherpaDiarization {
 
   /// The sample rate the models expect (16000 for pyannote segmentation-3.0).
   int SampleRate() const;
+  /// Sets the clustering for the next Process: `num_speakers` > 0 clusters, else `threshold`
+  /// (a cosine distance in (0, 2)); other values are BadInput.
+  Status SetClustering(int num_speakers, float threshold);
   /// Diarizes mono samples in [-1, 1]; segments sorted by start (they may overlap where the
   /// model hears two speakers at once).
   Result<std::vector<SherpaSegment>> Process(const std::vector<float>& samples) const;
