@@ -1,12 +1,12 @@
 #include "diarize/sherpa_runtime.hpp"
 
-#include <filesystem>
 #include <limits>
 #include <map>
 #include <mutex>
 #include <string>
 
 #include "core/shared_library.hpp"
+#include "diarize/onnx_metadata.hpp"
 
 namespace minutes {
 namespace {
@@ -46,11 +46,9 @@ Result<const SherpaApi*> LoadSherpa(const std::string& library) {
 
 Result<std::unique_ptr<SherpaDiarization>> SherpaDiarization::Create(
     const SherpaApi& api, const SherpaDiarizationParams& p) {
-  for (const std::string* model : {&p.segmentation_model, &p.embedding_model}) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(*model, ec))
-      return Status::NotFound("diarization model '" + *model + "' not found");
-  }
+  // Checked here because sherpa-onnx ends the process on a model without the metadata it needs.
+  if (Status s = CheckSegmentationModel(p.segmentation_model); !s.ok()) return s;
+  if (Status s = CheckEmbeddingModel(p.embedding_model); !s.ok()) return s;
   SherpaOnnxOfflineSpeakerDiarizationConfig c{};
   c.segmentation.pyannote.model = p.segmentation_model.c_str();
   c.segmentation.num_threads = p.threads;

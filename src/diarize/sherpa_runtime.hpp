@@ -50,7 +50,8 @@ struct SherpaSegment {
 /// one Process at a time.
 class SherpaDiarization {
  public:
-  /// Missing model files are NotFound; models sherpa-onnx refuses are FailedPrecondition.
+  /// Missing model files are NotFound; models without the metadata sherpa-onnx needs, or that it
+  /// refuses, are FailedPrecondition.
   static Result<std::unique_ptr<SherpaDiarization>> Create(const SherpaApi& api,
                                                            const SherpaDiarizationParams& params);
   ~SherpaDiarization();
