@@ -117,6 +117,7 @@ Result<std::unique_ptr<Diarizer>> MakeNeuralDiarizer(const NeuralDiarizerParams&
   sp.segmentation_model = p.segmentation_model;
   sp.embedding_model = p.embedding_model;
   sp.threshold = p.threshold;
+  sp.threads = std::max(1, p.threads);
   auto sd = SherpaDiarization::Create(**api, sp);
   if (!sd.ok()) return sd.status();
   if ((*sd)->SampleRate() != kSampleRate)

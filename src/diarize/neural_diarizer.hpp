@@ -15,6 +15,7 @@ struct NeuralDiarizerParams {
   std::string segmentation_model;            ///< pyannote segmentation-3.0 ONNX file
   std::string embedding_model;               ///< speaker-embedding ONNX file
   float threshold = 0.5f;  ///< clustering's cosine distance when the speaker count is unknown
+  int threads = 1;         ///< ONNX Runtime threads per model, fixed when the models load
 };
 
 /// Loads the library and both models once (errors: Unavailable without the library, NotFound

@@ -136,5 +136,32 @@ TEST(NeuralDiarizer, DiarizesAMeetingIntoOrderedDisjointTurnsDeterministically) 
   }
 }
 
+TEST(NeuralDiarizer, ClustersAgainWhenTheThresholdFindsMoreThanMaxSpeakers) {
+  Recording r = Load("review");
+  NeuralDiarizerParams p = ModelParams();
+  p.threshold = 0.001f;  // nearly every local speaker its own cluster
+  auto d = MakeNeuralDiarizer(p);
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  PcmReader read = [&](int64_t s, int64_t e, std::vector<int16_t>* out) {
+    out->assign(r.pcm.begin() + s, r.pcm.begin() + std::min<int64_t>(e, r.pcm.size()));
+    return Status::Ok();
+  };
+  DiarizeOptions o;
+  o.max_speakers = 100;
+  auto many = (*d)->Diarize(r.utts, read, o);
+  ASSERT_TRUE(many.ok()) << many.status().message();
+  std::set<int> found;
+  for (const auto& t : *many) found.insert(t.speaker);
+  ASSERT_GT(found.size(), 2u) << "the threshold alone finds more than two";
+
+  o.max_speakers = 2;
+  auto two = (*d)->Diarize(r.utts, read, o);
+  ASSERT_TRUE(two.ok()) << two.status().message();
+  std::set<int> kept;
+  for (const auto& t : *two) kept.insert(t.speaker);
+  EXPECT_EQ(kept.size(), 2u);
+  ExpectOrderedAndDisjoint(*two);
+}
+
 }  // namespace
 }  // namespace minutes
