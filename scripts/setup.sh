@@ -21,6 +21,8 @@ PACKAGES=(
   libvalijson-dev
   # making and scoring test audio, the stock recognizer as the baseline, measuring
   pocketsphinx flite espeak-ng sox ffmpeg sctk python3 time bc
+  # shape-true ONNX models for the neural diarizer's tests (tests/tools/make_diarization_models.py)
+  python3-onnx python3-numpy
   # service tests and benchmarks: unzip reads the DOCX exports, wrk and curl load the API;
   # PostgreSQL 15 and Redis for the backend tests (started by the tests themselves)
   # golang-go: an independent HTTP client (net/http) in the edge tests
@@ -89,6 +91,31 @@ if [ ! -f third_party/whisper.cpp/CMakeLists.txt ]; then
   rm -rf third_party/whisper.cpp.partial
   mv "$tmp/package/cpp/whisper.cpp" third_party/whisper.cpp.partial
   mv third_party/whisper.cpp.partial third_party/whisper.cpp
+  rm -rf "$tmp"
+fi
+
+# sherpa-onnx 1.13.8's C API and ONNX Runtime (neural diarization, loaded with dlopen when a task
+# asks for it), from the registry's sherpa-onnx-linux-x64@1.13.8, pinned by its integrity. Only the
+# two libraries are kept: third_party/sherpa-onnx/{libsherpa-onnx-c-api.so,libonnxruntime.so}.
+SHERPA_NPM="sherpa-onnx-linux-x64@1.13.8"
+SHERPA_INTEGRITY="sha512-6plnhjagsSeTntCgnlag86hWbs/uZE9Crms1LgOb68/1nKsIQjMd+WG519m+aPwT6TrsBOiEMzrx41t8sL5L5g=="
+if [ ! -f third_party/sherpa-onnx/libsherpa-onnx-c-api.so ] || [ ! -f third_party/sherpa-onnx/libonnxruntime.so ]; then
+  echo "setup: sherpa-onnx libraries from $SHERPA_NPM"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack "$SHERPA_NPM" --silent >/dev/null)
+  got="sha512-$(openssl dgst -sha512 -binary "$tmp"/sherpa-onnx-linux-x64-*.tgz | base64 -w0)"
+  if [ "$got" != "$SHERPA_INTEGRITY" ]; then
+    echo "setup: $SHERPA_NPM does not match its pinned integrity ($got)" >&2
+    rm -rf "$tmp"
+    exit 1
+  fi
+  tar -xzf "$tmp"/sherpa-onnx-linux-x64-*.tgz -C "$tmp" package/libsherpa-onnx-c-api.so \
+    package/libonnxruntime.so
+  mkdir -p third_party
+  rm -rf third_party/sherpa-onnx.partial third_party/sherpa-onnx
+  mkdir third_party/sherpa-onnx.partial
+  mv "$tmp"/package/*.so third_party/sherpa-onnx.partial/
+  mv third_party/sherpa-onnx.partial third_party/sherpa-onnx
   rm -rf "$tmp"
 fi
 
