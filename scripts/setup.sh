@@ -21,6 +21,8 @@ PACKAGES=(
   libvalijson-dev
   # making and scoring test audio, the stock recognizer as the baseline, measuring
   pocketsphinx flite espeak-ng sox ffmpeg sctk python3 time bc
+  # real voices (CMU test recordings, BSD) for the diarization development set and its test
+  pocketsphinx-testdata
   # service tests and benchmarks: unzip reads the DOCX exports, wrk and curl load the API;
   # PostgreSQL 15 and Redis for the backend tests (started by the tests themselves)
   # golang-go: an independent HTTP client (net/http) in the edge tests
