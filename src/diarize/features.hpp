@@ -32,6 +32,10 @@ class MfccExtractor {
   std::unique_ptr<Impl> impl_;
 };
 
+/// Scales every coefficient to zero mean and unit variance over all frames of `c` (cepstral
+/// mean and variance normalisation over the recording: the channel goes, the voice stays).
+void NormalizeFrames(Cepstra* c);
+
 /// Mean and standard deviation of frames [begin, end): a 2×dims speaker embedding.
 std::vector<float> FrameStats(const Cepstra& c, size_t begin, size_t end);
 
