@@ -9,6 +9,9 @@ namespace {
 
 constexpr double kLog2Pi = 1.8378770664093453;
 constexpr float kVarianceFloor = 1e-2f;  // frames are normalised to unit variance first
+// After each split: hard assignments first (two components born from one overlap
+// almost completely, and soft EM would pull them apart only slowly), then soft EM.
+constexpr int kHardIterationsPerSplit = 3;
 constexpr int kEmIterationsPerSplit = 3;
 
 double LogSumExp(const std::vector<double>& v) {
@@ -63,7 +66,8 @@ DiagonalGmm DiagonalGmm::Train(const Cepstra& frames, int components, size_t max
     g.vars_ = std::move(vars);
     g.weights_ = std::move(weights);
     g.Refresh();
-    for (int it = 0; it < kEmIterationsPerSplit; ++it) g.EmStep(frames, picks);
+    for (int it = 0; it < kHardIterationsPerSplit; ++it) g.EmStep(frames, picks, true);
+    for (int it = 0; it < kEmIterationsPerSplit; ++it) g.EmStep(frames, picks, false);
   }
   return g;
 }
@@ -82,13 +86,18 @@ void DiagonalGmm::Refresh() {
   }
 }
 
-void DiagonalGmm::EmStep(const Cepstra& frames, const std::vector<size_t>& picks) {
+void DiagonalGmm::EmStep(const Cepstra& frames, const std::vector<size_t>& picks, bool hard) {
   auto d = static_cast<size_t>(dims_);
   size_t k = weights_.size();
   std::vector<double> n(k, 0), f(k * d, 0), s(k * d, 0), post;
   for (size_t i : picks) {
     const float* x = frames.frame(i);
     Posteriors(x, &post);
+    if (hard) {
+      size_t best = static_cast<size_t>(std::max_element(post.begin(), post.end()) - post.begin());
+      std::fill(post.begin(), post.end(), 0.0);
+      post[best] = 1;
+    }
     for (size_t c = 0; c < k; ++c) {
       if (post[c] < 1e-6) continue;
       n[c] += post[c];

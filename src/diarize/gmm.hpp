@@ -45,7 +45,8 @@ class DiagonalGmm {
 
  private:
   void Refresh();  // recomputes the cached inverse variances and normalisers
-  void EmStep(const Cepstra& frames, const std::vector<size_t>& picks);
+  // One EM iteration; `hard` gives each frame wholly to its likeliest component.
+  void EmStep(const Cepstra& frames, const std::vector<size_t>& picks, bool hard);
 
   int dims_ = 0;
   std::vector<double> weights_;

@@ -18,7 +18,7 @@ struct LocalDiarizerParams {
   size_t max_cluster_points = 300;  ///< longest utterances clustered; the rest assigned
   double switch_penalty = 30.0;     ///< Viterbi cost (nats) of a speaker change in an utterance
   int resegment_passes = 2;         ///< speaker models re-estimated from each pass's labels
-  double min_separation = 3.0;      ///< nats per frame: closer speaker models are merged
+  double min_separation = 3.2;      ///< nats per frame: closer speaker models are merged
 };
 
 std::unique_ptr<Diarizer> MakeLocalDiarizer(LocalDiarizerParams params = {});
