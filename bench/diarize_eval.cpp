@@ -5,7 +5,8 @@
 //
 //   diarize_eval [--known-count] [--repeat N] [--set NAME=VALUE]... DIR...
 // --set changes one LocalDiarizerParams field (components, relevance, block_s, min_cluster_s,
-// switch_penalty, resegment_passes, min_separation), for tuning.
+// switch_penalty, resegment_passes, bic_penalty), for tuning; not with
+// DIARIZE_EVAL_DEFAULTS_ONLY, the build against an older diarizer whose tunables differ.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -41,6 +42,9 @@ bool Load(const std::string& wav, Recording* r) {
   return s.ok();
 }
 
+#ifdef DIARIZE_EVAL_DEFAULTS_ONLY  // built against another version (bench/diarize-bench.sh)
+bool SetParam(const std::string&, minutes::LocalDiarizerParams*) { return false; }
+#else
 bool SetParam(const std::string& assignment, minutes::LocalDiarizerParams* p) {
   auto eq = assignment.find('=');
   if (eq == std::string::npos) return false;
@@ -56,14 +60,15 @@ bool SetParam(const std::string& assignment, minutes::LocalDiarizerParams* p) {
     p->min_cluster_s = v;
   else if (name == "switch_penalty")
     p->switch_penalty = v;
-  else if (name == "min_separation")
-    p->min_separation = v;
+  else if (name == "bic_penalty")
+    p->bic_penalty = v;
   else if (name == "resegment_passes")
     p->resegment_passes = static_cast<int>(v);
   else
     return false;
   return true;
 }
+#endif
 
 std::string Basename(const std::string& dir) {
   std::string d = dir;

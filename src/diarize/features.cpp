@@ -24,10 +24,11 @@ MfccExtractor::MfccExtractor() : impl_(std::make_unique<Impl>()) {
     return;
   }
   Sphinx().err_set_logfp(nullptr);
-  cmd_ln_t* cfg = Sphinx().cmd_ln_init(nullptr, Sphinx().fe_get_args(), TRUE, "-samprate", "16000",
-                                       "-ncep", std::to_string(kCeps).c_str(), "-nfilt", "40",
-                                       "-lowerf", "60", "-upperf", "7600", "-remove_silence", "no",
-                                       "-transform", "dct", nullptr);
+  cmd_ln_t* cfg =
+      Sphinx().cmd_ln_init(nullptr, Sphinx().fe_get_args(), TRUE, "-samprate", "16000", "-ncep",
+                           std::to_string(kCeps).c_str(), "-nfilt", "40", "-lowerf", "60",
+                           "-upperf", "7600", "-remove_silence", "no", "-transform", "dct",
+                           "-frate", std::to_string(kFramesPerSecond).c_str(), nullptr);
   impl_->fe = cfg ? Sphinx().fe_init_auto_r(cfg) : nullptr;
   if (cfg) Sphinx().cmd_ln_free_r(cfg);
   if (!impl_->fe) impl_->status = Status::Internal("the MFCC front end failed to initialise");

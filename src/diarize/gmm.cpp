@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 namespace minutes {
 namespace {
@@ -92,11 +93,13 @@ void DiagonalGmm::EmStep(const Cepstra& frames, const std::vector<size_t>& picks
   std::vector<double> n(k, 0), f(k * d, 0), s(k * d, 0), post;
   for (size_t i : picks) {
     const float* x = frames.frame(i);
-    Posteriors(x, &post);
     if (hard) {
+      ComponentScores(x, &post);
       size_t best = static_cast<size_t>(std::max_element(post.begin(), post.end()) - post.begin());
       std::fill(post.begin(), post.end(), 0.0);
       post[best] = 1;
+    } else {
+      Posteriors(x, &post);
     }
     for (size_t c = 0; c < k; ++c) {
       if (post[c] < 1e-6) continue;
@@ -176,6 +179,51 @@ DiagonalGmm::Stats DiagonalGmm::Accumulate(const Cepstra& frames, size_t begin, 
       if (post[c] < 1e-4) continue;
       s.n[c] += post[c];
       for (size_t j = 0; j < d; ++j) s.f[c * d + j] += post[c] * x[j];
+    }
+  }
+  return s;
+}
+
+DiagonalGmm::Alignment DiagonalGmm::Align(const Cepstra& frames, int top) const {
+  Alignment a;
+  a.top = static_cast<size_t>(std::clamp(top, 1, size()));
+  size_t n = frames.frames();
+  a.components.resize(n * a.top);
+  a.posteriors.resize(n * a.top);
+  std::vector<double> scores;
+  std::vector<int> order(weights_.size());
+  for (size_t i = 0; i < n; ++i) {
+    ComponentScores(frames.frame(i), &scores);
+    std::iota(order.begin(), order.end(), 0);
+    std::partial_sort(order.begin(), order.begin() + static_cast<long>(a.top), order.end(),
+                      [&](int x, int y) {
+                        return scores[static_cast<size_t>(x)] > scores[static_cast<size_t>(y)];
+                      });
+    double best = scores[static_cast<size_t>(order[0])], sum = 0;
+    for (size_t j = 0; j < a.top; ++j)
+      sum += std::exp(scores[static_cast<size_t>(order[j])] - best);
+    for (size_t j = 0; j < a.top; ++j) {
+      a.components[i * a.top + j] = order[j];
+      a.posteriors[i * a.top + j] =
+          static_cast<float>(std::exp(scores[static_cast<size_t>(order[j])] - best) / sum);
+    }
+  }
+  return a;
+}
+
+DiagonalGmm::Stats DiagonalGmm::Accumulate(const Cepstra& frames, const Alignment& a, size_t begin,
+                                           size_t end) const {
+  auto d = static_cast<size_t>(dims_);
+  Stats s;
+  s.n.assign(weights_.size(), 0);
+  s.f.assign(weights_.size() * d, 0);
+  for (size_t i = begin; i < end && i < frames.frames(); ++i) {
+    const float* x = frames.frame(i);
+    for (size_t j = 0; j < a.top; ++j) {
+      auto c = static_cast<size_t>(a.components[i * a.top + j]);
+      double p = a.posteriors[i * a.top + j];
+      s.n[c] += p;
+      for (size_t k = 0; k < d; ++k) s.f[c * d + k] += p * x[k];
     }
   }
   return s;

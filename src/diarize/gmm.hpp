@@ -16,7 +16,7 @@ class DiagonalGmm {
  public:
   /// Fits `components` Gaussians (a power of two) to the frames by binary splitting and EM;
   /// uses at most `max_frames` frames, evenly spaced. Frames must be non-empty.
-  static DiagonalGmm Train(const Cepstra& frames, int components, size_t max_frames = 20000);
+  static DiagonalGmm Train(const Cepstra& frames, int components, size_t max_frames = 10000);
 
   int dims() const { return dims_; }
   int size() const { return static_cast<int>(weights_.size()); }
@@ -34,6 +34,17 @@ class DiagonalGmm {
     std::vector<double> n, f;
   };
   Stats Accumulate(const Cepstra& frames, size_t begin, size_t end) const;
+
+  /// Every frame's `top` likeliest components and their posteriors (renormalised over them):
+  /// computed once, it stands in for the model in every later pass over the frames.
+  struct Alignment {
+    size_t top = 0;
+    std::vector<int> components;  ///< frames × top
+    std::vector<float> posteriors;
+  };
+  Alignment Align(const Cepstra& frames, int top) const;
+  /// Accumulate() from an alignment of the same frames.
+  Stats Accumulate(const Cepstra& frames, const Alignment& a, size_t begin, size_t end) const;
 
   /// A copy whose means are MAP-adapted to the statistics (relevance factor `relevance`).
   DiagonalGmm AdaptMeans(const Stats& s, double relevance) const;

@@ -69,5 +69,17 @@ TEST(DiagonalGmm, AdaptedMeansMoveTowardsTheData) {
   EXPECT_GT(many.LogLikelihood(x, all), g.LogLikelihood(x, all));
 }
 
+TEST(DiagonalGmm, AnAlignmentOfEveryComponentGivesTheSameStatistics) {
+  Cepstra c = Blobs({{-2, 0}, {2, 1}}, 300, 8);
+  DiagonalGmm g = DiagonalGmm::Train(c, 4);
+  auto exact = g.Accumulate(c, 10, 200);
+  auto aligned = g.Accumulate(c, g.Align(c, g.size()), 10, 200);
+  for (size_t i = 0; i < exact.n.size(); ++i) EXPECT_NEAR(aligned.n[i], exact.n[i], 0.05);
+  for (size_t i = 0; i < exact.f.size(); ++i) EXPECT_NEAR(aligned.f[i], exact.f[i], 0.1);
+  auto top1 = g.Align(c, 1);
+  EXPECT_EQ(top1.top, 1u);
+  for (float p : top1.posteriors) EXPECT_FLOAT_EQ(p, 1.0f);
+}
+
 }  // namespace
 }  // namespace minutes

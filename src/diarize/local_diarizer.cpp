@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "diarize/bic.hpp"
 #include "diarize/clustering.hpp"
 #include "diarize/features.hpp"
 #include "diarize/gmm.hpp"
@@ -15,8 +16,9 @@
 namespace minutes {
 namespace {
 
-constexpr double kFrameRate = 100.0;
-constexpr size_t kMinFrames = 20;  // fewer frames describe no voice
+constexpr double kFrameRate = kFramesPerSecond;
+constexpr size_t kMinFrames = kFramesPerSecond / 5;  // less than 0.2 s describes no voice
+constexpr int kTopComponents = 5;  // per frame, the background components that count
 
 // The recording's speech frames, utterance after utterance.
 struct Frames {
@@ -42,9 +44,10 @@ class LocalDiarizer : public Diarizer {
     if (usable.empty()) return OneSpeaker(utts);
     NormalizeFrames(&fr.all);
     DiagonalGmm ubm = DiagonalGmm::Train(fr.all, p_.components);
+    DiagonalGmm::Alignment aligned = ubm.Align(fr.all, kTopComponents);
 
     std::vector<DiagonalGmm::Stats> stats(utts.size());
-    for (size_t i : usable) stats[i] = ubm.Accumulate(fr.all, fr.begin[i], fr.end[i]);
+    for (size_t i : usable) stats[i] = ubm.Accumulate(fr.all, aligned, fr.begin[i], fr.end[i]);
     std::vector<size_t> pts = PickClusterPoints(utts, usable);
     std::vector<Embedding> xs = Embeddings(fr, stats, ubm, pts);
     std::vector<double> ws;
@@ -55,8 +58,8 @@ class LocalDiarizer : public Diarizer {
 
     // Speaker models from the clustered utterances, then Viterbi over every utterance;
     // each pass re-estimates the models from the previous pass's labels. Without a given
-    // count, the two speakers whose models tell their frames apart least are merged while
-    // that separation is below the bar.
+    // count, the two speakers whose frames a ΔBIC finds likeliest to be one voice are merged,
+    // and the last pass run again, while that ΔBIC is below zero: over-split voices join.
     std::vector<DiagonalGmm::Stats> per_speaker(static_cast<size_t>(k), Empty(ubm));
     for (size_t j = 0; j < pts.size(); ++j)
       Add(stats[pts[j]], &per_speaker[static_cast<size_t>(labels[j])]);
@@ -65,10 +68,11 @@ class LocalDiarizer : public Diarizer {
     int passes = std::max(1, p_.resegment_passes);
     for (int pass = 0; pass < passes; ++pass) {
       bool last_pass = pass + 1 == passes;
-      Pass step = Resegment(fr, usable, ubm, per_speaker, block, last_pass && o.speakers == 0);
+      Pass step =
+          Resegment(fr, usable, ubm, aligned, per_speaker, block, last_pass && o.speakers == 0);
       paths = std::move(step.paths);
       per_speaker = std::move(step.per_speaker);
-      if (last_pass && step.closest_separation < p_.min_separation) {
+      if (last_pass && step.closest_bic < 0) {
         Add(per_speaker[step.closest.second], &per_speaker[step.closest.first]);
         per_speaker.erase(per_speaker.begin() + static_cast<long>(step.closest.second));
         ++passes;
@@ -92,42 +96,38 @@ class LocalDiarizer : public Diarizer {
   struct Pass {
     std::vector<std::vector<int>> paths;          // block labels per utterance
     std::vector<DiagonalGmm::Stats> per_speaker;  // statistics of the frames each was given
-    double closest_separation = 1e300;            // see Separation()
+    double closest_bic = 1e300;  // the lowest ΔBIC of two speakers (below 0: one voice)
     std::pair<size_t, size_t> closest{0, 0};
   };
 
   Pass Resegment(const Frames& fr, const std::vector<size_t>& usable, const DiagonalGmm& ubm,
+                 const DiagonalGmm::Alignment& aligned,
                  const std::vector<DiagonalGmm::Stats>& per_speaker, size_t block,
-                 bool measure_separation) const {
+                 bool compare_speakers) const {
     std::vector<DiagonalGmm> models;
     for (auto& s : per_speaker) models.push_back(ubm.AdaptMeans(s, p_.relevance));
     size_t k = models.size();
     Pass out;
     out.paths.resize(fr.begin.size());
     out.per_speaker.assign(k, Empty(ubm));
-    std::vector<double> ll(k * k, 0), frames(k, 0);  // log-likelihood of each one's frames
+    std::vector<GaussianStats> gauss(k, GaussianStats(fr.all.dims));
     for (size_t i : usable) {
-      auto scores = FrameScores(fr.all, fr.begin[i], fr.end[i], ubm, models);
+      auto scores = FrameScores(fr.all, fr.begin[i], fr.end[i], aligned, models);
       auto& path = out.paths[i];
       path = ViterbiBlocks(scores, k, block, p_.switch_penalty);
       for (size_t b = 0; b < path.size(); ++b) {
         size_t s = fr.begin[i] + b * block, e = std::min(fr.end[i], s + block);
         auto who = static_cast<size_t>(path[b]);
-        Add(ubm.Accumulate(fr.all, s, e), &out.per_speaker[who]);
-        frames[who] += static_cast<double>(e - s);
-        for (size_t f = s; f < e; ++f)
-          for (size_t m = 0; m < k; ++m) ll[who * k + m] += scores[(f - fr.begin[i]) * k + m];
+        Add(ubm.Accumulate(fr.all, aligned, s, e), &out.per_speaker[who]);
+        if (compare_speakers)
+          for (size_t f = s; f < e; ++f) gauss[who].Add(fr.all.frame(f));
       }
     }
-    if (!measure_separation) return out;
+    if (!compare_speakers) return out;
     for (size_t a = 0; a < k; ++a)
       for (size_t b = a + 1; b < k; ++b) {
-        // Nats per frame by which each speaker's own model beats the other's on its frames.
-        double sep = frames[a] < 1 || frames[b] < 1
-                         ? 0
-                         : (ll[a * k + a] - ll[a * k + b]) / frames[a] +
-                               (ll[b * k + b] - ll[b * k + a]) / frames[b];
-        if (sep < out.closest_separation) out.closest_separation = sep, out.closest = {a, b};
+        double bic = DeltaBic(gauss[a], gauss[b], p_.bic_penalty);
+        if (bic < out.closest_bic) out.closest_bic = bic, out.closest = {a, b};
       }
     return out;
   }
@@ -209,7 +209,7 @@ class LocalDiarizer : public Diarizer {
   // Per utterance, the mean of its 1 s windows' cepstral statistics, each dimension
   // standardised over all windows.
   static std::vector<Embedding> WindowEmbeddings(const Frames& fr, const std::vector<size_t>& pts) {
-    constexpr size_t kWindow = 100, kHop = 50;
+    constexpr size_t kWindow = kFramesPerSecond, kHop = kFramesPerSecond / 2;
     std::vector<std::vector<Embedding>> windows(pts.size());
     std::vector<Embedding> all;
     for (size_t j = 0; j < pts.size(); ++j) {

@@ -1,7 +1,7 @@
 #pragma once
 // The embedded diarizer: the recording's own background GMM, a supervector per utterance,
-// agglomerative clustering of the supervectors, then Viterbi resegmentation with a GMM per
-// speaker.
+// agglomerative clustering, Viterbi resegmentation with a GMM per speaker, and ΔBIC merging of
+// speakers that are one voice. docs/design.md#diarization has the steps.
 #include <memory>
 
 #include "diarize/diarizer.hpp"
@@ -18,7 +18,7 @@ struct LocalDiarizerParams {
   size_t max_cluster_points = 300;  ///< longest utterances clustered; the rest assigned
   double switch_penalty = 30.0;     ///< Viterbi cost (nats) of a speaker change in an utterance
   int resegment_passes = 2;         ///< speaker models re-estimated from each pass's labels
-  double min_separation = 3.2;      ///< nats per frame: closer speaker models are merged
+  double bic_penalty = 1.2;         ///< λ of the ΔBIC that merges two speakers
 };
 
 std::unique_ptr<Diarizer> MakeLocalDiarizer(LocalDiarizerParams params = {});

@@ -2,27 +2,19 @@
 
 #include <algorithm>
 #include <limits>
-#include <numeric>
 
 namespace minutes {
 
 std::vector<double> FrameScores(const Cepstra& frames, size_t begin, size_t end,
-                                const DiagonalGmm& background,
-                                const std::vector<DiagonalGmm>& speakers, int top) {
+                                const DiagonalGmm::Alignment& alignment,
+                                const std::vector<DiagonalGmm>& speakers) {
   end = std::min(end, frames.frames());
-  size_t k = speakers.size();
-  std::vector<double> out(end > begin ? (end - begin) * k : 0), comp;
-  std::vector<int> order(static_cast<size_t>(background.size()));
-  auto keep = static_cast<size_t>(std::clamp(top, 1, background.size()));
+  size_t k = speakers.size(), top = alignment.top;
+  std::vector<double> out(end > begin ? (end - begin) * k : 0);
   for (size_t i = begin; i < end; ++i) {
-    const float* x = frames.frame(i);
-    background.ComponentScores(x, &comp);
-    std::iota(order.begin(), order.end(), 0);
-    std::partial_sort(
-        order.begin(), order.begin() + static_cast<long>(keep), order.end(),
-        [&](int a, int b) { return comp[static_cast<size_t>(a)] > comp[static_cast<size_t>(b)]; });
-    std::span<const int> best(order.data(), keep);
-    for (size_t s = 0; s < k; ++s) out[(i - begin) * k + s] = speakers[s].LogLikelihood(x, best);
+    std::span<const int> best(alignment.components.data() + i * top, top);
+    for (size_t s = 0; s < k; ++s)
+      out[(i - begin) * k + s] = speakers[s].LogLikelihood(frames.frame(i), best);
   }
   return out;
 }

@@ -8,11 +8,11 @@
 
 namespace minutes {
 
-/// Per-frame log-likelihoods under each speaker model, scored on the background model's
-/// `top` best components of each frame: frames [begin, end) × models, row-major.
+/// Per-frame log-likelihoods under each speaker model, scored on the components the
+/// background model's alignment lists for each frame: frames [begin, end) × models, row-major.
 std::vector<double> FrameScores(const Cepstra& frames, size_t begin, size_t end,
-                                const DiagonalGmm& background,
-                                const std::vector<DiagonalGmm>& speakers, int top = 5);
+                                const DiagonalGmm::Alignment& alignment,
+                                const std::vector<DiagonalGmm>& speakers);
 
 /// The speaker of each block of `block` frames (the last block may be shorter) that maximises
 /// the summed scores minus `switch_penalty` per change of speaker. `scores` as FrameScores
