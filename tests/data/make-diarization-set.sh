@@ -45,9 +45,9 @@ KENNEDY=kennedy=$JFK
 # Cut at pauses of 0.12 s so that the reader's long sentences give several turns.
 CUT=(--min-pause 0.12 --min-phrase 1.0)
 
-# make NAME COMMAND...: runs COMMAND with OUTDIR/NAME.tmp as its output, then moves it in place,
-# unless NAME exists and was made by the same tools (stamp holds their hash).
-make() {
+# generate NAME COMMAND...: runs COMMAND with OUTDIR/NAME.tmp for @OUT@, then moves that into
+# place; skipped when NAME exists and was made by the same tools (its stamp holds their hash).
+generate() {
   local name=$1 dest=$OUT/$1
   shift
   local stamp
@@ -60,15 +60,15 @@ make() {
   mv "$dest.tmp" "$dest"
 }
 
-make real2 python3 "$MIX" @OUT@ "${CUT[@]}" --seed 2 "$READER" "$KENNEDY"
-make real3 python3 "$MIX" @OUT@ "${CUT[@]}" --seed 3 "$READER" "$CARDS" "$AN4"
-make real4 python3 "$MIX" @OUT@ "${CUT[@]}" --seed 4 "$READER" "$KENNEDY" "$CARDS" "$AN4"
+generate real2 python3 "$MIX" @OUT@ "${CUT[@]}" --seed 2 "$READER" "$KENNEDY"
+generate real3 python3 "$MIX" @OUT@ "${CUT[@]}" --seed 3 "$READER" "$CARDS" "$AN4"
+generate real4 python3 "$MIX" @OUT@ "${CUT[@]}" --seed 4 "$READER" "$KENNEDY" "$CARDS" "$AN4"
 [[ $MODE == --small ]] && exit 0
-make two-voices-10min python3 "$SYNTH" --seed 5 --repeat 10 \
+generate two-voices-10min python3 "$SYNTH" --seed 5 --repeat 10 \
   "$SRC/tests/diarization/two-voices-repeated.txt" @OUT@
-make four-voices-10min python3 "$SYNTH" --seed 6 --repeat 12 \
+generate four-voices-10min python3 "$SYNTH" --seed 6 --repeat 12 \
   "$SRC/tests/diarization/four-voices-repeated.txt" @OUT@
 if [[ $MODE == --long ]]; then
-  make two-voices-60min python3 "$SYNTH" --seed 7 --repeat 60 \
+  generate two-voices-60min python3 "$SYNTH" --seed 7 --repeat 60 \
     "$SRC/tests/diarization/two-voices-repeated.txt" @OUT@
 fi
