@@ -12,6 +12,7 @@
 #include "diarize/features.hpp"
 #include "diarize/gmm.hpp"
 #include "diarize/resegment.hpp"
+#include "diarize/utterance_embedding.hpp"
 
 namespace minutes {
 namespace {
@@ -49,9 +50,15 @@ class LocalDiarizer : public Diarizer {
     std::vector<DiagonalGmm::Stats> stats(utts.size());
     for (size_t i : usable) stats[i] = ubm.Accumulate(fr.all, aligned, fr.begin[i], fr.end[i]);
     std::vector<size_t> pts = PickClusterPoints(utts, usable);
-    std::vector<Embedding> xs = Embeddings(fr, stats, ubm, pts);
+    std::vector<FrameRange> ranges;
+    std::vector<DiagonalGmm::Stats> pts_stats;
     std::vector<double> ws;
-    for (size_t i : pts) ws.push_back(utts[i].end_s() - utts[i].start_s());
+    for (size_t i : pts) {
+      ranges.emplace_back(fr.begin[i], fr.end[i]);
+      pts_stats.push_back(stats[i]);
+      ws.push_back(utts[i].end_s() - utts[i].start_s());
+    }
+    std::vector<Embedding> xs = UtteranceEmbeddings(fr.all, ranges, pts_stats, ubm, p_.relevance);
     int max_k = std::max(1, o.max_speakers);
     std::vector<int> labels = ClusterEmbeddings(xs, ws, o.speakers, max_k);
     int k = labels.empty() ? 1 : *std::max_element(labels.begin(), labels.end()) + 1;
@@ -179,73 +186,6 @@ class LocalDiarizer : public Diarizer {
   static void Add(const DiagonalGmm::Stats& from, DiagonalGmm::Stats* to) {
     for (size_t c = 0; c < from.n.size(); ++c) to->n[c] += from.n[c];
     for (size_t c = 0; c < from.f.size(); ++c) to->f[c] += from.f[c];
-  }
-
-  // What the clustering compares: per utterance, its supervector (how it says each sound
-  // class, relative to the whole recording) joined to the mean of its 1 s windows' cepstral
-  // statistics (the voice's overall colour), each half scaled to unit length so that both
-  // count alike in the cosine distance.
-  std::vector<Embedding> Embeddings(const Frames& fr, const std::vector<DiagonalGmm::Stats>& stats,
-                                    const DiagonalGmm& ubm, const std::vector<size_t>& pts) const {
-    std::vector<Embedding> xs;
-    for (size_t i : pts) xs.push_back(ubm.Supervector(stats[i], p_.relevance));
-    Center(&xs);
-    std::vector<Embedding> windows = WindowEmbeddings(fr, pts);
-    for (size_t j = 0; j < xs.size(); ++j) {
-      ScaleToUnitLength(&xs[j]);
-      ScaleToUnitLength(&windows[j]);
-      xs[j].insert(xs[j].end(), windows[j].begin(), windows[j].end());
-    }
-    return xs;
-  }
-
-  static void ScaleToUnitLength(Embedding* x) {
-    double n = 0;
-    for (float v : *x) n += static_cast<double>(v) * v;
-    n = std::sqrt(n + 1e-12);
-    for (float& v : *x) v = static_cast<float>(v / n);
-  }
-
-  // Per utterance, the mean of its 1 s windows' cepstral statistics, each dimension
-  // standardised over all windows.
-  static std::vector<Embedding> WindowEmbeddings(const Frames& fr, const std::vector<size_t>& pts) {
-    constexpr size_t kWindow = kFramesPerSecond, kHop = kFramesPerSecond / 2;
-    std::vector<std::vector<Embedding>> windows(pts.size());
-    std::vector<Embedding> all;
-    for (size_t j = 0; j < pts.size(); ++j) {
-      size_t b = fr.begin[pts[j]], e = fr.end[pts[j]];
-      for (size_t s = b; s == b || s + kWindow <= e + kHop / 2; s += kHop) {
-        windows[j].push_back(FrameStats(fr.all, s, std::min(e, s + kWindow)));
-        all.push_back(windows[j].back());
-        if (s + kWindow >= e) break;
-      }
-    }
-    size_t dims = all.front().size();
-    std::vector<double> mean(dims, 0), sd(dims, 0);
-    for (auto& w : all)
-      for (size_t d = 0; d < dims; ++d) mean[d] += w[d] / static_cast<double>(all.size());
-    for (auto& w : all)
-      for (size_t d = 0; d < dims; ++d) sd[d] += (w[d] - mean[d]) * (w[d] - mean[d]) / all.size();
-    std::vector<Embedding> out;
-    for (auto& ws : windows) {
-      Embedding u(dims, 0);
-      for (auto& w : ws)
-        for (size_t d = 0; d < dims; ++d)
-          u[d] += static_cast<float>((w[d] - mean[d]) / std::sqrt(std::max(1e-9, sd[d])) /
-                                     static_cast<double>(ws.size()));
-      out.push_back(std::move(u));
-    }
-    return out;
-  }
-
-  // Supervectors are compared as shifts from what the whole recording sounds like.
-  static void Center(std::vector<Embedding>* xs) {
-    if (xs->empty()) return;
-    std::vector<double> mean(xs->front().size(), 0);
-    for (auto& x : *xs)
-      for (size_t d = 0; d < x.size(); ++d) mean[d] += x[d] / static_cast<double>(xs->size());
-    for (auto& x : *xs)
-      for (size_t d = 0; d < x.size(); ++d) x[d] = static_cast<float>(x[d] - mean[d]);
   }
 
   std::vector<size_t> PickClusterPoints(const std::vector<Utterance>& utts,
