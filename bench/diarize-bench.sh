@@ -43,12 +43,16 @@ nice_run cmake --build "$BASE_BUILD" --target diarize_eval_base -j2 >/dev/null
 DIRS=("$DATA"/diarization/real{2,3,4} "$DATA"/diarization/*-voices-*min
   "$DATA"/{standup,planning,review,noisy})
 OUT=$(mktemp)
-nice_run "$BASE_BUILD/bench/diarize_eval_base" "${DIRS[@]}" >"$OUT.base"
-nice_run "$BUILD/bench/diarize_eval" "${DIRS[@]}" >"$OUT.now"
+# File by file, each version in turn (each the fastest of 3 runs): load that comes and goes on
+# the machine falls on both alike.
+for dir in "${DIRS[@]}"; do
+  nice_run "$BASE_BUILD/bench/diarize_eval_base" "$dir" | tail -n +2 >>"$OUT.base"
+  nice_run "$BUILD/bench/diarize_eval" "$dir" | tail -n +2 >>"$OUT.now"
+done
 echo "base = $BASE ($(git rev-parse --short "$BASE")), now = $(git rev-parse --short HEAD)"
 printf "%-20s %8s | %8s %8s | %8s %8s | %10s %10s\n" recording length_s "der_base" "der_now" \
   "spk_base" "spk_now" "ms_base" "ms_now"
-join <(tail -n +2 "$OUT.base" | sort) <(tail -n +2 "$OUT.now" | sort) |
+join <(sort "$OUT.base") <(sort "$OUT.now") |
   awk '{printf "%-20s %8.1f | %7.1f%% %7.1f%% | %4d [%d] %4d [%d] | %10.1f %10.1f\n",
         $1, $2, $5, $10, $4, $3, $9, $8, $6, $11}'
 rm -f "$OUT" "$OUT.base" "$OUT.now"
