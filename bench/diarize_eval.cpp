@@ -5,8 +5,8 @@
 //
 //   diarize_eval [--known-count] [--repeat N] [--set NAME=VALUE]... DIR...
 // --set changes one LocalDiarizerParams field (components, relevance, block_s, min_cluster_s,
-// switch_penalty, resegment_passes, bic_penalty), for tuning; not with
-// DIARIZE_EVAL_DEFAULTS_ONLY, the build against an older diarizer whose tunables differ.
+// switch_penalty, resegment_passes, extra_clusters, bic_penalty, min_divergence), for tuning;
+// not with DIARIZE_EVAL_DEFAULTS_ONLY, the build against an older diarizer (other tunables).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -62,6 +62,10 @@ bool SetParam(const std::string& assignment, minutes::LocalDiarizerParams* p) {
     p->switch_penalty = v;
   else if (name == "bic_penalty")
     p->bic_penalty = v;
+  else if (name == "min_divergence")
+    p->min_divergence = v;
+  else if (name == "extra_clusters")
+    p->extra_clusters = static_cast<int>(v);
   else if (name == "resegment_passes")
     p->resegment_passes = static_cast<int>(v);
   else

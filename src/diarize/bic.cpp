@@ -50,6 +50,11 @@ double GaussianStats::LogDetCovariance() const {
   return log_det;
 }
 
+double GaussianDivergence(const GaussianStats& a, const GaussianStats& b) {
+  double n = a.count() + b.count();
+  return n > 0 ? DeltaBic(a, b, 0) / n : 0;
+}
+
 double DeltaBic(const GaussianStats& a, const GaussianStats& b, double penalty) {
   GaussianStats both = a;
   both.Add(b);

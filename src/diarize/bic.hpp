@@ -27,6 +27,10 @@ class GaussianStats {
   std::vector<double> sum_, outer_;  // dims, dims × dims
 };
 
+/// How far apart two sets of frames are, whatever their amount: the log-likelihood gained per
+/// frame by modelling them as two Gaussians rather than one (a divergence; 0 for equal ones).
+double GaussianDivergence(const GaussianStats& a, const GaussianStats& b);
+
 /// ΔBIC of modelling `a` and `b` apart rather than together; below zero means one voice.
 /// `penalty` (λ) scales the cost of the extra Gaussian's parameters.
 double DeltaBic(const GaussianStats& a, const GaussianStats& b, double penalty);

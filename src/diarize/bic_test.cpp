@@ -39,6 +39,17 @@ TEST(DeltaBic, AnEmptySpeakerIsNoVoice) {
   EXPECT_LT(DeltaBic(Draw(0, 1, 500, 1), GaussianStats(4), 1.0), 0);
 }
 
+TEST(GaussianDivergence, GrowsWithTheDistanceNotWithTheAmountOfFrames) {
+  double same = GaussianDivergence(Draw(0, 1, 500, 1), Draw(0, 1, 500, 2));
+  double near = GaussianDivergence(Draw(0, 1, 500, 1), Draw(1, 1, 500, 2));
+  double far = GaussianDivergence(Draw(0, 1, 500, 1), Draw(3, 1, 500, 2));
+  EXPECT_LT(same, 0.02);
+  EXPECT_LT(same, near);
+  EXPECT_LT(near, far);
+  double more = GaussianDivergence(Draw(0, 1, 5000, 3), Draw(1, 1, 5000, 4));
+  EXPECT_NEAR(more, near, 0.05) << "per frame: ten times the frames, the same divergence";
+}
+
 TEST(GaussianStats, LogDetOfAKnownCovariance) {
   GaussianStats s = Draw(0, 2, 20000, 9, 3);  // covariance 4·I: log det = 3 log 4
   EXPECT_NEAR(s.LogDetCovariance(), 3 * std::log(4.0), 0.05);

@@ -62,11 +62,17 @@ class LocalDiarizer : public Diarizer {
     int max_k = std::max(1, o.max_speakers);
     std::vector<int> labels = ClusterEmbeddings(xs, ws, o.speakers, max_k);
     int k = labels.empty() ? 1 : *std::max_element(labels.begin(), labels.end()) + 1;
+    if (o.speakers == 0 && p_.extra_clusters > 0 && k < max_k) {
+      // The silhouette leaves similar voices together; split further and let the merging
+      // below take back what is one voice.
+      k = std::min({max_k, k + p_.extra_clusters, static_cast<int>(xs.size())});
+      labels = ClusterEmbeddings(xs, ws, k, max_k);
+    }
 
     // Speaker models from the clustered utterances, then Viterbi over every utterance;
     // each pass re-estimates the models from the previous pass's labels. Without a given
-    // count, the two speakers whose frames a ΔBIC finds likeliest to be one voice are merged,
-    // and the last pass run again, while that ΔBIC is below zero: over-split voices join.
+    // count, two speakers that are one voice (frames too alike, by their divergence, or too
+    // few to tell apart, by ΔBIC) are merged and the last pass run again, until none are.
     std::vector<DiagonalGmm::Stats> per_speaker(static_cast<size_t>(k), Empty(ubm));
     for (size_t j = 0; j < pts.size(); ++j)
       Add(stats[pts[j]], &per_speaker[static_cast<size_t>(labels[j])]);
@@ -79,7 +85,7 @@ class LocalDiarizer : public Diarizer {
           Resegment(fr, usable, ubm, aligned, per_speaker, block, last_pass && o.speakers == 0);
       paths = std::move(step.paths);
       per_speaker = std::move(step.per_speaker);
-      if (last_pass && step.closest_bic < 0) {
+      if (last_pass && step.one_voice) {
         Add(per_speaker[step.closest.second], &per_speaker[step.closest.first]);
         per_speaker.erase(per_speaker.begin() + static_cast<long>(step.closest.second));
         ++passes;
@@ -103,7 +109,7 @@ class LocalDiarizer : public Diarizer {
   struct Pass {
     std::vector<std::vector<int>> paths;          // block labels per utterance
     std::vector<DiagonalGmm::Stats> per_speaker;  // statistics of the frames each was given
-    double closest_bic = 1e300;  // the lowest ΔBIC of two speakers (below 0: one voice)
+    bool one_voice = false;  // `closest` are one voice (the lowest ΔBIC of such pairs)
     std::pair<size_t, size_t> closest{0, 0};
   };
 
@@ -131,10 +137,15 @@ class LocalDiarizer : public Diarizer {
       }
     }
     if (!compare_speakers) return out;
+    double lowest_bic = 1e300;
     for (size_t a = 0; a < k; ++a)
       for (size_t b = a + 1; b < k; ++b) {
         double bic = DeltaBic(gauss[a], gauss[b], p_.bic_penalty);
-        if (bic < out.closest_bic) out.closest_bic = bic, out.closest = {a, b};
+        bool one = bic < 0 || GaussianDivergence(gauss[a], gauss[b]) < p_.min_divergence;
+        if (!one || bic >= lowest_bic) continue;
+        lowest_bic = bic;
+        out.closest = {a, b};
+        out.one_voice = true;
       }
     return out;
   }

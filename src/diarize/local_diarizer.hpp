@@ -18,7 +18,9 @@ struct LocalDiarizerParams {
   size_t max_cluster_points = 300;  ///< longest utterances clustered; the rest assigned
   double switch_penalty = 30.0;     ///< Viterbi cost (nats) of a speaker change in an utterance
   int resegment_passes = 2;         ///< speaker models re-estimated from each pass's labels
-  double bic_penalty = 1.2;         ///< λ of the ΔBIC that merges two speakers
+  int extra_clusters = 1;           ///< clusters beyond the silhouette's count, to be merged
+  double bic_penalty = 1.0;         ///< λ of the ΔBIC that merges two speakers
+  double min_divergence = 0.8;      ///< nats per frame: closer speakers are merged
 };
 
 std::unique_ptr<Diarizer> MakeLocalDiarizer(LocalDiarizerParams params = {});
