@@ -23,6 +23,8 @@ PACKAGES=(
   pocketsphinx flite espeak-ng sox ffmpeg sctk python3 time bc
   # shape-true ONNX models for the neural diarizer's tests (tests/tools/make_diarization_models.py)
   python3-onnx python3-numpy
+  # real voices (CMU test recordings, BSD) for the diarization development set and its test
+  pocketsphinx-testdata
   # service tests and benchmarks: unzip reads the DOCX exports, wrk and curl load the API;
   # PostgreSQL 15 and Redis for the backend tests (started by the tests themselves)
   # golang-go: an independent HTTP client (net/http) in the edge tests

@@ -1,5 +1,6 @@
 #include "diarize/features.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <mutex>
 
@@ -23,10 +24,11 @@ MfccExtractor::MfccExtractor() : impl_(std::make_unique<Impl>()) {
     return;
   }
   Sphinx().err_set_logfp(nullptr);
-  cmd_ln_t* cfg = Sphinx().cmd_ln_init(nullptr, Sphinx().fe_get_args(), TRUE, "-samprate", "16000",
-                                       "-ncep", std::to_string(kCeps).c_str(), "-nfilt", "40",
-                                       "-lowerf", "60", "-upperf", "7600", "-remove_silence", "no",
-                                       "-transform", "dct", nullptr);
+  cmd_ln_t* cfg =
+      Sphinx().cmd_ln_init(nullptr, Sphinx().fe_get_args(), TRUE, "-samprate", "16000", "-ncep",
+                           std::to_string(kCeps).c_str(), "-nfilt", "40", "-lowerf", "60",
+                           "-upperf", "7600", "-remove_silence", "no", "-transform", "dct",
+                           "-frate", std::to_string(kFramesPerSecond).c_str(), nullptr);
   impl_->fe = cfg ? Sphinx().fe_init_auto_r(cfg) : nullptr;
   if (cfg) Sphinx().cmd_ln_free_r(cfg);
   if (!impl_->fe) impl_->status = Status::Internal("the MFCC front end failed to initialise");
@@ -50,6 +52,25 @@ Result<Cepstra> MfccExtractor::Compute(std::span<const int16_t> samples) {
     for (int d = 1; d < kCeps; ++d) out.data.push_back(static_cast<float>(cep[i][d]));
   Sphinx().fe_free_2d(cep);
   return out;
+}
+
+void NormalizeFrames(Cepstra* c) {
+  auto dims = static_cast<size_t>(c->dims);
+  size_t n = c->frames();
+  if (n < 2) return;
+  std::vector<double> sum(dims, 0), sq(dims, 0);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t d = 0; d < dims; ++d) {
+      double v = c->data[i * dims + d];
+      sum[d] += v;
+      sq[d] += v * v;
+    }
+  for (size_t d = 0; d < dims; ++d) {
+    double m = sum[d] / static_cast<double>(n);
+    double sd = std::sqrt(std::max(1e-9, sq[d] / static_cast<double>(n) - m * m));
+    for (size_t i = 0; i < n; ++i)
+      c->data[i * dims + d] = static_cast<float>((c->data[i * dims + d] - m) / sd);
+  }
 }
 
 std::vector<float> FrameStats(const Cepstra& c, size_t begin, size_t end) {

@@ -3,29 +3,29 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <limits>
 #include <map>
 #include <mutex>
-#include <numeric>
 #include <thread>
 
+#include "diarize/bic.hpp"
 #include "diarize/clustering.hpp"
 #include "diarize/features.hpp"
+#include "diarize/gmm.hpp"
+#include "diarize/resegment.hpp"
+#include "diarize/utterance_embedding.hpp"
 
 namespace minutes {
 namespace {
 
-constexpr double kFrameRate = 100.0;
+constexpr double kFrameRate = kFramesPerSecond;
+constexpr size_t kMinFrames = kFramesPerSecond / 5;  // less than 0.2 s describes no voice
+constexpr int kTopComponents = 5;  // per frame, the background components that count
 
-struct Window {
-  double start = 0, end = 0;
-  Embedding emb;
-};
-
-struct UttFeatures {
-  Embedding emb;  // whole-utterance statistics
-  std::vector<Window> windows;
-  bool ok = false;
+// The recording's speech frames, utterance after utterance.
+struct Frames {
+  Cepstra all;
+  std::vector<size_t> begin, end;  // frame range of each utterance
+  size_t size(size_t u) const { return end[u] - begin[u]; }
 };
 
 class LocalDiarizer : public Diarizer {
@@ -37,44 +37,122 @@ class LocalDiarizer : public Diarizer {
                                            const PcmReader& read,
                                            const DiarizeOptions& o) override {
     if (utts.empty()) return std::vector<SpeakerTurn>{};
-    std::vector<UttFeatures> feats(utts.size());
-    if (Status s = Extract(utts, read, std::max(1, o.threads), &feats); !s.ok()) return s;
-    NormalizeAll(&feats);
-
+    Frames fr;
+    if (Status s = Extract(utts, read, std::max(1, o.threads), &fr); !s.ok()) return s;
     std::vector<size_t> usable;
     for (size_t i = 0; i < utts.size(); ++i)
-      if (feats[i].ok) usable.push_back(i);
+      if (fr.size(i) >= kMinFrames) usable.push_back(i);
     if (usable.empty()) return OneSpeaker(utts);
+    NormalizeFrames(&fr.all);
+    DiagonalGmm ubm = DiagonalGmm::Train(fr.all, p_.components);
+    DiagonalGmm::Alignment aligned = ubm.Align(fr.all, kTopComponents);
 
+    std::vector<DiagonalGmm::Stats> stats(utts.size());
+    for (size_t i : usable) stats[i] = ubm.Accumulate(fr.all, aligned, fr.begin[i], fr.end[i]);
     std::vector<size_t> pts = PickClusterPoints(utts, usable);
-    std::vector<Embedding> xs;
+    std::vector<FrameRange> ranges;
+    std::vector<DiagonalGmm::Stats> pts_stats;
     std::vector<double> ws;
     for (size_t i : pts) {
-      xs.push_back(feats[i].emb);
+      ranges.emplace_back(fr.begin[i], fr.end[i]);
+      pts_stats.push_back(stats[i]);
       ws.push_back(utts[i].end_s() - utts[i].start_s());
     }
-    std::vector<int> labels = ClusterEmbeddings(xs, ws, o.speakers, std::max(1, o.max_speakers));
+    std::vector<Embedding> xs = UtteranceEmbeddings(fr.all, ranges, pts_stats, ubm, p_.relevance);
+    int max_k = std::max(1, o.max_speakers);
+    std::vector<int> labels = ClusterEmbeddings(xs, ws, o.speakers, max_k);
     int k = labels.empty() ? 1 : *std::max_element(labels.begin(), labels.end()) + 1;
+    if (o.speakers == 0 && p_.extra_clusters > 0 && k < max_k) {
+      // The silhouette leaves similar voices together; split further and let the merging
+      // below take back what is one voice.
+      k = std::min({max_k, k + p_.extra_clusters, static_cast<int>(xs.size())});
+      labels = ClusterEmbeddings(xs, ws, k, max_k);
+    }
 
-    // Window-level centroids from the clustered utterances, then Viterbi per utterance.
-    std::vector<Embedding> centroids = WindowCentroids(feats, pts, labels, k);
+    // Speaker models from the clustered utterances, then Viterbi over every utterance;
+    // each pass re-estimates the models from the previous pass's labels. Without a given
+    // count, two speakers that are one voice (frames too alike, by their divergence, or too
+    // few to tell apart, by ΔBIC) are merged and the last pass run again, until none are.
+    std::vector<DiagonalGmm::Stats> per_speaker(static_cast<size_t>(k), Empty(ubm));
+    for (size_t j = 0; j < pts.size(); ++j)
+      Add(stats[pts[j]], &per_speaker[static_cast<size_t>(labels[j])]);
+    auto block = static_cast<size_t>(std::max(1.0, p_.block_s * kFrameRate));
+    std::vector<std::vector<int>> paths(utts.size());
+    int passes = std::max(1, p_.resegment_passes);
+    for (int pass = 0; pass < passes; ++pass) {
+      bool last_pass = pass + 1 == passes;
+      Pass step =
+          Resegment(fr, usable, ubm, aligned, per_speaker, block, last_pass && o.speakers == 0);
+      paths = std::move(step.paths);
+      per_speaker = std::move(step.per_speaker);
+      if (last_pass && step.one_voice) {
+        Add(per_speaker[step.closest.second], &per_speaker[step.closest.first]);
+        per_speaker.erase(per_speaker.begin() + static_cast<long>(step.closest.second));
+        ++passes;
+      }
+    }
+
     std::vector<SpeakerTurn> turns;
     int last = 0;
     for (size_t i = 0; i < utts.size(); ++i) {
-      if (!feats[i].ok || feats[i].windows.empty()) {
+      if (paths[i].empty()) {
         turns.push_back({utts[i].start_s(), utts[i].end_s(), last});
         continue;
       }
-      auto path = Viterbi(feats[i].windows, centroids);
-      AppendTurns(utts[i], feats[i].windows, path, &turns);
+      AppendTurns(utts[i], paths[i], block / kFrameRate, &turns);
       last = turns.back().speaker;
     }
     return Renumber(std::move(turns));
   }
 
  private:
-  Status Extract(const std::vector<Utterance>& utts, const PcmReader& read, int threads,
-                 std::vector<UttFeatures>* out) {
+  struct Pass {
+    std::vector<std::vector<int>> paths;          // block labels per utterance
+    std::vector<DiagonalGmm::Stats> per_speaker;  // statistics of the frames each was given
+    bool one_voice = false;  // `closest` are one voice (the lowest ΔBIC of such pairs)
+    std::pair<size_t, size_t> closest{0, 0};
+  };
+
+  Pass Resegment(const Frames& fr, const std::vector<size_t>& usable, const DiagonalGmm& ubm,
+                 const DiagonalGmm::Alignment& aligned,
+                 const std::vector<DiagonalGmm::Stats>& per_speaker, size_t block,
+                 bool compare_speakers) const {
+    std::vector<DiagonalGmm> models;
+    for (auto& s : per_speaker) models.push_back(ubm.AdaptMeans(s, p_.relevance));
+    size_t k = models.size();
+    Pass out;
+    out.paths.resize(fr.begin.size());
+    out.per_speaker.assign(k, Empty(ubm));
+    std::vector<GaussianStats> gauss(k, GaussianStats(fr.all.dims));
+    for (size_t i : usable) {
+      auto scores = FrameScores(fr.all, fr.begin[i], fr.end[i], aligned, models);
+      auto& path = out.paths[i];
+      path = ViterbiBlocks(scores, k, block, p_.switch_penalty);
+      for (size_t b = 0; b < path.size(); ++b) {
+        size_t s = fr.begin[i] + b * block, e = std::min(fr.end[i], s + block);
+        auto who = static_cast<size_t>(path[b]);
+        Add(ubm.Accumulate(fr.all, aligned, s, e), &out.per_speaker[who]);
+        if (compare_speakers)
+          for (size_t f = s; f < e; ++f) gauss[who].Add(fr.all.frame(f));
+      }
+    }
+    if (!compare_speakers) return out;
+    double lowest_bic = 1e300;
+    for (size_t a = 0; a < k; ++a)
+      for (size_t b = a + 1; b < k; ++b) {
+        double bic = DeltaBic(gauss[a], gauss[b], p_.bic_penalty);
+        bool one = bic < 0 || GaussianDivergence(gauss[a], gauss[b]) < p_.min_divergence;
+        if (!one || bic >= lowest_bic) continue;
+        lowest_bic = bic;
+        out.closest = {a, b};
+        out.one_voice = true;
+      }
+    return out;
+  }
+
+  static Status Extract(const std::vector<Utterance>& utts, const PcmReader& read, int threads,
+                        Frames* out) {
+    std::vector<Cepstra> per_utt(utts.size());
     std::atomic<size_t> next{0};
     std::atomic<bool> failed{false};
     Status first_error;
@@ -87,7 +165,7 @@ class LocalDiarizer : public Diarizer {
         if (s.ok()) {
           auto c = mfcc.Compute(pcm);
           if (c.ok())
-            (*out)[i] = Describe(*c, utts[i].start_s());
+            per_utt[i] = std::move(*c);
           else
             s = c.status();
         }
@@ -101,59 +179,24 @@ class LocalDiarizer : public Diarizer {
     for (int t = 1; t < threads; ++t) pool.emplace_back(work);
     work();
     for (auto& t : pool) t.join();
-    return failed ? first_error : Status::Ok();
+    if (failed) return first_error;
+    for (auto& c : per_utt) {
+      out->begin.push_back(out->all.frames());
+      if (c.dims) out->all.dims = c.dims;
+      out->all.data.insert(out->all.data.end(), c.data.begin(), c.data.end());
+      out->end.push_back(out->all.frames());
+    }
+    return Status::Ok();
   }
 
-  UttFeatures Describe(const Cepstra& c, double offset) const {
-    UttFeatures f;
-    size_t n = c.frames();
-    if (n < 20) return f;
-    f.ok = true;
-    f.emb = FrameStats(c, 0, n);
-    auto win = static_cast<size_t>(p_.window_s * kFrameRate);
-    auto hop = static_cast<size_t>(p_.hop_s * kFrameRate);
-    if (n <= win) {
-      f.windows.push_back({offset, offset + n / kFrameRate, f.emb});
-      return f;
-    }
-    for (size_t s = 0; s + win <= n + hop / 2; s += hop) {
-      size_t e = std::min(n, s + win);
-      f.windows.push_back({offset + s / kFrameRate, offset + e / kFrameRate, FrameStats(c, s, e)});
-      if (e == n) break;
-    }
-    return f;
+  static DiagonalGmm::Stats Empty(const DiagonalGmm& g) {
+    return {std::vector<double>(static_cast<size_t>(g.size()), 0),
+            std::vector<double>(static_cast<size_t>(g.size() * g.dims()), 0)};
   }
 
-  // One standardisation for utterance and window embeddings, fitted on the windows.
-  static void NormalizeAll(std::vector<UttFeatures>* feats) {
-    std::vector<double> sum, sq;
-    double n = 0;
-    for (auto& f : *feats)
-      for (auto& w : f.windows) {
-        if (sum.empty()) sum.assign(w.emb.size(), 0), sq.assign(w.emb.size(), 0);
-        for (size_t d = 0; d < w.emb.size(); ++d) {
-          sum[d] += w.emb[d];
-          sq[d] += static_cast<double>(w.emb[d]) * w.emb[d];
-        }
-        n += 1;
-      }
-    if (n < 2) return;
-    std::vector<double> mean(sum.size()), sd(sum.size());
-    for (size_t d = 0; d < sum.size(); ++d) {
-      mean[d] = sum[d] / n;
-      sd[d] = std::sqrt(std::max(1e-9, sq[d] / n - mean[d] * mean[d]));
-    }
-    auto apply = [&](Embedding& e) {
-      for (size_t d = 0; d < e.size(); ++d) e[d] = static_cast<float>((e[d] - mean[d]) / sd[d]);
-    };
-    // An utterance is described by the mean of its windows, in the same space they live in.
-    for (auto& f : *feats) {
-      if (!f.ok) continue;
-      for (auto& w : f.windows) apply(w.emb);
-      std::fill(f.emb.begin(), f.emb.end(), 0.0f);
-      for (auto& w : f.windows)
-        for (size_t d = 0; d < f.emb.size(); ++d) f.emb[d] += w.emb[d] / f.windows.size();
-    }
+  static void Add(const DiagonalGmm::Stats& from, DiagonalGmm::Stats* to) {
+    for (size_t c = 0; c < from.n.size(); ++c) to->n[c] += from.n[c];
+    for (size_t c = 0; c < from.f.size(); ++c) to->f[c] += from.f[c];
   }
 
   std::vector<size_t> PickClusterPoints(const std::vector<Utterance>& utts,
@@ -172,53 +215,13 @@ class LocalDiarizer : public Diarizer {
     return pts;
   }
 
-  static std::vector<Embedding> WindowCentroids(const std::vector<UttFeatures>& feats,
-                                                const std::vector<size_t>& pts,
-                                                const std::vector<int>& labels, int k) {
-    size_t dims = feats[pts[0]].emb.size();
-    std::vector<Embedding> c(static_cast<size_t>(k), Embedding(dims, 0));
-    std::vector<double> cnt(static_cast<size_t>(k), 0);
-    for (size_t j = 0; j < pts.size(); ++j) {
-      auto l = static_cast<size_t>(labels[j]);
-      for (auto& w : feats[pts[j]].windows) {
-        for (size_t d = 0; d < dims; ++d) c[l][d] += w.emb[d];
-        cnt[l] += 1;
-      }
-    }
-    for (size_t l = 0; l < c.size(); ++l)
-      for (auto& v : c[l]) v = static_cast<float>(v / std::max(1.0, cnt[l]));
-    return c;
-  }
-
-  std::vector<int> Viterbi(const std::vector<Window>& ws,
-                           const std::vector<Embedding>& centroids) const {
-    size_t k = centroids.size(), n = ws.size();
-    std::vector<std::vector<double>> cost(n, std::vector<double>(k));
-    std::vector<std::vector<int>> back(n, std::vector<int>(k, 0));
-    for (size_t c = 0; c < k; ++c) cost[0][c] = CosineDistance(ws[0].emb, centroids[c]);
-    for (size_t t = 1; t < n; ++t)
-      for (size_t c = 0; c < k; ++c) {
-        double best = std::numeric_limits<double>::max();
-        for (size_t q = 0; q < k; ++q) {
-          double v = cost[t - 1][q] + (q == c ? 0 : p_.switch_penalty);
-          if (v < best) best = v, back[t][c] = static_cast<int>(q);
-        }
-        cost[t][c] = best + CosineDistance(ws[t].emb, centroids[c]);
-      }
-    std::vector<int> path(n);
-    path[n - 1] = static_cast<int>(std::min_element(cost[n - 1].begin(), cost[n - 1].end()) -
-                                   cost[n - 1].begin());
-    for (size_t t = n - 1; t > 0; --t) path[t - 1] = back[t][static_cast<size_t>(path[t])];
-    return path;
-  }
-
-  static void AppendTurns(const Utterance& u, const std::vector<Window>& ws,
-                          const std::vector<int>& path, std::vector<SpeakerTurn>* turns) {
+  static void AppendTurns(const Utterance& u, const std::vector<int>& path, double block_s,
+                          std::vector<SpeakerTurn>* turns) {
     double start = u.start_s();
-    for (size_t t = 1; t <= ws.size(); ++t) {
-      if (t < ws.size() && path[t] == path[t - 1]) continue;
-      double end = t < ws.size() ? (ws[t].start + ws[t - 1].end) / 2 : u.end_s();
-      turns->push_back({start, end, path[t - 1]});
+    for (size_t t = 1; t <= path.size(); ++t) {
+      if (t < path.size() && path[t] == path[t - 1]) continue;
+      double end = t < path.size() ? std::min(u.end_s(), u.start_s() + t * block_s) : u.end_s();
+      if (end > start) turns->push_back({start, end, path[t - 1]});
       start = end;
     }
   }
