@@ -352,8 +352,8 @@ if [ "${ONLY:-}" != baseline ]; then
   fi
   POOL=$(awk -F': *' '$1 ~ /handler_threads$/ {print $2 + 0; exit}' "$WORK/new-config.txt")
   POOL=${POOL:-?}
-  if [ "$POOL" = 0 ]; then  # two per core, at least 4 (server.handler_threads)
-    POOL=$((2 * $(nproc))); [ "$POOL" -lt 4 ] && POOL=4
+  if [ "$POOL" = 0 ]; then  # auto on SQLite, as here: one per core, at least 2 (server.handler_threads)
+    POOL=$(nproc); [ "$POOL" -lt 2 ] && POOL=2
   fi
   bench_one new "$NEW_BIN" "${NEW_ARGS[@]}"
   LABELS+=(new)
