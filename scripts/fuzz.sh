@@ -41,7 +41,7 @@ TARGETS=(
   "http_head_fuzz|src/http/http_head_fuzz.cpp src/http/request_target.cpp src/net/url.cpp src/core/text.cpp|-luriparser|-DBOOST_DISABLE_ASSERTS|4096"
   "gateway_event_fuzz|src/api/gateway_event_fuzz.cpp src/api/gateway_event.cpp src/net/url.cpp src/net/base64.cpp src/core/text.cpp|-luriparser -lcrypto||4096"
   "s3_xml_fuzz|src/storage/s3_xml_fuzz.cpp src/storage/s3_xml.cpp|-lpugixml||4096"
-  "jwt_fuzz|src/api/jwt_fuzz.cpp src/api/jwt.cpp src/api/jws.cpp src/api/external_jwt.cpp src/net/base64.cpp|-lcrypto||4096"
+  "jwt_fuzz|src/api/jwt_fuzz.cpp src/api/jwt.cpp src/api/jws.cpp src/api/external_jwt.cpp src/net/base64.cpp src/crypto/hmac.cpp src/crypto/hex.cpp|-lcrypto||4096"
   "provider_reply_fuzz|src/asr/provider_reply_fuzz.cpp src/asr/provider_replies.cpp src/llm/provider_replies.cpp src/core/text.cpp|||4096"
   "config_fuzz|src/config/config_fuzz.cpp src/config/config_fields.cpp src/config/config_load.cpp src/config/config_validate.cpp src/config/config_show.cpp src/net/url.cpp src/core/text.cpp|-lyaml-cpp -luriparser||4096"
   "media_probe_fuzz|src/audio/media_probe_fuzz.cpp src/audio/sniff.cpp src/audio/decoder.cpp src/audio/ffmpeg_api.cpp src/core/shared_library.cpp|-ldl||16384"

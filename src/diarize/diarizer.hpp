@@ -43,6 +43,10 @@ class Diarizer {
                                                    const DiarizeOptions& options) = 0;
 };
 
+/// `turns` with speakers renumbered 0, 1, … in order of first appearance (every diarizer's
+/// labels, whatever its clustering called them).
+std::vector<SpeakerTurn> RenumberByFirstAppearance(std::vector<SpeakerTurn> turns);
+
 /// "local" (embedded MFCC statistics + clustering; no model download). Unknown names give
 /// Status::BadInput.
 Result<std::unique_ptr<Diarizer>> MakeDiarizer(const std::string& name);

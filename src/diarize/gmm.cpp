@@ -123,19 +123,21 @@ void DiagonalGmm::EmStep(const Cepstra& frames, const std::vector<size_t>& picks
   Refresh();
 }
 
-void DiagonalGmm::ComponentScores(const float* x, std::vector<double>* out) const {
+double DiagonalGmm::ComponentScore(const float* x, size_t c) const {
   auto d = static_cast<size_t>(dims_);
-  out->resize(weights_.size());
-  for (size_t c = 0; c < weights_.size(); ++c) {
-    const float* m = means_.data() + c * d;
-    const float* iv = inv_vars_.data() + c * d;
-    float acc = 0;
-    for (size_t j = 0; j < d; ++j) {
-      float diff = x[j] - m[j];
-      acc += diff * diff * iv[j];
-    }
-    (*out)[c] = consts_[c] - 0.5 * acc;
+  const float* m = means_.data() + c * d;
+  const float* iv = inv_vars_.data() + c * d;
+  float acc = 0;
+  for (size_t j = 0; j < d; ++j) {
+    float diff = x[j] - m[j];
+    acc += diff * diff * iv[j];
   }
+  return consts_[c] - 0.5 * acc;
+}
+
+void DiagonalGmm::ComponentScores(const float* x, std::vector<double>* out) const {
+  out->resize(weights_.size());
+  for (size_t c = 0; c < weights_.size(); ++c) (*out)[c] = ComponentScore(x, c);
 }
 
 double DiagonalGmm::Posteriors(const float* x, std::vector<double>* post) const {
@@ -146,20 +148,11 @@ double DiagonalGmm::Posteriors(const float* x, std::vector<double>* post) const 
 }
 
 double DiagonalGmm::LogLikelihood(const float* x, std::span<const int> components) const {
-  auto d = static_cast<size_t>(dims_);
   double best = -std::numeric_limits<double>::infinity(), sum = 0;
   double scores[64];
   size_t used = std::min<size_t>(components.size(), 64);
   for (size_t i = 0; i < used; ++i) {
-    auto c = static_cast<size_t>(components[i]);
-    const float* m = means_.data() + c * d;
-    const float* iv = inv_vars_.data() + c * d;
-    float acc = 0;
-    for (size_t j = 0; j < d; ++j) {
-      float diff = x[j] - m[j];
-      acc += diff * diff * iv[j];
-    }
-    scores[i] = consts_[c] - 0.5 * acc;
+    scores[i] = ComponentScore(x, static_cast<size_t>(components[i]));
     best = std::max(best, scores[i]);
   }
   for (size_t i = 0; i < used; ++i) sum += std::exp(scores[i] - best);

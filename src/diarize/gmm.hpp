@@ -56,6 +56,8 @@ class DiagonalGmm {
 
  private:
   void Refresh();  // recomputes the cached inverse variances and normalisers
+  // log(w_c N(x; mean_c, var_c)) of component c.
+  double ComponentScore(const float* x, size_t c) const;
   // One EM iteration; `hard` gives each frame wholly to its likeliest component.
   void EmStep(const Cepstra& frames, const std::vector<size_t>& picks, bool hard);
 

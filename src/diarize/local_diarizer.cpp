@@ -102,7 +102,7 @@ class LocalDiarizer : public Diarizer {
       AppendTurns(utts[i], paths[i], block / kFrameRate, &turns);
       last = turns.back().speaker;
     }
-    return Renumber(std::move(turns));
+    return RenumberByFirstAppearance(std::move(turns));
   }
 
  private:
@@ -229,16 +229,6 @@ class LocalDiarizer : public Diarizer {
   static std::vector<SpeakerTurn> OneSpeaker(const std::vector<Utterance>& utts) {
     std::vector<SpeakerTurn> turns;
     for (auto& u : utts) turns.push_back({u.start_s(), u.end_s(), 0});
-    return turns;
-  }
-
-  static std::vector<SpeakerTurn> Renumber(std::vector<SpeakerTurn> turns) {
-    std::map<int, int> order;
-    for (auto& t : turns) {
-      auto it = order.find(t.speaker);
-      if (it == order.end()) it = order.emplace(t.speaker, static_cast<int>(order.size())).first;
-      t.speaker = it->second;
-    }
     return turns;
   }
 

@@ -101,13 +101,7 @@ std::vector<SpeakerTurn> TurnsFromSegments(const std::vector<Utterance>& utts,
         turns.push_back({cuts[i], cuts[i + 1], speaker});
     }
   }
-  std::map<int, int> order;
-  for (auto& t : turns) {
-    auto it = order.find(t.speaker);
-    if (it == order.end()) it = order.emplace(t.speaker, static_cast<int>(order.size())).first;
-    t.speaker = it->second;
-  }
-  return turns;
+  return RenumberByFirstAppearance(std::move(turns));
 }
 
 Result<std::unique_ptr<Diarizer>> MakeNeuralDiarizer(const NeuralDiarizerParams& p) {
